@@ -1,0 +1,21 @@
+// The reference run function of every op, generated from op_list.inc. Each `run_<Op>` reads its
+// node's attributes and calls the raw kernels in kernels/ref; it is defined in the op family's file
+// under engine/ops/.
+#pragma once
+
+#include "engine/ops/kernel_context.h"
+#include "graph/ops/op_type.h"
+
+namespace edgerun {
+
+using RunFn = Status (*)(KernelContext&);
+
+namespace ops {
+#define EDGERUN_OP(Name) Status run_##Name(KernelContext& ctx);
+#include "graph/ops/op_list.inc"
+#undef EDGERUN_OP
+}  // namespace ops
+
+RunFn run_function(OpType op);
+
+}  // namespace edgerun

@@ -1,0 +1,57 @@
+// Session: the C++ entry point. Load a model (ONNX file or bytes), then run named inputs to outputs.
+// The graph is compiled into a Plan for the concrete input shapes of the first run (or those given in
+// SessionOptions) and recompiled when later inputs have other shapes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+
+namespace edgerun {
+
+struct SessionOptions {
+  int threads = 1;
+  bool fold_constants = true;  // constant folding, BN folding, fusion, dead-node elimination
+  // Sizes for symbolic input dims by symbol name ("batch": 1); unnamed unknown dims default to 1.
+  std::map<std::string, int64_t> dim_bindings;
+};
+
+struct NamedTensor {
+  std::string name;
+  Tensor tensor;
+};
+
+class Plan;
+
+class Session {
+ public:
+  static Result<std::unique_ptr<Session>> load_file(const std::string& path, const SessionOptions& options = {});
+  static Result<std::unique_ptr<Session>> load_bytes(const uint8_t* data, size_t size,
+                                                     const SessionOptions& options = {});
+  static Result<std::unique_ptr<Session>> from_graph(Graph graph, const SessionOptions& options = {});
+  ~Session();
+
+  // Runs the graph. `inputs` must name every graph input; outputs come back in graph output order.
+  Status run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs);
+
+  const Graph& graph() const { return graph_; }
+  // Compiles for the given input shapes now (run() does it on demand).
+  Status prepare(const std::map<std::string, Shape>& input_shapes);
+  // Planned activation arena bytes of the current plan (0 before the first compile).
+  size_t arena_bytes() const;
+  // Nodes in the current plan after passes.
+  size_t planned_nodes() const;
+
+ private:
+  Session(Graph graph, SessionOptions options);
+  Graph graph_;
+  SessionOptions options_;
+  std::map<std::string, Shape> plan_shapes_;
+  std::unique_ptr<Plan> plan_;
+};
+
+}  // namespace edgerun
