@@ -17,7 +17,7 @@
 
 #include "engine/session.h"
 #include "graph/onnx/onnx_importer.h"
-#include "tests/conformance/tensor_compare.h"
+#include "tests/support/tensor_compare.h"
 
 namespace fs = std::filesystem;
 using namespace edgerun;

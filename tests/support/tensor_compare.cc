@@ -1,4 +1,4 @@
-#include "tests/conformance/tensor_compare.h"
+#include "tests/support/tensor_compare.h"
 
 #include <cmath>
 #include <sstream>
