@@ -1,6 +1,7 @@
 // Summary statistics of latency samples, as every bench_engine table reports them.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 namespace edgerun {

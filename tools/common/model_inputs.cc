@@ -1,5 +1,6 @@
 #include "tools/common/model_inputs.h"
 
+#include <cstdlib>
 #include <random>
 
 namespace edgerun {
@@ -9,14 +10,13 @@ Result<std::map<std::string, int64_t>> parse_dim_bindings(const std::vector<std:
   for (const std::string& s : specs) {
     const size_t eq = s.find('=');
     if (eq == std::string::npos || eq == 0) return invalid_argument("dim binding '" + s + "' is not NAME=SIZE");
-    try {
-      size_t used = 0;
-      const long long size = std::stoll(s.substr(eq + 1), &used);
-      if (used != s.size() - eq - 1 || size < 0) throw std::invalid_argument(s);
-      bindings[s.substr(0, eq)] = size;
-    } catch (const std::exception&) {
+    const std::string digits = s.substr(eq + 1);
+    char* end = nullptr;
+    const long long size = std::strtoll(digits.c_str(), &end, 10);
+    if (digits.empty() || *end != '\0' || size < 0) {
       return invalid_argument("dim binding '" + s + "' has no valid non-negative size");
     }
+    bindings[s.substr(0, eq)] = size;
   }
   return bindings;
 }
