@@ -313,6 +313,12 @@ TEST_CASE("Pow: integer powers wrap, mixed types take the base's type") {
   CHECK(values_of<float>(bc) == std::vector<float>{1, 4, 9, 16});
 }
 
+TEST_CASE("Pow with exponent 2 equals std::pow exactly") {
+  const std::vector<float> x = as<float>(uniform(101, -1e3, 1e3, 11));
+  const auto y = values_of<float>(run_ok(OpType::kPow, {Tensor::from_vector<float>({101}, x), Tensor::scalar(2.f)}));
+  for (size_t i = 0; i < x.size(); ++i) CHECK(y[i] == std::pow(x[i], 2.f));
+}
+
 TEST_CASE("PRelu broadcasts the slope to X only") {
   std::vector<float> x(24);
   for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i) - 12.f;
