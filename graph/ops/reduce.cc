@@ -27,6 +27,7 @@ Status infer_arg(InferContext& ctx) {
   RETURN_IF_ERROR(expect_type(ctx, 0, kReduceMinMaxTypes));
   auto axis = normalize_axis(ctx.attrs().get_int("axis", 0), ctx.rank(0));
   if (!axis.ok() || ctx.rank(0) == 0) return ctx.error("axis out of range for input " + shape_to_string(ctx.shape(0)));
+  if (ctx.shape(0)[static_cast<size_t>(axis.value())] == 0) return ctx.error("the reduced axis is empty");
   std::vector<bool> reduced(static_cast<size_t>(ctx.rank(0)), false);
   reduced[static_cast<size_t>(axis.value())] = true;
   const bool keepdims = ctx.attrs().get_int("keepdims", 1) != 0;

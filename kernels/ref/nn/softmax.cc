@@ -8,6 +8,7 @@ namespace edgerun::ref {
 
 template <typename T>
 void softmax(SoftmaxKind kind, int64_t outer, int64_t n, int64_t inner, const T* x, T* y) {
+  if (n == 0) return;  // empty tensor
   EDGERUN_OMP(parallel for if (outer > 1))
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t i = 0; i < inner; ++i) {
