@@ -16,18 +16,37 @@ std::string ints_to_string(const std::vector<int64_t>& v) { return shape_to_stri
 int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
 
-// Reads an ints attribute that must have `size` entries (default `fill` when absent) all >= min.
-Result<std::vector<int64_t>> sized_ints(const Node& node, const char* name, size_t size, int64_t fill, int64_t min) {
+// Caps on window attributes from untrusted models, so that size arithmetic cannot overflow int64:
+// strides and dilations up to 2^20, pads and output sizes up to kMaxElements (2^40).
+constexpr int64_t kMaxStep = int64_t{1} << 20;
+
+// Reads an ints attribute that must have `size` entries (default `fill` when absent) in [min, max].
+Result<std::vector<int64_t>> sized_ints(const Node& node, const char* name, size_t size, int64_t fill, int64_t min,
+                                        int64_t max) {
   std::vector<int64_t> v = node.attrs.get_ints(name, std::vector<int64_t>(size, fill));
   if (v.size() != size) {
     return node_error(node, std::string(name) + " " + ints_to_string(v) + " must have " + std::to_string(size) +
                                 " values");
   }
   for (int64_t x : v) {
-    if (x < min) return node_error(node, std::string(name) + " " + ints_to_string(v) + " has a value below " +
-                                             std::to_string(min));
+    if (x < min || x > max) {
+      return node_error(node, std::string(name) + " " + ints_to_string(v) + " has a value outside [" +
+                                  std::to_string(min) + ", " + std::to_string(max) + "]");
+    }
   }
   return v;
+}
+
+// The number of spatial dims of x, checked against the kernel's.
+Result<size_t> spatial_rank(const Node& node, const Shape& x, const std::vector<int64_t>& kernel) {
+  if (x.size() < 3) return node_error(node, "input shape " + shape_to_string(x) + " has no spatial dims");
+  if (kernel.size() != x.size() - 2) {
+    return node_error(node, "kernel shape " + ints_to_string(kernel) + " does not match input " + shape_to_string(x));
+  }
+  for (int64_t k : kernel) {
+    if (k < 1 || k > kMaxElements) return node_error(node, "kernel shape " + ints_to_string(kernel) + " is invalid");
+  }
+  return x.size() - 2;
 }
 
 Status check_auto_pad(const Node& node, const std::string& auto_pad) {
@@ -72,19 +91,12 @@ Status expect_scalar_or_vector(const InferContext& ctx, size_t i, int64_t per_ax
 
 Result<WindowGeometry> window_geometry(const Node& node, const Shape& x, const std::vector<int64_t>& kernel,
                                        bool ceil_mode) {
-  if (x.size() < 3) return node_error(node, "input shape " + shape_to_string(x) + " has no spatial dims");
-  const size_t r = x.size() - 2;
-  if (kernel.size() != r) {
-    return node_error(node, "kernel shape " + ints_to_string(kernel) + " does not match input " + shape_to_string(x));
-  }
+  ASSIGN_OR_RETURN(const size_t r, spatial_rank(node, x, kernel));
   WindowGeometry g;
   g.kernel = kernel;
-  for (int64_t k : kernel) {
-    if (k < 1) return node_error(node, "kernel shape " + ints_to_string(kernel) + " has a dim below 1");
-  }
-  ASSIGN_OR_RETURN(g.strides, sized_ints(node, "strides", r, 1, 1));
-  ASSIGN_OR_RETURN(g.dilations, sized_ints(node, "dilations", r, 1, 1));
-  ASSIGN_OR_RETURN(std::vector<int64_t> pads, sized_ints(node, "pads", 2 * r, 0, 0));
+  ASSIGN_OR_RETURN(g.strides, sized_ints(node, "strides", r, 1, 1, kMaxStep));
+  ASSIGN_OR_RETURN(g.dilations, sized_ints(node, "dilations", r, 1, 1, kMaxStep));
+  ASSIGN_OR_RETURN(std::vector<int64_t> pads, sized_ints(node, "pads", 2 * r, 0, 0, kMaxElements));
   const std::string auto_pad = node.attrs.get_string("auto_pad", "NOTSET");
   RETURN_IF_ERROR(check_auto_pad(node, auto_pad));
   g.pads_begin.assign(pads.begin(), pads.begin() + static_cast<std::ptrdiff_t>(r));
@@ -133,15 +145,19 @@ Status check_conv_operands(const InferContext& ctx, size_t x, size_t w) {
     return ctx.error("weights " + shape_to_string(ctx.shape(w)) + " and input " + shape_to_string(ctx.shape(x)) +
                      " differ in rank");
   }
-  if (ctx.attrs().get_int("group", 1) < 1) return ctx.error("group must be >= 1");
+  const int64_t group = ctx.attrs().get_int("group", 1);
+  if (group < 1 || group > std::max<int64_t>(ctx.shape(x)[1], 1)) {
+    return ctx.error("group " + std::to_string(group) + " must be in [1, input channels]");
+  }
   return Status::Ok();
 }
+
 Status check_conv_shapes(const InferContext& ctx, size_t x_index, size_t w_index, Shape* y) {
   RETURN_IF_ERROR(check_conv_operands(ctx, x_index, w_index));
   const Shape& x = ctx.shape(x_index);
   const Shape& w = ctx.shape(w_index);
   const int64_t group = ctx.attrs().get_int("group", 1);
-  if (x[1] != w[1] * group || w[0] % group != 0) {
+  if (x[1] % group != 0 || x[1] / group != w[1] || w[0] % group != 0) {
     return ctx.error("input " + shape_to_string(x) + " and weights " + shape_to_string(w) + " do not fit group " +
                      std::to_string(group));
   }
@@ -153,21 +169,20 @@ Status check_conv_shapes(const InferContext& ctx, size_t x_index, size_t w_index
 }
 
 Result<WindowGeometry> conv_transpose_geometry(const Node& node, const Shape& x, const std::vector<int64_t>& kernel) {
-  if (x.size() < 3) return node_error(node, "input shape " + shape_to_string(x) + " has no spatial dims");
-  const size_t r = x.size() - 2;
-  if (kernel.size() != r) {
-    return node_error(node, "kernel shape " + ints_to_string(kernel) + " does not match input " + shape_to_string(x));
-  }
+  ASSIGN_OR_RETURN(const size_t r, spatial_rank(node, x, kernel));
   WindowGeometry g;
   g.kernel = kernel;
-  ASSIGN_OR_RETURN(g.strides, sized_ints(node, "strides", r, 1, 1));
-  ASSIGN_OR_RETURN(g.dilations, sized_ints(node, "dilations", r, 1, 1));
-  ASSIGN_OR_RETURN(std::vector<int64_t> pads, sized_ints(node, "pads", 2 * r, 0, 0));
-  ASSIGN_OR_RETURN(std::vector<int64_t> output_padding, sized_ints(node, "output_padding", r, 0, 0));
+  ASSIGN_OR_RETURN(g.strides, sized_ints(node, "strides", r, 1, 1, kMaxStep));
+  ASSIGN_OR_RETURN(g.dilations, sized_ints(node, "dilations", r, 1, 1, kMaxStep));
+  ASSIGN_OR_RETURN(std::vector<int64_t> pads, sized_ints(node, "pads", 2 * r, 0, 0, kMaxElements));
+  ASSIGN_OR_RETURN(std::vector<int64_t> output_padding, sized_ints(node, "output_padding", r, 0, 0, kMaxElements));
   const std::string auto_pad = node.attrs.get_string("auto_pad", "NOTSET");
   RETURN_IF_ERROR(check_auto_pad(node, auto_pad));
   std::vector<int64_t> output_shape = node.attrs.get_ints("output_shape");
   if (output_shape.size() == r + 2) output_shape.erase(output_shape.begin(), output_shape.begin() + 2);
+  for (int64_t d : output_shape) {
+    if (d < 1 || d > kMaxElements) return node_error(node, "output_shape " + ints_to_string(output_shape) + " is invalid");
+  }
   if (!output_shape.empty() && output_shape.size() != r) {
     return node_error(node, "output_shape " + ints_to_string(output_shape) + " does not match input " +
                                 shape_to_string(x));

@@ -204,6 +204,14 @@ TEST_CASE("Conv op rejects inconsistent models with the node named") {
   node.attrs.erase("strides");
   y = testing::run_op(node, {Tensor::from_vector<float>({1, 3, 2, 2}, {}), Tensor::from_vector<float>({4, 3, 3, 3}, {})});
   CHECK_FALSE(y.ok());  // kernel larger than the input
+  // Absurd attribute values are rejected before any size arithmetic can overflow.
+  const std::vector<Tensor> ok_inputs = {Tensor::from_vector<float>({1, 3, 5, 5}, {}), Tensor::from_vector<float>({4, 3, 3, 3}, {})};
+  REQUIRE(testing::run_op(node, ok_inputs).ok());
+  node.attrs.set_ints("dilations", {int64_t{1} << 40, 1});
+  CHECK_FALSE(testing::run_op(node, ok_inputs).ok());
+  node.attrs.erase("dilations");
+  node.attrs.set_int("group", int64_t{1} << 62);
+  CHECK_FALSE(testing::run_op(node, ok_inputs).ok());
 }
 
 TEST_CASE("ConvTranspose op output_shape with negative total padding extends the end") {
