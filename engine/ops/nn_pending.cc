@@ -25,4 +25,6 @@ Status run_ReduceLogSumExp(KernelContext& ctx) { return ctx.unsupported_here("no
 Status run_ReduceSumSquare(KernelContext& ctx) { return ctx.unsupported_here("not implemented yet"); }
 Status run_ArgMax(KernelContext& ctx) { return ctx.unsupported_here("not implemented yet"); }
 Status run_ArgMin(KernelContext& ctx) { return ctx.unsupported_here("not implemented yet"); }
+Status run_ReduceL1(KernelContext& ctx) { return ctx.unsupported_here("not implemented yet"); }
+Status run_ReduceL2(KernelContext& ctx) { return ctx.unsupported_here("not implemented yet"); }
 }  // namespace edgerun::ops

@@ -25,4 +25,6 @@ Status infer_ReduceLogSumExp(InferContext& ctx) { return unsupported(ctx.node().
 Status infer_ReduceSumSquare(InferContext& ctx) { return unsupported(ctx.node().describe() + ": not implemented yet"); }
 Status infer_ArgMax(InferContext& ctx) { return unsupported(ctx.node().describe() + ": not implemented yet"); }
 Status infer_ArgMin(InferContext& ctx) { return unsupported(ctx.node().describe() + ": not implemented yet"); }
+Status infer_ReduceL1(InferContext& ctx) { return unsupported(ctx.node().describe() + ": not implemented yet"); }
+Status infer_ReduceL2(InferContext& ctx) { return unsupported(ctx.node().describe() + ": not implemented yet"); }
 }  // namespace edgerun::ops
