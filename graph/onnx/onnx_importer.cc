@@ -269,16 +269,18 @@ Status read_graph_parts(pb::Reader& g, const std::string& external_data_dir, Gra
   return Status::Ok();
 }
 
+Result<OpType> lookup_op(const NodeHeader& h) {
+  const std::optional<OpType> op = h.domain.empty() ? find_op(h.op_type) : std::nullopt;
+  if (!op) return unsupported("node '" + h.name + "': unknown op '" + h.op_type + "' (domain '" + h.domain + "')");
+  return *op;
+}
+
 Status build_node(pb::Reader& g, int64_t index, const NodeHeader& h, const std::map<std::string, int64_t>& opsets,
                   const std::set<ValueId>& graph_inputs, const std::string& external_data_dir, Graph* graph) {
   Node node;
   node.name = h.name;
   node.op_type = h.op_type;
-  const std::optional<OpType> op = h.domain.empty() ? find_op(h.op_type) : std::nullopt;
-  if (!op) {
-    return unsupported("node '" + h.name + "': unknown op '" + h.op_type + "' (domain '" + h.domain + "')");
-  }
-  node.op = *op;
+  ASSIGN_OR_RETURN(node.op, lookup_op(h));
   auto opset = opsets.find(h.domain);
   if (opset == opsets.end()) {
     return invalid_model(node.describe() + ": the model imports no opset for domain '" + h.domain + "'");
@@ -321,6 +323,9 @@ Status build_graph(pb::Reader& g, GraphParts& parts, const std::map<std::string,
     for (int64_t d : tensor.shape()) v.shape.push_back(SymDim{d, ""});
     v.constant = std::move(tensor);
   }
+  name_nodes(&parts.nodes);
+  // Unknown ops are reported before anything else: "edgerun lacks op X" is the most useful answer.
+  for (const NodeHeader& h : parts.nodes) RETURN_IF_ERROR(lookup_op(h).status());
   std::set<std::string> input_names;
   for (const ValueInfo& vi : parts.inputs) {
     if (!input_names.insert(vi.name).second) return invalid_model("graph input '" + vi.name + "' is listed twice");
@@ -329,7 +334,6 @@ Status build_graph(pb::Reader& g, GraphParts& parts, const std::map<std::string,
     RETURN_IF_ERROR(apply_value_info(vi, "graph input", true, &graph->value(id)));
     graph->inputs.push_back(id);
   }
-  name_nodes(&parts.nodes);
   const std::set<ValueId> graph_inputs(graph->inputs.begin(), graph->inputs.end());
   for (size_t i = 0; i < parts.nodes.size(); ++i) {
     RETURN_IF_ERROR(
