@@ -27,7 +27,7 @@ struct ValueInfo {
   int32_t elem_type = 0;
   bool has_shape = false;
   SymShape shape;
-  const char* non_tensor = nullptr;  // "sequence", "map" ... when the type is not a tensor
+  const char* non_tensor = nullptr;  // "sequence", "map", "optional" ... when not a tensor
 };
 
 Status parse_shape(pb::Reader& r, SymShape* shape) {
@@ -113,7 +113,7 @@ Result<ValueInfo> parse_value_info(pb::Reader& r) {
 Status apply_value_info(const ValueInfo& vi, const char* role, bool strict, Value* v) {
   const std::string what = std::string(role) + " '" + vi.name + "'";
   if (vi.non_tensor) {
-    if (strict) return unsupported(what + " is a " + vi.non_tensor + ", not a tensor");
+    if (strict) return unsupported(what + " is of " + vi.non_tensor + " type; only tensors are supported");
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(DType dtype, dtype_from_onnx(vi.elem_type, what));

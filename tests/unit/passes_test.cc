@@ -99,6 +99,7 @@ GraphBuilder conv_bn_relu() {
 TEST_CASE("BatchNorm folds into Conv and ReLU fuses, with unchanged results") {
   GraphBuilder b = conv_bn_relu();
   Graph folded = b.g;
+  REQUIRE(infer_shapes(folded, {{"x", {1, 3, 9, 7}}}).ok());
   CHECK(fold_batch_norm(folded).value() == 1);
   CHECK(fuse_activations(folded) == 1);
   CHECK(folded.nodes.size() == 1);
@@ -111,6 +112,7 @@ TEST_CASE("a Conv output read twice is neither folded nor fused") {
   b.g.outputs.push_back(conv_out);
   CHECK(fold_batch_norm(b.g).value() == 0);
   GraphBuilder c = conv_bn_relu();
+  REQUIRE(infer_shapes(c.g, {{"x", {1, 3, 9, 7}}}).ok());
   c.g.outputs.push_back(c.g.nodes[1].outputs[0]);  // the BN output is also a graph output
   CHECK(fuse_activations(c.g) == 0);
 }
