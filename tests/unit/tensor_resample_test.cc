@@ -199,6 +199,36 @@ TEST_CASE("Resize antialias widens the linear filter when downsampling") {
   CHECK_FALSE(nearest.infer().ok());
 }
 
+TEST_CASE("Resize antialias keeps constants constant and changes nothing when upsampling") {
+  for (const std::string mode : {"linear", "cubic"}) {
+    OpTester flat = resize(Tensor::from_vector<float>({9}, std::vector<float>(9, 2.5f)), mode, "half_pixel", {0.3f});
+    flat.attr("antialias", int64_t{1});
+    REQUIRE(flat.run().ok());
+    for (float v : flat.values<float>()) CHECK(v == doctest::Approx(2.5f));
+    const Tensor x = Tensor::from_vector<float>({5}, {1, -2, 4, 0, 3});
+    OpTester aa = resize(x, mode, "half_pixel", {2.5f});
+    aa.attr("antialias", int64_t{1});
+    OpTester plain = resize(x, mode, "half_pixel", {2.5f});
+    REQUIRE(aa.run().ok());
+    REQUIRE(plain.run().ok());
+    const std::vector<float> a = aa.values<float>(), b = plain.values<float>();
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(b[i]));
+  }
+}
+
+TEST_CASE("Resize-10 takes scales as input 1 with asymmetric coordinates") {
+  OpTester up("Resize", 10);
+  up.input(iota<float>({2, 2})).input(Tensor::from_vector<float>({2}, {1, 2}));
+  REQUIRE(up.run().ok());
+  CHECK(up.values<float>() == std::vector<float>{0, 0, 1, 1, 2, 2, 3, 3});
+  // Downsampling rounds source coordinates up, as ONNX Runtime does for Resize-10 and Upsample.
+  OpTester down("Resize", 10);
+  down.input(iota<float>({1, 5})).input(Tensor::from_vector<float>({2}, {1, 0.4f}));
+  REQUIRE(down.run().ok());
+  CHECK(down.values<float>() == std::vector<float>{0, 3});
+}
+
 TEST_CASE("Resize nearest moves any element type; interpolation of integers truncates") {
   OpTester t = resize(iota<uint8_t>({2, 2}), "nearest", "asymmetric", {2, 2});
   REQUIRE(t.run().ok());
