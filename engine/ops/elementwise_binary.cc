@@ -3,6 +3,7 @@
 
 #include "engine/ops/elementwise_dispatch.h"
 #include "engine/ops/op_kernels.h"
+#include "graph/ops/elementwise_types.h"
 #include "kernels/ref/elementwise/binary.h"
 #include "kernels/ref/elementwise/unary.h"
 
@@ -83,7 +84,13 @@ Status run_BitShift(KernelContext& ctx) {
   return run_binary<kUnsignedIntTypes>(ctx, ref::BitShiftOp{ctx.attrs().get_string("direction", "") == "LEFT"});
 }
 
-Status run_PRelu(KernelContext& ctx) { return run_binary<kNumericTypes>(ctx, ref::PReluOp{}); }
+Status run_PRelu(KernelContext& ctx) {
+  const Shape slope_shape = prelu_slope_shape(ctx.opset(), ctx.input(0).shape(), ctx.input(1).shape());
+  if (slope_shape == ctx.input(1).shape()) return run_binary<kNumericTypes>(ctx, ref::PReluOp{});
+  const Tensor slope = ctx.input(1).reshaped(slope_shape);
+  KernelContext per_channel(ctx.node(), {&ctx.input(0), &slope}, {&ctx.output(0)});
+  return run_binary<kNumericTypes>(per_channel, ref::PReluOp{});
+}
 
 // The exponent may have another type than the base: it is then widened to int64 or f64 so that the
 // kernel is instantiated for 3 exponent types per base type rather than for all 10.
