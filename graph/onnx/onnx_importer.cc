@@ -255,7 +255,9 @@ Status read_graph_parts(pb::Reader& g, const std::string& external_data_dir, Gra
         ASSIGN_OR_RETURN(pb::Reader r, g.message(f, "sparse_initializer"));
         return unsupported("sparse initializer '" + sparse_tensor_name(r) + "' is not supported");
       }
-      case 11: case 12: case 13: {
+      case 11:
+      case 12:
+      case 13: {
         auto& list = f.number == 11 ? parts->inputs : f.number == 12 ? parts->outputs : parts->value_infos;
         const char* field = f.number == 11 ? "input" : f.number == 12 ? "output" : "value_info";
         ASSIGN_OR_RETURN(pb::Reader r, g.message(f, field, static_cast<int64_t>(list.size())));
@@ -309,7 +311,7 @@ Status build_node(pb::Reader& g, int64_t index, const NodeHeader& h, const std::
   return Status::Ok();
 }
 
-Status build_graph(pb::Reader& g, GraphParts& parts, const std::map<std::string, int64_t>& opsets,
+Status build_graph(pb::Reader& g, const GraphParts& parts, const std::map<std::string, int64_t>& opsets,
                    const std::string& external_data_dir, Graph* graph) {
   graph->name = parts.name;
   graph->opsets = opsets;
@@ -329,19 +331,19 @@ Status build_graph(pb::Reader& g, GraphParts& parts, const std::map<std::string,
     RETURN_IF_ERROR(apply_value_info(vi, "graph input", true, &graph->value(id)));
     graph->inputs.push_back(id);
   }
-  name_nodes(&parts.nodes);
   const std::set<ValueId> graph_inputs(graph->inputs.begin(), graph->inputs.end());
   for (size_t i = 0; i < parts.nodes.size(); ++i) {
     RETURN_IF_ERROR(
         build_node(g, static_cast<int64_t>(i), parts.nodes[i], opsets, graph_inputs, external_data_dir, graph));
   }
+  std::set<std::string> declared(input_names);  // value_info does not override these declarations
   for (const ValueInfo& vi : parts.outputs) {
     const ValueId id = graph->value_id(vi.name);
     Value& v = graph->value(id);
     if (!v.constant) RETURN_IF_ERROR(apply_value_info(vi, "graph output", true, &v));
     graph->outputs.push_back(id);
+    declared.insert(vi.name);
   }
-  std::set<std::string> declared(input_names);
   for (const ValueInfo& vi : parts.value_infos) {
     const std::optional<ValueId> id = graph->find_value(vi.name);
     if (!id || graph->value(*id).constant || declared.count(vi.name)) continue;
@@ -350,7 +352,7 @@ Status build_graph(pb::Reader& g, GraphParts& parts, const std::map<std::string,
   return graph->topological_sort();
 }
 
-Result<int64_t> parse_opset(pb::Reader& r, std::map<std::string, int64_t>* opsets) {
+Status parse_opset(pb::Reader& r, std::map<std::string, int64_t>* opsets) {
   std::string domain;
   int64_t version = 0;
   while (!r.at_end()) {
@@ -371,7 +373,7 @@ Result<int64_t> parse_opset(pb::Reader& r, std::map<std::string, int64_t>* opset
     return r.error(nullptr, "domain '" + domain + "' imported at opset " + std::to_string(it->second) + " and " +
                                 std::to_string(version));
   }
-  return version;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -389,13 +391,14 @@ Result<Graph> import_model_bytes(const uint8_t* data, size_t size, const std::st
       graph_field = f;
     } else if (f.number == 8) {
       ASSIGN_OR_RETURN(pb::Reader r, m.message(f, "opset_import", opset_index++));
-      RETURN_IF_ERROR(parse_opset(r, &opsets).status());
+      RETURN_IF_ERROR(parse_opset(r, &opsets));
     }
   }
   if (!graph_field) return m.error(nullptr, "model has no graph");
   ASSIGN_OR_RETURN(pb::Reader g, m.message(*graph_field, "graph"));
   GraphParts parts;
   RETURN_IF_ERROR(read_graph_parts(g, external_data_dir, &parts));
+  name_nodes(&parts.nodes);
   Graph graph;
   RETURN_IF_ERROR(build_graph(g, parts, opsets, external_data_dir, &graph));
   return graph;
