@@ -41,6 +41,8 @@ class Session {
   const Graph& graph() const { return graph_; }
   // Compiles for the given input shapes now (run() does it on demand).
   Status prepare(const std::map<std::string, Shape>& input_shapes);
+  // Input shapes from the model's declarations, symbolic dims bound by options.dim_bindings (else 1).
+  Result<std::map<std::string, Shape>> default_input_shapes() const;
   // Planned activation arena bytes of the current plan (0 before the first compile).
   size_t arena_bytes() const;
   // Nodes in the current plan after passes.

@@ -1,0 +1,81 @@
+// Run functions of Gemm and MatMul.
+#include "engine/ops/nn_params.h"
+#include "engine/ops/op_kernels.h"
+#include "kernels/ref/broadcast.h"
+#include "kernels/ref/nn/gemm.h"
+
+namespace edgerun::ops {
+
+namespace {
+template <typename T>
+Status gemm_typed(KernelContext& ctx) {
+  const Tensor& a = ctx.input(0);
+  const Tensor& b = ctx.input(1);
+  Tensor& y = ctx.output(0);
+  ref::GemmParams<T> p;
+  p.trans_a = ctx.attrs().get_int("transA", 0) != 0;
+  p.trans_b = ctx.attrs().get_int("transB", 0) != 0;
+  p.m = y.dim(0);
+  p.n = y.dim(1);
+  p.k = p.trans_a ? a.dim(0) : a.dim(1);
+  p.lda = a.dim(1);
+  p.ldb = b.dim(1);
+  p.ldc = p.n;
+  p.alpha = static_cast<T>(ctx.attrs().get_float("alpha", 1.0f));
+  const T beta = static_cast<T>(ctx.attrs().get_float("beta", 1.0f));
+  if (ctx.has_input(2) && beta != T(0)) {
+    // Y starts as beta * C broadcast to [M, N]; the product is added to it.
+    const std::vector<int64_t> strides[1] = {ref::broadcast_strides(ctx.input(2).shape(), y.shape())};
+    const T* c = ctx.input(2).data<T>();
+    T* out = y.data<T>();
+    ref::for_each_broadcast(y.shape(), strides, [&](int64_t i, const int64_t* off) { out[i] = beta * c[off[0]]; });
+    p.beta = T(1);
+  }
+  ref::gemm(p, a.data<T>(), b.data<T>(), y.data<T>());
+  return Status::Ok();
+}
+
+template <typename T>
+Status matmul_typed(KernelContext& ctx) {
+  const MatMulBatches batches = matmul_batches(ctx.input(0).shape(), ctx.input(1).shape());
+  ref::GemmParams<T> p;
+  p.m = batches.m;
+  p.n = batches.n;
+  p.k = batches.k;
+  p.lda = p.k;
+  p.ldb = p.n;
+  p.ldc = p.n;
+  const T* a = ctx.input(0).data<T>();
+  const T* b = ctx.input(1).data<T>();
+  T* y = ctx.output(0).data<T>();
+  for (size_t i = 0; i < batches.a_offsets.size(); ++i) {
+    ref::gemm(p, a + batches.a_offsets[i], b + batches.b_offsets[i], y + static_cast<int64_t>(i) * p.m * p.n);
+  }
+  return Status::Ok();
+}
+}  // namespace
+
+#define EDGERUN_MATMUL_CASES(MACRO)                                                          \
+  EDGERUN_FLOAT_CASES(MACRO);                                                               \
+  EDGERUN_CASE_TYPE(kI32, int32_t, MACRO); EDGERUN_CASE_TYPE(kI64, int64_t, MACRO);         \
+  EDGERUN_CASE_TYPE(kU32, uint32_t, MACRO); EDGERUN_CASE_TYPE(kU64, uint64_t, MACRO)
+
+Status run_Gemm(KernelContext& ctx) {
+  switch (ctx.input(0).dtype()) {
+#define EDGERUN_RUN(T) return gemm_typed<T>(ctx);
+    EDGERUN_MATMUL_CASES(EDGERUN_RUN);
+#undef EDGERUN_RUN
+    default: return unsupported_type(ctx, ctx.input(0).dtype());
+  }
+}
+
+Status run_MatMul(KernelContext& ctx) {
+  switch (ctx.input(0).dtype()) {
+#define EDGERUN_RUN(T) return matmul_typed<T>(ctx);
+    EDGERUN_MATMUL_CASES(EDGERUN_RUN);
+#undef EDGERUN_RUN
+    default: return unsupported_type(ctx, ctx.input(0).dtype());
+  }
+}
+
+}  // namespace edgerun::ops

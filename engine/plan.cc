@@ -1,0 +1,215 @@
+#include "engine/plan.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+
+#include "engine/memory_planner.h"
+#include "graph/ops/op_schema.h"
+#include "graph/passes/eliminate_dead_nodes.h"
+#include "graph/passes/fold_batch_norm.h"
+#include "graph/passes/fuse_activations.h"
+#include "graph/passes/infer_shapes.h"
+
+namespace edgerun {
+
+namespace {
+
+Status evaluate_node(const Node& node, const std::vector<const Tensor*>& inputs, std::vector<Tensor*>& outputs) {
+  RunFn fn = run_function(node.op);
+  if (fn == nullptr) return unsupported(node.describe() + ": no kernel");
+  KernelContext ctx(node, inputs, outputs);
+  return fn(ctx);
+}
+
+ref::ActivationParams activation_of(const Node& node) {
+  ref::ActivationParams p;
+  const std::string name = node.attrs.get_string(kFusedActivation, "");
+  using K = ref::ActivationKind;
+  if (name.empty()) return p;
+  if (name == "Relu") p.kind = K::kRelu;
+  if (name == "Sigmoid") p.kind = K::kSigmoid;
+  if (name == "Tanh") p.kind = K::kTanh;
+  if (name == "HardSwish") p.kind = K::kHardSwish;
+  if (name == "LeakyRelu") p.kind = K::kLeakyRelu;
+  if (name == "HardSigmoid") p.kind = K::kHardSigmoid;
+  if (name == "Clip") p.kind = K::kClip;
+  p.alpha = node.attrs.get_float(kFusedAlpha, 0.0f);
+  p.beta = node.attrs.get_float(kFusedBeta, 0.0f);
+  p.min = node.attrs.get_float(kFusedMin, -std::numeric_limits<float>::infinity());
+  p.max = node.attrs.get_float(kFusedMax, std::numeric_limits<float>::infinity());
+  return p;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Plan>> Plan::compile(const Graph& graph, const std::map<std::string, Shape>& input_shapes,
+                                            const CompileOptions& options) {
+  std::unique_ptr<Plan> plan(new Plan());
+  plan->graph_ = graph;
+  Graph& g = plan->graph_;
+  const NodeEvaluator evaluator = evaluate_node;
+  ShapeInferenceOptions infer_options;
+  if (options.optimize) infer_options.fold = &evaluator;
+  RETURN_IF_ERROR(infer_shapes(g, input_shapes, infer_options));
+  if (options.optimize) {
+    ASSIGN_OR_RETURN(plan->stats_.folded_batch_norms, fold_batch_norm(g));
+    plan->stats_.fused_activations = fuse_activations(g);
+    plan->stats_.removed_nodes = eliminate_dead_nodes(g);
+  }
+  RETURN_IF_ERROR(plan->build_steps());
+  RETURN_IF_ERROR(plan->plan_memory_and_bind());
+  return plan;
+}
+
+Status Plan::build_steps() {
+  is_dynamic_.assign(graph_.values.size(), false);
+  for (size_t i = 0; i < graph_.values.size(); ++i) {
+    const Value& v = graph_.values[i];
+    is_dynamic_[i] = !v.constant && !v.has_shape;
+  }
+  steps_.clear();
+  for (size_t n = 0; n < graph_.nodes.size(); ++n) {
+    const Node& node = graph_.nodes[n];
+    Step step;
+    step.node = n;
+    step.run = run_function(node.op);
+    if (step.run == nullptr) return unsupported(node.describe() + ": no kernel");
+    for (ValueId o : node.outputs) {
+      if (o != kNoValue && is_dynamic_[static_cast<size_t>(o)]) step.dynamic = true;
+    }
+    step.activation = activation_of(node);
+    steps_.push_back(std::move(step));
+  }
+  return Status::Ok();
+}
+
+Status Plan::plan_memory_and_bind() {
+  const size_t num_values = graph_.values.size();
+  tensors_.assign(num_values, Tensor());
+  // Lifetimes of arena values: from the producing step to the last reading step (graph outputs live
+  // to the end so they can be copied out).
+  std::vector<int> first(num_values, -1), last(num_values, -1);
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    const Node& node = graph_.nodes[steps_[s].node];
+    for (ValueId o : node.outputs) {
+      if (o != kNoValue) first[static_cast<size_t>(o)] = static_cast<int>(s);
+    }
+    for (ValueId in : node.inputs) {
+      if (in != kNoValue) last[static_cast<size_t>(in)] = static_cast<int>(s);
+    }
+  }
+  for (ValueId o : graph_.outputs) last[static_cast<size_t>(o)] = static_cast<int>(steps_.size());
+
+  std::vector<BufferUsage> usages;
+  std::vector<size_t> usage_value;
+  for (size_t v = 0; v < num_values; ++v) {
+    const Value& value = graph_.values[v];
+    if (value.constant) {
+      tensors_[v] = *value.constant;
+      continue;
+    }
+    if (first[v] < 0 || is_dynamic_[v]) continue;  // inputs are bound per run; dynamic values allocated then
+    const size_t bytes = static_cast<size_t>(num_elements(concrete_shape(value))) * dtype_size(value.dtype);
+    usages.push_back({bytes, first[v], std::max(last[v], first[v])});
+    usage_value.push_back(v);
+  }
+  const MemoryPlan mem = plan_memory(usages);
+  arena_bytes_ = mem.arena_bytes;
+  // 64 bytes of tail padding so SIMD kernels may over-read the last buffer.
+  void* arena = std::aligned_alloc(64, (arena_bytes_ + 64 + 63) / 64 * 64);
+  if (arena == nullptr) return out_of_range("cannot allocate an arena of " + std::to_string(arena_bytes_) + " bytes");
+  arena_ = std::shared_ptr<void>(arena, [](void* p) { std::free(p); });
+  for (size_t u = 0; u < usages.size(); ++u) {
+    const Value& value = graph_.values[usage_value[u]];
+    tensors_[usage_value[u]] =
+        Tensor::borrow(value.dtype, concrete_shape(value), static_cast<uint8_t*>(arena) + mem.offsets[u]);
+  }
+  // Static steps get their kernel context once; it points at tensors_ slots, which never move.
+  for (Step& step : steps_) {
+    if (step.dynamic) continue;
+    const Node& node = graph_.nodes[step.node];
+    std::vector<const Tensor*> ins;
+    std::vector<Tensor*> outs;
+    for (ValueId in : node.inputs) ins.push_back(in == kNoValue ? nullptr : &tensors_[static_cast<size_t>(in)]);
+    for (ValueId o : node.outputs) outs.push_back(o == kNoValue ? nullptr : &tensors_[static_cast<size_t>(o)]);
+    step.context = std::make_unique<KernelContext>(node, std::move(ins), std::move(outs));
+  }
+  return Status::Ok();
+}
+
+Status Plan::run_dynamic_step(Step& step) {
+  const Node& node = graph_.nodes[step.node];
+  std::vector<DType> types;
+  std::vector<Shape> shapes;
+  std::vector<const Tensor*> ins;
+  for (ValueId in : node.inputs) {
+    if (in == kNoValue) {
+      types.push_back(DType::kUndefined);
+      shapes.emplace_back();
+      ins.push_back(nullptr);
+      continue;
+    }
+    const Tensor& t = tensors_[static_cast<size_t>(in)];
+    types.push_back(t.dtype());
+    shapes.push_back(t.shape());
+    ins.push_back(&t);
+  }
+  InferContext infer(node, types, shapes, ins);
+  RETURN_IF_ERROR(infer_node(infer));
+  std::vector<Tensor*> outs;
+  for (size_t o = 0; o < node.outputs.size(); ++o) {
+    const ValueId id = node.outputs[o];
+    if (id == kNoValue) {
+      outs.push_back(nullptr);
+      continue;
+    }
+    ASSIGN_OR_RETURN(tensors_[static_cast<size_t>(id)], Tensor::allocate(infer.output_type(o), infer.output_shape(o)));
+    outs.push_back(&tensors_[static_cast<size_t>(id)]);
+  }
+  KernelContext ctx(node, std::move(ins), std::move(outs));
+  return step.run(ctx);
+}
+
+Status Plan::run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs) {
+  for (ValueId id : graph_.inputs) {
+    const Value& v = graph_.value(id);
+    const NamedTensor* given = nullptr;
+    for (const NamedTensor& in : inputs) {
+      if (in.name == v.name) given = &in;
+    }
+    if (given == nullptr) return invalid_argument("missing input '" + v.name + "'");
+    if (given->tensor.dtype() != v.dtype) {
+      return invalid_argument("input '" + v.name + "' has type " + dtype_name(given->tensor.dtype()) +
+                              ", the model expects " + dtype_name(v.dtype));
+    }
+    if (given->tensor.shape() != concrete_shape(v)) {
+      return invalid_argument("input '" + v.name + "' has shape " + shape_to_string(given->tensor.shape()) +
+                              ", the plan was compiled for " + shape_to_string(concrete_shape(v)));
+    }
+    // Kernels only read inputs; the const_cast never leads to a write.
+    tensors_[static_cast<size_t>(id)] = Tensor::borrow(v.dtype, given->tensor.shape(),
+                                                       const_cast<void*>(given->tensor.raw_data()));
+  }
+  for (const NamedTensor& in : inputs) {
+    bool known = false;
+    for (ValueId id : graph_.inputs) known |= graph_.value(id).name == in.name;
+    if (!known) return invalid_argument("the model has no input named '" + in.name + "'");
+  }
+  for (Step& step : steps_) {
+    const Node& node = graph_.nodes[step.node];
+    Status st = step.dynamic ? run_dynamic_step(step) : step.run(*step.context);
+    RETURN_IF_ERROR(st);
+    if (step.activation.kind != ref::ActivationKind::kNone) {
+      Tensor& out = tensors_[static_cast<size_t>(node.outputs[0])];
+      ref::apply_activation(out.data<float>(), out.num_elements(), step.activation);
+    }
+  }
+  outputs->clear();
+  for (ValueId id : graph_.outputs) {
+    outputs->push_back({graph_.value(id).name, tensors_[static_cast<size_t>(id)].clone()});
+  }
+  return Status::Ok();
+}
+
+}  // namespace edgerun

@@ -1,0 +1,61 @@
+#include "engine/session.h"
+
+#include "engine/plan.h"
+#include "graph/passes/infer_shapes.h"
+
+#ifdef EDGERUN_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+namespace edgerun {
+
+Session::Session(Graph graph, SessionOptions options) : graph_(std::move(graph)), options_(std::move(options)) {}
+Session::~Session() = default;
+
+Result<std::unique_ptr<Session>> Session::from_graph(Graph graph, const SessionOptions& options) {
+  if (options.threads < 1) return invalid_argument("threads must be at least 1, got " + std::to_string(options.threads));
+  RETURN_IF_ERROR(graph.topological_sort());
+  return std::unique_ptr<Session>(new Session(std::move(graph), options));
+}
+
+Status Session::prepare(const std::map<std::string, Shape>& input_shapes) {
+  CompileOptions compile_options;
+  compile_options.optimize = options_.fold_constants;
+  ASSIGN_OR_RETURN(plan_, Plan::compile(graph_, input_shapes, compile_options));
+  plan_shapes_ = input_shapes;
+  return Status::Ok();
+}
+
+Status Session::run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs) {
+  std::map<std::string, Shape> shapes;
+  for (const NamedTensor& in : inputs) shapes[in.name] = in.tensor.shape();
+  if (!plan_ || shapes != plan_shapes_) RETURN_IF_ERROR(prepare(shapes));
+#ifdef EDGERUN_HAVE_OPENMP
+  omp_set_num_threads(options_.threads);
+#endif
+  return plan_->run(inputs, outputs);
+}
+
+Result<std::map<std::string, Shape>> Session::default_input_shapes() const {
+  std::map<std::string, Shape> shapes;
+  for (ValueId id : graph_.inputs) {
+    const Value& v = graph_.value(id);
+    if (!v.has_shape) return invalid_argument("input '" + v.name + "' has no declared shape; give one");
+    Shape s;
+    for (const SymDim& d : v.shape) {
+      if (d.known()) {
+        s.push_back(d.size);
+        continue;
+      }
+      auto it = options_.dim_bindings.find(d.symbol);
+      s.push_back(it != options_.dim_bindings.end() ? it->second : 1);
+    }
+    shapes[v.name] = s;
+  }
+  return shapes;
+}
+
+size_t Session::arena_bytes() const { return plan_ ? plan_->arena_bytes() : 0; }
+size_t Session::planned_nodes() const { return plan_ ? plan_->num_steps() : 0; }
+
+}  // namespace edgerun

@@ -1,0 +1,29 @@
+// Binds the graph inputs to concrete shapes and infers the dtype and shape of every value in
+// topological order, folding on the way every node whose inputs are all constant (shape subgraphs
+// included: a Shape node of a value with a known shape is a constant). After it, every value has a
+// concrete shape, except values whose shape depends on data known only at run time (`has_shape` false).
+#pragma once
+
+#include <functional>
+#include <map>
+
+#include "graph/graph.h"
+
+namespace edgerun {
+
+// Runs one node on the given inputs into outputs allocated by the caller (the engine owns kernels).
+using NodeEvaluator =
+    std::function<Status(const Node& node, const std::vector<const Tensor*>& inputs, std::vector<Tensor*>& outputs)>;
+
+struct ShapeInferenceOptions {
+  const NodeEvaluator* fold = nullptr;          // null: infer only, fold nothing
+  size_t max_folded_bytes = size_t{64} << 20;   // larger results stay computed at run time
+};
+
+Status infer_shapes(Graph& graph, const std::map<std::string, Shape>& input_shapes,
+                    const ShapeInferenceOptions& options = {});
+
+// The concrete shape of a value whose shape is known.
+Shape concrete_shape(const Value& value);
+
+}  // namespace edgerun

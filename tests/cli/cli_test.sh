@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The edgerun and bench_engine tools, as a user runs them: outputs written as .npy must match PyTorch's
+# (read back with NumPy, an independent reader), and bad input must give a one-line error and exit 1.
+# Usage: cli_test.sh BUILD_DIR SOURCE_DIR
+set -uo pipefail
+build="$1"
+src="$2"
+edgerun="$build/tools/edgerun"
+bench="$build/tools/bench_engine"
+fixture="$src/tests/data/e2e/bert"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+passes=0
+
+check() {  # check NAME COMMAND...: the command must succeed
+  if "${@:2}" >"$tmp/out" 2>&1; then
+    passes=$((passes + 1))
+  else
+    echo "FAIL $1"; cat "$tmp/out"; failures=$((failures + 1))
+  fi
+}
+check_error() {  # check_error NAME PATTERN COMMAND...: must exit 1 with one stderr line matching PATTERN
+  "${@:3}" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [[ $rc -eq 1 && $(wc -l <"$tmp/err") -eq 1 ]] && grep -q -- "$2" "$tmp/err"; then
+    passes=$((passes + 1))
+  else
+    echo "FAIL $1 (exit $rc)"; cat "$tmp/err"; failures=$((failures + 1))
+  fi
+}
+
+check "inspect prints parameters and MACs" bash -c "'$edgerun' inspect '$src/tests/data/e2e/resnext/model.onnx' --dim batch=2 | grep -q '^MACs'"
+check "run writes every output" "$edgerun" run "$fixture/model.onnx" -o "$tmp/out_dir" \
+  -i "input_ids=$fixture/input_0.npy" -i "attention_mask=$fixture/input_1.npy" -i "token_type_ids=$fixture/input_2.npy"
+check "outputs match PyTorch (read by NumPy)" /usr/bin/python3 - "$tmp/out_dir" "$fixture" <<'PY'
+import glob, sys, numpy as np
+out_dir, fixture = sys.argv[1], sys.argv[2]
+files = sorted(glob.glob(out_dir + "/*.npy"))
+assert len(files) == 2, files
+expected = [np.load(f"{fixture}/output_{i}.npy") for i in range(2)]
+for f in files:
+    got = np.load(f)
+    assert any(e.shape == got.shape and np.allclose(got, e, rtol=1e-4, atol=1e-4) for e in expected), f
+PY
+check "bench_engine prints latency" bash -c "'$bench' --model '$src/tests/data/e2e/wide_resnet/model.onnx' --repeats 3 --warmup 1 | grep -q median"
+
+check_error "missing model file" "model.onnx" "$edgerun" inspect "$tmp/model.onnx"
+head -c 1000 "$fixture/model.onnx" >"$tmp/truncated.onnx"
+check_error "truncated model" "truncated.onnx\|past the end\|invalid model" "$edgerun" inspect "$tmp/truncated.onnx"
+check_error "wrong input name" "no input named" "$edgerun" run "$fixture/model.onnx" -o "$tmp/o" \
+  -i "input_ids=$fixture/input_0.npy" -i "attention_mask=$fixture/input_1.npy" -i "token_type_ids=$fixture/input_2.npy" \
+  -i "bogus=$fixture/input_0.npy"
+check_error "missing input" "missing input" "$edgerun" run "$fixture/model.onnx" -o "$tmp/o" -i "input_ids=$fixture/input_0.npy"
+check_error "input file is not .npy" "npy" "$edgerun" run "$fixture/model.onnx" -o "$tmp/o" -i "input_ids=$fixture/model.onnx"
+check_error "bad dim binding" "NAME=SIZE" "$bench" --model "$fixture/model.onnx" --dim batch
+echo "cli: $passes passed, $failures failed"
+[[ $failures -eq 0 ]]

@@ -1,0 +1,100 @@
+// End-to-end: reduced-size models of every study family, exported by PyTorch, run through edgerun and
+// compared with PyTorch's own outputs (tests/data/e2e, made by models/tools/make_e2e_fixtures.py).
+// Tolerances per output come from MANIFEST.txt: 10x PyTorch's own float32-vs-float64 error there.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "engine/session.h"
+#include "tests/support/tensor_compare.h"
+#include "tools/common/npy.h"
+
+namespace fs = std::filesystem;
+
+namespace edgerun {
+namespace {
+
+const fs::path kFixtures = fs::path(EDGERUN_TEST_DATA_DIR) / "e2e";
+
+// MANIFEST.txt: "[model]" sections of "key: value" lines; "tolerance_<i>: atol=A rtol=R".
+std::map<std::string, std::map<std::string, std::string>> read_manifest() {
+  std::map<std::string, std::map<std::string, std::string>> sections;
+  std::ifstream in(kFixtures / "MANIFEST.txt");
+  std::string line, current;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line[0] == '[') {
+      current = line.substr(1, line.find(']') - 1);
+      continue;
+    }
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos && !current.empty()) {
+      sections[current][line.substr(0, colon)] = line.substr(colon + 1);
+    }
+  }
+  return sections;
+}
+
+testing::Tolerance parse_tolerance(const std::string& spec) {
+  testing::Tolerance tol;
+  std::istringstream ss(spec);
+  std::string item;
+  while (ss >> item) {
+    if (item.rfind("atol=", 0) == 0) tol.atol = std::stod(item.substr(5));
+    if (item.rfind("rtol=", 0) == 0) tol.rtol = std::stod(item.substr(5));
+  }
+  return tol;
+}
+
+void check_model(const std::string& name, const std::map<std::string, std::string>& info, int threads) {
+  const fs::path dir = kFixtures / name;
+  SessionOptions options;
+  options.threads = threads;
+  auto session = Session::load_file((dir / "model.onnx").string(), options);
+  REQUIRE_MESSAGE(session.ok(), session.status().to_string());
+  const Graph& g = session.value()->graph();
+  std::vector<NamedTensor> inputs;
+  for (size_t i = 0; i < g.inputs.size(); ++i) {
+    auto t = read_npy((dir / ("input_" + std::to_string(i) + ".npy")).string());
+    REQUIRE_MESSAGE(t.ok(), t.status().to_string());
+    inputs.push_back({g.value(g.inputs[i]).name, t.value()});
+  }
+  std::vector<NamedTensor> outputs;
+  Status st = session.value()->run(inputs, &outputs);
+  REQUIRE_MESSAGE(st.ok(), st.to_string());
+  REQUIRE(outputs.size() == g.outputs.size());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    auto expected = read_npy((dir / ("output_" + std::to_string(i) + ".npy")).string());
+    REQUIRE_MESSAGE(expected.ok(), expected.status().to_string());
+    auto tol_it = info.find("tolerance_" + std::to_string(i));
+    REQUIRE_MESSAGE(tol_it != info.end(), "MANIFEST.txt gives no tolerance for output " << i);
+    const testing::Tolerance tol = parse_tolerance(tol_it->second);
+    const std::string diff = testing::compare_tensors(outputs[i].tensor, expected.value(), tol);
+    CHECK_MESSAGE(diff.empty(), name << " output " << i << ": " << diff);
+    std::printf("e2e %-20s output %zu %-16s max_abs_err %.3g (atol %.1g rtol %.1g) threads %d\n", name.c_str(), i,
+                shape_to_string(outputs[i].tensor.shape()).c_str(),
+                testing::max_abs_error(outputs[i].tensor, expected.value()), tol.atol, tol.rtol, threads);
+  }
+}
+
+TEST_CASE("PyTorch-exported study models match PyTorch's outputs") {
+  const auto manifest = read_manifest();
+  REQUIRE_MESSAGE(manifest.size() >= 9, "expected at least 9 fixtures in " << kFixtures.string());
+  for (const auto& [name, info] : manifest) {
+    SUBCASE(name.c_str()) { check_model(name, info, 1); }
+  }
+}
+
+TEST_CASE("results do not depend on the thread count beyond rounding") {
+  const auto manifest = read_manifest();
+  for (const char* name : {"resnext", "bert"}) {
+    SUBCASE(name) { check_model(name, manifest.at(name), 2); }
+  }
+}
+
+}  // namespace
+}  // namespace edgerun

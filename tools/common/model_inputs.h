@@ -1,0 +1,20 @@
+// Input tensors for tools: shapes from the model's declarations (symbolic dims bound by the user,
+// else 1) and deterministic pseudo-random contents suited to each input's type.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/session.h"
+
+namespace edgerun {
+
+// Parses "NAME=SIZE" bindings of symbolic dims ("batch=8").
+Result<std::map<std::string, int64_t>> parse_dim_bindings(const std::vector<std::string>& specs);
+
+// One input per graph input: floats uniform in [-1, 1), integers in [0, 10) (valid token ids and
+// indices for small vocabularies), bools alternating. Fixed seed: every call gives the same tensors.
+Result<std::vector<NamedTensor>> make_random_inputs(const Session& session, uint32_t seed = 1);
+
+}  // namespace edgerun

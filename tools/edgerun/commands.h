@@ -1,0 +1,13 @@
+// Subcommands of the `edgerun` tool; each registers its options on the app and runs when chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace edgerun::cli {
+
+// Returns the action to run when the subcommand was chosen (its exit code).
+std::function<int()> add_run_command(CLI::App& app);
+std::function<int()> add_inspect_command(CLI::App& app);
+
+}  // namespace edgerun::cli

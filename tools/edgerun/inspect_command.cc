@@ -1,0 +1,72 @@
+// edgerun inspect MODEL: ops, inputs and outputs with shapes, parameter count and MACs.
+#include <cstdio>
+
+#include "engine/plan.h"
+#include "graph/model_stats.h"
+#include "graph/onnx/onnx_importer.h"
+#include "graph/passes/infer_shapes.h"
+#include "tools/common/model_inputs.h"
+#include "tools/edgerun/commands.h"
+
+namespace edgerun::cli {
+
+namespace {
+
+struct InspectArgs {
+  std::string model;
+  std::vector<std::string> dims;
+};
+
+int fail(const Status& st) {
+  std::fprintf(stderr, "edgerun inspect: %s\n", st.to_string().c_str());
+  return 1;
+}
+
+void print_value(const char* kind, const Value& v) {
+  std::printf("%-8s %-24s %-5s %s\n", kind, v.name.c_str(), dtype_name(v.dtype),
+              v.has_shape ? sym_shape_to_string(v.shape).c_str() : "(unknown shape)");
+}
+
+int inspect(const InspectArgs& args) {
+  auto graph = onnx::import_model_file(args.model);
+  if (!graph.ok()) return fail(graph.status());
+  const Graph& g = graph.value();
+  SessionOptions options;
+  auto bindings = parse_dim_bindings(args.dims);
+  if (!bindings.ok()) return fail(bindings.status());
+  options.dim_bindings = bindings.value();
+  auto session = Session::from_graph(g, options);
+  if (!session.ok()) return fail(session.status());
+  auto shapes = session.value()->default_input_shapes();
+  if (!shapes.ok()) return fail(shapes.status());
+  // MACs come from the compiled graph, where every shape is concrete and shape subgraphs are folded.
+  auto plan = Plan::compile(g, shapes.value(), CompileOptions{});
+  if (!plan.ok()) return fail(plan.status());
+
+  const ModelStats stats = count_ops_and_parameters(g);
+  std::printf("model    %s (graph '%s', opset %lld)\n", args.model.c_str(), g.name.c_str(),
+              static_cast<long long>(g.opsets.count("") ? g.opsets.at("") : 0));
+  for (ValueId id : g.inputs) print_value("input", g.value(id));
+  for (ValueId id : g.outputs) print_value("output", g.value(id));
+  for (ValueId id : plan.value()->graph().outputs) print_value("bound", plan.value()->graph().value(id));
+  std::printf("nodes    %zu (%zu after passes)\n", g.nodes.size(), plan.value()->num_steps());
+  std::printf("ops     ");
+  for (const auto& [op, n] : stats.op_counts) std::printf(" %s:%d", op.c_str(), n);
+  std::printf("\nparams   %lld (%.3f M)\n", static_cast<long long>(stats.parameters), stats.parameters / 1e6);
+  const int64_t macs = count_macs(plan.value()->graph());
+  std::printf("MACs     %lld (%.3f G) for the bound input shapes\n", static_cast<long long>(macs), macs / 1e9);
+  std::printf("arena    %zu bytes planned\n", plan.value()->arena_bytes());
+  return 0;
+}
+
+}  // namespace
+
+std::function<int()> add_inspect_command(CLI::App& app) {
+  auto args = std::make_shared<InspectArgs>();
+  CLI::App* cmd = app.add_subcommand("inspect", "print ops, shapes, parameters and MACs of a model");
+  cmd->add_option("model", args->model, "ONNX model file")->required();
+  cmd->add_option("--dim", args->dims, "bind a symbolic input dim, NAME=SIZE (default 1)");
+  return [args] { return inspect(*args); };
+}
+
+}  // namespace edgerun::cli

@@ -1,0 +1,12 @@
+// edgerun: run and inspect models.
+#include "tools/edgerun/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"edgerun: a tensor inference engine for Edge AI"};
+  app.require_subcommand(1);
+  auto run = edgerun::cli::add_run_command(app);
+  auto inspect = edgerun::cli::add_inspect_command(app);
+  CLI11_PARSE(app, argc, argv);
+  if (app.got_subcommand("run")) return run();
+  return inspect();
+}
