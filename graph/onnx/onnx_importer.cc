@@ -271,16 +271,18 @@ Status read_graph_parts(pb::Reader& g, const std::string& external_data_dir, Gra
   return Status::Ok();
 }
 
+Result<OpType> resolve_op(const NodeHeader& h) {
+  const std::optional<OpType> op = h.domain.empty() ? find_op(h.op_type) : std::nullopt;
+  if (!op) return unsupported("node '" + h.name + "': unknown op '" + h.op_type + "' (domain '" + h.domain + "')");
+  return *op;
+}
+
 Status build_node(pb::Reader& g, int64_t index, const NodeHeader& h, const std::map<std::string, int64_t>& opsets,
                   const std::set<ValueId>& graph_inputs, const std::string& external_data_dir, Graph* graph) {
   Node node;
   node.name = h.name;
   node.op_type = h.op_type;
-  const std::optional<OpType> op = h.domain.empty() ? find_op(h.op_type) : std::nullopt;
-  if (!op) {
-    return unsupported("node '" + h.name + "': unknown op '" + h.op_type + "' (domain '" + h.domain + "')");
-  }
-  node.op = *op;
+  ASSIGN_OR_RETURN(node.op, resolve_op(h));
   auto opset = opsets.find(h.domain);
   if (opset == opsets.end()) {
     return invalid_model(node.describe() + ": the model imports no opset for domain '" + h.domain + "'");
@@ -313,6 +315,8 @@ Status build_node(pb::Reader& g, int64_t index, const NodeHeader& h, const std::
 
 Status build_graph(pb::Reader& g, const GraphParts& parts, const std::map<std::string, int64_t>& opsets,
                    const std::string& external_data_dir, Graph* graph) {
+  // Unknown ops first: they are the most basic reason a model cannot run.
+  for (const NodeHeader& h : parts.nodes) RETURN_IF_ERROR(resolve_op(h).status());
   graph->name = parts.name;
   graph->opsets = opsets;
   for (auto& [name, tensor] : parts.initializers) {

@@ -304,6 +304,12 @@ TEST_CASE("unknown ops and foreign domains name the node, op and domain") {
   g = single(node("Foo", {"x"}, {"y"}));
   REQUIRE_FALSE(g.ok());
   CHECK(contains(g.status(), "node 'Foo_0': unknown op 'Foo'"));
+  GraphSpec seq;  // an unknown op is reported before an input type edgerun cannot hold
+  seq.nodes.push_back(node("SequenceLength", {"s"}, {"n"}, "len"));
+  seq.inputs.push_back(ProtoWriter().string(1, "s").message(2, ProtoWriter().message(4, ProtoWriter())));
+  g = import(model(graph(seq)));
+  REQUIRE_FALSE(g.ok());
+  CHECK(contains(g.status(), "node 'len': unknown op 'SequenceLength' (domain '')"));
   g = single(node("", {"x"}, {"y"}, "n2"));
   REQUIRE_FALSE(g.ok());
   CHECK(contains(g.status(), "op_type"));
