@@ -26,9 +26,26 @@ Status Session::prepare(const std::map<std::string, Shape>& input_shapes) {
   return Status::Ok();
 }
 
+bool Session::is_graph_input(const std::string& name) const {
+  for (ValueId id : graph_.inputs) {
+    if (graph_.value(id).name == name) return true;
+  }
+  return false;
+}
+
 Status Session::run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs) {
   std::map<std::string, Shape> shapes;
-  for (const NamedTensor& in : inputs) shapes[in.name] = in.tensor.shape();
+  for (const NamedTensor& in : inputs) {
+    if (!is_graph_input(in.name)) {
+      return invalid_argument("the model has no input named '" + in.name + "'");
+    }
+    if (!shapes.emplace(in.name, in.tensor.shape()).second) {
+      return invalid_argument("input '" + in.name + "' is given twice");
+    }
+  }
+  for (ValueId id : graph_.inputs) {
+    if (!shapes.count(graph_.value(id).name)) return invalid_argument("missing input '" + graph_.value(id).name + "'");
+  }
   if (!plan_ || shapes != plan_shapes_) RETURN_IF_ERROR(prepare(shapes));
 #ifdef EDGERUN_HAVE_OPENMP
   omp_set_num_threads(options_.threads);

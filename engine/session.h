@@ -50,6 +50,7 @@ class Session {
 
  private:
   Session(Graph graph, SessionOptions options);
+  bool is_graph_input(const std::string& name) const;
   Graph graph_;
   SessionOptions options_;
   std::map<std::string, Shape> plan_shapes_;

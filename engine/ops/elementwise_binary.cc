@@ -3,6 +3,7 @@
 
 #include "engine/ops/elementwise_dispatch.h"
 #include "engine/ops/op_kernels.h"
+#include "graph/ops/elementwise_types.h"
 #include "kernels/ref/elementwise/binary.h"
 #include "kernels/ref/elementwise/unary.h"
 
@@ -11,7 +12,8 @@ namespace edgerun::ops {
 namespace {
 
 // y = op(a, b) broadcast, both inputs of one type from kMask; y's type is what op returns (T or bool).
-template <uint32_t kMask, typename Op> Status run_binary(KernelContext& ctx, const Op& op) {
+template <uint32_t kMask, typename Op>
+Status run_binary(KernelContext& ctx, const Op& op) {
   if (has_f16(ctx)) return run_f16_as_f32(ctx, [&op](KernelContext& c) { return run_binary<kMask>(c, op); });
   const Tensor& a = ctx.input(0);
   const Tensor& b = ctx.input(1);
@@ -25,7 +27,8 @@ template <uint32_t kMask, typename Op> Status run_binary(KernelContext& ctx, con
 }
 
 // y = op(...op(op(x0, x1), x2)..., xn) broadcast; Mean divides the sum by n.
-template <uint32_t kMask, typename Op> Status run_variadic(KernelContext& ctx, const Op& op) {
+template <uint32_t kMask, typename Op>
+Status run_variadic(KernelContext& ctx, const Op& op) {
   if (has_f16(ctx)) return run_f16_as_f32(ctx, [&op](KernelContext& c) { return run_variadic<kMask>(c, op); });
   Tensor& y = ctx.output(0);
   return visit_type<kMask>(ctx, y.dtype(), [&](auto tag) {
@@ -55,8 +58,10 @@ Result<Tensor> widened(const Tensor& x, DType type) {
   ASSIGN_OR_RETURN(Tensor wide, Tensor::allocate(type, x.shape()));
   RETURN_IF_ERROR(visit_type<kNumericTypes>(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    if (type == DType::kI64) ref::cast(x.data<T>(), wide.data<int64_t>(), x.num_elements());
-    else ref::cast(x.data<T>(), wide.data<double>(), x.num_elements());
+    if (type == DType::kI64)
+      ref::cast(x.data<T>(), wide.data<int64_t>(), x.num_elements());
+    else
+      ref::cast(x.data<T>(), wide.data<double>(), x.num_elements());
     return Status::Ok();
   }));
   return wide;
@@ -79,7 +84,13 @@ Status run_BitShift(KernelContext& ctx) {
   return run_binary<kUnsignedIntTypes>(ctx, ref::BitShiftOp{ctx.attrs().get_string("direction", "") == "LEFT"});
 }
 
-Status run_PRelu(KernelContext& ctx) { return run_binary<kNumericTypes>(ctx, ref::PReluOp{}); }
+Status run_PRelu(KernelContext& ctx) {
+  const Shape slope_shape = prelu_slope_shape(ctx.opset(), ctx.input(0).shape(), ctx.input(1).shape());
+  if (slope_shape == ctx.input(1).shape()) return run_binary<kNumericTypes>(ctx, ref::PReluOp{});
+  const Tensor slope = ctx.input(1).reshaped(slope_shape);
+  KernelContext per_channel(ctx.node(), {&ctx.input(0), &slope}, {&ctx.output(0)});
+  return run_binary<kNumericTypes>(per_channel, ref::PReluOp{});
+}
 
 // The exponent may have another type than the base: it is then widened to int64 or f64 so that the
 // kernel is instantiated for 3 exponent types per base type rather than for all 10.
@@ -114,12 +125,14 @@ Status run_Where(KernelContext& ctx) {
   const Tensor& a = ctx.input(1);
   const Tensor& b = ctx.input(2);
   Tensor& y = ctx.output(0);
-  return visit_element_size(a.dtype(), [&](auto tag) {
-    using U = typename decltype(tag)::type;
-    ref::where(cond.data<bool>(), cond.shape(), a.data<U>(), a.shape(), b.data<U>(), b.shape(), y.data<U>(),
-               y.shape());
-    return Status::Ok();
-  }).with_context(ctx.node().describe());
+  return visit_element_size(a.dtype(),
+                            [&](auto tag) {
+                              using U = typename decltype(tag)::type;
+                              ref::where(cond.data<bool>(), cond.shape(), a.data<U>(), a.shape(), b.data<U>(),
+                                         b.shape(), y.data<U>(), y.shape());
+                              return Status::Ok();
+                            })
+      .with_context(ctx.node().describe());
 }
 
 }  // namespace edgerun::ops

@@ -12,17 +12,19 @@
 
 namespace edgerun::ops {
 
-template <typename T> struct TypeTag {
+template <typename T>
+struct TypeTag {
   using type = T;
 };
 
 // Calls fn(TypeTag<T>{}) where T is the C type of `t`, instantiating fn only for the types in kMask.
 // f16 has no C type: callers widen it first (run_f16_as_f32).
-template <uint32_t kMask, typename Fn> Status visit_type(DType t, Fn&& fn) {
+template <uint32_t kMask, typename Fn>
+Status visit_type(DType t, Fn&& fn) {
   switch (t) {
-#define EDGERUN_VISIT_CASE(DT, CT)                                                 \
-  case DType::DT:                                                                  \
-    if constexpr ((kMask & type_bit(DType::DT)) != 0) return fn(TypeTag<CT>{});   \
+#define EDGERUN_VISIT_CASE(DT, CT)                                              \
+  case DType::DT:                                                               \
+    if constexpr ((kMask & type_bit(DType::DT)) != 0) return fn(TypeTag<CT>{}); \
     break;
     EDGERUN_VISIT_CASE(kF32, float)
     EDGERUN_VISIT_CASE(kF64, double)
@@ -41,13 +43,15 @@ template <uint32_t kMask, typename Fn> Status visit_type(DType t, Fn&& fn) {
   return unsupported(std::string("element type ") + dtype_name(t));
 }
 
-template <uint32_t kMask, typename Fn> Status visit_type(const KernelContext& ctx, DType t, Fn&& fn) {
+template <uint32_t kMask, typename Fn>
+Status visit_type(const KernelContext& ctx, DType t, Fn&& fn) {
   return visit_type<kMask>(t, std::forward<Fn>(fn)).with_context(ctx.node().describe());
 }
 
 // Calls fn(TypeTag<U>{}) with the unsigned integer type as wide as one element of `t`: for ops that
 // only move elements (Where, Identity).
-template <typename Fn> Status visit_element_size(DType t, Fn&& fn) {
+template <typename Fn>
+Status visit_element_size(DType t, Fn&& fn) {
   switch (dtype_size(t)) {
     case 1: return fn(TypeTag<uint8_t>{});
     case 2: return fn(TypeTag<uint16_t>{});

@@ -11,7 +11,8 @@ namespace edgerun::ops {
 namespace {
 
 // y = op(x) for the element types in kMask; the output type is whatever op returns (T or bool).
-template <uint32_t kMask, typename Op> Status run_unary(KernelContext& ctx, const Op& op) {
+template <uint32_t kMask, typename Op>
+Status run_unary(KernelContext& ctx, const Op& op) {
   if (has_f16(ctx)) return run_f16_as_f32(ctx, [&op](KernelContext& c) { return run_unary<kMask>(c, op); });
   const Tensor& x = ctx.input(0);
   Tensor& y = ctx.output(0);
@@ -24,7 +25,8 @@ template <uint32_t kMask, typename Op> Status run_unary(KernelContext& ctx, cons
 }
 
 void copy_tensor(const Tensor& src, Tensor& dst) {
-  if (dst.raw_data() != src.raw_data() && src.byte_size() > 0) std::memcpy(dst.raw_data(), src.raw_data(), src.byte_size());
+  if (dst.raw_data() != src.raw_data() && src.byte_size() > 0)
+    std::memcpy(dst.raw_data(), src.raw_data(), src.byte_size());
 }
 
 }  // namespace
@@ -36,8 +38,8 @@ void copy_tensor(const Tensor& src, Tensor& dst) {
 
 Status run_IsInf(KernelContext& ctx) {
   const auto& a = ctx.attrs();
-  return run_unary<kFloatTypes>(ctx, ref::IsInfOp{a.get_int("detect_negative", 1) != 0,
-                                                  a.get_int("detect_positive", 1) != 0});
+  return run_unary<kFloatTypes>(
+      ctx, ref::IsInfOp{a.get_int("detect_negative", 1) != 0, a.get_int("detect_positive", 1) != 0});
 }
 
 Status run_Elu(KernelContext& ctx) {

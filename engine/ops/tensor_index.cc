@@ -1,5 +1,5 @@
 // Run functions of the index-driven ops: Gather, GatherElements, GatherND, ScatterElements, ScatterND,
-// OneHot, NonZero.
+// Scatter, OneHot, NonZero.
 #include <cstring>
 
 #include "engine/ops/op_kernels.h"
@@ -115,6 +115,8 @@ Status run_ScatterElements(KernelContext& ctx) {
     return ref::scatter_elements<T>(p, indices.data(), ctx.input(2).data<T>(), ctx.output(0).data<T>());
   });
 }
+
+Status run_Scatter(KernelContext& ctx) { return run_ScatterElements(ctx); }
 
 Status run_ScatterND(KernelContext& ctx) {
   RETURN_IF_ERROR(copy_data(ctx));

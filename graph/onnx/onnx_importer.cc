@@ -27,7 +27,7 @@ struct ValueInfo {
   int32_t elem_type = 0;
   bool has_shape = false;
   SymShape shape;
-  const char* non_tensor = nullptr;  // "sequence", "map" ... when the type is not a tensor
+  const char* non_tensor = nullptr;  // "sequence", "map", "optional" ... when not a tensor
 };
 
 Status parse_shape(pb::Reader& r, SymShape* shape) {
@@ -113,7 +113,7 @@ Result<ValueInfo> parse_value_info(pb::Reader& r) {
 Status apply_value_info(const ValueInfo& vi, const char* role, bool strict, Value* v) {
   const std::string what = std::string(role) + " '" + vi.name + "'";
   if (vi.non_tensor) {
-    if (strict) return unsupported(what + " is a " + vi.non_tensor + ", not a tensor");
+    if (strict) return unsupported(what + " is of " + vi.non_tensor + " type; only tensors are supported");
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(DType dtype, dtype_from_onnx(vi.elem_type, what));
@@ -269,16 +269,18 @@ Status read_graph_parts(pb::Reader& g, const std::string& external_data_dir, Gra
   return Status::Ok();
 }
 
+Result<OpType> lookup_op(const NodeHeader& h) {
+  const std::optional<OpType> op = h.domain.empty() ? find_op(h.op_type) : std::nullopt;
+  if (!op) return unsupported("node '" + h.name + "': unknown op '" + h.op_type + "' (domain '" + h.domain + "')");
+  return *op;
+}
+
 Status build_node(pb::Reader& g, int64_t index, const NodeHeader& h, const std::map<std::string, int64_t>& opsets,
                   const std::set<ValueId>& graph_inputs, const std::string& external_data_dir, Graph* graph) {
   Node node;
   node.name = h.name;
   node.op_type = h.op_type;
-  const std::optional<OpType> op = h.domain.empty() ? find_op(h.op_type) : std::nullopt;
-  if (!op) {
-    return unsupported("node '" + h.name + "': unknown op '" + h.op_type + "' (domain '" + h.domain + "')");
-  }
-  node.op = *op;
+  ASSIGN_OR_RETURN(node.op, lookup_op(h));
   auto opset = opsets.find(h.domain);
   if (opset == opsets.end()) {
     return invalid_model(node.describe() + ": the model imports no opset for domain '" + h.domain + "'");
@@ -321,6 +323,9 @@ Status build_graph(pb::Reader& g, GraphParts& parts, const std::map<std::string,
     for (int64_t d : tensor.shape()) v.shape.push_back(SymDim{d, ""});
     v.constant = std::move(tensor);
   }
+  name_nodes(&parts.nodes);
+  // Unknown ops are reported before anything else: "edgerun lacks op X" is the most useful answer.
+  for (const NodeHeader& h : parts.nodes) RETURN_IF_ERROR(lookup_op(h).status());
   std::set<std::string> input_names;
   for (const ValueInfo& vi : parts.inputs) {
     if (!input_names.insert(vi.name).second) return invalid_model("graph input '" + vi.name + "' is listed twice");
@@ -329,7 +334,6 @@ Status build_graph(pb::Reader& g, GraphParts& parts, const std::map<std::string,
     RETURN_IF_ERROR(apply_value_info(vi, "graph input", true, &graph->value(id)));
     graph->inputs.push_back(id);
   }
-  name_nodes(&parts.nodes);
   const std::set<ValueId> graph_inputs(graph->inputs.begin(), graph->inputs.end());
   for (size_t i = 0; i < parts.nodes.size(); ++i) {
     RETURN_IF_ERROR(

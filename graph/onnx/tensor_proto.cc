@@ -243,6 +243,9 @@ Result<Tensor> decode_tensor_proto(pb::Reader& r, const std::string& external_da
   if (dtype == DType::kString) return unsupported(what + ": string tensors are not supported");
   if (tf.has_segment) return unsupported(what + ": segmented tensors are not supported");
   const Shape shape(tf.dims.begin(), tf.dims.end());
+  for (int64_t d : shape) {
+    if (d < 0) return invalid_model(what + ": negative dim " + std::to_string(d));
+  }
   Result<int64_t> count = checked_num_elements(shape);
   if (!count.ok()) return count.status().with_context(what);
   const auto n = static_cast<uint64_t>(count.value());

@@ -125,7 +125,7 @@ Status infer_PRelu(InferContext& ctx) {
   RETURN_IF_ERROR(check_arity(ctx, 2, 2));
   RETURN_IF_ERROR(check_type(ctx, 0, kNumericTypes));
   RETURN_IF_ERROR(check_same_type(ctx, 0, 1));
-  auto out = broadcast_shapes(ctx.shape(0), ctx.shape(1));
+  auto out = broadcast_shapes(ctx.shape(0), prelu_slope_shape(ctx.opset(), ctx.shape(0), ctx.shape(1)));
   if (!out.ok() || out.value() != ctx.shape(0)) {
     return ctx.error("slope shape " + shape_to_string(ctx.shape(1)) + " does not broadcast to input shape " +
                      shape_to_string(ctx.shape(0)));

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "graph/dtype.h"
+#include "graph/shape.h"
 
 namespace edgerun::ops {
 
@@ -24,6 +25,15 @@ constexpr uint32_t kAllTypes = kNumericTypes | kBoolTypes;
 inline bool type_in(DType t, uint32_t mask) {
   const int i = static_cast<int>(t);
   return i >= 0 && i < 32 && (mask & type_bit(t)) != 0;
+}
+
+// PRelu before opset 7 applies a 1-D slope of size C per channel (axis 1), as old PyTorch exports
+// expect; from opset 7 the slope broadcasts numpy-style. Returns the slope shape to broadcast.
+inline Shape prelu_slope_shape(int opset, const Shape& x, const Shape& slope) {
+  if (opset >= 7 || slope.size() != 1 || x.size() < 2 || slope[0] != x[1]) return slope;
+  Shape per_channel(x.size() - 1, 1);
+  per_channel[0] = slope[0];
+  return per_channel;
 }
 
 }  // namespace edgerun::ops

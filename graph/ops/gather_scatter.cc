@@ -1,5 +1,5 @@
 // Shape inference for the index-driven ops: Gather, GatherElements, GatherND, ScatterElements,
-// ScatterND, OneHot, NonZero.
+// ScatterND, Scatter, OneHot, NonZero.
 #include "graph/ops/op_schema.h"
 #include "graph/ops/tensor_params.h"
 
@@ -98,6 +98,8 @@ Status infer_ScatterElements(InferContext& ctx) {
   ctx.set_output(0, ctx.type(0), data);
   return Status::Ok();
 }
+
+Status infer_Scatter(InferContext& ctx) { return infer_ScatterElements(ctx); }
 
 Status infer_ScatterND(InferContext& ctx) {
   RETURN_IF_ERROR(require_inputs(ctx, 3, 3));

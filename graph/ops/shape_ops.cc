@@ -121,7 +121,7 @@ Status infer_Squeeze(InferContext& ctx) {
   std::vector<int64_t> axes;
   RETURN_IF_ERROR(axes_of(args, &given, &axes));
   std::vector<bool> drop(in.size(), false);
-  if (!given) {
+  if (!given || axes.empty()) {  // empty axes squeeze every size-1 dim, as in ONNX Runtime
     for (size_t i = 0; i < in.size(); ++i) drop[i] = in[i] == 1;
   } else {
     ASSIGN_OR_RETURN(axes, normalize_axes(args, axes, ctx.rank(0)));

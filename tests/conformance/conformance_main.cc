@@ -1,9 +1,10 @@
-// Runs the ONNX backend node tests (Debian's libonnx-testdata) through edgerun and compares every
+// Runs the ONNX backend tests of Debian's libonnx-testdata (node, pytorch-converted, pytorch-operator
+// and simple suites; `real` holds only download links) through edgerun and compares every
 // output with the expected one. A case is applicable when every op in it is on edgerun's op list.
 // Cases listed in skipped_*.txt (one "name reason" per line) are counted as skipped; they still run,
 // and one that passes is reported so the list never hides a fixed case.
 //
-// Usage: edgerun_conformance [--data DIR] [--filter SUBSTRING] [--verbose]
+// Usage: edgerun_conformance [--data DIR]... [--filter SUBSTRING] [--verbose]
 
 #include <algorithm>
 #include <cstdio>
@@ -108,30 +109,25 @@ CaseResult run_case(const fs::path& dir) {
   return {Outcome::kPass, ""};
 }
 
-}  // namespace
+struct Counts {
+  int passed = 0, failed = 0, skipped = 0, not_applicable = 0, stale_skips = 0;
+  void add(const Counts& o) {
+    passed += o.passed;
+    failed += o.failed;
+    skipped += o.skipped;
+    not_applicable += o.not_applicable;
+    stale_skips += o.stale_skips;
+  }
+};
 
-int main(int argc, char** argv) {
-  fs::path data = "/usr/share/libonnx-testdata/data/node";
-  std::string filter;
-  bool verbose = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--data" && i + 1 < argc) {
-      data = argv[++i];
-    } else if (a == "--filter" && i + 1 < argc) {
-      filter = argv[++i];
-    } else if (a == "--verbose") {
-      verbose = true;
-    } else {
-      std::fprintf(stderr, "usage: %s [--data DIR] [--filter SUBSTRING] [--verbose]\n", argv[0]);
-      return 2;
-    }
-  }
-  if (!fs::is_directory(data)) {
-    std::fprintf(stderr, "conformance data not found at %s (install libonnx-testdata)\n", data.c_str());
-    return 1;
-  }
-  const auto skips = read_skip_lists(fs::path(EDGERUN_CONFORMANCE_DIR));
+void print_counts(const std::string& what, const Counts& c) {
+  std::printf("%s: %d applicable cases: %d passed, %d failed, %d skipped (listed with reasons); "
+              "%d cases use ops edgerun does not have\n",
+              what.c_str(), c.passed + c.failed + c.skipped, c.passed, c.failed, c.skipped, c.not_applicable);
+}
+
+Counts run_suite(const fs::path& data, const std::string& filter, bool verbose,
+                 const std::map<std::string, std::string>& skips, std::map<std::string, int>* missing_ops) {
   std::vector<fs::path> cases;
   for (const auto& entry : fs::directory_iterator(data)) {
     if (entry.is_directory() && entry.path().filename().string().find(filter) != std::string::npos) {
@@ -139,45 +135,79 @@ int main(int argc, char** argv) {
     }
   }
   std::sort(cases.begin(), cases.end());
-
-  int passed = 0, failed = 0, skipped = 0, not_applicable = 0, stale_skips = 0;
-  std::map<std::string, int> missing_ops;
+  Counts c;
   for (const fs::path& dir : cases) {
     const std::string name = dir.filename().string();
     const CaseResult r = run_case(dir);
     auto skip = skips.find(name);
     if (r.outcome == Outcome::kNotApplicable) {
-      ++not_applicable;
+      ++c.not_applicable;
       const size_t q = r.detail.find("unknown op '");
       if (q != std::string::npos) {
         const size_t start = q + 12;
-        ++missing_ops[r.detail.substr(start, r.detail.find('\'', start) - start)];
+        ++(*missing_ops)[r.detail.substr(start, r.detail.find('\'', start) - start)];
       }
       if (verbose) std::printf("n/a   %s: %s\n", name.c_str(), r.detail.c_str());
     } else if (skip != skips.end()) {
-      ++skipped;
+      ++c.skipped;
       if (r.outcome == Outcome::kPass) {
-        ++stale_skips;
+        ++c.stale_skips;
         std::printf("STALE %s: listed as skipped (%s) but passes; remove it from the list\n", name.c_str(),
                     skip->second.c_str());
       } else if (verbose) {
         std::printf("skip  %s: %s\n", name.c_str(), skip->second.c_str());
       }
     } else if (r.outcome == Outcome::kPass) {
-      ++passed;
+      ++c.passed;
       if (verbose) std::printf("pass  %s\n", name.c_str());
     } else {
-      ++failed;
+      ++c.failed;
       std::printf("FAIL  %s: %s\n", name.c_str(), r.detail.c_str());
     }
+  }
+  return c;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const fs::path root = "/usr/share/libonnx-testdata/data";
+  std::vector<fs::path> suites;
+  std::string filter;
+  bool verbose = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--data" && i + 1 < argc) {
+      suites.emplace_back(argv[++i]);
+    } else if (a == "--filter" && i + 1 < argc) {
+      filter = argv[++i];
+    } else if (a == "--verbose") {
+      verbose = true;
+    } else {
+      std::fprintf(stderr, "usage: %s [--data DIR]... [--filter SUBSTRING] [--verbose]\n", argv[0]);
+      return 2;
+    }
+  }
+  if (suites.empty()) {
+    for (const char* s : {"node", "pytorch-converted", "pytorch-operator", "simple"}) suites.push_back(root / s);
+  }
+  const auto skips = read_skip_lists(fs::path(EDGERUN_CONFORMANCE_DIR));
+  Counts total;
+  std::map<std::string, int> missing_ops;
+  for (const fs::path& suite : suites) {
+    if (!fs::is_directory(suite)) {
+      std::fprintf(stderr, "conformance data not found at %s (install libonnx-testdata)\n", suite.c_str());
+      return 1;
+    }
+    const Counts c = run_suite(suite, filter, verbose, skips, &missing_ops);
+    print_counts("ONNX conformance " + suite.filename().string(), c);
+    total.add(c);
   }
   if (verbose && !missing_ops.empty()) {
     std::printf("ops not in edgerun (cases):");
     for (const auto& [op, n] : missing_ops) std::printf(" %s(%d)", op.c_str(), n);
     std::printf("\n");
   }
-  std::printf("ONNX conformance: %d applicable cases: %d passed, %d failed, %d skipped (listed with reasons); "
-              "%d cases use ops edgerun does not have\n",
-              passed + failed + skipped, passed, failed, skipped, not_applicable);
-  return failed == 0 && stale_skips == 0 ? 0 : 1;
+  print_counts("ONNX conformance total", total);
+  return total.failed == 0 && total.stale_skips == 0 ? 0 : 1;
 }

@@ -59,7 +59,8 @@ Tensor run_ok(OpType op, const std::vector<Tensor>& inputs, const Attributes& at
   return r.outputs[0];
 }
 
-template <typename T> std::vector<T> values_of(const Tensor& t) {
+template <typename T>
+std::vector<T> values_of(const Tensor& t) {
   REQUIRE(t.dtype() == DTypeOf<T>::value);
   return std::vector<T>(t.data<T>(), t.data<T>() + t.num_elements());
 }
@@ -89,7 +90,10 @@ std::vector<double> uniform(size_t n, double lo, double hi, unsigned seed) {
   return v;
 }
 
-template <typename T> std::vector<T> as(const std::vector<double>& v) { return std::vector<T>(v.begin(), v.end()); }
+template <typename T>
+std::vector<T> as(const std::vector<double>& v) {
+  return std::vector<T>(v.begin(), v.end());
+}
 
 struct UnaryCase {
   OpType op;
@@ -139,7 +143,8 @@ TEST_CASE("unary math ops match libm in f32 and f64") {
 }
 
 TEST_CASE("Round is half to even, Sign keeps NaN, Sigmoid saturates without NaN") {
-  CHECK(values_of<float>(run_ok(OpType::kRound, {Tensor::from_vector<float>({6}, {-2.5f, -1.5f, 0.5f, 1.5f, 2.5f, 2.6f})})) ==
+  CHECK(values_of<float>(
+            run_ok(OpType::kRound, {Tensor::from_vector<float>({6}, {-2.5f, -1.5f, 0.5f, 1.5f, 2.5f, 2.6f})})) ==
         std::vector<float>{-2, -2, 0, 2, 2, 3});
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const auto s = values_of<float>(run_ok(OpType::kSign, {Tensor::from_vector<float>({4}, {-3.f, 0.f, 2.f, nan})}));
@@ -176,8 +181,11 @@ TEST_CASE("activations follow their formulas and attributes") {
       {OpType::kElu, {}, [](double v) { return v < 0 ? std::exp(v) - 1 : v; }},
       {OpType::kSelu, attrs_f({{"alpha", 2.0f}, {"gamma", 3.0f}}),
        [](double v) { return v <= 0 ? 3 * (2 * std::exp(v) - 2) : 3 * v; }},
-      {OpType::kSelu, {}, [](double v) { return v <= 0 ? 1.0507009873554805 * 1.6732632423543772 * (std::exp(v) - 1)
-                                                       : 1.0507009873554805 * v; }},
+      {OpType::kSelu,
+       {},
+       [](double v) {
+         return v <= 0 ? 1.0507009873554805 * 1.6732632423543772 * (std::exp(v) - 1) : 1.0507009873554805 * v;
+       }},
       {OpType::kCelu, attrs_f({{"alpha", 2.0f}}),
        [](double v) { return std::max(0.0, v) + std::min(0.0, 2 * (std::exp(v / 2) - 1)); }},
       {OpType::kLeakyRelu, attrs_f({{"alpha", 0.1f}}), [](double v) { return v < 0 ? 0.1 * v : v; }},
@@ -186,7 +194,9 @@ TEST_CASE("activations follow their formulas and attributes") {
       {OpType::kHardSigmoid, attrs_f({{"alpha", 0.5f}, {"beta", 0.6f}}),
        [](double v) { return std::max(0.0, std::min(1.0, 0.5 * v + 0.6)); }},
       {OpType::kShrink, attrs_f({{"lambd", 1.5f}, {"bias", 0.5f}}),
-       [](double v) { return v < -1.5 ? v + 0.5 : v > 1.5 ? v - 0.5 : 0; }},
+       [](double v) { return v < -1.5  ? v + 0.5
+                             : v > 1.5 ? v - 0.5
+                                       : 0; }},
   };
   for (const Case& c : cases) {
     const Tensor y = run_ok(c.op, {xt}, c.attrs);
@@ -196,8 +206,7 @@ TEST_CASE("activations follow their formulas and attributes") {
   }
   // Shrink on integers: bias applied in the float domain, converted back.
   CHECK(values_of<int32_t>(run_ok(OpType::kShrink, {Tensor::from_vector<int32_t>({5}, {-5, -1, 0, 1, 5})},
-                                  attrs_f({{"lambd", 1.5f}, {"bias", 2.0f}}))) ==
-        std::vector<int32_t>{-3, 0, 0, 0, 3});
+                                  attrs_f({{"lambd", 1.5f}, {"bias", 2.0f}}))) == std::vector<int32_t>{-3, 0, 0, 0, 3});
 }
 
 // Naive broadcasting reference: for each output index, each input's index by the numpy rule.
@@ -217,8 +226,8 @@ int64_t broadcast_offset(const Shape& in, const Shape& out, int64_t linear) {
 
 TEST_CASE("binary ops broadcast like numpy") {
   const std::vector<std::pair<Shape, Shape>> pairs = {
-      {{2, 3, 4}, {2, 3, 4}}, {{2, 3, 4}, {3, 1}}, {{4, 1, 5}, {1, 3, 1}}, {{}, {2, 2}},     {{1}, {3}},
-      {{2, 1, 3, 1}, {1, 4, 1, 5}}, {{3, 4}, {}}, {{2, 3, 4, 5}, {3, 1, 1}}, {{5, 1}, {1, 1}}, {{0, 3}, {3}},
+      {{2, 3, 4}, {2, 3, 4}},       {{2, 3, 4}, {3, 1}}, {{4, 1, 5}, {1, 3, 1}},    {{}, {2, 2}},     {{1}, {3}},
+      {{2, 1, 3, 1}, {1, 4, 1, 5}}, {{3, 4}, {}},        {{2, 3, 4, 5}, {3, 1, 1}}, {{5, 1}, {1, 1}}, {{0, 3}, {3}},
   };
   for (const auto& [as_, bs] : pairs) {
     const Shape out = broadcast_shapes(as_, bs).value();
@@ -226,11 +235,13 @@ TEST_CASE("binary ops broadcast like numpy") {
     const std::vector<double> a = uniform(static_cast<size_t>(na), -5, 5, 1);
     const std::vector<double> b = uniform(static_cast<size_t>(nb), -5, 5, 2);
     INFO(shape_to_string(as_) << " with " << shape_to_string(bs));
-    const Tensor sum = run_ok(OpType::kAdd, {Tensor::from_vector<float>(as_, as<float>(a)),
-                                             Tensor::from_vector<float>(bs, as<float>(b))});
+    const Tensor sum = run_ok(
+        OpType::kAdd, {Tensor::from_vector<float>(as_, as<float>(a)), Tensor::from_vector<float>(bs, as<float>(b))});
     std::vector<int32_t> ai(a.begin(), a.end()), bi(b.begin(), b.end());
-    const Tensor diff = run_ok(OpType::kSub, {Tensor::from_vector<int32_t>(as_, ai), Tensor::from_vector<int32_t>(bs, bi)});
-    const Tensor less = run_ok(OpType::kLess, {Tensor::from_vector<double>(as_, a), Tensor::from_vector<double>(bs, b)});
+    const Tensor diff =
+        run_ok(OpType::kSub, {Tensor::from_vector<int32_t>(as_, ai), Tensor::from_vector<int32_t>(bs, bi)});
+    const Tensor less =
+        run_ok(OpType::kLess, {Tensor::from_vector<double>(as_, a), Tensor::from_vector<double>(bs, b)});
     REQUIRE(sum.shape() == out);
     REQUIRE(less.dtype() == DType::kBool);
     for (int64_t i = 0; i < no; ++i) {
@@ -241,8 +252,10 @@ TEST_CASE("binary ops broadcast like numpy") {
       CHECK(less.data<bool>()[i] == (a[ia] < b[ib]));
     }
   }
-  CHECK_FALSE(run_op(OpType::kAdd, {Tensor::from_vector<float>({2, 3}, {}), Tensor::from_vector<float>({4}, {})}).status.ok());
-  CHECK_FALSE(run_op(OpType::kAdd, {Tensor::from_vector<float>({2}, {}), Tensor::from_vector<int32_t>({2}, {})}).status.ok());
+  CHECK_FALSE(
+      run_op(OpType::kAdd, {Tensor::from_vector<float>({2, 3}, {}), Tensor::from_vector<float>({4}, {})}).status.ok());
+  CHECK_FALSE(
+      run_op(OpType::kAdd, {Tensor::from_vector<float>({2}, {}), Tensor::from_vector<int32_t>({2}, {})}).status.ok());
 }
 
 TEST_CASE("integer Div truncates, and x / 0 and min / -1 are defined") {
@@ -263,7 +276,8 @@ TEST_CASE("Mod: sign of divisor by default, sign of dividend with fmod") {
   Attributes fmod;
   fmod.set_int("fmod", 1);
   const auto py = values_of<int64_t>(run_ok(OpType::kMod, {Tensor::from_vector({8}, a), Tensor::from_vector({8}, b)}));
-  const auto c = values_of<int64_t>(run_ok(OpType::kMod, {Tensor::from_vector({8}, a), Tensor::from_vector({8}, b)}, fmod));
+  const auto c =
+      values_of<int64_t>(run_ok(OpType::kMod, {Tensor::from_vector({8}, a), Tensor::from_vector({8}, b)}, fmod));
   for (size_t i = 0; i < a.size(); ++i) {
     if (b[i] == 0 || b[i] == -1) {
       CHECK(py[i] == 0);
@@ -274,18 +288,20 @@ TEST_CASE("Mod: sign of divisor by default, sign of dividend with fmod") {
     CHECK(py[i] == a[i] - static_cast<int64_t>(q) * b[i]);
     CHECK(c[i] == static_cast<int64_t>(std::fmod(static_cast<double>(a[i]), static_cast<double>(b[i]))));
   }
-  const auto f = values_of<float>(run_ok(OpType::kMod, {Tensor::from_vector<float>({2}, {-4.5f, 4.5f}),
-                                                        Tensor::from_vector<float>({2}, {2.f, -2.f})}, fmod));
+  const auto f = values_of<float>(
+      run_ok(OpType::kMod,
+             {Tensor::from_vector<float>({2}, {-4.5f, 4.5f}), Tensor::from_vector<float>({2}, {2.f, -2.f})}, fmod));
   CHECK(f == std::vector<float>{std::fmod(-4.5f, 2.f), std::fmod(4.5f, -2.f)});
-  CHECK_FALSE(run_op(OpType::kMod, {Tensor::from_vector<float>({1}, {1}), Tensor::from_vector<float>({1}, {1})}).status.ok());
+  CHECK_FALSE(
+      run_op(OpType::kMod, {Tensor::from_vector<float>({1}, {1}), Tensor::from_vector<float>({1}, {1})}).status.ok());
 }
 
 TEST_CASE("Pow: integer powers wrap, mixed types take the base's type") {
   const auto base = Tensor::from_vector<int32_t>({6}, {2, -3, 2, 1, -1, 0});
   const auto exp = Tensor::from_vector<int32_t>({6}, {10, 3, -1, -5, -3, 0});
   CHECK(values_of<int32_t>(run_ok(OpType::kPow, {base, exp})) == std::vector<int32_t>{1024, -27, 0, 1, -1, 1});
-  CHECK(values_of<int8_t>(run_ok(OpType::kPow, {Tensor::from_vector<int8_t>({1}, {3}),
-                                                Tensor::from_vector<int8_t>({1}, {5})})) ==
+  CHECK(values_of<int8_t>(
+            run_ok(OpType::kPow, {Tensor::from_vector<int8_t>({1}, {3}), Tensor::from_vector<int8_t>({1}, {5})})) ==
         std::vector<int8_t>{static_cast<int8_t>(243 - 256)});
   const auto fi = run_ok(OpType::kPow, {Tensor::from_vector<float>({3}, {1.5f, -2.f, 4.f}),
                                         Tensor::from_vector<int64_t>({3}, {2, 3, -1})});
@@ -297,6 +313,12 @@ TEST_CASE("Pow: integer powers wrap, mixed types take the base's type") {
   CHECK(values_of<float>(bc) == std::vector<float>{1, 4, 9, 16});
 }
 
+TEST_CASE("Pow with exponent 2 equals std::pow exactly") {
+  const std::vector<float> x = as<float>(uniform(101, -1e3, 1e3, 11));
+  const auto y = values_of<float>(run_ok(OpType::kPow, {Tensor::from_vector<float>({101}, x), Tensor::scalar(2.f)}));
+  for (size_t i = 0; i < x.size(); ++i) CHECK(y[i] == std::pow(x[i], 2.f));
+}
+
 TEST_CASE("PRelu broadcasts the slope to X only") {
   std::vector<float> x(24);
   for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i) - 12.f;
@@ -305,7 +327,8 @@ TEST_CASE("PRelu broadcasts the slope to X only") {
   for (size_t i = 0; i < x.size(); ++i) {
     CHECK(y.data<float>()[i] == (x[i] < 0 ? slope.data<float>()[i % 4] * x[i] : x[i]));
   }
-  CHECK_FALSE(run_op(OpType::kPRelu, {Tensor::from_vector<float>({4}, {}), Tensor::from_vector<float>({2, 4}, {})}).status.ok());
+  CHECK_FALSE(run_op(OpType::kPRelu, {Tensor::from_vector<float>({4}, {}), Tensor::from_vector<float>({2, 4}, {})})
+                  .status.ok());
 }
 
 TEST_CASE("variadic Max, Min, Sum, Mean broadcast all inputs") {
@@ -328,8 +351,8 @@ TEST_CASE("variadic Max, Min, Sum, Mean broadcast all inputs") {
   CHECK(values_of<float>(run_ok(OpType::kMean, {a, b, c})) == me);
   CHECK(values_of<float>(run_ok(OpType::kMax, {a})) == std::vector<float>{1, 5});
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  const auto m = values_of<float>(run_ok(OpType::kMax, {Tensor::from_vector<float>({2}, {nan, 1}),
-                                                        Tensor::from_vector<float>({2}, {1, nan})}));
+  const auto m = values_of<float>(
+      run_ok(OpType::kMax, {Tensor::from_vector<float>({2}, {nan, 1}), Tensor::from_vector<float>({2}, {1, nan})}));
   CHECK(std::isnan(m[0]));
   CHECK(std::isnan(m[1]));
   CHECK(values_of<uint64_t>(run_ok(OpType::kMin, {Tensor::from_vector<uint64_t>({2}, {1, ~uint64_t{0}}),
@@ -419,13 +442,14 @@ TEST_CASE("Cast converts between every pair of types") {
   const auto x = Tensor::from_vector<float>({6}, {-1.7f, 2.9f, 0.f, nan, 1e10f, -1e10f});
   CHECK(values_of<int32_t>(run_ok(OpType::kCast, {x}, cast_to(DType::kI32))) ==
         std::vector<int32_t>{-1, 2, 0, 0, std::numeric_limits<int32_t>::max(), std::numeric_limits<int32_t>::min()});
-  CHECK(values_of<uint8_t>(run_ok(OpType::kCast, {x}, cast_to(DType::kU8))) == std::vector<uint8_t>{0, 2, 0, 0, 255, 0});
+  CHECK(values_of<uint8_t>(run_ok(OpType::kCast, {x}, cast_to(DType::kU8))) ==
+        std::vector<uint8_t>{0, 2, 0, 0, 255, 0});
   CHECK(values_of<bool>(run_ok(OpType::kCast, {x}, cast_to(DType::kBool))) ==
         std::vector<bool>{true, true, false, true, true, true});
-  CHECK(values_of<int8_t>(run_ok(OpType::kCast, {Tensor::from_vector<int32_t>({2}, {300, -129})}, cast_to(DType::kI8))) ==
-        std::vector<int8_t>{44, 127});
-  CHECK(values_of<double>(run_ok(OpType::kCast, {Tensor::from_vector<bool>({2}, {true, false})}, cast_to(DType::kF64))) ==
-        std::vector<double>{1.0, 0.0});
+  CHECK(values_of<int8_t>(run_ok(OpType::kCast, {Tensor::from_vector<int32_t>({2}, {300, -129})},
+                                 cast_to(DType::kI8))) == std::vector<int8_t>{44, 127});
+  CHECK(values_of<double>(run_ok(OpType::kCast, {Tensor::from_vector<bool>({2}, {true, false})},
+                                 cast_to(DType::kF64))) == std::vector<double>{1.0, 0.0});
   // f16 round trip: values exact in f16 survive, others round to nearest.
   const auto h = run_ok(OpType::kCast, {Tensor::from_vector<double>({3}, {0.5, -1024.0, 0.1})}, cast_to(DType::kF16));
   REQUIRE(h.dtype() == DType::kF16);

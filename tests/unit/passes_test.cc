@@ -159,8 +159,12 @@ TEST_CASE("inputs are checked against the model's declared shape") {
   CHECK(st.code() == StatusCode::kInvalidArgument);
   CHECK(st.message().find("dim 1 is 4") != std::string::npos);
   st = session.value()->run({{"y", random_tensor({1, 4}, 1)}}, &out);
-  CHECK_FALSE(st.ok());
-  CHECK(st.message().find("'x'") != std::string::npos);
+  CHECK(st.message() == "the model has no input named 'y'");
+  st = session.value()->run({}, &out);
+  CHECK(st.message() == "missing input 'x'");
+  Tensor wrong_type = Tensor::from_vector<int32_t>({1, 4}, {1, 2, 3, 4});
+  st = session.value()->run({{"x", wrong_type}}, &out);
+  CHECK(st.message().find("type i32") != std::string::npos);
 }
 
 }  // namespace

@@ -77,6 +77,11 @@ TEST_CASE("Squeeze and Unsqueeze take axes as attribute before opset 13 and as i
   REQUIRE(all.run().ok());
   CHECK(all.output().shape() == Shape{3});
 
+  OpTester empty("Squeeze", 13);
+  empty.input(iota<float>({1, 3, 1})).input(i64({}));
+  REQUIRE(empty.run().ok());
+  CHECK(empty.output().shape() == Shape{3});
+
   OpTester bad("Squeeze", 13);
   bad.input(iota<float>({1, 3})).input(i64({1}));
   CHECK_FALSE(bad.infer().ok());

@@ -22,6 +22,20 @@ int fail(const Status& st) {
   return 1;
 }
 
+// 25557032 -> "25.56 M".
+std::string human(int64_t n) {
+  char buf[32];
+  const double x = static_cast<double>(n);
+  if (x >= 1e9) {
+    std::snprintf(buf, sizeof buf, "%.2f G", x / 1e9);
+  } else if (x >= 1e6) {
+    std::snprintf(buf, sizeof buf, "%.2f M", x / 1e6);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f K", x / 1e3);
+  }
+  return buf;
+}
+
 void print_value(const char* kind, const Value& v) {
   std::printf("%-8s %-24s %-5s %s\n", kind, v.name.c_str(), dtype_name(v.dtype),
               v.has_shape ? sym_shape_to_string(v.shape).c_str() : "(unknown shape)");
@@ -48,13 +62,14 @@ int inspect(const InspectArgs& args) {
               static_cast<long long>(g.opsets.count("") ? g.opsets.at("") : 0));
   for (ValueId id : g.inputs) print_value("input", g.value(id));
   for (ValueId id : g.outputs) print_value("output", g.value(id));
+  // The same outputs with every symbolic dim bound (by --dim, else 1).
   for (ValueId id : plan.value()->graph().outputs) print_value("bound", plan.value()->graph().value(id));
   std::printf("nodes    %zu (%zu after passes)\n", g.nodes.size(), plan.value()->num_steps());
   std::printf("ops     ");
   for (const auto& [op, n] : stats.op_counts) std::printf(" %s:%d", op.c_str(), n);
-  std::printf("\nparams   %lld (%.3f M)\n", static_cast<long long>(stats.parameters), stats.parameters / 1e6);
+  std::printf("\nparams   %lld (%s)\n", static_cast<long long>(stats.parameters), human(stats.parameters).c_str());
   const int64_t macs = count_macs(plan.value()->graph());
-  std::printf("MACs     %lld (%.3f G) for the bound input shapes\n", static_cast<long long>(macs), macs / 1e9);
+  std::printf("MACs     %lld (%s) for the bound input shapes\n", static_cast<long long>(macs), human(macs).c_str());
   std::printf("arena    %zu bytes planned\n", plan.value()->arena_bytes());
   return 0;
 }

@@ -9,7 +9,8 @@
 
 namespace edgerun::ref {
 
-template <typename D, typename S> D convert(S x) {
+template <typename D, typename S>
+D convert(S x) {
   if constexpr (std::is_same_v<D, bool>) {
     return x != S(0);
   } else if constexpr (std::is_floating_point_v<S> && std::is_integral_v<D>) {
@@ -23,7 +24,8 @@ template <typename D, typename S> D convert(S x) {
   }
 }
 
-template <typename S, typename D> void cast(const S* x, D* y, int64_t n) {
+template <typename S, typename D>
+void cast(const S* x, D* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = convert<D>(x[i]);
 }
 

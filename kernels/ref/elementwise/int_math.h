@@ -12,7 +12,8 @@ namespace edgerun::ref {
 template <typename T>
 using WideUnsigned = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, std::make_unsigned_t<T>>;
 
-template <typename T> T wrap_add(T a, T b) {
+template <typename T>
+T wrap_add(T a, T b) {
   if constexpr (std::is_integral_v<T>) {
     return static_cast<T>(static_cast<WideUnsigned<T>>(a) + static_cast<WideUnsigned<T>>(b));
   } else {
@@ -20,7 +21,8 @@ template <typename T> T wrap_add(T a, T b) {
   }
 }
 
-template <typename T> T wrap_sub(T a, T b) {
+template <typename T>
+T wrap_sub(T a, T b) {
   if constexpr (std::is_integral_v<T>) {
     return static_cast<T>(static_cast<WideUnsigned<T>>(a) - static_cast<WideUnsigned<T>>(b));
   } else {
@@ -28,7 +30,8 @@ template <typename T> T wrap_sub(T a, T b) {
   }
 }
 
-template <typename T> T wrap_mul(T a, T b) {
+template <typename T>
+T wrap_mul(T a, T b) {
   if constexpr (std::is_integral_v<T>) {
     return static_cast<T>(static_cast<WideUnsigned<T>>(a) * static_cast<WideUnsigned<T>>(b));
   } else {
@@ -36,11 +39,15 @@ template <typename T> T wrap_mul(T a, T b) {
   }
 }
 
-template <typename T> T wrap_neg(T a) { return wrap_sub(T(0), a); }
+template <typename T>
+T wrap_neg(T a) {
+  return wrap_sub(T(0), a);
+}
 
 // Truncating division as in C. x / 0 gives 0 (numpy gives 0 with a warning; ONNX leaves it undefined);
 // min / -1 wraps to min.
-template <typename T> T int_div(T a, T b) {
+template <typename T>
+T int_div(T a, T b) {
   if (b == 0) return 0;
   if constexpr (std::is_signed_v<T>) {
     if (b == -1) return wrap_neg(a);
@@ -49,7 +56,8 @@ template <typename T> T int_div(T a, T b) {
 }
 
 // Remainder with the sign of the dividend (C fmod, ONNX Mod fmod=1). x % 0 gives 0.
-template <typename T> T int_rem(T a, T b) {
+template <typename T>
+T int_rem(T a, T b) {
   if (b == 0) return 0;
   if constexpr (std::is_signed_v<T>) {
     if (b == -1) return 0;
@@ -58,7 +66,8 @@ template <typename T> T int_rem(T a, T b) {
 }
 
 // Remainder with the sign of the divisor (Python / numpy mod, ONNX Mod fmod=0). x mod 0 gives 0.
-template <typename T> T int_mod(T a, T b) {
+template <typename T>
+T int_mod(T a, T b) {
   T r = int_rem(a, b);
   if constexpr (std::is_signed_v<T>) {
     if (r != 0 && ((r < 0) != (b < 0))) r = static_cast<T>(r + b);
@@ -69,7 +78,8 @@ template <typename T> T int_mod(T a, T b) {
 // a ** b by squaring, wrapping like numpy's integer power. A negative exponent gives the truncated
 // value of 1 / a^|b|: 1 for a == 1, +-1 for a == -1, 0 otherwise (a == 0 included, instead of a division
 // by zero).
-template <typename T, typename E> T int_pow(T a, E b) {
+template <typename T, typename E>
+T int_pow(T a, E b) {
   if constexpr (std::is_signed_v<E>) {
     if (b < 0) {
       if (a == 1) return 1;
