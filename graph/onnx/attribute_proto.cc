@@ -17,13 +17,20 @@ struct KindInfo {
 };
 
 constexpr KindInfo kKinds[] = {
-    {1, 2, "FLOAT", Attribute::Kind::kFloat},     {2, 3, "INT", Attribute::Kind::kInt},
-    {3, 4, "STRING", Attribute::Kind::kString},   {4, 5, "TENSOR", Attribute::Kind::kTensor},
-    {5, 6, "GRAPH", std::nullopt},                {6, 7, "FLOATS", Attribute::Kind::kFloats},
-    {7, 8, "INTS", Attribute::Kind::kInts},       {8, 9, "STRINGS", Attribute::Kind::kStrings},
-    {9, 10, "TENSORS", std::nullopt},             {10, 11, "GRAPHS", std::nullopt},
-    {11, 22, "SPARSE_TENSOR", std::nullopt},      {12, 23, "SPARSE_TENSORS", std::nullopt},
-    {13, 14, "TYPE_PROTO", std::nullopt},         {14, 15, "TYPE_PROTOS", std::nullopt},
+    {1, 2, "FLOAT", Attribute::Kind::kFloat},
+    {2, 3, "INT", Attribute::Kind::kInt},
+    {3, 4, "STRING", Attribute::Kind::kString},
+    {4, 5, "TENSOR", Attribute::Kind::kTensor},
+    {5, 6, "GRAPH", std::nullopt},
+    {6, 7, "FLOATS", Attribute::Kind::kFloats},
+    {7, 8, "INTS", Attribute::Kind::kInts},
+    {8, 9, "STRINGS", Attribute::Kind::kStrings},
+    {9, 10, "TENSORS", std::nullopt},
+    {10, 11, "GRAPHS", std::nullopt},
+    {11, 22, "SPARSE_TENSOR", std::nullopt},
+    {12, 23, "SPARSE_TENSORS", std::nullopt},
+    {13, 14, "TYPE_PROTO", std::nullopt},
+    {14, 15, "TYPE_PROTOS", std::nullopt},
 };
 
 const KindInfo* kind_by_type(int32_t type) {
@@ -44,8 +51,7 @@ uint32_t bit(uint32_t field) { return uint32_t{1} << field; }
 
 }  // namespace
 
-Status decode_attribute_proto(pb::Reader& r, const std::string& external_data_dir, std::string* name,
-                              Attribute* attr) {
+Status decode_attribute_proto(pb::Reader& r, const std::string& external_data_dir, std::string* name, Attribute* attr) {
   Attribute a;
   int32_t type = 0;
   std::string ref_attr_name;

@@ -13,7 +13,6 @@ namespace edgerun::onnx {
 // field or, in models old enough to lack it, from the one value field present; a value field of another
 // kind is an error, and so are kinds edgerun does not support (GRAPH, TENSORS, SPARSE_TENSOR, TYPE_PROTO
 // and their lists) and references to function attributes. A TENSOR value is decoded into attr->t.
-Status decode_attribute_proto(pb::Reader& r, const std::string& external_data_dir, std::string* name,
-                              Attribute* attr);
+Status decode_attribute_proto(pb::Reader& r, const std::string& external_data_dir, std::string* name, Attribute* attr);
 
 }  // namespace edgerun::onnx

@@ -255,7 +255,9 @@ Status read_graph_parts(pb::Reader& g, const std::string& external_data_dir, Gra
         ASSIGN_OR_RETURN(pb::Reader r, g.message(f, "sparse_initializer"));
         return unsupported("sparse initializer '" + sparse_tensor_name(r) + "' is not supported");
       }
-      case 11: case 12: case 13: {
+      case 11:
+      case 12:
+      case 13: {
         auto& list = f.number == 11 ? parts->inputs : f.number == 12 ? parts->outputs : parts->value_infos;
         const char* field = f.number == 11 ? "input" : f.number == 12 ? "output" : "value_info";
         ASSIGN_OR_RETURN(pb::Reader r, g.message(f, field, static_cast<int64_t>(list.size())));
@@ -269,7 +271,7 @@ Status read_graph_parts(pb::Reader& g, const std::string& external_data_dir, Gra
   return Status::Ok();
 }
 
-Result<OpType> lookup_op(const NodeHeader& h) {
+Result<OpType> resolve_op(const NodeHeader& h) {
   const std::optional<OpType> op = h.domain.empty() ? find_op(h.op_type) : std::nullopt;
   if (!op) return unsupported("node '" + h.name + "': unknown op '" + h.op_type + "' (domain '" + h.domain + "')");
   return *op;
@@ -280,7 +282,7 @@ Status build_node(pb::Reader& g, int64_t index, const NodeHeader& h, const std::
   Node node;
   node.name = h.name;
   node.op_type = h.op_type;
-  ASSIGN_OR_RETURN(node.op, lookup_op(h));
+  ASSIGN_OR_RETURN(node.op, resolve_op(h));
   auto opset = opsets.find(h.domain);
   if (opset == opsets.end()) {
     return invalid_model(node.describe() + ": the model imports no opset for domain '" + h.domain + "'");
@@ -311,8 +313,10 @@ Status build_node(pb::Reader& g, int64_t index, const NodeHeader& h, const std::
   return Status::Ok();
 }
 
-Status build_graph(pb::Reader& g, GraphParts& parts, const std::map<std::string, int64_t>& opsets,
+Status build_graph(pb::Reader& g, const GraphParts& parts, const std::map<std::string, int64_t>& opsets,
                    const std::string& external_data_dir, Graph* graph) {
+  // Unknown ops first: they are the most basic reason a model cannot run.
+  for (const NodeHeader& h : parts.nodes) RETURN_IF_ERROR(resolve_op(h).status());
   graph->name = parts.name;
   graph->opsets = opsets;
   for (auto& [name, tensor] : parts.initializers) {
@@ -323,9 +327,6 @@ Status build_graph(pb::Reader& g, GraphParts& parts, const std::map<std::string,
     for (int64_t d : tensor.shape()) v.shape.push_back(SymDim{d, ""});
     v.constant = std::move(tensor);
   }
-  name_nodes(&parts.nodes);
-  // Unknown ops are reported before anything else: "edgerun lacks op X" is the most useful answer.
-  for (const NodeHeader& h : parts.nodes) RETURN_IF_ERROR(lookup_op(h).status());
   std::set<std::string> input_names;
   for (const ValueInfo& vi : parts.inputs) {
     if (!input_names.insert(vi.name).second) return invalid_model("graph input '" + vi.name + "' is listed twice");
@@ -339,13 +340,14 @@ Status build_graph(pb::Reader& g, GraphParts& parts, const std::map<std::string,
     RETURN_IF_ERROR(
         build_node(g, static_cast<int64_t>(i), parts.nodes[i], opsets, graph_inputs, external_data_dir, graph));
   }
+  std::set<std::string> declared(input_names);  // value_info does not override these declarations
   for (const ValueInfo& vi : parts.outputs) {
     const ValueId id = graph->value_id(vi.name);
     Value& v = graph->value(id);
     if (!v.constant) RETURN_IF_ERROR(apply_value_info(vi, "graph output", true, &v));
     graph->outputs.push_back(id);
+    declared.insert(vi.name);
   }
-  std::set<std::string> declared(input_names);
   for (const ValueInfo& vi : parts.value_infos) {
     const std::optional<ValueId> id = graph->find_value(vi.name);
     if (!id || graph->value(*id).constant || declared.count(vi.name)) continue;
@@ -354,7 +356,7 @@ Status build_graph(pb::Reader& g, GraphParts& parts, const std::map<std::string,
   return graph->topological_sort();
 }
 
-Result<int64_t> parse_opset(pb::Reader& r, std::map<std::string, int64_t>* opsets) {
+Status parse_opset(pb::Reader& r, std::map<std::string, int64_t>* opsets) {
   std::string domain;
   int64_t version = 0;
   while (!r.at_end()) {
@@ -375,7 +377,7 @@ Result<int64_t> parse_opset(pb::Reader& r, std::map<std::string, int64_t>* opset
     return r.error(nullptr, "domain '" + domain + "' imported at opset " + std::to_string(it->second) + " and " +
                                 std::to_string(version));
   }
-  return version;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -393,13 +395,14 @@ Result<Graph> import_model_bytes(const uint8_t* data, size_t size, const std::st
       graph_field = f;
     } else if (f.number == 8) {
       ASSIGN_OR_RETURN(pb::Reader r, m.message(f, "opset_import", opset_index++));
-      RETURN_IF_ERROR(parse_opset(r, &opsets).status());
+      RETURN_IF_ERROR(parse_opset(r, &opsets));
     }
   }
   if (!graph_field) return m.error(nullptr, "model has no graph");
   ASSIGN_OR_RETURN(pb::Reader g, m.message(*graph_field, "graph"));
   GraphParts parts;
   RETURN_IF_ERROR(read_graph_parts(g, external_data_dir, &parts));
+  name_nodes(&parts.nodes);
   Graph graph;
   RETURN_IF_ERROR(build_graph(g, parts, opsets, external_data_dir, &graph));
   return graph;

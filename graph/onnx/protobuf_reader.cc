@@ -71,8 +71,12 @@ Reader::Reader(const uint8_t* data, size_t size, const char* root_name)
     : Reader(data, size, nullptr, root_name, -1, 0) {}
 
 Reader::Reader(const uint8_t* data, size_t size, const Reader* parent, const char* name, int64_t index, int depth)
-    : data_(size == 0 ? nullptr : data), size_(data == nullptr ? 0 : size), parent_(parent), name_(name),
-      index_(index), depth_(depth) {}
+    : data_(size == 0 ? nullptr : data),
+      size_(data == nullptr ? 0 : size),
+      parent_(parent),
+      name_(name),
+      index_(index),
+      depth_(depth) {}
 
 std::string Reader::path() const {
   std::string p = parent_ ? parent_->path() + "." + name_ : std::string(name_);
@@ -134,10 +138,8 @@ Status Reader::next(Field* field) {
       RETURN_IF_ERROR(skip_group(f.number));
       *field = f;
       return Status::Ok();
-    case 4:
-      return fail("end-group without a start-group");
-    default:
-      return fail("invalid wire type " + std::to_string(wire));
+    case 4: return fail("end-group without a start-group");
+    default: return fail("invalid wire type " + std::to_string(wire));
   }
   pos_ = static_cast<size_t>(p - data_);
   *field = f;
@@ -178,8 +180,8 @@ Status Reader::skip_group(uint32_t start_number) {
 
 Status Reader::expect(const Field& f, WireType wire_type, const char* name) const {
   if (f.wire_type == wire_type) return Status::Ok();
-  return error(name, std::string("expected wire type ") + wire_type_name(wire_type) + ", got " +
-                         wire_type_name(f.wire_type));
+  return error(name,
+               std::string("expected wire type ") + wire_type_name(wire_type) + ", got " + wire_type_name(f.wire_type));
 }
 
 Result<Reader> Reader::message(const Field& f, const char* name, int64_t index) const {
@@ -239,8 +241,8 @@ Result<size_t> Reader::count_elements(const Field& f, const char* name, WireType
     case WireType::kFixed64: {
       const size_t width = element_wire_type == WireType::kFixed32 ? 4 : 8;
       if (f.size % width != 0) {
-        return error(name, "packed field of " + std::to_string(f.size) + " bytes is not a multiple of " +
-                               std::to_string(width));
+        return error(
+            name, "packed field of " + std::to_string(f.size) + " bytes is not a multiple of " + std::to_string(width));
       }
       return f.size / width;
     }

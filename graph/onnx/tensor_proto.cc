@@ -66,11 +66,17 @@ pb::WireType typed_field_element(uint32_t number) {
 uint32_t typed_field_for(DType t) {
   switch (t) {
     case DType::kF32: return kFloatData;
-    case DType::kI32: case DType::kI16: case DType::kI8: case DType::kU16: case DType::kU8:
-    case DType::kBool: case DType::kF16: return kInt32Data;
+    case DType::kI32:
+    case DType::kI16:
+    case DType::kI8:
+    case DType::kU16:
+    case DType::kU8:
+    case DType::kBool:
+    case DType::kF16: return kInt32Data;
     case DType::kI64: return kInt64Data;
     case DType::kF64: return kDoubleData;
-    case DType::kU32: case DType::kU64: return kUint64Data;
+    case DType::kU32:
+    case DType::kU64: return kUint64Data;
     default: return 0;
   }
 }
@@ -82,8 +88,8 @@ struct TensorFields {
   bool has_raw = false;
   const uint8_t* raw = nullptr;
   size_t raw_size = 0;
-  uint32_t typed_number = 0;      // the typed data field in use, 0 if none
-  std::vector<pb::Field> typed;   // its occurrences (packed runs or single elements)
+  uint32_t typed_number = 0;     // the typed data field in use, 0 if none
+  std::vector<pb::Field> typed;  // its occurrences (packed runs or single elements)
   bool has_strings = false;
   bool has_segment = false;
   int32_t data_location = 0;
@@ -119,7 +125,11 @@ Status parse_fields(pb::Reader& r, TensorFields* t) {
         break;
       }
       case kSegment: t->has_segment = true; break;
-      case kFloatData: case kInt32Data: case kInt64Data: case kDoubleData: case kUint64Data:
+      case kFloatData:
+      case kInt32Data:
+      case kInt64Data:
+      case kDoubleData:
+      case kUint64Data:
         if (t->typed_number != 0 && t->typed_number != f.number) {
           return r.error(typed_field_name(f.number),
                          std::string("data also given in ") + typed_field_name(t->typed_number));
@@ -204,7 +214,8 @@ Status fill_from_typed(const pb::Reader& r, const TensorFields& tf, Tensor* t) {
         case DType::kI32: convert_into<int32_t>(v, t); break;
         case DType::kI16: convert_into<int16_t>(v, t); break;
         case DType::kI8: convert_into<int8_t>(v, t); break;
-        case DType::kU16: case DType::kF16: convert_into<uint16_t>(v, t); break;
+        case DType::kU16:
+        case DType::kF16: convert_into<uint16_t>(v, t); break;
         case DType::kU8: convert_into<uint8_t>(v, t); break;
         case DType::kBool: convert_into<bool>(v, t); break;
         default: return internal_error("int32_data for " + std::string(dtype_name(t->dtype())));
@@ -226,8 +237,8 @@ std::string size_mismatch(const std::string& what, const std::string& source, ui
 Result<DType> dtype_from_onnx(int64_t onnx_type, const std::string& what) {
   if (onnx_type >= 0 && onnx_type <= static_cast<int64_t>(DType::kU64)) return static_cast<DType>(onnx_type);
   if (onnx_type > static_cast<int64_t>(DType::kU64)) {
-    return unsupported(what + ": element type " + std::to_string(onnx_type) + " (" +
-                       onnx_only_type_name(onnx_type) + ") is not supported");
+    return unsupported(what + ": element type " + std::to_string(onnx_type) + " (" + onnx_only_type_name(onnx_type) +
+                       ") is not supported");
   }
   return invalid_model(what + ": invalid element type " + std::to_string(onnx_type));
 }
@@ -257,8 +268,9 @@ Result<Tensor> decode_tensor_proto(pb::Reader& r, const std::string& external_da
   const bool external = tf.data_location == 1;
   const bool typed = tf.typed_number != 0;
   if (int(tf.has_raw) + int(typed) + int(external) + int(tf.has_strings) > 1) {
-    return invalid_model(what + ": data given in more than one of raw_data, typed fields, string_data and "
-                                "external data");
+    return invalid_model(what +
+                         ": data given in more than one of raw_data, typed fields, string_data and "
+                         "external data");
   }
   if (tf.has_strings) return invalid_model(what + ": string_data in a " + dtype_name(dtype) + " tensor");
 

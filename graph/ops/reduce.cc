@@ -24,7 +24,8 @@ Status infer_reduce(InferContext& ctx, std::initializer_list<DType> types) {
 }
 
 Status infer_arg(InferContext& ctx) {
-  RETURN_IF_ERROR(expect_type(ctx, 0, kReduceMinMaxTypes));
+  RETURN_IF_ERROR(expect_type(ctx, 0, {DType::kF32, DType::kF64, DType::kI8, DType::kU8, DType::kI16, DType::kU16,
+                                       DType::kI32, DType::kU32, DType::kI64, DType::kU64}));
   auto axis = normalize_axis(ctx.attrs().get_int("axis", 0), ctx.rank(0));
   if (!axis.ok() || ctx.rank(0) == 0) return ctx.error("axis out of range for input " + shape_to_string(ctx.shape(0)));
   if (ctx.shape(0)[static_cast<size_t>(axis.value())] == 0) return ctx.error("the reduced axis is empty");

@@ -120,5 +120,22 @@ TEST_CASE("results are bit-identical from run to run at a fixed thread count") {
   }
 }
 
+TEST_CASE("a model loaded from bytes runs like one loaded from its file") {
+  const fs::path dir = kFixtures / "mobilenet_small";
+  std::ifstream in(dir / "model.onnx", std::ios::binary);
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto from_bytes = Session::load_bytes(bytes.data(), bytes.size());
+  auto from_file = Session::load_file((dir / "model.onnx").string());
+  REQUIRE(from_bytes.ok());
+  REQUIRE(from_file.ok());
+  const std::vector<NamedTensor> inputs{{from_file.value()->graph().value(from_file.value()->graph().inputs[0]).name,
+                                         read_npy((dir / "input_0.npy").string()).value()}};
+  std::vector<NamedTensor> a, b;
+  REQUIRE(from_bytes.value()->run(inputs, &a).ok());
+  REQUIRE(from_file.value()->run(inputs, &b).ok());
+  CHECK(std::memcmp(a[0].tensor.raw_data(), b[0].tensor.raw_data(), a[0].tensor.byte_size()) == 0);
+  CHECK(from_file.value()->arena_bytes() > 0);
+}
+
 }  // namespace
 }  // namespace edgerun

@@ -181,19 +181,19 @@ TEST_CASE("every ONNX node-test model imports or is cleanly unsupported") {
 
 TEST_CASE("opsets, node names, attributes and value info from a hand-built model") {
   GraphSpec s;
-  s.nodes.push_back(node("Relu", {"x"}, {"r"}));                  // unnamed: Relu_0
-  s.nodes.push_back(node("Relu", {"r"}, {"s"}, "Relu_2"));        // takes the name node 2 would get
-  s.nodes.push_back(node("Relu", {"s"}, {"t"}));                  // unnamed: Relu_2 is taken
+  s.nodes.push_back(node("Relu", {"x"}, {"r"}));            // unnamed: Relu_0
+  s.nodes.push_back(node("Relu", {"r"}, {"s"}, "Relu_2"));  // takes the name node 2 would get
+  s.nodes.push_back(node("Relu", {"s"}, {"t"}));            // unnamed: Relu_2 is taken
   s.nodes.push_back(node("Clip", {"t", "", "hi"}, {"y"}, "clip",
                          {attr_float("f", 0.5f), attr_int("i", -3), attr_string("s", "abc"),
-                          attr_floats("fs", {1.0f, -2.0f}), attr_ints("is", {4, -5}),
-                          attr_strings("ss", {"a", "bc"}),
+                          attr_floats("fs", {1.0f, -2.0f}), attr_ints("is", {4, -5}), attr_strings("ss", {"a", "bc"}),
                           attr_tensor("t", float_tensor("", {2}, {7.0f, 8.0f}))}));
   s.initializers.push_back(float_tensor("hi", {}, {6.0f}));
   s.inputs.push_back(value_info("x", kFloat, {"batch", 3}));
   s.inputs.push_back(value_info("hi", kFloat, {}));  // an initializer listed as input keeps its value
   s.outputs.push_back(value_info("y", kFloat, {"batch", 3}));
   s.value_infos.push_back(value_info("r", kFloat, {"batch", 3}));
+  s.value_infos.push_back(value_info("y", kFloat, {7, 7}));  // the output's own declaration wins
   Result<Graph> g = import(model(graph(s), 13, {opset("ai.onnx", 13)}));
   REQUIRE_MESSAGE(g.ok(), g.status().to_string());
   CHECK(g->opsets.size() == 1);  // "ai.onnx" is the default domain
@@ -227,6 +227,8 @@ TEST_CASE("opsets, node names, attributes and value info from a hand-built model
   CHECK(hi.constant->data<float>()[0] == 6.0f);
   CHECK(g->value(*g->find_value("r")).dtype == DType::kF32);
   CHECK(g->value(*g->find_value("r")).has_shape);
+  REQUIRE(g->outputs.size() == 1);
+  CHECK(g->value(g->outputs[0]).shape[0].symbol == "batch");
   // Sorted: every node after the producers of its inputs.
   CHECK(g->nodes.back().name == "clip");
 }
@@ -302,6 +304,12 @@ TEST_CASE("unknown ops and foreign domains name the node, op and domain") {
   g = single(node("Foo", {"x"}, {"y"}));
   REQUIRE_FALSE(g.ok());
   CHECK(contains(g.status(), "node 'Foo_0': unknown op 'Foo'"));
+  GraphSpec seq;  // an unknown op is reported before an input type edgerun cannot hold
+  seq.nodes.push_back(node("SequenceLength", {"s"}, {"n"}, "len"));
+  seq.inputs.push_back(ProtoWriter().string(1, "s").message(2, ProtoWriter().message(4, ProtoWriter())));
+  g = import(model(graph(seq)));
+  REQUIRE_FALSE(g.ok());
+  CHECK(contains(g.status(), "node 'len': unknown op 'SequenceLength' (domain '')"));
   g = single(node("", {"x"}, {"y"}, "n2"));
   REQUIRE_FALSE(g.ok());
   CHECK(contains(g.status(), "op_type"));
@@ -350,8 +358,7 @@ TEST_CASE("graph structure errors: missing producers, cycles, duplicates, opsets
   two_producers.inputs.push_back(value_info("x", kFloat, {1}));
   bad.push_back({"two producers", two_producers, "also produced by"});
   GraphSpec seq_input;
-  seq_input.inputs.push_back(
-      ProtoWriter().string(1, "s").message(2, ProtoWriter().message(4, ProtoWriter())));
+  seq_input.inputs.push_back(ProtoWriter().string(1, "s").message(2, ProtoWriter().message(4, ProtoWriter())));
   bad.push_back({"sequence input", seq_input, "graph input 's' is of sequence type"});
   GraphSpec bf16;
   bf16.inputs.push_back(value_info("x", kBfloat16, {1}));

@@ -114,8 +114,9 @@ std::vector<uint8_t> mutate(std::vector<uint8_t> b, std::mt19937& rng) {
       case 1: b[at] = static_cast<uint8_t>(std::vector<int>{0x00, 0x7f, 0x80, 0xff}[pick(4)]); break;
       case 2: b[at] ^= static_cast<uint8_t>(1u << pick(8)); break;
       case 3: b.insert(b.begin() + static_cast<std::ptrdiff_t>(at), static_cast<uint8_t>(rng())); break;
-      case 4: b.erase(b.begin() + static_cast<std::ptrdiff_t>(at),
-                      b.begin() + static_cast<std::ptrdiff_t>(std::min(b.size(), at + 1 + pick(8))));
+      case 4:
+        b.erase(b.begin() + static_cast<std::ptrdiff_t>(at),
+                b.begin() + static_cast<std::ptrdiff_t>(std::min(b.size(), at + 1 + pick(8))));
         break;
       default: {
         const size_t len = std::min(b.size() - at, 1 + pick(16));
@@ -146,8 +147,8 @@ TEST_CASE("random corruption of models and tensors never crashes") {
     const std::vector<uint8_t> t = mutate(tensors[static_cast<size_t>(i) % tensors.size()], rng);
     parse_tensor_prefix(t, t.size(), &tensors_ok);
   }
-  MESSAGE("corrupted models imported: " << models_ok << "/" << kIterations << ", tensors parsed: " << tensors_ok
-                                        << "/" << kIterations);
+  MESSAGE("corrupted models imported: " << models_ok << "/" << kIterations << ", tensors parsed: " << tensors_ok << "/"
+                                        << kIterations);
   CHECK(models_ok < kIterations);
 }
 

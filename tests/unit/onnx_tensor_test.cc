@@ -1,6 +1,5 @@
 // TensorProto decoding: every data field, size checks against the shape, and external data.
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <cmath>
@@ -99,10 +98,10 @@ TEST_CASE("data that does not match the shape or type is an error naming the ten
   std::vector<Bad> bad;
   bad.push_back({"too few raw bytes", tensor("w", kFloat, {2, 3}).bytes(9, four, 16), StatusCode::kInvalidModel,
                  "tensor 'w': raw_data holds 16 bytes, but a f32 tensor of shape [2,3] needs 24"});
-  bad.push_back({"too many raw bytes", tensor("w", kFloat, {3}).bytes(9, four, 16), StatusCode::kInvalidModel,
-                 "holds 16 bytes"});
-  bad.push_back({"too few typed values", tensor("w", kInt64, {3}).packed_varints(7, {1, 2}),
-                 StatusCode::kInvalidModel, "tensor 'w': int64_data holds 2 values"});
+  bad.push_back(
+      {"too many raw bytes", tensor("w", kFloat, {3}).bytes(9, four, 16), StatusCode::kInvalidModel, "holds 16 bytes"});
+  bad.push_back({"too few typed values", tensor("w", kInt64, {3}).packed_varints(7, {1, 2}), StatusCode::kInvalidModel,
+                 "tensor 'w': int64_data holds 2 values"});
   bad.push_back({"too many typed values", tensor("w", kFloat, {1}).packed_fixed(4, std::vector<float>{1, 2}),
                  StatusCode::kInvalidModel, "float_data holds 2 values"});
   bad.push_back({"no data", tensor("w", kFloat, {2}), StatusCode::kInvalidModel, "tensor 'w': no data"});
@@ -110,16 +109,16 @@ TEST_CASE("data that does not match the shape or type is an error naming the ten
                  "int64_data cannot hold a f32 tensor"});
   bad.push_back({"two typed fields", tensor("w", kInt32, {1}).int64(5, 1).int64(7, 1), StatusCode::kInvalidModel,
                  "also given in int32_data"});
-  bad.push_back({"raw and typed", tensor("w", kFloat, {1}).bytes(9, four, 4).float32(4, 1),
-                 StatusCode::kInvalidModel, "more than one"});
+  bad.push_back({"raw and typed", tensor("w", kFloat, {1}).bytes(9, four, 4).float32(4, 1), StatusCode::kInvalidModel,
+                 "more than one"});
   bad.push_back({"string tensor", tensor("names", kString, {1}).string(6, "a"), StatusCode::kUnsupported,
                  "tensor 'names': string tensors are not supported"});
-  bad.push_back({"string_data in floats", tensor("w", kFloat, {1}).string(6, "a"), StatusCode::kInvalidModel,
-                 "string_data"});
+  bad.push_back(
+      {"string_data in floats", tensor("w", kFloat, {1}).string(6, "a"), StatusCode::kInvalidModel, "string_data"});
   bad.push_back({"bfloat16", tensor("w", kBfloat16, {1}).bytes(9, four, 2), StatusCode::kUnsupported,
                  "tensor 'w': element type 16 (bfloat16) is not supported"});
-  bad.push_back({"no type", ProtoWriter().int64(1, 1).string(8, "w"), StatusCode::kInvalidModel,
-                 "tensor 'w': no data_type"});
+  bad.push_back(
+      {"no type", ProtoWriter().int64(1, 1).string(8, "w"), StatusCode::kInvalidModel, "tensor 'w': no data_type"});
   bad.push_back({"negative type", tensor("w", -3, {1}), StatusCode::kInvalidModel, "invalid element type -3"});
   bad.push_back({"negative dim", tensor("w", kFloat, {-1}), StatusCode::kInvalidModel, "tensor 'w': negative dim -1"});
   bad.push_back({"segment", tensor("w", kFloat, {1}).bytes(9, four, 4).message(3, ProtoWriter()),
@@ -236,10 +235,9 @@ TEST_CASE("external data is read from inside the model folder only") {
   bad.push_back({"folder", external_tensor("w", kFloat, {2}, "sub"), "not a regular file"});
   bad.push_back({"offset past end", external_tensor("w", kFloat, {1}, "weights.bin", "40"), "past the end"});
   bad.push_back({"length past end", external_tensor("w", kFloat, {2}, "weights.bin", "28", "8"), "past the end"});
-  bad.push_back({"huge length", external_tensor("w", kFloat, {2}, "weights.bin", "0", "99999999999999"),
-                 "past the end"});
-  bad.push_back({"short for shape", external_tensor("w", kFloat, {9}, "weights.bin"),
-                 "external data holds 32 bytes"});
+  bad.push_back(
+      {"huge length", external_tensor("w", kFloat, {2}, "weights.bin", "0", "99999999999999"), "past the end"});
+  bad.push_back({"short for shape", external_tensor("w", kFloat, {9}, "weights.bin"), "external data holds 32 bytes"});
   bad.push_back({"bad offset", external_tensor("w", kFloat, {2}, "weights.bin", "-4"), "bad offset"});
   bad.push_back({"bad length", external_tensor("w", kFloat, {2}, "weights.bin", "0", "8x"), "bad length"});
   bad.push_back({"no location", tensor("w", kFloat, {2}).int64(14, 1), "without a location"});

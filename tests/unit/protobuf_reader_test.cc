@@ -1,9 +1,10 @@
+#include "graph/onnx/protobuf_reader.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <limits>
 
-#include "graph/onnx/protobuf_reader.h"
 #include "tests/util/proto_writer.h"
 
 namespace edgerun::onnx::pb {

@@ -11,8 +11,20 @@
 namespace edgerun::testing::onnx_pb {
 
 // TensorProto.DataType values used by tests.
-enum ElemType : int32_t { kFloat = 1, kUint8 = 2, kInt8 = 3, kInt32 = 6, kInt64 = 7, kString = 8, kBool = 9,
-                          kFloat16 = 10, kDouble = 11, kUint32 = 12, kUint64 = 13, kBfloat16 = 16 };
+enum ElemType : int32_t {
+  kFloat = 1,
+  kUint8 = 2,
+  kInt8 = 3,
+  kInt32 = 6,
+  kInt64 = 7,
+  kString = 8,
+  kBool = 9,
+  kFloat16 = 10,
+  kDouble = 11,
+  kUint32 = 12,
+  kUint64 = 13,
+  kBfloat16 = 16
+};
 
 // TensorProto with dims and type only; add data with .bytes(9, ...) (raw_data) or a typed field.
 inline ProtoWriter tensor(const std::string& name, int32_t type, const std::vector<int64_t>& dims) {
@@ -46,8 +58,8 @@ inline ProtoWriter external_tensor(const std::string& name, int32_t type, const 
 struct Dim {
   int64_t value = -1;
   std::string param;
-  Dim(int64_t v) : value(v) {}                  // NOLINT: implicit for brace lists
-  Dim(const char* p) : param(p) {}              // NOLINT
+  Dim(int64_t v) : value(v) {}      // NOLINT: implicit for brace lists
+  Dim(const char* p) : param(p) {}  // NOLINT
 };
 
 inline ProtoWriter value_info(const std::string& name, int32_t elem_type, const std::vector<Dim>& dims) {
@@ -67,8 +79,17 @@ inline ProtoWriter value_info(const std::string& name, int32_t elem_type, const 
 }
 
 // AttributeProto.AttributeType values.
-enum AttrType : int32_t { kAttrFloat = 1, kAttrInt = 2, kAttrString = 3, kAttrTensor = 4, kAttrGraph = 5,
-                          kAttrFloats = 6, kAttrInts = 7, kAttrStrings = 8, kAttrTensors = 9 };
+enum AttrType : int32_t {
+  kAttrFloat = 1,
+  kAttrInt = 2,
+  kAttrString = 3,
+  kAttrTensor = 4,
+  kAttrGraph = 5,
+  kAttrFloats = 6,
+  kAttrInts = 7,
+  kAttrStrings = 8,
+  kAttrTensors = 9
+};
 
 inline ProtoWriter attr(const std::string& name, int32_t type) { return ProtoWriter().string(1, name).int64(20, type); }
 inline ProtoWriter attr_int(const std::string& name, int64_t v) { return attr(name, kAttrInt).int64(3, v); }
