@@ -45,6 +45,8 @@ for f in files:
 PY
 check "bench_engine prints latency" bash -c "'$bench' --model '$src/tests/data/e2e/wide_resnet/model.onnx' --repeats 3 --warmup 1 | grep -q median"
 
+check "bench_engine makes valid inputs for a text model" bash -c "'$bench' --model '$fixture/model.onnx' --dim batch=2 --dim sequence=8 --repeats 2 --warmup 0 | grep -q median"
+
 check_error "missing model file" "model.onnx" "$edgerun" inspect "$tmp/model.onnx"
 head -c 1000 "$fixture/model.onnx" >"$tmp/truncated.onnx"
 check_error "truncated model" "truncated.onnx\|past the end\|invalid model" "$edgerun" inspect "$tmp/truncated.onnx"

@@ -34,8 +34,8 @@ Result<std::vector<NamedTensor>> make_random_inputs(const Session& session, uint
       switch (v.dtype) {
         case DType::kF32: t.data<float>()[i] = uniform(rng); break;
         case DType::kF64: t.data<double>()[i] = uniform(rng); break;
-        case DType::kI64: t.data<int64_t>()[i] = static_cast<int64_t>(rng() % 10); break;
-        case DType::kI32: t.data<int32_t>()[i] = static_cast<int32_t>(rng() % 10); break;
+        case DType::kI64: t.data<int64_t>()[i] = static_cast<int64_t>(rng() % 2); break;
+        case DType::kI32: t.data<int32_t>()[i] = static_cast<int32_t>(rng() % 2); break;
         case DType::kU8: t.data<uint8_t>()[i] = static_cast<uint8_t>(rng() % 256); break;
         case DType::kI8: t.data<int8_t>()[i] = static_cast<int8_t>(static_cast<int>(rng() % 256) - 128); break;
         case DType::kBool: t.data<bool>()[i] = (i % 2) == 0; break;
