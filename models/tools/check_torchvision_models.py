@@ -10,13 +10,15 @@ own worker process so its memory is returned before the next one starts.
     /usr/bin/python3 models/tools/check_torchvision_models.py --only resnet18 vit_b_16
     /usr/bin/python3 models/tools/check_torchvision_models.py --all          # every registered model
 
-Exports and outputs go to a scratch folder (default /tmp/edgerun_tv), never into the repository.
+Exports and outputs go to a scratch folder (default /tmp/edgerun_tv), never into the repository, and
+are deleted after each model unless --keep is given.
 A model passes when np.allclose(edgerun, torch, rtol=1e-3, atol=1e-4 * max|torch|) holds.
 Exit status: 0 when every model that exported passes, 1 otherwise.
 """
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -237,12 +239,23 @@ def main():
     ap.add_argument("--workdir", default="/tmp/edgerun_tv")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--json", help="also write the rows as JSON to this file")
+    ap.add_argument("--keep", action="store_true", help="keep each model's export, input and outputs in "
+                    "the workdir (deleted after the model by default)")
     ap.add_argument("--worker", nargs=3, metavar=("NAME", "OPSET", "SIZE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args.worker:
-        row = worker(args.worker[0], int(args.worker[1]), int(args.worker[2]), args.workdir, args.edgerun,
-                     args.threads)
+        name, opset = args.worker[0], int(args.worker[1])
+        try:
+            row = worker(name, opset, int(args.worker[2]), args.workdir, args.edgerun, args.threads)
+        finally:
+            if not args.keep:  # the exports of the big models take gigabytes
+                for base in (f"{name}_op{opset}.onnx", f"{name}_input.npy", f"{name}_op{opset}_out"):
+                    path = os.path.join(args.workdir, base)
+                    if os.path.isdir(path):
+                        shutil.rmtree(path)
+                    elif os.path.exists(path):
+                        os.remove(path)
         print("RESULT " + json.dumps(row))
         return 0
 
@@ -273,6 +286,8 @@ def main():
         for opset in args.opsets or models[name][2]:
             cmd = [sys.executable, os.path.abspath(__file__), "--worker", name, str(opset), str(models[name][0]),
                    "--workdir", args.workdir, "--edgerun", args.edgerun, "--threads", str(args.threads)]
+            if args.keep:
+                cmd.append("--keep")
             proc = subprocess.run(cmd, capture_output=True, text=True)
             line = [l for l in proc.stdout.splitlines() if l.startswith("RESULT ")]
             if line:
