@@ -35,6 +35,13 @@ ValueId Graph::add_constant(const std::string& value_name, Tensor t) {
   return id;
 }
 
+bool Graph::is_output(ValueId id) const {
+  for (ValueId o : outputs) {
+    if (o == id) return true;
+  }
+  return false;
+}
+
 std::string Graph::unique_name(const std::string& base) const {
   if (!by_name_.count(base)) return base;
   for (int i = 1;; ++i) {

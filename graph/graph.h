@@ -51,6 +51,7 @@ class Graph {
   // Returns the id of the value with this name, creating it if needed.
   ValueId value_id(const std::string& name);
   std::optional<ValueId> find_value(const std::string& name) const;
+  bool is_output(ValueId id) const;
   ValueId add_constant(const std::string& name, Tensor t);
   Value& value(ValueId id) { return values[static_cast<size_t>(id)]; }
   const Value& value(ValueId id) const { return values[static_cast<size_t>(id)]; }

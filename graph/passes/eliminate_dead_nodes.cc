@@ -6,10 +6,6 @@ namespace edgerun {
 
 namespace {
 
-bool is_graph_output(const Graph& g, ValueId v) {
-  return std::find(g.outputs.begin(), g.outputs.end(), v) != g.outputs.end();
-}
-
 // Identity, and Dropout whose mask output is unused, pass their input through in inference.
 bool is_passthrough(const Graph& g, const Node& n, const std::vector<int>& uses) {
   if (n.op == OpType::kIdentity) return true;
@@ -25,7 +21,7 @@ int bypass_passthrough_nodes(Graph& g) {
   kept.reserve(g.nodes.size());
   for (Node& n : g.nodes) {
     if (n.inputs.empty() || n.inputs[0] == kNoValue || n.outputs.empty() || n.outputs[0] == kNoValue ||
-        !is_passthrough(g, n, uses) || is_graph_output(g, n.outputs[0])) {
+        !is_passthrough(g, n, uses) || g.is_output(n.outputs[0])) {
       kept.push_back(std::move(n));
       continue;
     }

@@ -10,13 +10,6 @@ bool is_f32_constant(const Graph& g, ValueId v) {
   return v != kNoValue && g.value(v).constant && g.value(v).constant->dtype() == DType::kF32;
 }
 
-bool is_graph_output(const Graph& g, ValueId v) {
-  for (ValueId o : g.outputs) {
-    if (o == v) return true;
-  }
-  return false;
-}
-
 // Folds bn into conv if the pattern holds; returns false (and changes nothing) otherwise.
 Result<bool> try_fold(Graph& g, Node& conv, Node& bn) {
   if (bn.inputs.size() != 5 || bn.outputs.size() != 1 || conv.inputs.size() < 2) return false;
@@ -74,7 +67,7 @@ Result<int> fold_batch_norm(Graph& graph) {
     if (bn.attrs.get_int("training_mode", 0) != 0) continue;
     const ValueId x = bn.inputs[0];
     const int p = producer[static_cast<size_t>(x)];
-    if (p < 0 || uses[static_cast<size_t>(x)] != 1 || is_graph_output(graph, x)) continue;
+    if (p < 0 || uses[static_cast<size_t>(x)] != 1 || graph.is_output(x)) continue;
     Node& conv = graph.nodes[static_cast<size_t>(p)];
     if (conv.op != OpType::kConv || conv.outputs.size() != 1) continue;
     ASSIGN_OR_RETURN(bool ok, try_fold(graph, conv, bn));

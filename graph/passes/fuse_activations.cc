@@ -63,9 +63,7 @@ int fuse_activations(Graph& graph) {
     Node& prod = graph.nodes[static_cast<size_t>(p)];
     if (!can_carry_activation(prod.op) || prod.attrs.has(kFusedActivation) || prod.outputs.size() != 1) continue;
     if (graph.value(x).dtype != DType::kF32) continue;
-    bool is_output = false;
-    for (ValueId o : graph.outputs) is_output |= (o == x);
-    if (is_output) continue;
+    if (graph.is_output(x)) continue;
     Attributes attrs = prod.attrs;
     if (!describe_activation(graph, act, attrs)) continue;
     prod.attrs = std::move(attrs);
