@@ -8,6 +8,7 @@
 
 #include "engine/session.h"
 #include "tools/common/latency_stats.h"
+#include "tools/common/model_source.h"
 #include "tools/common/model_inputs.h"
 
 using namespace edgerun;
@@ -34,7 +35,7 @@ int main(int argc, char** argv) {
   std::string model = kDefaultModel;
   int threads = 1, warmup = 5, repeats = 50;
   std::vector<std::string> dims;
-  app.add_option("--model", model, "ONNX model file")->capture_default_str();
+  app.add_option("--model", model, "zoo model name or ONNX model file")->capture_default_str();
   app.add_option("--threads", threads, "threads for the kernels")->check(CLI::Range(1, 256))->capture_default_str();
   app.add_option("--warmup", warmup, "runs before timing (dropped)")->check(CLI::Range(0, 100000))->capture_default_str();
   app.add_option("--repeats", repeats, "timed runs")->check(CLI::Range(1, 1000000))->capture_default_str();
@@ -47,8 +48,10 @@ int main(int argc, char** argv) {
   if (!bindings.ok()) return fail(bindings.status());
   options.dim_bindings = bindings.value();
 
+  auto source = resolve_model(model);
+  if (!source.ok()) return fail(source.status());
   const auto t_load = std::chrono::steady_clock::now();
-  auto session = Session::load_file(model, options);
+  auto session = open_session(source.value(), options);
   if (!session.ok()) return fail(session.status());
   const double load_ms = ms_since(t_load);
   Session& s = *session.value();
@@ -73,7 +76,7 @@ int main(int argc, char** argv) {
   }
   const LatencyStats lat = summarize(samples);
 
-  std::printf("model      %s\n", model.c_str());
+  std::printf("model      %s\n", source.value().description.c_str());
   for (const NamedTensor& in : inputs.value()) {
     std::printf("input      %s %s %s\n", in.name.c_str(), dtype_name(in.tensor.dtype()),
                 shape_to_string(in.tensor.shape()).c_str());
