@@ -5,6 +5,7 @@
 #include "graph/model_stats.h"
 #include "graph/onnx/onnx_importer.h"
 #include "graph/passes/infer_shapes.h"
+#include "models/zoo/layer_signature.h"
 #include "tools/common/model_inputs.h"
 #include "tools/edgerun/commands.h"
 
@@ -15,6 +16,7 @@ namespace {
 struct InspectArgs {
   std::string model;
   std::vector<std::string> dims;
+  std::string signature;  // file to write the layer signature to
 };
 
 int fail(const Status& st) {
@@ -75,6 +77,15 @@ int inspect(const InspectArgs& args) {
   const int64_t macs = count_macs(plan.value()->graph());
   std::printf("MACs     %lld (%s) for the bound input shapes\n", static_cast<long long>(macs), human(macs).c_str());
   std::printf("arena    %zu bytes planned\n", plan.value()->arena_bytes());
+  if (!args.signature.empty()) {
+    auto sig = zoo::layer_signature(g, shapes.value());
+    if (!sig.ok()) return fail(sig.status());
+    std::FILE* f = std::fopen(args.signature.c_str(), "w");
+    if (f == nullptr) return fail(invalid_argument("cannot write " + args.signature));
+    const std::string text = zoo::signature_text(sig.value());
+    const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    if (std::fclose(f) != 0 || !written) return fail(invalid_argument("cannot write " + args.signature));
+  }
   return 0;
 }
 
@@ -85,6 +96,8 @@ std::function<int()> add_inspect_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("inspect", "print ops, shapes, parameters and MACs of a model");
   cmd->add_option("model", args->model, "ONNX model file")->required();
   cmd->add_option("--dim", args->dims, "bind a symbolic input dim, NAME=SIZE (default 1)");
+  cmd->add_option("--signature", args->signature,
+                  "write the layer signature (models/zoo/layer_signature.h) to this file");
   return [args] { return inspect(*args); };
 }
 
