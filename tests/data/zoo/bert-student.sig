@@ -1,0 +1,37 @@
+# bert-student: layers 4, hidden 512, heads 8, ffn 2048, vocab 30522; PyTorch HF-structure export, opset 17; written by models/tools/make_transformer_signatures.py
+params 28764674
+macs 1677984768
+MatMul 512x512 1x128x512
+MatMul 512x512 1x128x512
+MatMul 512x512 1x128x512
+MatMul - 1x8x128x128
+MatMul - 1x8x128x64
+MatMul 512x512 1x128x512
+MatMul 512x2048 1x128x2048
+MatMul 2048x512 1x128x512
+MatMul 512x512 1x128x512
+MatMul 512x512 1x128x512
+MatMul 512x512 1x128x512
+MatMul - 1x8x128x128
+MatMul - 1x8x128x64
+MatMul 512x512 1x128x512
+MatMul 512x2048 1x128x2048
+MatMul 2048x512 1x128x512
+MatMul 512x512 1x128x512
+MatMul 512x512 1x128x512
+MatMul 512x512 1x128x512
+MatMul - 1x8x128x128
+MatMul - 1x8x128x64
+MatMul 512x512 1x128x512
+MatMul 512x2048 1x128x2048
+MatMul 2048x512 1x128x512
+MatMul 512x512 1x128x512
+MatMul 512x512 1x128x512
+MatMul 512x512 1x128x512
+MatMul - 1x8x128x128
+MatMul - 1x8x128x64
+MatMul 512x512 1x128x512
+MatMul 512x2048 1x128x2048
+MatMul 2048x512 1x128x512
+Gemm 512x512 1x512
+Gemm 2x512 1x2
