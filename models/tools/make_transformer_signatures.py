@@ -1,31 +1,33 @@
 #!/usr/bin/python3
-"""Reference signatures of the transformer zoo models, and a tiny numeric fixture.
+"""Reference signatures of the transformer zoo models, and tiny numeric fixtures.
 
 There is no `transformers` package here, so this file re-implements Hugging Face's BERT and RoBERTa
 sequence classifiers module by module (modeling_bert.py / modeling_roberta.py: the same modules,
 parameter names, forward order and initialisation), exports each zoo configuration with
-torch.onnx.export (opset 17, batch 1, sequence 128, constant folding on), and writes
+torch.onnx.export (opset 17, batch 1, sequence 128, constant folding on) and has edgerun import it and
+list its layers after the engine's passes (`edgerun inspect --signature`, models/zoo/layer_signature.h:
+every Conv/Gemm/MatMul in graph order with weight and output shapes, fused activation; MACs;
+parameters). It writes
 
-- tests/data/zoo/<name>.sig: PyTorch's parameter count, the MACs and the layer signature (every
-  Conv/Gemm/MatMul node in graph order with its weight and output shapes) of the exported ONNX graph;
-  tests/unit/zoo_transformer_test.cc compares the native C++ builders against it;
-- tests/data/zoo/tiny_bert/, tiny_roberta/: a 2-layer export (model.onnx, inputs, PyTorch's logits, and
-  its .sig) so the C++ test can check that edgerun computes what PyTorch computes for this op pattern
-  and that the .sig definition here equals the one computed by edgerun after its passes.
+- tests/data/zoo/<name>.sig: that signature plus PyTorch's own parameter count (torch_params); the
+  ONNX files (BERT-base is 440 MB) are written under /tmp/tzoo and deleted;
+- tests/data/zoo/tiny_bert/, tiny_roberta/: a 2-layer, hidden-32 export (model.onnx, the inputs as
+  .npy, PyTorch's logits.npy, model.sig) for the numeric check in tests/unit/zoo_transformer_test.cc.
 
-Run from the repository root: /usr/bin/python3 models/tools/make_transformer_signatures.py [--only bert]
-The full-size exports go to /tmp/tzoo (not committed; BERT-base is 440 MB).
+    /usr/bin/python3 models/tools/make_transformer_signatures.py              # all (~5 min)
+    /usr/bin/python3 models/tools/make_transformer_signatures.py --only bert  # one
+Needs build/tools/edgerun (cmake --build build --target edgerun_cli), or --edgerun PATH.
 """
 import argparse
 import math
 import os
+import subprocess
 
 import numpy as np
 import onnx
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from onnx import numpy_helper, shape_inference
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ZOO_DIR = os.path.join(REPO, "tests", "data", "zoo")
@@ -46,8 +48,8 @@ CONFIGS = {
 }
 # Tiny members of both families for the numeric check (small enough to commit).
 TINY = {
-    "tiny_bert": dict(BERT, vocab=64, max_pos=24, hidden=32, layers=2, heads=4, ffn=48),
-    "tiny_roberta": dict(ROBERTA, vocab=64, max_pos=24, hidden=32, layers=2, heads=4, ffn=48),
+    "tiny_bert": dict(BERT, vocab=32, max_pos=24, hidden=32, layers=2, heads=4, ffn=32),
+    "tiny_roberta": dict(ROBERTA, vocab=32, max_pos=24, hidden=32, layers=2, heads=4, ffn=32),
 }
 PAD_ID = 1  # RoBERTa's <pad>
 
@@ -268,93 +270,50 @@ def export(model, c, inputs, path):
 
 
 # ----------------------------------------------------------------------------------------------
-# Signature: the same definition as tests/unit/zoo_transformer_test.cc computes after edgerun's passes
+# Signatures: edgerun imports the export and lists its layers after the engine's passes
 # ----------------------------------------------------------------------------------------------
 
-def dims(shape):
-    return "x".join(str(d) for d in shape) if shape else "scalar"
+def distinct_weights(model, gen, std):
+    """Every parameter random: the exporter merges equal initializers (the all-ones LayerNorm scales,
+    the zero biases), which would skew edgerun's parameter count of the import."""
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(std * torch.randn(p.shape, generator=gen))
 
 
-# Ops of the exporter's leftover shape arithmetic (RoBERTa's token_type_ids buffer expanded to the
-# input shape), evaluated so ONNX shape inference sees static shapes, as edgerun's folding does.
-FOLDABLE = {
-    "Constant": lambda n, x: numpy_helper.to_array(n.attribute[0].t),
-    "ConstantOfShape": lambda n, x: np.full(x[0], numpy_helper.to_array(n.attribute[0].t)[0]
-                                            if n.attribute else np.float32(0)),
-    "Mul": lambda n, x: x[0] * x[1],
-    "Equal": lambda n, x: x[0] == x[1],
-    "Where": lambda n, x: np.where(x[0], x[1], x[2]),
-    "Expand": lambda n, x: x[0] * np.ones(x[1], dtype=x[0].dtype),
-}
+def edgerun_signature(edgerun, onnx_path, name, c, params, shape, sig_path):
+    tmp_sig = onnx_path + ".sig"
+    subprocess.run([edgerun, "inspect", onnx_path, "--signature", tmp_sig], check=True, stdout=subprocess.DEVNULL)
+    with open(tmp_sig) as f:
+        body = f.read()
+    os.remove(tmp_sig)
+    head = (f"# {name}: HF {'Roberta' if c['roberta'] else 'Bert'}ForSequenceClassification, layers {c['layers']}, "
+            f"hidden {c['hidden']}, heads {c['heads']}, ffn {c['ffn']}, vocab {c['vocab']}; torch {torch.__version__}\n"
+            f"# exported to ONNX opset 17, imported by edgerun and passed through the engine's passes:\n"
+            f"# models/tools/make_transformer_signatures.py. 'params' is edgerun's count of the import.\n"
+            f"input {shape}\ntorch_params {params}\n")
+    with open(sig_path, "w") as f:
+        f.write(head + body)
+    return int(body.split("\n")[1].split()[1])
 
 
-def fold_constants(proto):
-    """Replaces every FOLDABLE node whose inputs are all constant by an initializer."""
-    g = proto.graph
-    known = {i.name: numpy_helper.to_array(i) for i in g.initializer}
-    kept = []
-    for n in g.node:
-        if n.op_type in FOLDABLE and all(i in known for i in n.input):
-            known[n.output[0]] = np.asarray(FOLDABLE[n.op_type](n, [known[i] for i in n.input]))
-            g.initializer.append(numpy_helper.from_array(known[n.output[0]], n.output[0]))
-        else:
-            kept.append(n)
-    del g.node[:]
-    g.node.extend(kept)
-    return proto
-
-
-def signature(path, parameters):
-    """params, MACs and one line per Conv/Gemm/MatMul node in graph order: op, the shape of its
-    constant weight input (input 1; '-' when it is an activation) and its output shape. MACs as
-    graph/model_stats.cc counts them: MatMul out * K, Gemm out * K, Conv out * (C/g * k...)."""
-    proto = shape_inference.infer_shapes(fold_constants(onnx.load(path)), strict_mode=True)
-    g = proto.graph
-    shapes = {i.name: list(numpy_helper.to_array(i).shape) for i in g.initializer}
-    weights = set(shapes)
-    for v in list(g.value_info) + list(g.input) + list(g.output):
-        shapes[v.name] = [d.dim_value for d in v.type.tensor_type.shape.dim]
-    lines, macs = [], 0
-    for n in g.node:
-        if n.op_type not in ("Conv", "Gemm", "MatMul"):
-            continue
-        out, a, w = shapes[n.output[0]], shapes[n.input[0]], shapes[n.input[1]]
-        assert all(d > 0 for d in out + a + w), f"{n.name}: shapes not static: {a} {w} -> {out}"
-        if n.op_type == "MatMul":
-            macs += int(np.prod(out)) * a[-1]
-        elif n.op_type == "Gemm":
-            trans_a = next((at.i for at in n.attribute if at.name == "transA"), 0)
-            macs += int(np.prod(out)) * (a[0] if trans_a else a[1])
-        else:
-            macs += int(np.prod(out)) * int(np.prod(w[1:]))
-        lines.append(f"{n.op_type} {dims(w) if n.input[1] in weights else '-'} {dims(out)}")
-    return [f"params {parameters}", f"macs {macs}"] + lines
-
-
-def write_sig(name, c, sig, path):
-    head = (f"# {name}: layers {c['layers']}, hidden {c['hidden']}, heads {c['heads']}, ffn {c['ffn']}, "
-            f"vocab {c['vocab']}; PyTorch HF-structure export, opset 17; written by "
-            f"models/tools/make_transformer_signatures.py")
-    with open(path, "w") as f:
-        f.write("\n".join([head] + sig) + "\n")
-
-
-def make_zoo_signature(name):
+def make_zoo_signature(name, edgerun):
     c = CONFIGS[name]
     model = build(c)
     params = sum(p.numel() for p in model.parameters())
     gen = torch.Generator().manual_seed(SEED)
+    distinct_weights(model, gen, 0.02)
     os.makedirs(EXPORT_DIR, exist_ok=True)
     path = os.path.join(EXPORT_DIR, f"{name}.onnx")
     with torch.no_grad():
         export(model, c, example_inputs(c, 1, SEQUENCE, gen), path)
-    sig = signature(path, params)
-    write_sig(name, c, sig, os.path.join(ZOO_DIR, f"{name}.sig"))
-    print(f"{name}: {params} parameters, {int(sig[1].split()[1]) / 1e9:.3f} GMAC at L={SEQUENCE}, "
-          f"{len(sig) - 2} layers -> {path}")
+    del model
+    macs = edgerun_signature(edgerun, path, name, c, params, f"1x{SEQUENCE}", os.path.join(ZOO_DIR, f"{name}.sig"))
+    os.remove(path)
+    print(f"{name}: {params} parameters, {macs / 1e9:.3f} GMAC at L={SEQUENCE}")
 
 
-def make_tiny_fixture(name):
+def make_tiny_fixture(name, edgerun):
     """Wider weights than BERT's 0.02 and random LayerNorm affines, so attention is not uniform and a
     wrong op shows in the logits."""
     c = TINY[name]
@@ -379,7 +338,8 @@ def make_tiny_fixture(name):
         np.save(os.path.join(out_dir, f"{n}.npy"), t.numpy().astype("<i8"))
     np.save(os.path.join(out_dir, "logits.npy"), logits.numpy().astype("<f4"))
     params = sum(p.numel() for p in model.parameters())
-    write_sig(name, c, signature(path, params), os.path.join(out_dir, "model.sig"))
+    edgerun_signature(edgerun, path, name, c, params, "x".join(map(str, inputs[0].shape)),
+                      os.path.join(out_dir, "model.sig"))
     print(f"{name}: {params} parameters, logits {logits.numpy().ravel()}")
 
 
@@ -387,14 +347,16 @@ def main():
     torch.set_num_threads(1)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="*", help="zoo or tiny names to make (default: all)")
+    parser.add_argument("--edgerun", default=os.path.join(REPO, "build", "tools", "edgerun"),
+                        help="the edgerun CLI (with inspect --signature) that computes the signatures")
     args = parser.parse_args()
     names = args.only or list(CONFIGS) + list(TINY)
     os.makedirs(ZOO_DIR, exist_ok=True)
     for name in names:
         if name in CONFIGS:
-            make_zoo_signature(name)
+            make_zoo_signature(name, args.edgerun)
         elif name in TINY:
-            make_tiny_fixture(name)
+            make_tiny_fixture(name, args.edgerun)
         else:
             raise SystemExit(f"unknown name {name}; known: {', '.join(list(CONFIGS) + list(TINY))}")
 

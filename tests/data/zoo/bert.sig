@@ -1,101 +1,105 @@
-# bert: layers 12, hidden 768, heads 12, ffn 3072, vocab 30522; PyTorch HF-structure export, opset 17; written by models/tools/make_transformer_signatures.py
+# bert: HF BertForSequenceClassification, layers 12, hidden 768, heads 12, ffn 3072, vocab 30522; torch 1.13.0a0
+# exported to ONNX opset 17, imported by edgerun and passed through the engine's passes:
+# models/tools/make_transformer_signatures.py. 'params' is edgerun's count of the import.
+input 1x128
+torch_params 109483778
 params 109483778
 macs 11174217216
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul - 1x12x128x128
-MatMul - 1x12x128x64
-MatMul 768x768 1x128x768
-MatMul 768x3072 1x128x3072
-MatMul 3072x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul - 1x12x128x128
-MatMul - 1x12x128x64
-MatMul 768x768 1x128x768
-MatMul 768x3072 1x128x3072
-MatMul 3072x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul - 1x12x128x128
-MatMul - 1x12x128x64
-MatMul 768x768 1x128x768
-MatMul 768x3072 1x128x3072
-MatMul 3072x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul - 1x12x128x128
-MatMul - 1x12x128x64
-MatMul 768x768 1x128x768
-MatMul 768x3072 1x128x3072
-MatMul 3072x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul - 1x12x128x128
-MatMul - 1x12x128x64
-MatMul 768x768 1x128x768
-MatMul 768x3072 1x128x3072
-MatMul 3072x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul - 1x12x128x128
-MatMul - 1x12x128x64
-MatMul 768x768 1x128x768
-MatMul 768x3072 1x128x3072
-MatMul 3072x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul - 1x12x128x128
-MatMul - 1x12x128x64
-MatMul 768x768 1x128x768
-MatMul 768x3072 1x128x3072
-MatMul 3072x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul - 1x12x128x128
-MatMul - 1x12x128x64
-MatMul 768x768 1x128x768
-MatMul 768x3072 1x128x3072
-MatMul 3072x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul - 1x12x128x128
-MatMul - 1x12x128x64
-MatMul 768x768 1x128x768
-MatMul 768x3072 1x128x3072
-MatMul 3072x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul - 1x12x128x128
-MatMul - 1x12x128x64
-MatMul 768x768 1x128x768
-MatMul 768x3072 1x128x3072
-MatMul 3072x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul - 1x12x128x128
-MatMul - 1x12x128x64
-MatMul 768x768 1x128x768
-MatMul 768x3072 1x128x3072
-MatMul 3072x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul 768x768 1x128x768
-MatMul - 1x12x128x128
-MatMul - 1x12x128x64
-MatMul 768x768 1x128x768
-MatMul 768x3072 1x128x3072
-MatMul 3072x768 1x128x768
-Gemm 768x768 1x768
-Gemm 2x768 1x2
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=1x12x64x128 out=1x12x128x128 act=none
+MatMul w=1x12x128x64 out=1x12x128x64 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x3072 out=1x128x3072 act=none
+MatMul w=3072x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=1x12x64x128 out=1x12x128x128 act=none
+MatMul w=1x12x128x64 out=1x12x128x64 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x3072 out=1x128x3072 act=none
+MatMul w=3072x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=1x12x64x128 out=1x12x128x128 act=none
+MatMul w=1x12x128x64 out=1x12x128x64 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x3072 out=1x128x3072 act=none
+MatMul w=3072x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=1x12x64x128 out=1x12x128x128 act=none
+MatMul w=1x12x128x64 out=1x12x128x64 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x3072 out=1x128x3072 act=none
+MatMul w=3072x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=1x12x64x128 out=1x12x128x128 act=none
+MatMul w=1x12x128x64 out=1x12x128x64 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x3072 out=1x128x3072 act=none
+MatMul w=3072x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=1x12x64x128 out=1x12x128x128 act=none
+MatMul w=1x12x128x64 out=1x12x128x64 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x3072 out=1x128x3072 act=none
+MatMul w=3072x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=1x12x64x128 out=1x12x128x128 act=none
+MatMul w=1x12x128x64 out=1x12x128x64 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x3072 out=1x128x3072 act=none
+MatMul w=3072x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=1x12x64x128 out=1x12x128x128 act=none
+MatMul w=1x12x128x64 out=1x12x128x64 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x3072 out=1x128x3072 act=none
+MatMul w=3072x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=1x12x64x128 out=1x12x128x128 act=none
+MatMul w=1x12x128x64 out=1x12x128x64 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x3072 out=1x128x3072 act=none
+MatMul w=3072x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=1x12x64x128 out=1x12x128x128 act=none
+MatMul w=1x12x128x64 out=1x12x128x64 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x3072 out=1x128x3072 act=none
+MatMul w=3072x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=1x12x64x128 out=1x12x128x128 act=none
+MatMul w=1x12x128x64 out=1x12x128x64 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x3072 out=1x128x3072 act=none
+MatMul w=3072x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=1x12x64x128 out=1x12x128x128 act=none
+MatMul w=1x12x128x64 out=1x12x128x64 act=none
+MatMul w=768x768 out=1x128x768 act=none
+MatMul w=768x3072 out=1x128x3072 act=none
+MatMul w=3072x768 out=1x128x768 act=none
+Gemm w=768x768 out=1x768 transA=0 transB=1 act=Tanh
+Gemm w=2x768 out=1x2 transA=0 transB=1 act=none

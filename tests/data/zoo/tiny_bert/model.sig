@@ -1,21 +1,25 @@
-# tiny_bert: layers 2, hidden 32, heads 4, ffn 48, vocab 64; PyTorch HF-structure export, opset 17; written by models/tools/make_transformer_signatures.py
-params 19074
-macs 526464
-MatMul 32x32 2x16x32
-MatMul 32x32 2x16x32
-MatMul 32x32 2x16x32
-MatMul - 2x4x16x16
-MatMul - 2x4x16x8
-MatMul 32x32 2x16x32
-MatMul 32x48 2x16x48
-MatMul 48x32 2x16x32
-MatMul 32x32 2x16x32
-MatMul 32x32 2x16x32
-MatMul 32x32 2x16x32
-MatMul - 2x4x16x16
-MatMul - 2x4x16x8
-MatMul 32x32 2x16x32
-MatMul 32x48 2x16x48
-MatMul 48x32 2x16x32
-Gemm 32x32 2x32
-Gemm 2x32 2x2
+# tiny_bert: HF BertForSequenceClassification, layers 2, hidden 32, heads 4, ffn 32, vocab 32; torch 1.13.0a0
+# exported to ONNX opset 17, imported by edgerun and passed through the engine's passes:
+# models/tools/make_transformer_signatures.py. 'params' is edgerun's count of the import.
+input 2x16
+torch_params 15970
+params 15970
+macs 460928
+MatMul w=32x32 out=2x16x32 act=none
+MatMul w=32x32 out=2x16x32 act=none
+MatMul w=32x32 out=2x16x32 act=none
+MatMul w=2x4x8x16 out=2x4x16x16 act=none
+MatMul w=2x4x16x8 out=2x4x16x8 act=none
+MatMul w=32x32 out=2x16x32 act=none
+MatMul w=32x32 out=2x16x32 act=none
+MatMul w=32x32 out=2x16x32 act=none
+MatMul w=32x32 out=2x16x32 act=none
+MatMul w=32x32 out=2x16x32 act=none
+MatMul w=32x32 out=2x16x32 act=none
+MatMul w=2x4x8x16 out=2x4x16x16 act=none
+MatMul w=2x4x16x8 out=2x4x16x8 act=none
+MatMul w=32x32 out=2x16x32 act=none
+MatMul w=32x32 out=2x16x32 act=none
+MatMul w=32x32 out=2x16x32 act=none
+Gemm w=32x32 out=2x32 transA=0 transB=1 act=Tanh
+Gemm w=2x32 out=2x2 transA=0 transB=1 act=none
