@@ -95,8 +95,8 @@ class EncoderWriter {
     b_.push_scope(scope);
     const ValueId gamma = b_.fill("weight", {c_.hidden}, 1.0f);
     const ValueId beta = b_.fill("bias", {c_.hidden}, 0.0f);
-    const ValueId y = b_.op("LayerNormalization", "LayerNormalization", {x, gamma, beta},
-                            layer_norm_attrs(c_.layer_norm_eps));
+    const ValueId y =
+        b_.op("LayerNormalization", "LayerNormalization", {x, gamma, beta}, layer_norm_attrs(c_.layer_norm_eps));
     b_.pop_scope();
     return y;
   }
@@ -133,8 +133,7 @@ class EncoderWriter {
       // create_position_ids_from_input_ids: cumsum(ids != pad) * (ids != pad) + pad.
       const ValueId is_pad = b_.op("Equal", "Equal", {ids, scalar_i64("pad_id", c_.pad_id)});
       const ValueId keep = b_.op("Cast", "Cast", {b_.op("Not", "Not", {is_pad})}, int_attr("to", kOnnxInt32));
-      const ValueId cumsum =
-          b_.op("CumSum", "CumSum", {keep, b_.constant("cumsum_axis", Tensor::scalar<int32_t>(1))});
+      const ValueId cumsum = b_.op("CumSum", "CumSum", {keep, b_.constant("cumsum_axis", Tensor::scalar<int32_t>(1))});
       const ValueId masked = b_.op("Cast", "Cast", {b_.op("Mul", "Mul", {cumsum, keep})}, int_attr("to", kOnnxInt64));
       positions = b_.op("Add", "Add", {masked, scalar_i64("padding_idx", c_.pad_id)});
       // No token_type_ids input: HF gathers row 0 for every token from its zero buffer.
@@ -148,8 +147,9 @@ class EncoderWriter {
     const ValueId word = embedding_table("word_embeddings", c_.vocab, c_.pad_id);
     const ValueId position = embedding_table("position_embeddings", c_.max_positions, c_.roberta ? c_.pad_id : -1);
     const ValueId type = embedding_table("token_type_embeddings", c_.type_vocab, -1);
-    ValueId x = b_.op("Add", "Add", {b_.op("Gather", "word_embeddings.Gather", {word, ids}),
-                                     b_.op("Gather", "token_type_embeddings.Gather", {type, types})});
+    ValueId x = b_.op("Add", "Add",
+                      {b_.op("Gather", "word_embeddings.Gather", {word, ids}),
+                       b_.op("Gather", "token_type_embeddings.Gather", {type, types})});
     x = b_.op("Add", "Add", {x, b_.op("Gather", "position_embeddings.Gather", {position, positions})});
     x = layer_norm("LayerNorm", x);
     b_.pop_scope();

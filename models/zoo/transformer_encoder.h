@@ -12,8 +12,8 @@
 namespace edgerun::zoo {
 
 struct EncoderConfig {
-  std::string name;                // graph name and parameter prefix: "bert" or "roberta"
-  bool roberta = false;            // RoBERTa: positions from the padding mask, classification head
+  std::string name;      // graph name and parameter prefix: "bert" or "roberta"
+  bool roberta = false;  // RoBERTa: positions from the padding mask, classification head
   int64_t vocab = 30522;
   int64_t max_positions = 512;
   int64_t type_vocab = 2;

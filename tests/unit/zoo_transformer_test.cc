@@ -271,10 +271,10 @@ TEST_CASE("zoo transformer: bert-student runs at L=128 with finite logits") {
     mask[static_cast<size_t>(i)] = 1;
     types[static_cast<size_t>(i)] = i >= 40 ? 1 : 0;
   }
-  const Tensor logits = run_logits(std::move(built.value()),
-                                   {{"input_ids", Tensor::from_vector<int64_t>({1, seq}, ids)},
-                                    {"attention_mask", Tensor::from_vector<int64_t>({1, seq}, mask)},
-                                    {"token_type_ids", Tensor::from_vector<int64_t>({1, seq}, types)}});
+  const Tensor logits =
+      run_logits(std::move(built.value()), {{"input_ids", Tensor::from_vector<int64_t>({1, seq}, ids)},
+                                            {"attention_mask", Tensor::from_vector<int64_t>({1, seq}, mask)},
+                                            {"token_type_ids", Tensor::from_vector<int64_t>({1, seq}, types)}});
   REQUIRE(logits.shape() == Shape{1, 2});
   CHECK(std::isfinite(logits.data<float>()[0]));
   CHECK(std::isfinite(logits.data<float>()[1]));
@@ -298,7 +298,8 @@ TEST_CASE("zoo transformer: the seed alone decides the weights") {
     REQUIRE(y.has_value());
     CHECK(std::memcmp(x->data<void>(), y->data<void>(), x->byte_size()) == 0);
     const auto& z = c.value().values[v].constant;
-    if (x->num_elements() > 1000) differs_with_seed |= std::memcmp(x->data<void>(), z->data<void>(), x->byte_size()) != 0;
+    if (x->num_elements() > 1000)
+      differs_with_seed |= std::memcmp(x->data<void>(), z->data<void>(), x->byte_size()) != 0;
   }
   CHECK(differs_with_seed);
 }
