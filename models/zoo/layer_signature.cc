@@ -79,15 +79,20 @@ int64_t count_trainable_parameters(const Graph& graph) {
   return total;
 }
 
+std::vector<std::string> layer_lines(const Graph& compiled) {
+  std::vector<std::string> lines;
+  for (const Node& n : compiled.nodes) {
+    if (n.op == OpType::kConv) lines.push_back(conv_line(compiled, n));
+    if (n.op == OpType::kGemm || n.op == OpType::kMatMul) lines.push_back(matmul_line(compiled, n));
+  }
+  return lines;
+}
+
 Result<LayerSignature> layer_signature(const Graph& graph, const std::map<std::string, Shape>& input_shapes) {
   ASSIGN_OR_RETURN(std::unique_ptr<Plan> plan, Plan::compile(graph, input_shapes, CompileOptions{}));
-  const Graph& g = plan->graph();
   LayerSignature sig;
-  for (const Node& n : g.nodes) {
-    if (n.op == OpType::kConv) sig.layers.push_back(conv_line(g, n));
-    if (n.op == OpType::kGemm || n.op == OpType::kMatMul) sig.layers.push_back(matmul_line(g, n));
-  }
-  sig.macs = count_macs(g);
+  sig.layers = layer_lines(plan->graph());
+  sig.macs = count_macs(plan->graph());
   sig.parameters = count_trainable_parameters(graph);
   return sig;
 }

@@ -25,6 +25,9 @@ struct LayerSignature {
 // constants (Clip bounds, scalar factors written by the exporter).
 int64_t count_trainable_parameters(const Graph& graph);
 
+// One line per Conv / Gemm / MatMul of a graph that has been through the engine's passes.
+std::vector<std::string> layer_lines(const Graph& compiled);
+
 // Compiles a copy of `graph` for the given input shapes (shape inference with constant folding,
 // BatchNorm folding, activation fusion, dead-node elimination: the engine's Plan::compile) and lists
 // its layers.

@@ -14,8 +14,8 @@
 #include "engine/session.h"
 #include "graph/model_stats.h"
 #include "graph/onnx/onnx_importer.h"
-#include "graph/passes/fuse_activations.h"
 #include "graph/passes/infer_shapes.h"
+#include "models/zoo/layer_signature.h"
 #include "models/zoo/transformer_encoder.h"
 #include "models/zoo/zoo.h"
 #include "tests/support/tensor_compare.h"
@@ -58,52 +58,6 @@ Signature read_signature(const std::string& path) {
   return sig;
 }
 
-// The layer signature of models/zoo/layer_signature.h (the CNN zoo's, which wrote the .sig files through
-// `edgerun inspect --signature`) for the ops these graphs have: "<op> w=<input 1 shape> out=<shape>",
-// Gemm's transA/transB, the fused activation. Kept here until that header is on this branch.
-std::string dims(const Shape& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
-  return out;
-}
-
-std::vector<std::string> layer_signature(const Graph& g) {
-  std::vector<std::string> out;
-  for (const Node& n : g.nodes) {
-    REQUIRE(n.op != OpType::kConv);
-    if (n.op != OpType::kGemm && n.op != OpType::kMatMul) continue;
-    const Value& w = g.value(n.inputs[1]);
-    std::string line = n.op_type + " w=" + dims(w.constant ? w.constant->shape() : concrete_shape(w)) +
-                       " out=" + dims(concrete_shape(g.value(n.outputs[0])));
-    if (n.op == OpType::kGemm) {
-      line += " transA=" + std::to_string(n.attrs.get_int("transA", 0)) +
-              " transB=" + std::to_string(n.attrs.get_int("transB", 0));
-    }
-    const std::string act = n.attrs.get_string(kFusedActivation, "");
-    out.push_back(line + " act=" + (act.empty() ? "none" : act));
-  }
-  return out;
-}
-
-// Trainable parameters as PyTorch counts them (layer_signature.h's count_trainable_parameters): float
-// initializers of more than one element (scalars are the exporter's constants: the attention scale,
-// GELU's sqrt 2, the mask value; integer constants are shapes and indices).
-int64_t weight_count(const Graph& g) {
-  std::vector<bool> seen(g.values.size(), false);
-  int64_t n = 0;
-  for (const Node& node : g.nodes) {
-    for (ValueId in : node.inputs) {
-      if (in == kNoValue || seen[static_cast<size_t>(in)]) continue;
-      seen[static_cast<size_t>(in)] = true;
-      const Value& v = g.value(in);
-      if (v.constant && v.constant->dtype() == DType::kF32 && v.constant->num_elements() > 1) {
-        n += v.constant->num_elements();
-      }
-    }
-  }
-  return n;
-}
-
 std::map<std::string, Shape> input_shapes(const Graph& g) {
   std::map<std::string, Shape> shapes;
   for (ValueId id : g.inputs) shapes[g.value(id).name] = concrete_shape(g.value(id));
@@ -140,10 +94,10 @@ void check_against_reference(const char* name) {
   REQUIRE_MESSAGE(built.ok(), built.status().message());
   const Graph& g = built.value();
   CHECK(sig.params == sig.torch_params);  // the export holds exactly PyTorch's parameters
-  CHECK(weight_count(g) == sig.torch_params);
+  CHECK(zoo::count_trainable_parameters(g) == sig.torch_params);
   const auto plan = compile(g);
   CHECK(count_macs(plan->graph()) == sig.macs);
-  CHECK(layer_signature(plan->graph()) == sig.layers);
+  CHECK(zoo::layer_lines(plan->graph()) == sig.layers);
 }
 
 // Tiny fixtures: an export of the same module code at 2 layers, hidden 32.
@@ -217,7 +171,7 @@ TEST_CASE("zoo transformer: tiny PyTorch exports run in edgerun and the native g
     auto imported = onnx::import_model_file(dir + "model.onnx");
     REQUIRE_MESSAGE(imported.ok(), imported.status().message());
     const auto ref_plan = compile(imported.value());
-    CHECK(layer_signature(ref_plan->graph()) == sig.layers);
+    CHECK(zoo::layer_lines(ref_plan->graph()) == sig.layers);
     CHECK(count_macs(ref_plan->graph()) == sig.macs);
     const Tensor onnx_logits = run_logits(imported.value(), inputs);
     CHECK(testing::compare_tensors(onnx_logits, expected.value(), tol) == "");
@@ -229,12 +183,12 @@ TEST_CASE("zoo transformer: tiny PyTorch exports run in edgerun and the native g
     options.sequence_length = inputs[0].tensor.dim(1);
     auto native = zoo::build_text_classifier(tiny.config, options);
     REQUIRE_MESSAGE(native.ok(), native.status().message());
-    CHECK(weight_count(native.value()) == sig.torch_params);
+    CHECK(zoo::count_trainable_parameters(native.value()) == sig.torch_params);
     const auto native_plan = compile(native.value());
     Graph g = native_plan->graph();
     const Graph& ref = ref_plan->graph();
     REQUIRE(op_sequence(g) == op_sequence(ref));
-    CHECK(layer_signature(g) == sig.layers);
+    CHECK(zoo::layer_lines(g) == sig.layers);
     CHECK(count_macs(g) == sig.macs);
 
     // Given the export's weights (the float tensors, folded embeddings included), the native graph
