@@ -15,10 +15,16 @@ uint64_t WeightStream::next_u64() {
 float WeightStream::uniform() { return static_cast<float>(next_u64() >> 40) * (1.0f / 16777216.0f); }
 
 float WeightStream::normal(float stddev) {
+  if (has_spare_) {
+    has_spare_ = false;
+    return stddev * spare_;
+  }
   // 1 - u keeps the log argument in (0, 1].
-  const float u1 = 1.0f - uniform();
-  const float u2 = uniform();
-  return stddev * std::sqrt(-2.0f * std::log(u1)) * std::cos(6.2831853f * u2);
+  const float radius = std::sqrt(-2.0f * std::log(1.0f - uniform()));
+  const float angle = 6.2831853f * uniform();
+  spare_ = radius * std::sin(angle);
+  has_spare_ = true;
+  return stddev * radius * std::cos(angle);
 }
 
 GraphBuilder::GraphBuilder(std::string graph_name, uint64_t seed, int opset) : stream_(seed), opset_(opset) {

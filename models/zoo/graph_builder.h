@@ -21,6 +21,9 @@ class WeightStream {
   float normal(float stddev);      // Box-Muller, mean 0
  private:
   uint64_t state_;
+  // Box-Muller makes normals in pairs; the second waits here for the next call.
+  float spare_ = 0.0f;
+  bool has_spare_ = false;
 };
 
 class GraphBuilder {
