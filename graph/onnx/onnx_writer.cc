@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <set>
 #include <utility>
 
 #include "graph/onnx/protobuf_writer.h"
@@ -124,20 +125,36 @@ Result<std::string> value_name(const Graph& g, ValueId id) {
   return name;
 }
 
-Result<Writer> encode_node(const Graph& g, const Node& n) {
+// ONNX requires node names to be unique: a repeated name gets a suffix, the first node keeps it.
+std::vector<std::string> unique_node_names(const Graph& g) {
+  std::set<std::string> taken, seen;
+  for (const Node& n : g.nodes) taken.insert(n.name);
+  std::vector<std::string> names;
+  for (const Node& n : g.nodes) {
+    std::string name = n.name;
+    if (!name.empty() && !seen.insert(name).second) {
+      for (int k = 1; taken.count(name); ++k) name = n.name + "_" + std::to_string(k);
+      taken.insert(name);
+    }
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+Result<Writer> encode_node(const Graph& g, const Node& n, const std::string& name) {
   Writer w;
   for (ValueId id : n.inputs) {
-    ASSIGN_OR_RETURN(std::string name, value_name(g, id));
-    w.string(node_field::kInput, name);
+    ASSIGN_OR_RETURN(std::string value, value_name(g, id));
+    w.string(node_field::kInput, value);
   }
   for (ValueId id : n.outputs) {
-    ASSIGN_OR_RETURN(std::string name, value_name(g, id));
-    w.string(node_field::kOutput, name);
+    ASSIGN_OR_RETURN(std::string value, value_name(g, id));
+    w.string(node_field::kOutput, value);
   }
-  if (!n.name.empty()) w.string(node_field::kName, n.name);
+  if (!name.empty()) w.string(node_field::kName, name);
   w.string(node_field::kOpType, n.op_type.empty() ? std::string(op_name(n.op)) : n.op_type);
-  for (const auto& [name, attr] : n.attrs.all()) {
-    Result<Writer> a = encode_attribute(name, attr);
+  for (const auto& [attr_name, attr] : n.attrs.all()) {
+    Result<Writer> a = encode_attribute(attr_name, attr);
     if (!a.ok()) return a.status().with_context(n.describe());
     w.message(node_field::kAttribute, a.value());
   }
@@ -177,8 +194,9 @@ Writer encode_value_info(const Value& v) {
 
 // The GraphProto's fields, in field-number order as protobuf writes them.
 Status encode_graph(const Graph& g, Pieces* out) {
-  for (const Node& n : g.nodes) {
-    ASSIGN_OR_RETURN(Writer node, encode_node(g, n));
+  const std::vector<std::string> node_names = unique_node_names(g);
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    ASSIGN_OR_RETURN(Writer node, encode_node(g, g.nodes[i], node_names[i]));
     out->add(Writer().message(graph_field::kNode, node));
   }
   out->add(Writer().string(graph_field::kName, g.name));

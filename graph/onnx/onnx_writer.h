@@ -2,8 +2,9 @@
 //
 // Written (field numbers of onnx.proto, ONNX 1.12): ir_version 8, producer_name "edgerun", one
 // opset_import per entry of Graph::opsets ("" is the default domain), and the graph:
-// - nodes in topological order with name, op_type, inputs and outputs (kNoValue as ""), and every
-//   attribute kind edgerun has (FLOAT, INT, STRING, TENSOR, FLOATS, INTS, STRINGS);
+// - nodes in topological order with name (made unique, as ONNX requires: a repeated name gets a
+//   suffix "_1", "_2" ...), op_type, inputs and outputs (kNoValue as ""), and every attribute kind
+//   edgerun has (FLOAT, INT, STRING, TENSOR, FLOATS, INTS, STRINGS);
 // - initializers: the constants some node or graph output reads, as raw_data (little-endian), for
 //   every element type edgerun stores;
 // - inputs and outputs with element type and shape (symbolic dims as dim_param, unknown ones empty),

@@ -214,7 +214,7 @@ Graph conv_net() {
 // unknown dims and with no shape.
 Graph every_dtype() {
   GraphBuilder b("every_dtype", 3);
-  auto identity_out = [&](const std::string& name, ValueId v) { b.output(b.op("Identity", name, {v})); };
+  auto identity_out = [&](const std::string& name, ValueId v) { b.output(b.op("Identity", "copy_" + name, {v})); };
   identity_out("f32", b.constant("c_f32", Tensor::from_vector<float>({2}, {1.5f, -0.0f})));
   identity_out("f64", b.constant("c_f64", Tensor::from_vector<double>({2}, {0.1, -1e300})));
   Tensor f16 = Tensor::allocate(DType::kF16, {3}).value();
@@ -318,6 +318,18 @@ TEST_CASE("onnx writer: re-exported end-to-end fixtures compute bit-identical ou
     REQUIRE(out_a.size() == out_b.size());
     for (size_t i = 0; i < out_a.size(); ++i) check_same_tensor(out_b[i].tensor, out_a[i].tensor, out_a[i].name);
   }
+}
+
+TEST_CASE("onnx writer: repeated node names are made unique, as ONNX requires") {
+  Graph g = conv_net();
+  g.nodes[1].name = g.nodes[0].name;  // "conv" twice; "conv_1" is free
+  g.nodes[2].name = g.nodes[0].name;
+  Result<Graph> back = round_trip(g);
+  REQUIRE_MESSAGE(back.ok(), back.status().to_string());
+  CHECK(back->nodes[0].name == "conv");
+  CHECK(back->nodes[1].name == "conv_1");
+  CHECK(back->nodes[2].name == "conv_2");
+  CHECK(back->nodes[3].name == g.nodes[3].name);
 }
 
 TEST_CASE("onnx writer: files are written whole, and bad graphs or paths are errors") {

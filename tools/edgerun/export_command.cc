@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "graph/onnx/onnx_writer.h"
+#include "graph/passes/infer_shapes.h"
 #include "models/zoo/zoo.h"
 #include "tools/edgerun/commands.h"
 
@@ -61,6 +62,33 @@ Status check_writable(const std::string& path) {
   return Status::Ok();
 }
 
+// The zoo's builders declare their inputs only. ONNX tools expect typed graph outputs, so the outputs
+// get the inferred element type, and the inferred shape where every input dim is concrete.
+Status declare_outputs(Graph* g) {
+  std::map<std::string, Shape> input_shapes;
+  bool concrete = true;
+  for (ValueId id : g->inputs) {
+    Shape& shape = input_shapes[g->value(id).name];
+    for (const SymDim& d : g->value(id).shape) {
+      concrete = concrete && d.known();
+      shape.push_back(d.known() ? d.size : 1);
+    }
+  }
+  Graph inferred = *g;
+  RETURN_IF_ERROR(infer_shapes(inferred, input_shapes));
+  for (ValueId id : g->outputs) {
+    Value& v = g->value(id);
+    const Value& w = inferred.value(id);
+    if (v.dtype != DType::kUndefined || v.constant) continue;
+    v.dtype = w.dtype;
+    if (concrete && w.has_shape) {
+      v.has_shape = true;
+      v.shape = w.shape;
+    }
+  }
+  return Status::Ok();
+}
+
 int export_model(const ExportArgs& args) {
   if (args.list) return list();
   if (args.model.empty()) return fail(invalid_argument("--model NAME is required (--list shows the names)"));
@@ -76,7 +104,8 @@ int export_model(const ExportArgs& args) {
   options.sequence_length = args.sequence_length;
   Result<Graph> graph = zoo::build_zoo_model(args.model, options);
   if (!graph.ok()) return fail(graph.status());
-  st = onnx::write_model_file(graph.value(), args.output);
+  st = declare_outputs(&graph.value());
+  if (st.ok()) st = onnx::write_model_file(graph.value(), args.output);
   if (!st.ok()) return fail(st);
   std::printf("%s: %zu nodes -> %s\n", args.model.c_str(), graph->nodes.size(), args.output.c_str());
   return 0;
