@@ -2,6 +2,7 @@
 // edgerun export --list prints the zoo's models.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -37,8 +38,14 @@ int fail(const Status& st) {
 }
 
 int list() {
-  for (const zoo::ZooEntry& e : zoo::zoo_entries()) {
-    std::printf("%-16s %-40s %s\n", e.name, e.architecture, e.reference);
+  const std::vector<zoo::ZooEntry> entries = zoo::zoo_entries();
+  int name_width = 0, architecture_width = 0;
+  for (const zoo::ZooEntry& e : entries) {
+    name_width = std::max(name_width, static_cast<int>(std::strlen(e.name)));
+    architecture_width = std::max(architecture_width, static_cast<int>(std::strlen(e.architecture)));
+  }
+  for (const zoo::ZooEntry& e : entries) {
+    std::printf("%-*s  %-*s  %s\n", name_width, e.name, architecture_width, e.architecture, e.reference);
   }
   return 0;
 }
