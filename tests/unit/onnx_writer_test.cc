@@ -124,10 +124,30 @@ Attributes attrs(std::initializer_list<std::pair<const char*, Attribute>> list) 
   for (const auto& [name, attr] : list) a.set(name, attr);
   return a;
 }
-Attribute int_attr(int64_t v) { Attribute a; a.kind = Attribute::Kind::kInt; a.i = v; return a; }
-Attribute float_attr(float v) { Attribute a; a.kind = Attribute::Kind::kFloat; a.f = v; return a; }
-Attribute string_attr(const std::string& v) { Attribute a; a.kind = Attribute::Kind::kString; a.s = v; return a; }
-Attribute ints_attr(std::vector<int64_t> v) { Attribute a; a.kind = Attribute::Kind::kInts; a.ints = std::move(v); return a; }
+Attribute int_attr(int64_t v) {
+  Attribute a;
+  a.kind = Attribute::Kind::kInt;
+  a.i = v;
+  return a;
+}
+Attribute float_attr(float v) {
+  Attribute a;
+  a.kind = Attribute::Kind::kFloat;
+  a.f = v;
+  return a;
+}
+Attribute string_attr(const std::string& v) {
+  Attribute a;
+  a.kind = Attribute::Kind::kString;
+  a.s = v;
+  return a;
+}
+Attribute ints_attr(std::vector<int64_t> v) {
+  Attribute a;
+  a.kind = Attribute::Kind::kInts;
+  a.ints = std::move(v);
+  return a;
+}
 Attribute floats_attr(std::vector<float> v) {
   Attribute a;
   a.kind = Attribute::Kind::kFloats;
@@ -140,7 +160,12 @@ Attribute strings_attr(std::vector<std::string> v) {
   a.strings = std::move(v);
   return a;
 }
-Attribute tensor_attr(Tensor t) { Attribute a; a.kind = Attribute::Kind::kTensor; a.t = std::move(t); return a; }
+Attribute tensor_attr(Tensor t) {
+  Attribute a;
+  a.kind = Attribute::Kind::kTensor;
+  a.t = std::move(t);
+  return a;
+}
 
 void declare(Graph& g, ValueId id, DType dtype, SymShape shape) {
   Value& v = g.value(id);
@@ -160,8 +185,8 @@ Graph conv_net() {
                            {"dilations", ints_attr({1, 1})},
                            {"group", int_attr(1)},
                            {"auto_pad", string_attr("NOTSET")}});
-  ValueId h = b.op("Conv", "conv", {x, b.normal("conv.weight", {4, 3, 3, 3}, 0.3f), b.normal("conv.bias", {4}, 0.1f)},
-                   conv);
+  ValueId h =
+      b.op("Conv", "conv", {x, b.normal("conv.weight", {4, 3, 3, 3}, 0.3f), b.normal("conv.bias", {4}, 0.1f)}, conv);
   h = b.op("BatchNormalization", "bn",
            {h, b.uniform("bn.scale", {4}, 0.5f, 1.5f), b.normal("bn.bias", {4}, 0.1f), b.normal("bn.mean", {4}, 0.1f),
             b.uniform("bn.var", {4}, 0.5f, 1.5f)},
@@ -171,16 +196,17 @@ Graph conv_net() {
       b.op_multi("Split", "split", {h, b.int64s("split.sizes", {1, 3})}, 2, attrs({{"axis", int_attr(1)}}));
 
   // Branch 0: times a Constant given as a TENSOR attribute.
-  const ValueId half = b.op("Constant", "half", {}, attrs({{"value", tensor_attr(Tensor::from_vector<float>({1}, {0.5f}))}}));
+  const ValueId half =
+      b.op("Constant", "half", {}, attrs({{"value", tensor_attr(Tensor::from_vector<float>({1}, {0.5f}))}}));
   const ValueId p0 = b.op("Mul", "scale0", {parts[0], half});
   // Branch 1: plus a float16 initializer (Cast), a uint8 one (DequantizeLinear) and a FLOATS Constant.
   Tensor f16 = Tensor::allocate(DType::kF16, {1, 3, 1, 1}).value();
   for (int i = 0; i < 3; ++i) f16.data<uint16_t>()[i] = float_to_half(0.25f * static_cast<float>(i) - 0.3f);
   const ValueId offset = b.op("Cast", "offset", {b.constant("offset.f16", f16)}, attrs({{"to", int_attr(1)}}));
-  const ValueId q = b.op("DequantizeLinear", "dq",
-                         {b.constant("dq.q", Tensor::from_vector<uint8_t>({3}, {0, 130, 255})),
-                          b.constant("dq.scale", Tensor::scalar<float>(0.01f)),
-                          b.constant("dq.zero", Tensor::scalar<uint8_t>(128))});
+  const ValueId q =
+      b.op("DequantizeLinear", "dq",
+           {b.constant("dq.q", Tensor::from_vector<uint8_t>({3}, {0, 130, 255})),
+            b.constant("dq.scale", Tensor::scalar<float>(0.01f)), b.constant("dq.zero", Tensor::scalar<uint8_t>(128))});
   const ValueId q4 = b.op("Reshape", "dq_4d", {q, b.int64s("dq_4d.shape", {1, 3, 1, 1})});
   const ValueId gains = b.op("Constant", "gains", {}, attrs({{"value_floats", floats_attr({1.5f, -0.5f, 0.75f})}}));
   const ValueId gains4 = b.op("Reshape", "gains_4d", {gains, b.int64s("gains_4d.shape", {1, 3, 1, 1})});
@@ -189,10 +215,11 @@ Graph conv_net() {
   p1 = b.op("Mul", "gain", {p1, gains4});
   ValueId y = b.op("Concat", "concat", {p0, p1}, attrs({{"axis", int_attr(1)}}));
 
-  const ValueId up = b.op("Resize", "up", {y, kNoValue, b.constant("up.scales", Tensor::from_vector<float>({4}, {1, 1, 2, 2}))},
-                          attrs({{"mode", string_attr("nearest")},
-                                 {"coordinate_transformation_mode", string_attr("asymmetric")},
-                                 {"nearest_mode", string_attr("floor")}}));
+  const ValueId up =
+      b.op("Resize", "up", {y, kNoValue, b.constant("up.scales", Tensor::from_vector<float>({4}, {1, 1, 2, 2}))},
+           attrs({{"mode", string_attr("nearest")},
+                  {"coordinate_transformation_mode", string_attr("asymmetric")},
+                  {"nearest_mode", string_attr("floor")}}));
   y = b.op("GlobalAveragePool", "pool", {up});
   y = b.op("Flatten", "flatten", {y}, attrs({{"axis", int_attr(1)}}));
   y = b.op("Gemm", "fc", {y, b.normal("fc.weight", {2, 4}, 0.5f), b.normal("fc.bias", {2}, 0.1f)},
@@ -233,8 +260,10 @@ Graph every_dtype() {
   identity_out("bool", b.constant("c_bool", Tensor::from_vector<bool>({3}, {true, false, true})));
   identity_out("scalar", b.constant("c_scalar", Tensor::scalar<int64_t>(-7)));
   identity_out("empty", b.constant("c_empty", Tensor::allocate(DType::kF32, {0, 3}).value()));
-  identity_out("k_i64", b.op("Constant", "k_i64", {}, attrs({{"value", tensor_attr(Tensor::from_vector<int64_t>({2}, {-1, 1}))}})));
-  identity_out("k_u8", b.op("Constant", "k_u8", {}, attrs({{"value", tensor_attr(Tensor::from_vector<uint8_t>({2}, {1, 200}))}})));
+  identity_out("k_i64", b.op("Constant", "k_i64", {},
+                             attrs({{"value", tensor_attr(Tensor::from_vector<int64_t>({2}, {-1, 1}))}})));
+  identity_out("k_u8", b.op("Constant", "k_u8", {},
+                            attrs({{"value", tensor_attr(Tensor::from_vector<uint8_t>({2}, {1, 200}))}})));
   identity_out("k_f16", b.op("Constant", "k_f16", {}, attrs({{"value", tensor_attr(f16)}})));
   identity_out("k_ints", b.op("Constant", "k_ints", {}, attrs({{"value_ints", ints_attr({-3, 0, int64_t{1} << 40})}})));
 
