@@ -56,5 +56,16 @@ check_error "wrong input name" "no input named" "$edgerun" run "$fixture/model.o
 check_error "missing input" "missing input" "$edgerun" run "$fixture/model.onnx" -o "$tmp/o" -i "input_ids=$fixture/input_0.npy"
 check_error "input file is not .npy" "npy" "$edgerun" run "$fixture/model.onnx" -o "$tmp/o" -i "input_ids=$fixture/model.onnx"
 check_error "bad dim binding" "NAME=SIZE" "$bench" --model "$fixture/model.onnx" --dim batch
+check "export --list" "$edgerun" export --list
+check "export writes a zoo model" "$edgerun" export --model mobilenetv2 --image-size 64 -o "$tmp/mobilenetv2.onnx"
+check "exported model passes onnx.checker (full check)" /usr/bin/python3 -c \
+  "import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)" "$tmp/mobilenetv2.onnx"
+check_error "export: unknown model" "no zoo model named 'no-such-model'" "$edgerun" export --model no-such-model -o "$tmp/m.onnx"
+check_error "export: unwritable path" "cannot write '$tmp/no_dir/m.onnx'" "$edgerun" export --model mobilenetv2 -o "$tmp/no_dir/m.onnx"
+check_error "export: output is a folder" "it is a folder" "$edgerun" export --model mobilenetv2 -o "$tmp"
+check_error "export: zero image size" "--image-size must be between" "$edgerun" export --model mobilenetv2 --image-size 0 -o "$tmp/m.onnx"
+check_error "export: negative sequence length" "--sequence-length must be between" "$edgerun" export --model bert --sequence-length -5 -o "$tmp/m.onnx"
+check_error "export: no model named" "--model NAME is required" "$edgerun" export -o "$tmp/m.onnx"
+check_error "export: no output file" "-o FILE is required" "$edgerun" export --model mobilenetv2
 echo "cli: $passes passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -5,12 +5,12 @@
 #include <cmath>
 #include <limits>
 
-#include "tests/util/proto_writer.h"
+#include "graph/onnx/protobuf_writer.h"
 
 namespace edgerun::onnx::pb {
 namespace {
 
-using testing::ProtoWriter;
+using ProtoWriter = Writer;
 
 bool contains(const Status& st, const std::string& text) { return st.message().find(text) != std::string::npos; }
 

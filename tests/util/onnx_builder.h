@@ -6,9 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "tests/util/proto_writer.h"
+#include "graph/onnx/protobuf_writer.h"
 
-namespace edgerun::testing::onnx_pb {
+namespace edgerun::testing {
+
+// Tests build models with the encoder the ONNX writer uses.
+using ProtoWriter = onnx::pb::Writer;
+
+namespace onnx_pb {
 
 // TensorProto.DataType values used by tests.
 enum ElemType : int32_t {
@@ -161,4 +166,5 @@ inline ProtoWriter model(const ProtoWriter& graph_proto, int64_t version = 13,
   return m;
 }
 
-}  // namespace edgerun::testing::onnx_pb
+}  // namespace onnx_pb
+}  // namespace edgerun::testing
