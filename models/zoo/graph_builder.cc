@@ -44,8 +44,11 @@ ValueId GraphBuilder::input(const std::string& name, DType dtype, const Shape& s
 }
 
 void GraphBuilder::output(ValueId value, const std::string& rename) {
-  if (!rename.empty()) value = op("Identity", rename, {value});
-  if (!rename.empty()) graph_.value(value).name = rename;
+  if (!rename.empty()) {
+    const ValueId renamed = graph_.value_id(rename);
+    add_node("Identity", rename, {value}, {renamed}, {});
+    value = renamed;
+  }
   graph_.outputs.push_back(value);
 }
 
@@ -97,8 +100,27 @@ ValueId GraphBuilder::op(const std::string& op_type, const std::string& name, co
 std::vector<ValueId> GraphBuilder::op_multi(const std::string& op_type, const std::string& name,
                                             const std::vector<ValueId>& inputs, int num_outputs,
                                             Attributes attrs) {
+  const std::string node_name = unique_node_name(scoped(name));
+  std::vector<ValueId> outputs;
+  for (int i = 0; i < num_outputs; ++i) {
+    const std::string out = node_name + "_out" + (num_outputs == 1 ? "" : std::to_string(i));
+    outputs.push_back(graph_.value_id(graph_.unique_name(out)));
+  }
+  add_node(op_type, node_name, inputs, outputs, std::move(attrs));
+  return outputs;
+}
+
+std::string GraphBuilder::unique_node_name(const std::string& base) {
+  std::string name = base;
+  for (int i = 1; node_names_.count(name) != 0; ++i) name = base + "_" + std::to_string(i);
+  node_names_.insert(name);
+  return name;
+}
+
+void GraphBuilder::add_node(const std::string& op_type, const std::string& name, const std::vector<ValueId>& inputs,
+                            const std::vector<ValueId>& outputs, Attributes attrs) {
   Node node;
-  node.name = graph_.unique_name(scoped(name));
+  node.name = name;
   node.op_type = op_type;
   node.opset = opset_;
   const auto known = find_op(op_type);
@@ -108,13 +130,9 @@ std::vector<ValueId> GraphBuilder::op_multi(const std::string& op_type, const st
     error_ = unsupported("zoo builder: unknown op '" + op_type + "' at " + node.name);
   }
   node.inputs = inputs;
+  node.outputs = outputs;
   node.attrs = std::move(attrs);
-  for (int i = 0; i < num_outputs; ++i) {
-    const std::string out = num_outputs == 1 ? node.name + "_out" : node.name + "_out" + std::to_string(i);
-    node.outputs.push_back(graph_.value_id(graph_.unique_name(out)));
-  }
   graph_.nodes.push_back(std::move(node));
-  return graph_.nodes.back().outputs;
 }
 
 Result<Graph> GraphBuilder::finish() {

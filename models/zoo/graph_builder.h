@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,11 +61,17 @@ class GraphBuilder {
 
  private:
   ValueId add_param(const std::string& name, Tensor t);
+  // A node name not used yet ("layer1.0.relu", then "layer1.0.relu_1"): ONNX wants them unique.
+  std::string unique_node_name(const std::string& base);
+  // Appends a node whose outputs are the given values.
+  void add_node(const std::string& op_type, const std::string& name, const std::vector<ValueId>& inputs,
+                const std::vector<ValueId>& outputs, Attributes attrs);
 
   Graph graph_;
   WeightStream stream_;
   int opset_;
   std::vector<std::string> scopes_;
+  std::set<std::string> node_names_;
   Status error_;  // first construction error (unknown op), reported by finish()
 };
 
