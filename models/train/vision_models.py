@@ -92,16 +92,16 @@ class FCN(nn.Module):
 
 class DUC(nn.Module):
     """ResNet-DUC-HDC: dilated backbone with hybrid dilation rates, dense upsampling convolution
-    head (conv to classes*r*r channels, BN, ReLU, pixel shuffle by r to the input size; 1x1 here,
-    3x3 in the original, to keep the file small)."""
+    head: a conv to classes*r*r channels whose output is the logits, rearranged by a pixel shuffle
+    (DepthToSpace) by r to the input size. 1x1 here, 3x3 dilated convs in the original, to keep the
+    file small."""
 
     def __init__(self, backbone, ratio, num_classes=SCENE_CLASSES):
         super().__init__()
         self.backbone = backbone
         out = num_classes * ratio * ratio
-        self.conv = nn.Conv2d(backbone.out_channels, out, 1, bias=False)
-        self.bn = nn.BatchNorm2d(out)
+        self.conv = nn.Conv2d(backbone.out_channels, out, 1)
         self.shuffle = nn.PixelShuffle(ratio)
 
     def forward(self, x):
-        return self.shuffle(F.relu(self.bn(self.conv(self.backbone.features(x)))))
+        return self.shuffle(self.conv(self.backbone.features(x)))

@@ -67,9 +67,9 @@ SPECS = {s.name: s for s in [
     Spec("fcn", "FCN-ResNet-23: dilated bottleneck ResNet [1,1,2,3], base 8, output stride 8, FCNHead "
          "(3x3 conv 256->64, BN, ReLU, dropout 0.1, 1x1 conv to 11), bilinear upsampling to 64x64 "
          "(surrogate of FCN-ResNet101)", "fashion-scenes", lambda: vm.FCN(seg_backbone()),
-         4000, 3, 0.05, 32),
+         12000, 5, 0.05, 32),
     Spec("duc", "ResNet-23-DUC-HDC: dilated bottleneck ResNet [1,1,2,3], base 8, output stride 8, "
-         "hybrid dilation rates layer3 1,2 and layer4 1,2,5; DUC head (1x1 conv 256->11*8*8, BN, ReLU, "
+         "hybrid dilation rates layer3 1,2 and layer4 1,2,5; DUC head (1x1 conv 256->11*8*8, "
          "pixel shuffle x8 to 64x64) (surrogate of ResNet-101-DUC-HDC)", "fashion-scenes", duc_model,
-         4000, 3, 0.05, 32),
+         12000, 5, 0.05, 32),
 ]}
