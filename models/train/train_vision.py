@@ -104,15 +104,19 @@ def run_qat(spec, train, test):
     seconds = vision_train.train(model, inputs, labels, QAT_EPOCHS, SEED, QAT_LR, spec.batch_size,
                                  weight_decay=0.0, after_step=freeze)
     vision_quant.freeze_observers(model)
+    torch.save(model.state_dict(), checkpoint(f"{spec.name}-qat"))
     path = os.path.join(folder(spec.name), "qat.onnx")
     vision_export.export(model, path, spec.image_size)
+    exported = vision_quant.onnx_arithmetic(model)
+    print(f"  PyTorch fake-quant arithmetic: {evaluate(spec, model, test)}", flush=True)
     return "qat", {"file": "qat.onnx", "epochs": QAT_EPOCHS, "seed": SEED,
                    "train_seconds": round(seconds, 1), "train_samples": len(inputs),
-                   "metrics": evaluate(spec, model, test), "model": model,
+                   "metrics": evaluate(spec, exported, test), "model": exported,
                    "how": "fake-quant fine-tuning from fp32 (BatchNorm folded first), exported as QDQ: "
                           "weights per-channel symmetric int8, activations (every Conv/Gemm input) "
                           "per-tensor asymmetric uint8 with moving-average min/max observers frozen "
-                          f"after half the steps; SGD one-cycle LR max {QAT_LR}, no weight decay"}
+                          f"after half the steps; SGD one-cycle LR max {QAT_LR}, no weight decay; "
+                          "metrics with ONNX's QuantizeLinear arithmetic (round(x / scale))"}
 
 
 def run_pruned(spec, train, test):

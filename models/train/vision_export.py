@@ -6,6 +6,7 @@ import tempfile
 
 import numpy as np
 import onnx
+from onnx import numpy_helper
 import torch
 
 
@@ -41,7 +42,7 @@ def update_record(folder, header, variant, entry):
 def conv_weights(path):
     """name -> weight array of every Conv node's weight initializer, in graph order."""
     model = onnx.load(path)
-    inits = {t.name: onnx.numpy_helper.to_array(t) for t in model.graph.initializer}
+    inits = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
     return [(n.input[1], inits[n.input[1]]) for n in model.graph.node
             if n.op_type == "Conv" and n.input[1] in inits]
 

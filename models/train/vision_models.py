@@ -92,16 +92,19 @@ class FCN(nn.Module):
 
 class DUC(nn.Module):
     """ResNet-DUC-HDC: dilated backbone with hybrid dilation rates, dense upsampling convolution
-    head: a conv to classes*r*r channels whose output is the logits, rearranged by a pixel shuffle
-    (DepthToSpace) by r to the input size. 1x1 here, 3x3 dilated convs in the original, to keep the
-    file small."""
+    head: a 3x3 conv to classes*r*r channels whose output is the logits, rearranged by a pixel
+    shuffle (DepthToSpace) by r to the input size. A 1x1 conv + BN + ReLU first reduces the backbone's
+    channels by 4 (as the FCN head does), to keep the file small: the original applies its 3x3 convs
+    to the backbone's 2048 channels directly."""
 
     def __init__(self, backbone, ratio, num_classes=SCENE_CLASSES):
         super().__init__()
         self.backbone = backbone
-        out = num_classes * ratio * ratio
-        self.conv = nn.Conv2d(backbone.out_channels, out, 1)
+        inter = backbone.out_channels // 4
+        self.reduce = nn.Sequential(nn.Conv2d(backbone.out_channels, inter, 1, bias=False),
+                                    nn.BatchNorm2d(inter), nn.ReLU(inplace=True))
+        self.conv = nn.Conv2d(inter, num_classes * ratio * ratio, 3, padding=1)
         self.shuffle = nn.PixelShuffle(ratio)
 
     def forward(self, x):
-        return self.shuffle(self.conv(self.backbone.features(x)))
+        return self.shuffle(self.conv(self.reduce(self.backbone.features(x))))

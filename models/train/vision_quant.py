@@ -84,3 +84,34 @@ def prepare_qat(model):
 
 def freeze_observers(model):
     model.apply(disable_observer)
+
+
+class OnnxQDQ(nn.Module):
+    """A frozen FakeQuantize computed as ONNX's QuantizeLinear/DequantizeLinear define it:
+    q = saturate(round(x / scale) + zero_point), x' = (q - zero_point) * scale. PyTorch's fake-quant
+    kernels multiply by 1/scale instead, which rounds a few values near a half-step the other way;
+    this is the arithmetic of the exported file, so the recorded metrics use it."""
+
+    def __init__(self, fake_quant):
+        super().__init__()
+        shape = [-1] + [1] * 3 if fake_quant.is_per_channel else [1]
+        self.shape = shape
+        self.register_buffer("scale", fake_quant.scale.detach().clone().float())
+        self.register_buffer("zero_point", fake_quant.zero_point.detach().clone().float())
+        self.quant_min, self.quant_max = fake_quant.quant_min, fake_quant.quant_max
+
+    def forward(self, x):
+        shape = self.shape[:x.dim()] if len(self.shape) > 1 else self.shape
+        scale, zero_point = self.scale.reshape(shape), self.zero_point.reshape(shape)
+        q = torch.clamp(torch.round(x / scale) + zero_point, self.quant_min, self.quant_max)
+        return (q - zero_point) * scale
+
+
+def onnx_arithmetic(model):
+    """A copy of a frozen QAT model with each FakeQuantize replaced by OnnxQDQ."""
+    model = copy.deepcopy(model).eval()
+    for module in model.modules():
+        for name, child in module.named_children():
+            if isinstance(child, FakeQuantize):
+                setattr(module, name, OnnxQDQ(child))
+    return model

@@ -69,7 +69,7 @@ SPECS = {s.name: s for s in [
          "(surrogate of FCN-ResNet101)", "fashion-scenes", lambda: vm.FCN(seg_backbone()),
          12000, 5, 0.05, 32),
     Spec("duc", "ResNet-23-DUC-HDC: dilated bottleneck ResNet [1,1,2,3], base 8, output stride 8, "
-         "hybrid dilation rates layer3 1,2 and layer4 1,2,5; DUC head (1x1 conv 256->11*8*8, "
-         "pixel shuffle x8 to 64x64) (surrogate of ResNet-101-DUC-HDC)", "fashion-scenes", duc_model,
+         "hybrid dilation rates layer3 1,2 and layer4 1,2,5; DUC head (1x1 conv 256->64 + BN + ReLU, "
+         "3x3 conv to 11*8*8 logits, pixel shuffle x8 to 64x64) (surrogate of ResNet-101-DUC-HDC)", "fashion-scenes", duc_model,
          12000, 5, 0.05, 32),
 ]}
