@@ -3,6 +3,7 @@
 models/trained/<name>/record.json. Run from the repository root:
 
     /usr/bin/python3 models/train/train_vision.py [--only NAME ...] [--variants fp32,qat,pruned]
+                                                  [--edgerun build/tools/edgerun]
 
 Names: resnet, resnext, resnet-student, resnext-student, fcn, duc (see vision_specs.py). A student
 needs its teacher's fp32 checkpoint (build/vision_checkpoints/<teacher>.pt, not in git, so train the
@@ -24,8 +25,8 @@ from vision_specs import SPECS
 
 SEED = 0
 QAT_SAMPLES, QAT_EPOCHS, QAT_LR = 30000, 1, 0.01
-CHECK_INPUTS = 16
 PRUNE_SAMPLES, PRUNE_EPOCHS, PRUNE_LR, SPARSITY = 60000, 1, 0.03, 0.75
+CHECK_INPUTS = 16  # test inputs that --edgerun runs through each exported file
 TRAINED = os.path.join(vision_data.REPO, "models", "trained")
 CHECKPOINTS = os.path.join(vision_data.REPO, "build", "vision_checkpoints")
 
@@ -35,8 +36,8 @@ def folder(name):
 
 
 def checkpoint(name):
-    # The fp32 weights, for the students' teacher and the white-box variants; under build/, which
-    # git ignores.
+    # Trained weights (fp32: for the students' teacher and the white-box variants; qat: for
+    # debugging the export); under build/, which git ignores.
     os.makedirs(CHECKPOINTS, exist_ok=True)
     return os.path.join(CHECKPOINTS, f"{name}.pt")
 
