@@ -9,5 +9,6 @@ namespace edgerun::cli {
 // Returns the action to run when the subcommand was chosen (its exit code).
 std::function<int()> add_run_command(CLI::App& app);
 std::function<int()> add_inspect_command(CLI::App& app);
+std::function<int()> add_eval_command(CLI::App& app);
 
 }  // namespace edgerun::cli

@@ -1,4 +1,4 @@
-// edgerun: run and inspect models.
+// edgerun: run, inspect and evaluate models.
 #include "tools/edgerun/commands.h"
 
 int main(int argc, char** argv) {
@@ -6,7 +6,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   auto run = edgerun::cli::add_run_command(app);
   auto inspect = edgerun::cli::add_inspect_command(app);
+  auto eval = edgerun::cli::add_eval_command(app);
   CLI11_PARSE(app, argc, argv);
   if (app.got_subcommand("run")) return run();
+  if (app.got_subcommand("eval")) return eval();
   return inspect();
 }
