@@ -9,7 +9,7 @@ Run from the repository root with the system Python (it has torch):
 
 Writes tests/data/eval/:
   classifier.onnx          tiny CNN, input [N,1,28,28], logits [N,10]; briefly trained on Fashion-MNIST
-  segmenter.onnx           tiny fully convolutional net, input [N,1,64,64], logits [N,11,64,64]
+  segmenter.onnx           tiny fully convolutional net, input [N,1,H,W], logits [N,11,H,W]
   scenes/{images,labels}.npy  12 fixture scenes (a simple placement, not models/train/fashion_scenes.py)
   text_bert.onnx, text_roberta.onnx  bag-of-embeddings pair classifiers, L = 32, with and without
                            token_type_ids; vocab.txt; pairs.tsv (hand-made pairs, edge cases included)
@@ -180,8 +180,10 @@ class PairClassifier(nn.Module):
         return self.head(torch.tanh(pooled))
 
 
-def export(model, args, names, path):
-    dynamic = {n: {0: "N"} for n in names + ["logits"]}
+def export(model, args, names, path, spatial=False):
+    """Batch dim "N"; spatial=True also leaves height and width symbolic."""
+    axes = {0: "N", 2: "H", 3: "W"} if spatial else {0: "N"}
+    dynamic = {n: axes for n in names + ["logits"]}
     torch.onnx.export(model, args, path, input_names=names, output_names=["logits"], dynamic_axes=dynamic,
                       opset_version=17)
 
@@ -283,7 +285,7 @@ def main():
     np.save(os.path.join(OUT, "scenes", "labels.npy"), mask)
     x = torch.from_numpy(img).float().div(255)
     preds = batched(seg, [x]).argmax(1).numpy()
-    export(seg, (x[:2],), ["input"], os.path.join(OUT, "segmenter.onnx"))
+    export(seg, (x[:2],), ["input"], os.path.join(OUT, "segmenter.onnx"), spatial=True)
     miou, _ = miou_percent(mask, preds, 11)
     pixel_acc = float(100.0 * np.mean(mask == preds))
     expected["segmenter"] = {"task": "fashion-scenes", "miou": miou, "pixel_accuracy": pixel_acc}
