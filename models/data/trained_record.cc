@@ -1,5 +1,6 @@
 #include "models/data/trained_record.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "models/data/file_bytes.h"
@@ -20,6 +21,19 @@ Result<std::string> string_field(const nlohmann::json& obj, const char* key, con
   auto it = obj.find(key);
   if (it == obj.end() || !it->is_string()) return invalid_argument(what + ": \"" + key + "\" must be a string");
   return it->get<std::string>();
+}
+
+// Reads the optional object `key` of numbers into `out`.
+Status read_metrics(const nlohmann::json& variant, const char* key, const std::string& what,
+                    std::map<std::string, double>* out) {
+  auto metrics = variant.find(key);
+  if (metrics == variant.end()) return Status::Ok();
+  if (!metrics->is_object()) return invalid_argument(what + ": \"" + key + "\" must be an object");
+  for (const auto& [metric, value] : metrics->items()) {
+    if (!value.is_number()) return invalid_argument(what + ": " + key + " '" + metric + "' is not a number");
+    (*out)[metric] = value.get<double>();
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -57,13 +71,16 @@ Result<TrainedRecord> load_trained_record(const std::string& dir) {
     VariantRecord variant;
     ASSIGN_OR_RETURN(variant.file, string_field(v, "file", vwhat));
     if (!is_plain_file_name(variant.file)) return invalid_argument(vwhat + ": file must be a plain file name");
-    auto metrics = v.find("metrics");
-    if (metrics != v.end()) {
-      if (!metrics->is_object()) return invalid_argument(vwhat + ": \"metrics\" must be an object");
-      for (const auto& [metric, value] : metrics->items()) {
-        if (!value.is_number()) return invalid_argument(vwhat + ": metric '" + metric + "' is not a number");
-        variant.metrics[metric] = value.get<double>();
+    RETURN_IF_ERROR(read_metrics(v, "metrics", vwhat, &variant.metrics));
+    RETURN_IF_ERROR(read_metrics(v, "subset_metrics", vwhat, &variant.subset_metrics));
+    if (!variant.subset_metrics.empty()) {
+      auto samples = variant.subset_metrics.find("samples");
+      if (samples == variant.subset_metrics.end() || samples->second < 1 || samples->second > 1e9 ||
+          samples->second != std::floor(samples->second)) {
+        return invalid_argument(vwhat + ": \"subset_metrics\" needs \"samples\", a positive integer");
       }
+      variant.subset_samples = static_cast<int64_t>(samples->second);
+      variant.subset_metrics.erase(samples);
     }
     record.variants[name] = std::move(variant);
   }

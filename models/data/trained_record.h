@@ -2,6 +2,7 @@
 // per variant (fp32, qat, pruned), the ONNX file and PyTorch's metrics on the full test split.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -12,7 +13,11 @@ namespace edgerun::data {
 
 struct VariantRecord {
   std::string file;                       // relative to the folder, a plain file name
-  std::map<std::string, double> metrics;  // "top1" -> 91.23 (percent); may be empty
+  std::map<std::string, double> metrics;  // "top1" -> 91.23 (percent) on the full test split; may be empty
+  // Optional "subset_metrics": {"samples": 1000, "top1": ...}: PyTorch's metrics on the first `samples`
+  // test samples, so a quick check (`edgerun eval --limit 1000`, the eval test) has a reference too.
+  int64_t subset_samples = 0;
+  std::map<std::string, double> subset_metrics;
 };
 
 struct TrainedRecord {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -87,12 +88,21 @@ Result<Target> resolve(const EvalArgs& args) {
   return target;
 }
 
-// PyTorch's metric for the evaluated file, when recorded and comparable (the whole split was run).
-std::optional<double> recorded(const Target& target, const EvalArgs& args, const std::string& metric, bool full_split) {
-  if (!target.record || !full_split) return std::nullopt;
-  const auto& variant = target.record->variants.at(args.variant);
-  auto it = variant.metrics.find(metric);
-  if (it == variant.metrics.end()) return std::nullopt;
+// PyTorch's metric for the evaluated file and samples, when recorded: over the full split, or over
+// the first N samples when the record has subset_metrics for exactly that N.
+std::optional<double> recorded(const Target& target, const EvalArgs& args, const data::EvalResult& result,
+                               const std::string& metric, bool full_split) {
+  if (!target.record) return std::nullopt;
+  const data::VariantRecord& variant = target.record->variants.at(args.variant);
+  const std::map<std::string, double>* metrics = nullptr;
+  if (full_split) {
+    metrics = &variant.metrics;
+  } else if (variant.subset_samples == result.samples) {
+    metrics = &variant.subset_metrics;
+  }
+  if (!metrics) return std::nullopt;
+  auto it = metrics->find(metric);
+  if (it == metrics->end()) return std::nullopt;
   return it->second;
 }
 
@@ -105,12 +115,15 @@ void print_text(const Target& target, const EvalArgs& args, const data::EvalResu
               static_cast<long long>(result.samples), full_split ? " (full split)" : " (--limit)");
   for (const data::Metric& m : result.metrics) {
     std::printf("%-15s %6.2f %%", m.name.c_str(), m.percent);
-    if (auto ref = recorded(target, args, m.name, full_split)) {
+    if (auto ref = recorded(target, args, result, m.name, full_split)) {
       std::printf("   PyTorch %6.2f %%   diff %+.2f", *ref, m.percent - *ref);
     }
     std::printf("\n");
   }
-  if (target.record && !full_split) std::printf("(PyTorch's recorded metrics cover the full split: not compared)\n");
+  if (target.record && !full_split && target.record->variants.at(args.variant).subset_samples != result.samples) {
+    std::printf("(no PyTorch metrics recorded for the first %lld samples: not compared)\n",
+                static_cast<long long>(result.samples));
+  }
   std::printf("time            %.2f s (%.3f ms/sample, batch %lld, %d thread%s)\n", result.seconds,
               result.samples > 0 ? 1e3 * result.seconds / static_cast<double>(result.samples) : 0.0,
               static_cast<long long>(args.batch), args.threads, args.threads == 1 ? "" : "s");
@@ -134,7 +147,7 @@ void print_json(const Target& target, const EvalArgs& args, const data::EvalResu
   out["metrics"] = nlohmann::json::object();
   for (const data::Metric& m : result.metrics) {
     out["metrics"][m.name] = m.percent;
-    if (auto ref = recorded(target, args, m.name, full_split)) {
+    if (auto ref = recorded(target, args, result, m.name, full_split)) {
       out["pytorch"][m.name] = *ref;
       out["diff"][m.name] = m.percent - *ref;
     }
