@@ -103,6 +103,7 @@ Result<EvalResult> evaluate(const EvalRequest& request) {
   EvalResult result;
   result.task = request.task;
   result.samples = total;
+  result.split_samples = task->size();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.metrics = task->metrics();
   return result;

@@ -24,7 +24,8 @@ struct EvalRequest {
 
 struct EvalResult {
   Task task = Task::kFashionMnist;
-  int64_t samples = 0;
+  int64_t samples = 0;          // evaluated
+  int64_t split_samples = 0;    // in the split (more than `samples` under a limit)
   double seconds = 0.0;         // data preparation, inference and scoring, after the model is loaded
   std::vector<Metric> metrics;  // the primary metric first
 };

@@ -74,6 +74,7 @@ TEST_CASE("eval: --limit counts samples") {
   Result<EvalResult> r = evaluate(req);
   REQUIRE(r.ok());
   CHECK(r->samples == 5);
+  CHECK(r->split_samples == 12);
   req.limit = 100;
   r = evaluate(req);
   REQUIRE(r.ok());

@@ -164,8 +164,7 @@ int run(const EvalArgs& args) {
   request.threads = args.threads;
   auto result = data::evaluate(request);
   if (!result.ok()) return fail(result.status());
-  // A limit at or above the split's size still covers the whole split.
-  const bool full_split = args.limit == 0 || result->samples < args.limit;
+  const bool full_split = result->samples == result->split_samples;
   if (args.json) {
     print_json(target.value(), args, result.value(), full_split);
   } else {
