@@ -9,6 +9,7 @@ Run from the repository root with the system Python (it has torch):
 
 Writes tests/data/eval/:
   classifier.onnx          tiny CNN, input [N,1,28,28], logits [N,10]; briefly trained on Fashion-MNIST
+  classifier_batch3.onnx   the same with a fixed batch size of 3
   segmenter.onnx           tiny fully convolutional net, input [N,1,H,W], logits [N,11,H,W]
   scenes/{images,labels}.npy  12 fixture scenes (a simple placement, not models/train/fashion_scenes.py)
   text_bert.onnx, text_roberta.onnx  bag-of-embeddings pair classifiers, L = 32, with and without
@@ -180,10 +181,11 @@ class PairClassifier(nn.Module):
         return self.head(torch.tanh(pooled))
 
 
-def export(model, args, names, path, spatial=False):
-    """Batch dim "N"; spatial=True also leaves height and width symbolic."""
+def export(model, args, names, path, spatial=False, fixed_batch=False):
+    """Batch dim "N"; spatial=True also leaves height and width symbolic; fixed_batch keeps the batch
+    size of `args`."""
     axes = {0: "N", 2: "H", 3: "W"} if spatial else {0: "N"}
-    dynamic = {n: axes for n in names + ["logits"]}
+    dynamic = None if fixed_batch else {n: axes for n in names + ["logits"]}
     torch.onnx.export(model, args, path, input_names=names, output_names=["logits"], dynamic_axes=dynamic,
                       opset_version=17)
 
@@ -267,6 +269,8 @@ def main():
     logits = batched(clf, [x]).numpy()
     labels = test_y[:CLASSIFIER_SAMPLES]
     export(clf, (x[:2],), ["input"], os.path.join(OUT, "classifier.onnx"))
+    # The same weights with a fixed batch of 3: 1000 samples leave a padded last batch.
+    export(clf, (x[:3],), ["input"], os.path.join(OUT, "classifier_batch3.onnx"), fixed_batch=True)
     expected["classifier"] = {"task": "fashion-mnist", "limit": CLASSIFIER_SAMPLES,
                               "top1": topk_percent(logits, labels, 1), "top5": topk_percent(logits, labels, 5)}
 

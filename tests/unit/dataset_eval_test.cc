@@ -54,6 +54,15 @@ TEST_CASE("eval: classifier on the first Fashion-MNIST test images equals PyTorc
   }
 }
 
+TEST_CASE("eval: a fixed batch size pads the last batch and leaves the padding out") {
+  const nlohmann::json want = expected()["classifier"];
+  for (int64_t batch : {64, 1}) {  // the requested batch gives way to the model's 3
+    EvalRequest req = request("classifier_batch3.onnx", Task::kFashionMnist, "", batch);
+    req.limit = want["limit"].get<int64_t>();
+    check_metrics(req, want);
+  }
+}
+
 TEST_CASE("eval: segmenter on the fixture scenes equals PyTorch") {
   const nlohmann::json want = expected()["segmenter"];
   for (int64_t batch : {5, 12, 1})
