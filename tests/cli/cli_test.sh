@@ -67,5 +67,21 @@ check_error "export: zero image size" "--image-size must be between" "$edgerun" 
 check_error "export: negative sequence length" "--sequence-length must be between" "$edgerun" export --model bert --sequence-length -5 -o "$tmp/m.onnx"
 check_error "export: no model named" "--model NAME is required" "$edgerun" export -o "$tmp/m.onnx"
 check_error "export: no output file" "-o FILE is required" "$edgerun" export --model mobilenetv2
+# edgerun eval on the fixture models of tests/data/eval (their metrics are checked in the unit tests).
+eval_dir="$src/tests/data/eval"
+check "eval prints JSON with the metrics" bash -c "'$edgerun' eval --model '$eval_dir/classifier.onnx' --data fashion-mnist \
+  --limit 100 --batch 32 --json | /usr/bin/python3 -c 'import json, sys; r = json.load(sys.stdin); assert r[\"samples\"] == 100 and 0 <= r[\"metrics\"][\"top1\"] <= 100, r'"
+check "eval finds a text model's vocab.txt next to it" bash -c "'$edgerun' eval --model '$eval_dir/text_bert.onnx' --data '$eval_dir/pairs.tsv' | grep -q '^f1'"
+check_error "eval: unknown trained model" "neither a model file nor a trained model" "$edgerun" eval --model no-such-model
+check_error "eval: model file without --data" "--data is needed" "$edgerun" eval --model "$eval_dir/classifier.onnx"
+check_error "eval: model for another task" "does not feed" "$edgerun" eval --model "$eval_dir/text_bert.onnx" --data fashion-mnist
+check_error "eval: unknown data" "not a task name" "$edgerun" eval --model "$eval_dir/classifier.onnx" --data "$eval_dir/vocab.txt"
+mkdir -p "$tmp/fmnist"
+cp /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz "$tmp/fmnist/"
+head -c 100000 /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz >"$tmp/fmnist/t10k-images-idx3-ubyte.gz"
+check_error "eval: truncated Fashion-MNIST" "truncated gzip" "$edgerun" eval --model "$eval_dir/classifier.onnx" --data "$tmp/fmnist"
+mkdir -p "$tmp/trained"
+echo '{"zoo_name": "x", "task": "fashion-mnist"' >"$tmp/trained/record.json"
+check_error "eval: corrupt record.json" "not valid JSON" "$edgerun" eval --model "$tmp/trained"
 echo "cli: $passes passed, $failures failed"
 [[ $failures -eq 0 ]]

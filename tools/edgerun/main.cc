@@ -1,4 +1,4 @@
-// edgerun: run, inspect and export models.
+// edgerun: run, inspect, export and evaluate models.
 #include "tools/edgerun/commands.h"
 
 int main(int argc, char** argv) {
@@ -7,8 +7,10 @@ int main(int argc, char** argv) {
   auto run = edgerun::cli::add_run_command(app);
   auto inspect = edgerun::cli::add_inspect_command(app);
   auto export_model = edgerun::cli::add_export_command(app);
+  auto eval = edgerun::cli::add_eval_command(app);
   CLI11_PARSE(app, argc, argv);
   if (app.got_subcommand("run")) return run();
   if (app.got_subcommand("export")) return export_model();
+  if (app.got_subcommand("eval")) return eval();
   return inspect();
 }

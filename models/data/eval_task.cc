@@ -1,0 +1,50 @@
+#include "models/data/eval_task.h"
+
+#include <algorithm>
+
+namespace edgerun::data {
+
+Result<const Value*> expect_input(const Graph& graph, const std::string& name, DType dtype, const Shape& dims) {
+  for (ValueId id : graph.inputs) {
+    const Value& v = graph.value(id);
+    if (v.name != name) continue;
+    const std::string what = "model input '" + name + "'";
+    if (v.dtype != dtype) {
+      return invalid_argument(what + " is " + dtype_name(v.dtype) + ", the task feeds " + dtype_name(dtype));
+    }
+    if (!v.has_shape) return &v;  // nothing declared to check
+    if (v.shape.size() != dims.size()) {
+      return invalid_argument(what + " has shape " + sym_shape_to_string(v.shape) + ", the task feeds rank " +
+                              std::to_string(dims.size()));
+    }
+    for (size_t d = 0; d < dims.size(); ++d) {
+      if (dims[d] >= 0 && v.shape[d].known() && v.shape[d].size != dims[d]) {
+        return invalid_argument(what + " has shape " + sym_shape_to_string(v.shape) + ", the task feeds " +
+                                shape_to_string(dims) + " (-1: any)");
+      }
+    }
+    return &v;
+  }
+  return invalid_argument("the model has no input '" + name + "' (is it a model for this task?)");
+}
+
+Status expect_input_names(const Graph& graph, const std::vector<std::string>& names) {
+  for (ValueId id : graph.inputs) {
+    const std::string& name = graph.value(id).name;
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      return invalid_argument("the model has an input '" + name +
+                              "' this task does not feed (is it a model for this task?)");
+    }
+  }
+  return Status::Ok();
+}
+
+Status expect_output(const Tensor& output, const Shape& dims) {
+  if (output.dtype() != DType::kF32 || output.shape() != dims) {
+    return invalid_argument(std::string("the model's output is ") + dtype_name(output.dtype()) + " " +
+                            shape_to_string(output.shape()) + ", the task expects float32 " + shape_to_string(dims));
+  }
+  return Status::Ok();
+}
+
+}  // namespace edgerun::data

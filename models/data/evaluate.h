@@ -1,0 +1,35 @@
+// Native evaluation: runs a model over a task's test data in batches through edgerun::Session and
+// computes the task's metrics (see metrics.h). Used by `edgerun eval` and the eval-vs-PyTorch test.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "graph/status.h"
+#include "models/data/eval_task.h"
+#include "models/data/task.h"
+
+namespace edgerun::data {
+
+struct EvalRequest {
+  std::string model_path;  // ONNX file
+  Task task = Task::kFashionMnist;
+  std::string data_path;   // empty: default_data_path(task)
+  std::string vocab_path;  // text tasks; empty: vocab.txt next to the model
+  int64_t batch = 32;
+  int64_t limit = 0;  // evaluate the first `limit` samples only; 0: all
+  int threads = 1;
+};
+
+struct EvalResult {
+  Task task = Task::kFashionMnist;
+  int64_t samples = 0;          // evaluated
+  int64_t split_samples = 0;    // in the split (more than `samples` under a limit)
+  double seconds = 0.0;         // data preparation, inference and scoring, after the model is loaded
+  std::vector<Metric> metrics;  // the primary metric first
+};
+
+Result<EvalResult> evaluate(const EvalRequest& request);
+
+}  // namespace edgerun::data
