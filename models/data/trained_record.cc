@@ -58,6 +58,7 @@ Result<TrainedRecord> load_trained_record(const std::string& dir) {
   TrainedRecord record;
   record.dir = dir;
   ASSIGN_OR_RETURN(record.zoo_name, string_field(doc, "zoo_name", what));
+  ASSIGN_OR_RETURN(record.architecture, string_field(doc, "architecture", what));
   ASSIGN_OR_RETURN(std::string task, string_field(doc, "task", what));
   ASSIGN_OR_RETURN(record.task, parse_task(task));
   ASSIGN_OR_RETURN(record.metric, string_field(doc, "metric", what));

@@ -23,6 +23,7 @@ struct VariantRecord {
 struct TrainedRecord {
   std::string dir;
   std::string zoo_name;
+  std::string architecture;  // "WRN-23-2 ... (surrogate of Wide-ResNet-101-2)"
   Task task = Task::kFashionMnist;
   std::string metric;  // the main metric's name
   std::map<std::string, VariantRecord> variants;

@@ -1,6 +1,7 @@
-// bench_engine: the main CLI. This first version runs one ONNX model in FP32 on this machine and
-// prints its latency distribution and planned arena; later issues add the zoo models, deployment
-// operators, tiers and the studies' tables.
+// bench_engine: the main CLI. This version runs one model in FP32 on this machine: a zoo model built
+// natively at full size (latency) with the accuracy of its trained surrogate, or an ONNX file; it
+// prints the latency distribution and planned arena. Later issues add the deployment operators, tiers
+// and the studies' tables.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -8,6 +9,7 @@
 
 #include "engine/session.h"
 #include "tools/common/latency_stats.h"
+#include "tools/bench_engine/surrogate_accuracy.h"
 #include "tools/common/model_source.h"
 #include "tools/common/model_inputs.h"
 
@@ -15,9 +17,8 @@ using namespace edgerun;
 
 namespace {
 
-// Until the zoo's native builders land (issue 3), the default model is the committed reduced
-// Wide-ResNet exported by PyTorch.
-const char* const kDefaultModel = EDGERUN_SOURCE_DIR "/tests/data/e2e/wide_resnet/model.onnx";
+// The black-box study's ResNet: Wide-ResNet-101-2 at 224x224.
+const char* const kDefaultModel = "resnet";
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -33,13 +34,21 @@ int fail(const Status& st) {
 int main(int argc, char** argv) {
   CLI::App app{"edgerun bench_engine: latency of a model on this machine"};
   std::string model = kDefaultModel;
-  int threads = 1, warmup = 5, repeats = 50;
+  int threads = 1, warmup = 2, repeats = 10;
   std::vector<std::string> dims;
+  AccuracyOptions accuracy;
+  bool no_accuracy = false;
   app.add_option("--model", model, "zoo model name or ONNX model file")->capture_default_str();
   app.add_option("--threads", threads, "threads for the kernels")->check(CLI::Range(1, 256))->capture_default_str();
   app.add_option("--warmup", warmup, "runs before timing (dropped)")->check(CLI::Range(0, 100000))->capture_default_str();
   app.add_option("--repeats", repeats, "timed runs")->check(CLI::Range(1, 1000000))->capture_default_str();
   app.add_option("--dim", dims, "bind a symbolic input dim, NAME=SIZE (default 1)");
+  app.add_option("--variant", accuracy.variant, "trained surrogate variant for accuracy: fp32, qat, pruned")
+      ->capture_default_str();
+  app.add_option("--accuracy-limit", accuracy.limit, "evaluate accuracy on the first N test samples (0: all)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_flag("--no-accuracy", no_accuracy, "latency only");
   CLI11_PARSE(app, argc, argv);
 
   SessionOptions options;
@@ -77,6 +86,9 @@ int main(int argc, char** argv) {
   const LatencyStats lat = summarize(samples);
 
   std::printf("model      %s\n", source.value().description.c_str());
+  if (!source.value().zoo_name.empty()) {
+    std::printf("           latency is of the full-size model with seeded random weights\n");
+  }
   for (const NamedTensor& in : inputs.value()) {
     std::printf("input      %s %s %s\n", in.name.c_str(), dtype_name(in.tensor.dtype()),
                 shape_to_string(in.tensor.shape()).c_str());
@@ -89,5 +101,8 @@ int main(int argc, char** argv) {
   std::printf("           %-10s %-10s %-10s %-10s %-10s %-10s\n", "median", "p90", "mean", "std", "min", "max");
   std::printf("           %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f\n", lat.median, lat.p90, lat.mean,
               lat.stddev, lat.min, lat.max);
-  return 0;
+  if (no_accuracy || source.value().zoo_name.empty()) return 0;
+  accuracy.threads = threads;
+  st = print_surrogate_accuracy(source.value().zoo_name, accuracy);
+  return st.ok() ? 0 : fail(st);
 }

@@ -1,0 +1,22 @@
+// Accuracy for bench_engine's tables: a full-size zoo model has random (seeded) weights, so its
+// accuracy comes from the trained surrogate of the same family (models/trained/<zoo-name>/),
+// evaluated natively on the surrogate's real test data.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "graph/status.h"
+
+namespace edgerun {
+
+struct AccuracyOptions {
+  std::string variant = "fp32";
+  int64_t limit = 0;  // first N test samples; 0: the whole split
+  int threads = 1;
+};
+
+// Prints the accuracy block; a zoo model without a trained surrogate says so and succeeds.
+Status print_surrogate_accuracy(const std::string& zoo_name, const AccuracyOptions& options);
+
+}  // namespace edgerun
