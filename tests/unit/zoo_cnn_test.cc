@@ -6,48 +6,15 @@
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "engine/session.h"
 #include "graph/passes/infer_shapes.h"
 #include "models/zoo/layer_signature.h"
 #include "models/zoo/zoo.h"
+#include "tests/unit/zoo_reference.h"
 
 namespace edgerun::zoo {
 namespace {
-
-struct Reference {
-  int64_t image_size = 0;
-  int64_t torch_params = -1;
-  int64_t macs = -1;
-  std::vector<std::string> layers;
-};
-
-Reference read_reference(const std::string& name) {
-  std::ifstream in(std::string(EDGERUN_TEST_DATA_DIR) + "/zoo/" + name + ".sig");
-  REQUIRE_MESSAGE(in.good(), "missing tests/data/zoo/" << name << ".sig");
-  Reference ref;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream s(line);
-    std::string key;
-    s >> key;
-    if (key.empty() || key[0] == '#' || key == "params") continue;
-    if (key == "input") {
-      std::string dims;
-      s >> dims;
-      ref.image_size = std::stoll(dims.substr(dims.rfind('x') + 1));
-    } else if (key == "torch_params") {
-      s >> ref.torch_params;
-    } else if (key == "macs") {
-      s >> ref.macs;
-    } else {
-      ref.layers.push_back(line);
-    }
-  }
-  return ref;
-}
 
 std::map<std::string, Shape> declared_input_shapes(const Graph& g) {
   std::map<std::string, Shape> shapes;
@@ -57,9 +24,10 @@ std::map<std::string, Shape> declared_input_shapes(const Graph& g) {
 
 void check_against_reference(const std::string& name) {
   CAPTURE(name);
-  const Reference ref = read_reference(name);
+  const testing::ZooReference ref =
+      testing::read_zoo_reference(std::string(EDGERUN_TEST_DATA_DIR) + "/zoo/" + name + ".sig");
   BuildOptions options;
-  options.image_size = ref.image_size;
+  options.image_size = ref.input.back();
   auto graph = build_zoo_model(name, options);
   REQUIRE_MESSAGE(graph.ok(), graph.status().to_string());
   auto sig = layer_signature(graph.value(), declared_input_shapes(graph.value()));

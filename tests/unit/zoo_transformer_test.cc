@@ -7,8 +7,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "engine/plan.h"
 #include "engine/session.h"
@@ -19,44 +17,13 @@
 #include "models/zoo/transformer_encoder.h"
 #include "models/zoo/zoo.h"
 #include "tests/support/tensor_compare.h"
+#include "tests/unit/zoo_reference.h"
 #include "tools/common/npy.h"
 
 namespace edgerun {
 namespace {
 
 const std::string kZooData = std::string(EDGERUN_TEST_DATA_DIR) + "/zoo/";
-
-// A .sig file (models/tools/make_transformer_signatures.py): "input", "torch_params" (PyTorch's count),
-// "params" (edgerun's count of the imported export), "macs", then one line per layer.
-struct Signature {
-  int64_t torch_params = -1;
-  int64_t params = -1;
-  int64_t macs = -1;
-  std::vector<std::string> layers;
-};
-
-Signature read_signature(const std::string& path) {
-  Signature sig;
-  std::ifstream in(path);
-  REQUIRE_MESSAGE(in.good(), "missing " << path << " (run models/tools/make_transformer_signatures.py)");
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string key;
-    words >> key;
-    if (key.empty() || key[0] == '#' || key == "input") continue;
-    if (key == "torch_params") {
-      words >> sig.torch_params;
-    } else if (key == "params") {
-      words >> sig.params;
-    } else if (key == "macs") {
-      words >> sig.macs;
-    } else {
-      sig.layers.push_back(line);
-    }
-  }
-  return sig;
-}
 
 std::map<std::string, Shape> input_shapes(const Graph& g) {
   std::map<std::string, Shape> shapes;
@@ -89,7 +56,7 @@ Tensor run_logits(Graph g, const std::vector<NamedTensor>& inputs) {
 }
 
 void check_against_reference(const char* name) {
-  const Signature sig = read_signature(kZooData + name + ".sig");
+  const testing::ZooReference sig = testing::read_zoo_reference(kZooData + name + ".sig");
   auto built = zoo::build_zoo_model(name);
   REQUIRE_MESSAGE(built.ok(), built.status().message());
   const Graph& g = built.value();
@@ -161,7 +128,7 @@ TEST_CASE("zoo transformer: tiny PyTorch exports run in edgerun and the native g
   for (const Tiny& tiny : tiny_models()) {
     CAPTURE(tiny.dir);
     const std::string dir = kZooData + tiny.dir + "/";
-    const Signature sig = read_signature(dir + "model.sig");
+    const testing::ZooReference sig = testing::read_zoo_reference(dir + "model.sig");
     const std::vector<NamedTensor> inputs = read_inputs(dir, tiny.inputs);
     auto expected = read_npy(dir + "logits.npy");
     REQUIRE(expected.ok());
