@@ -196,7 +196,9 @@ def collect(root):
                 continue
             if not printable_ascii(summary + desc):
                 continue  # roff left-overs or non-English pages
-            if len(summary.split()) > MAX_SUMMARY_WORDS or re.search(r"\\[$*n(\[]|\$\{|@[A-Z_]+@", summary + desc):
+            if len(summary.split()) > MAX_SUMMARY_WORDS:
+                continue  # NAME sections that run on into other text
+            if re.search(r"\\[$*n(\[]|\$\{|@[A-Z_]+@", summary + desc):
                 continue  # unstripped escapes or template placeholders
             ks, kd = summary.lower(), desc.lower()
             if ks in seen_sum or kd in seen_desc:

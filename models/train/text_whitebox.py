@@ -1,4 +1,6 @@
 """White-box variants of a trained text model: QAT (exported as QDQ ONNX) and 4x1 block pruning."""
+import math
+
 import torch
 from torch import nn
 
@@ -6,8 +8,6 @@ import text_train_lib as L
 
 QAT_EPOCHS, QAT_LR = 2, 1e-4
 PRUNE_EPOCHS, PRUNE_LR, SPARSITY, BLOCK = 4, 5e-4, 0.9, 4
-# The fp32 recipe's training aids (text_train_lib.train): auxiliary token-match loss, fresh negatives.
-FINE_TUNE = dict(match_weight=1.0, resample=True)
 
 
 class FakeQuantLinear(nn.Module):
@@ -57,7 +57,7 @@ def _replace_linears(module, make):
             _replace_linears(child, make)
 
 
-def qat(model, data, seed):
+def qat(model, data, seed, match_weight):
     """Every nn.Linear becomes a FakeQuantLinear; ranges are calibrated on 16 training batches (no
     weight update), then the model is fine-tuned QAT_EPOCHS epochs at a small learning rate."""
     _replace_linears(model, FakeQuantLinear)
@@ -66,11 +66,13 @@ def qat(model, data, seed):
     with torch.no_grad():
         for idx in L.length_buckets(data["train"], 32, g)[:16]:
             L.run_model(model, *data["train"].batch(idx, trim=True))
-    seconds = L.train(model, data["train"], data["dev"], QAT_EPOCHS, QAT_LR, seed, warmup=0.0, **FINE_TUNE)
+    seconds = L.train(model, data["train"], data["dev"], QAT_EPOCHS, QAT_LR, seed, warmup=0.0,
+                      match_weight=match_weight, resample=True)
     how = (f"fake-quant fine-tuning from fp32 ({QAT_EPOCHS} epochs, AdamW lr {QAT_LR}, linear decay): every "
            "linear layer (encoder, pooler, classifier) with per-output-channel symmetric int8 weights and "
            "per-tensor uint8 inputs (EMA min/max range, calibrated on 16 batches first); exported as QDQ "
-           "(QuantizeLinear/DequantizeLinear), opset 17")
+           "(QuantizeLinear/DequantizeLinear), opset 17; fine-tuned with the token-match loss (weight "
+           f"{match_weight}) and fresh negatives")
     return seconds, QAT_EPOCHS, how, {}
 
 
@@ -80,10 +82,10 @@ def encoder_linears(model):
 
 def block_mask(weight, sparsity):
     """Keep the largest-L1 4x1 blocks of a [out, in] weight: a block is BLOCK consecutive output rows at
-    one input column. Returns a {0,1} mask of weight's shape with round(sparsity * blocks) blocks zero."""
+    one input column. Returns a {0,1} mask of weight's shape with ceil(sparsity * blocks) blocks zero."""
     out, inp = weight.shape
     score = weight.detach().abs().reshape(out // BLOCK, BLOCK, inp).sum(1)
-    k = int(round(sparsity * score.numel()))
+    k = math.ceil(sparsity * score.numel() - 1e-9)  # at least the target sparsity
     mask = torch.ones_like(score)
     if k:
         mask.view(-1)[torch.argsort(score.view(-1), stable=True)[:k]] = 0
@@ -96,10 +98,12 @@ def block_sparsity(weight):
     return float((weight.reshape(out // BLOCK, BLOCK, inp).abs().sum(1) == 0).float().mean())
 
 
-def prune(model, data, seed):
+def prune(model, data, seed, match_weight, epochs=PRUNE_EPOCHS):
     """Magnitude pruning of the encoder's linear layers to SPARSITY in 4x1 blocks, per layer. Sparsity
     rises on a cubic schedule over the first half of fine-tuning (masks recomputed every 20 steps),
-    then the masks are held; pruned weights are zeroed after every optimizer step."""
+    then the masks are held; pruned weights are zeroed after every optimizer step. Both variants
+    fine-tune with the fp32 recipe's aids (text_train_lib.train): the token-match loss at match_weight,
+    fresh negatives every epoch."""
     linears = encoder_linears(model)
     masks = [torch.ones_like(m.weight) for m in linears]
 
@@ -113,17 +117,19 @@ def prune(model, data, seed):
             for m, mask in zip(linears, masks):
                 m.weight.mul_(mask)
 
-    seconds = L.train(model, data["train"], data["dev"], PRUNE_EPOCHS, PRUNE_LR, seed, after_step=after_step,
-                      warmup=0.0, **FINE_TUNE)
+    seconds = L.train(model, data["train"], data["dev"], epochs, PRUNE_LR, seed, after_step=after_step,
+                      warmup=0.0,
+                      match_weight=match_weight, resample=True)
     got = [block_sparsity(m.weight) for m in linears]
     if min(got) < SPARSITY - 1e-3:
         raise RuntimeError(f"block sparsity {min(got):.4f} below {SPARSITY}")
     zeros = sum(int((m.weight == 0).sum()) for m in linears) / sum(m.weight.numel() for m in linears)
     how = (f"magnitude pruning of the encoder's {len(linears)} linear layers (attention q/k/v/output, FFN) "
            f"to {SPARSITY:.0%} per layer in 4x1 blocks (4 consecutive output rows at one input column of "
-           f"the [out, in] weight, scored by L1), cubic schedule over the first half of {PRUNE_EPOCHS} "
-           f"fine-tuning epochs (AdamW lr {PRUNE_LR}), then masks held; exported dense with zeros")
-    return seconds, PRUNE_EPOCHS, how, {"sparsity": SPARSITY, "pattern": "4x1",
+           f"the [out, in] weight, scored by L1), cubic schedule over the first half of {epochs} "
+           f"fine-tuning epochs (AdamW lr {PRUNE_LR}, token-match loss weight {match_weight}, fresh "
+           "negatives), then masks held; exported dense with zeros")
+    return seconds, epochs, how, {"sparsity": SPARSITY, "pattern": "4x1",
                                         "zero_fraction": round(zeros, 4)}
 
 
