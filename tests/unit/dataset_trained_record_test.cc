@@ -56,31 +56,33 @@ TEST_CASE("trained record: malformed records are refused") {
   CHECK(load_trained_record("/nonexistent").status().message().find("does not exist") != std::string::npos);
   check_error("array", "[]", "not a JSON object");
   check_error("truncated", R"({"zoo_name": "resnet", )", "not valid JSON");
-  check_error("no_task", R"({"zoo_name": "x", "metric": "top1", "variants": {"fp32": {"file": "m.onnx"}}})",
+  check_error("no_architecture", R"({"zoo_name": "x", "task": "fashion-mnist", "metric": "top1", "variants": {}})",
+              "\"architecture\"");
+  check_error("no_task", R"({"zoo_name": "x", "architecture": "a", "metric": "top1", "variants": {"fp32": {"file": "m.onnx"}}})",
               "\"task\"");
   check_error("bad_task",
-              R"({"zoo_name": "x", "task": "imagenet", "metric": "top1", "variants": {"fp32": {"file": "m.onnx"}}})",
+              R"({"zoo_name": "x", "architecture": "a", "task": "imagenet", "metric": "top1", "variants": {"fp32": {"file": "m.onnx"}}})",
               "unknown task 'imagenet'");
-  check_error("no_variants", R"({"zoo_name": "x", "task": "fashion-mnist", "metric": "top1", "variants": {}})",
+  check_error("no_variants", R"({"zoo_name": "x", "architecture": "a", "task": "fashion-mnist", "metric": "top1", "variants": {}})",
               "non-empty");
   check_error(
       "escape",
-      R"({"zoo_name": "x", "task": "fashion-mnist", "metric": "top1", "variants": {"fp32": {"file": "../../m.onnx"}}})",
+      R"({"zoo_name": "x", "architecture": "a", "task": "fashion-mnist", "metric": "top1", "variants": {"fp32": {"file": "../../m.onnx"}}})",
       "plain file name");
   check_error("file_type",
-              R"({"zoo_name": "x", "task": "fashion-mnist", "metric": "top1", "variants": {"fp32": {"file": 3}}})",
+              R"({"zoo_name": "x", "architecture": "a", "task": "fashion-mnist", "metric": "top1", "variants": {"fp32": {"file": 3}}})",
               "\"file\" must be a string");
   check_error(
       "metric_type",
-      R"({"zoo_name": "x", "task": "fashion-mnist", "metric": "top1", "variants": {"fp32": {"file": "m.onnx", "metrics": {"top1": "91"}}}})",
+      R"({"zoo_name": "x", "architecture": "a", "task": "fashion-mnist", "metric": "top1", "variants": {"fp32": {"file": "m.onnx", "metrics": {"top1": "91"}}}})",
       "'top1' is not a number");
   check_error(
       "subset_samples",
-      R"({"zoo_name": "x", "task": "fashion-mnist", "metric": "top1", "variants": {"fp32": {"file": "m.onnx", "subset_metrics": {"top1": 91}}}})",
+      R"({"zoo_name": "x", "architecture": "a", "task": "fashion-mnist", "metric": "top1", "variants": {"fp32": {"file": "m.onnx", "subset_metrics": {"top1": 91}}}})",
       "\"samples\"");
   check_error(
       "subset_fraction",
-      R"({"zoo_name": "x", "task": "fashion-mnist", "metric": "top1", "variants": {"fp32": {"file": "m.onnx", "subset_metrics": {"samples": 2.5}}}})",
+      R"({"zoo_name": "x", "architecture": "a", "task": "fashion-mnist", "metric": "top1", "variants": {"fp32": {"file": "m.onnx", "subset_metrics": {"samples": 2.5}}}})",
       "positive integer");
 }
 
