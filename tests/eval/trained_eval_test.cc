@@ -1,6 +1,5 @@
 // Every trained model in models/trained/*/record.json: edgerun's metrics must equal the ones PyTorch
-// recorded for the same FP32 ONNX file within 0.1 point: on the first N test samples when the record
-// has subset_metrics for N (to keep this test quick), else on the full test split.
+// recorded for the same FP32 ONNX file within 0.1 point, on the full test split.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -44,17 +43,15 @@ TEST_CASE("eval: edgerun's FP32 metrics equal PyTorch's for every trained model"
     REQUIRE_MESSAGE(model.ok(), model.status().to_string());
     const VariantRecord& fp32 = record->variants.at("fp32");
     REQUIRE_MESSAGE(fp32.metrics.count(record->metric), (std::string("record has no fp32 metric ") + record->metric));
-    const bool subset = fp32.subset_samples > 0;
-    const std::map<std::string, double>& reference = subset ? fp32.subset_metrics : fp32.metrics;
+    const std::map<std::string, double>& reference = fp32.metrics;
     EvalRequest req;
     req.model_path = model.value();
     req.task = record->task;
-    req.limit = fp32.subset_samples;
     req.batch = 64;
     req.threads = 1;  // the tests share the machine; OpenMP threads over a loaded machine only slow down
     Result<EvalResult> result = evaluate(req);
     REQUIRE_MESSAGE(result.ok(), result.status().to_string());
-    if (subset) CHECK(result->samples == fp32.subset_samples);
+    CHECK(result->samples == result->split_samples);
     int compared = 0;
     for (const Metric& m : result->metrics) {
       auto it = reference.find(m.name);
