@@ -1,6 +1,5 @@
 // Fashion-MNIST classification: input "input" float32 [N, 1, H, W] = pixel / 255, output logits [N, 10];
 // top-1 and top-5 accuracy.
-#include <cstring>
 
 #include "models/data/eval_task.h"
 #include "models/data/metrics.h"
@@ -16,18 +15,11 @@ class ClassificationEvaluator : public TaskEvaluator {
   int64_t size() const override { return images_.count; }
 
   Status check_model(const Graph& graph) override {
-    RETURN_IF_ERROR(expect_input_names(graph, {"input"}));
-    return expect_input(graph, "input", DType::kF32, {-1, 1, images_.height, images_.width}).status();
+    return expect_image_input(graph, images_.height, images_.width);
   }
 
   Result<std::vector<NamedTensor>> inputs(int64_t begin, int64_t count, int64_t rows) const override {
-    const int64_t pixels = images_.height * images_.width;
-    ASSIGN_OR_RETURN(Tensor t, Tensor::allocate(DType::kF32, {rows, 1, images_.height, images_.width}));
-    float* out = t.data<float>();
-    const uint8_t* in = images_.pixels.data() + begin * pixels;
-    // Same float32 division as PyTorch's x.float() / 255.
-    for (int64_t i = 0; i < count * pixels; ++i) out[i] = static_cast<float>(in[i]) / 255.0f;
-    return std::vector<NamedTensor>{{"input", std::move(t)}};
+    return image_input_batch(images_.pixels, images_.height, images_.width, begin, count, rows);
   }
 
   Status score(const Tensor& output, int64_t begin, int64_t count) override {

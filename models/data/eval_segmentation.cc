@@ -14,17 +14,11 @@ class SegmentationEvaluator : public TaskEvaluator {
   int64_t size() const override { return scenes_.count; }
 
   Status check_model(const Graph& graph) override {
-    RETURN_IF_ERROR(expect_input_names(graph, {"input"}));
-    return expect_input(graph, "input", DType::kF32, {-1, 1, scenes_.height, scenes_.width}).status();
+    return expect_image_input(graph, scenes_.height, scenes_.width);
   }
 
   Result<std::vector<NamedTensor>> inputs(int64_t begin, int64_t count, int64_t rows) const override {
-    const int64_t pixels = scenes_.height * scenes_.width;
-    ASSIGN_OR_RETURN(Tensor t, Tensor::allocate(DType::kF32, {rows, 1, scenes_.height, scenes_.width}));
-    float* out = t.data<float>();
-    const uint8_t* in = scenes_.pixels.data() + begin * pixels;
-    for (int64_t i = 0; i < count * pixels; ++i) out[i] = static_cast<float>(in[i]) / 255.0f;
-    return std::vector<NamedTensor>{{"input", std::move(t)}};
+    return image_input_batch(scenes_.pixels, scenes_.height, scenes_.width, begin, count, rows);
   }
 
   Status score(const Tensor& output, int64_t begin, int64_t count) override {

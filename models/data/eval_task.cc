@@ -47,4 +47,19 @@ Status expect_output(const Tensor& output, const Shape& dims) {
   return Status::Ok();
 }
 
+Status expect_image_input(const Graph& graph, int64_t height, int64_t width) {
+  RETURN_IF_ERROR(expect_input_names(graph, {"input"}));
+  return expect_input(graph, "input", DType::kF32, {-1, 1, height, width}).status();
+}
+
+Result<std::vector<NamedTensor>> image_input_batch(const std::vector<uint8_t>& pixels, int64_t height,
+                                                   int64_t width, int64_t begin, int64_t count, int64_t rows) {
+  const int64_t image = height * width;
+  ASSIGN_OR_RETURN(Tensor t, Tensor::allocate(DType::kF32, {rows, 1, height, width}));
+  float* out = t.data<float>();
+  const uint8_t* in = pixels.data() + begin * image;
+  for (int64_t i = 0; i < count * image; ++i) out[i] = static_cast<float>(in[i]) / 255.0f;
+  return std::vector<NamedTensor>{{"input", std::move(t)}};
+}
+
 }  // namespace edgerun::data

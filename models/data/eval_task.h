@@ -47,4 +47,12 @@ Status expect_input_names(const Graph& graph, const std::vector<std::string>& na
 // Error unless `output` is float32 with shape `dims`.
 Status expect_output(const Tensor& output, const Shape& dims);
 
+// The image tasks' model input: exactly one input "input", float32 [N, 1, height, width].
+Status expect_image_input(const Graph& graph, int64_t height, int64_t width);
+// Rows [begin, begin + count) of 8-bit images [count, height, width] as the model's "input"
+// [rows, 1, height, width] = pixel / 255 (the same float32 division as PyTorch's x.float() / 255);
+// rows past `count` stay zero.
+Result<std::vector<NamedTensor>> image_input_batch(const std::vector<uint8_t>& pixels, int64_t height,
+                                                   int64_t width, int64_t begin, int64_t count, int64_t rows);
+
 }  // namespace edgerun::data
