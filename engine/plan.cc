@@ -1,5 +1,6 @@
 #include "engine/plan.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -8,6 +9,7 @@
 #include "graph/ops/op_schema.h"
 #include "graph/passes/eliminate_dead_nodes.h"
 #include "graph/passes/fold_batch_norm.h"
+#include "graph/passes/fuse_epilogue_adds.h"
 #include "graph/passes/fuse_activations.h"
 #include "graph/passes/infer_shapes.h"
 
@@ -54,11 +56,13 @@ Result<std::unique_ptr<Plan>> Plan::compile(const Graph& graph, const std::map<s
   RETURN_IF_ERROR(infer_shapes(g, input_shapes, infer_options));
   if (options.optimize) {
     ASSIGN_OR_RETURN(plan->stats_.folded_batch_norms, fold_batch_norm(g));
+    if (options.fuse_epilogue_adds) plan->stats_.fused_adds = fuse_epilogue_adds(g);
     plan->stats_.fused_activations = fuse_activations(g);
     plan->stats_.removed_nodes = eliminate_dead_nodes(g);
   }
   RETURN_IF_ERROR(plan->build_steps());
   RETURN_IF_ERROR(plan->plan_memory_and_bind());
+  RETURN_IF_ERROR(plan->prepare_kernels(options.backend));
   return plan;
 }
 
@@ -138,6 +142,30 @@ Status Plan::plan_memory_and_bind() {
   return Status::Ok();
 }
 
+Status Plan::prepare_kernels(kernels::Backend backend) {
+  scratch_bytes_ = 0;
+  for (Step& step : steps_) {
+    if (step.dynamic) continue;
+    const Node& node = graph_.nodes[step.node];
+    PrepareContext pc{*step.context, {}, step.activation, backend};
+    for (ValueId in : node.inputs) pc.constant_inputs.push_back(in != kNoValue && graph_.value(in).constant.has_value());
+    Result<PreparedStep> prepared = prepare_step(pc);
+    if (!prepared.ok()) return prepared.status();
+    step.prepared = std::move(*prepared);
+    if (step.prepared.op) scratch_bytes_ = std::max(scratch_bytes_, step.prepared.op->scratch_bytes());
+  }
+  if (scratch_bytes_ == 0) return Status::Ok();
+  void* scratch = std::aligned_alloc(64, (scratch_bytes_ + 63) / 64 * 64);
+  if (scratch == nullptr) return out_of_range("cannot allocate " + std::to_string(scratch_bytes_) + " bytes of kernel scratch");
+  scratch_ = std::shared_ptr<void>(scratch, [](void* p) { std::free(p); });
+  return Status::Ok();
+}
+
+std::string Plan::step_kernel(size_t step) const {
+  const Step& s = steps_.at(step);
+  return s.prepared.op ? s.prepared.op->kernel_name() : "ref";
+}
+
 Status Plan::run_dynamic_step(Step& step) {
   const Node& node = graph_.nodes[step.node];
   std::vector<DType> types;
@@ -198,9 +226,11 @@ Status Plan::run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor
   }
   for (Step& step : steps_) {
     const Node& node = graph_.nodes[step.node];
-    Status st = step.dynamic ? run_dynamic_step(step) : step.run(*step.context);
+    Status st = step.dynamic            ? run_dynamic_step(step)
+                : step.prepared.op      ? step.prepared.op->run(*step.context, scratch_.get())
+                                        : step.run(*step.context);
     RETURN_IF_ERROR(st);
-    if (step.activation.kind != ref::ActivationKind::kNone) {
+    if (step.activation.kind != ref::ActivationKind::kNone && !step.prepared.applies_activation) {
       Tensor& out = tensors_[static_cast<size_t>(node.outputs[0])];
       ref::apply_activation(out.data<float>(), out.num_elements(), step.activation);
     }

@@ -9,6 +9,7 @@
 
 #include "engine/ops/kernel_context.h"
 #include "engine/ops/op_kernels.h"
+#include "engine/ops/prepared_op.h"
 #include "engine/session.h"
 #include "kernels/ref/activation.h"
 
@@ -16,11 +17,16 @@ namespace edgerun {
 
 struct CompileOptions {
   bool optimize = true;  // constant folding, BatchNorm folding, activation fusion, dead-node elimination
+  // With optimize: fold residual and bias Adds into the Conv / Gemm / MatMul before them. Off only
+  // where the graph must keep the exported op structure (the zoo's layer signatures).
+  bool fuse_epilogue_adds = true;
+  kernels::Backend backend = kernels::Backend::kNative;  // who provides conv / dense kernels
 };
 
 struct CompileStats {
   int folded_batch_norms = 0;
   int fused_activations = 0;
+  int fused_adds = 0;
   int removed_nodes = 0;
 };
 
@@ -36,6 +42,11 @@ class Plan {
   size_t arena_bytes() const { return arena_bytes_; }
   size_t num_steps() const { return steps_.size(); }
   const CompileStats& stats() const { return stats_; }
+  // The kernel each step runs: a family kernel's name (f32_conv2d_...__avx512, onednn_conv2d, ...) or
+  // "ref" for nodes on their reference run function.
+  std::string step_kernel(size_t step) const;
+  // Scratch bytes the prepared kernels share (one step runs at a time).
+  size_t scratch_bytes() const { return scratch_bytes_; }
 
  private:
   struct Step {
@@ -44,11 +55,13 @@ class Plan {
     bool dynamic = false;  // output shapes known only at run time
     ref::ActivationParams activation;
     std::unique_ptr<KernelContext> context;  // prebuilt for static steps
+    PreparedStep prepared;                   // a family kernel chosen at compile time, if any
   };
 
   Plan() = default;
   Status build_steps();
   Status plan_memory_and_bind();
+  Status prepare_kernels(kernels::Backend backend);
   Status run_dynamic_step(Step& step);
 
   Graph graph_;
@@ -58,6 +71,8 @@ class Plan {
   std::vector<bool> is_dynamic_;  // per value: shape known only at run time
   std::shared_ptr<void> arena_;
   size_t arena_bytes_ = 0;
+  std::shared_ptr<void> scratch_;
+  size_t scratch_bytes_ = 0;
 };
 
 }  // namespace edgerun

@@ -19,8 +19,13 @@ Result<std::unique_ptr<Session>> Session::from_graph(Graph graph, const SessionO
 }
 
 Status Session::prepare(const std::map<std::string, Shape>& input_shapes) {
+  // Kernels size their per-thread scratch at compile time for the session's thread count.
+#ifdef EDGERUN_HAVE_OPENMP
+  omp_set_num_threads(options_.threads);
+#endif
   CompileOptions compile_options;
   compile_options.optimize = options_.fold_constants;
+  compile_options.backend = options_.backend;
   ASSIGN_OR_RETURN(plan_, Plan::compile(graph_, input_shapes, compile_options));
   plan_shapes_ = input_shapes;
   return Status::Ok();

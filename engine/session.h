@@ -10,11 +10,14 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "kernels/backend.h"
 
 namespace edgerun {
 
 struct SessionOptions {
   int threads = 1;
+  // Who provides the conv and dense kernels; ops a backend lacks run on native kernels.
+  kernels::Backend backend = kernels::Backend::kNative;
   bool fold_constants = true;  // constant folding, BN folding, fusion, dead-node elimination
   // Sizes for symbolic input dims by symbol name ("batch": 1); unnamed unknown dims default to 1.
   std::map<std::string, int64_t> dim_bindings;
@@ -47,6 +50,8 @@ class Session {
   size_t arena_bytes() const;
   // Nodes in the current plan after passes.
   size_t planned_nodes() const;
+  // The current plan (null before the first compile): its steps, kernels and arena.
+  const Plan* plan() const { return plan_.get(); }
 
  private:
   Session(Graph graph, SessionOptions options);

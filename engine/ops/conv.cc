@@ -1,4 +1,5 @@
 // Run functions of Conv and ConvTranspose.
+#include "engine/ops/fused_addends.h"
 #include "engine/ops/nn_params.h"
 #include "engine/ops/op_kernels.h"
 
@@ -15,10 +16,10 @@ Status run_conv_typed(KernelContext& ctx, const ref::ConvParams& p, bool transpo
   T* y = ctx.output(0).data<T>();
   if (transpose) {
     ref::conv_transpose(p, x, w, bias, y, workspace.data());
-  } else {
-    ref::conv(p, x, w, bias, y, workspace.data());
+    return Status::Ok();
   }
-  return Status::Ok();
+  ref::conv(p, x, w, bias, y, workspace.data());
+  return add_fused_addends(ctx);
 }
 
 Status run_conv(KernelContext& ctx, bool transpose) {

@@ -1,6 +1,8 @@
 // Run functions of Gemm and MatMul.
+#include "engine/ops/fused_addends.h"
 #include "engine/ops/nn_params.h"
 #include "engine/ops/op_kernels.h"
+#include "kernels/gemm/matmul.h"
 #include "kernels/ref/broadcast.h"
 #include "kernels/ref/nn/gemm.h"
 
@@ -32,12 +34,45 @@ Status gemm_typed(KernelContext& ctx) {
     p.beta = T(1);
   }
   ref::gemm(p, a.data<T>(), b.data<T>(), y.data<T>());
-  return Status::Ok();
+  return add_fused_addends(ctx);
+}
+
+// The batch offsets as one stride, if they are evenly spaced (always, unless broadcasting repeats
+// a batch in a pattern one stride cannot say).
+bool uniform_stride(const std::vector<int64_t>& offsets, int64_t* stride) {
+  *stride = offsets.size() > 1 ? offsets[1] - offsets[0] : 0;
+  for (size_t i = 1; i < offsets.size(); ++i) {
+    if (offsets[i] - offsets[i - 1] != *stride) return false;
+  }
+  return !offsets.empty() && offsets[0] == 0;
+}
+
+// f32 batched products (attention's Q.K^T and P.V) go to the matmul family's best kernel.
+bool matmul_f32_family(KernelContext& ctx, const MatMulBatches& batches) {
+  kernels::MatMulArgs args;
+  if (!uniform_stride(batches.a_offsets, &args.a_batch_stride) ||
+      !uniform_stride(batches.b_offsets, &args.b_batch_stride)) {
+    return false;
+  }
+  args.batch = static_cast<int64_t>(batches.a_offsets.size());
+  args.m = batches.m;
+  args.n = batches.n;
+  args.k = batches.k;
+  args.a = ctx.input(0).data<float>();
+  args.a_row_stride = batches.k;
+  args.b = ctx.input(1).data<float>();
+  args.b_row_stride = batches.n;
+  args.c = ctx.output(0).data<float>();
+  kernels::choose_matmul_f32().run(args);
+  return true;
 }
 
 template <typename T>
 Status matmul_typed(KernelContext& ctx) {
   const MatMulBatches batches = matmul_batches(ctx.input(0).shape(), ctx.input(1).shape());
+  if constexpr (std::is_same_v<T, float>) {
+    if (matmul_f32_family(ctx, batches)) return add_fused_addends(ctx);
+  }
   ref::GemmParams<T> p;
   p.m = batches.m;
   p.n = batches.n;
@@ -51,7 +86,7 @@ Status matmul_typed(KernelContext& ctx) {
   for (size_t i = 0; i < batches.a_offsets.size(); ++i) {
     ref::gemm(p, a + batches.a_offsets[i], b + batches.b_offsets[i], y + static_cast<int64_t>(i) * p.m * p.n);
   }
-  return Status::Ok();
+  return add_fused_addends(ctx);
 }
 }  // namespace
 

@@ -89,7 +89,10 @@ std::vector<std::string> layer_lines(const Graph& compiled) {
 }
 
 Result<LayerSignature> layer_signature(const Graph& graph, const std::map<std::string, Shape>& input_shapes) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Plan> plan, Plan::compile(graph, input_shapes, CompileOptions{}));
+  // The signature lists the exported ops: epilogue Adds stay separate nodes.
+  CompileOptions options;
+  options.fuse_epilogue_adds = false;
+  ASSIGN_OR_RETURN(std::unique_ptr<Plan> plan, Plan::compile(graph, input_shapes, options));
   LayerSignature sig;
   sig.layers = layer_lines(plan->graph());
   sig.macs = count_macs(plan->graph());

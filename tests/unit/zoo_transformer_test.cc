@@ -31,9 +31,12 @@ std::map<std::string, Shape> input_shapes(const Graph& g) {
   return shapes;
 }
 
-// The graph after the engine's passes (shape inference with folding, fusion, dead-node elimination).
+// The graph after the engine's passes (shape inference with folding, fusion, dead-node elimination),
+// with the exported Adds kept, as layer signatures see it.
 std::unique_ptr<Plan> compile(const Graph& g) {
-  auto plan = Plan::compile(g, input_shapes(g), CompileOptions{});
+  CompileOptions options;
+  options.fuse_epilogue_adds = false;
+  auto plan = Plan::compile(g, input_shapes(g), options);
   REQUIRE_MESSAGE(plan.ok(), plan.status().message());
   return std::move(plan.value());
 }

@@ -67,10 +67,10 @@ int inspect(const InspectArgs& args) {
   // The same outputs with every symbolic dim bound (by --dim, else 1).
   for (ValueId id : plan.value()->graph().outputs) print_value("bound", plan.value()->graph().value(id));
   const CompileStats& passes = plan.value()->stats();
-  std::printf("nodes    %zu (%zu after passes: %d BatchNorm folded, %d activations fused, %d dead or pass-through "
-              "nodes removed, the rest constant-folded)\n",
+  std::printf("nodes    %zu (%zu after passes: %d BatchNorm folded, %d activations and %d Adds fused, %d dead or "
+              "pass-through nodes removed, the rest constant-folded)\n",
               g.nodes.size(), plan.value()->num_steps(), passes.folded_batch_norms, passes.fused_activations,
-              passes.removed_nodes);
+              passes.fused_adds, passes.removed_nodes);
   std::printf("ops     ");
   for (const auto& [op, n] : stats.op_counts) std::printf(" %s:%d", op.c_str(), n);
   std::printf("\nparams   %lld (%s)\n", static_cast<long long>(stats.parameters), human(stats.parameters).c_str());

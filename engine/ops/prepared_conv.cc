@@ -1,0 +1,69 @@
+// Conv prepared on the conv2d family (kernels/conv/conv2d.h): f32, 2-D, constant weights.
+#include "engine/ops/nn_params.h"
+#include "engine/ops/prepared_op.h"
+#include "graph/passes/fuse_epilogue_adds.h"
+#include "kernels/conv/conv2d.h"
+#include "kernels/dispatch.h"
+
+namespace edgerun::ops {
+
+namespace {
+
+class PreparedConv final : public PreparedOp {
+ public:
+  PreparedConv(const kernels::Conv2dF32Impl& impl, std::unique_ptr<kernels::Conv2dF32> kernel, bool residual)
+      : impl_(impl), kernel_(std::move(kernel)), residual_(residual) {}
+
+  Status run(KernelContext& ctx, void* scratch) const override {
+    const float* residual = residual_ ? ctx.input(kFusedResidualInput).data<float>() : nullptr;
+    kernel_->run(ctx.input(0).data<float>(), residual, ctx.output(0).data<float>(), scratch);
+    return Status::Ok();
+  }
+  size_t scratch_bytes() const override { return kernel_->scratch_bytes(); }
+  const char* kernel_name() const override { return impl_.name; }
+
+ private:
+  const kernels::Conv2dF32Impl& impl_;
+  std::unique_ptr<kernels::Conv2dF32> kernel_;
+  bool residual_;
+};
+
+}  // namespace
+
+Result<PreparedStep> prepare_conv(const PrepareContext& pc) {
+  const KernelContext& ctx = pc.kernel;
+  if (ctx.input(0).dtype() != DType::kF32 || ctx.input(0).rank() != 4 || !pc.constant(1)) return PreparedStep{};
+  if (ctx.has_input(2) && !pc.constant(2)) return PreparedStep{};
+  ASSIGN_OR_RETURN(ref::ConvParams p, conv_params(ctx, 0, 1, false));
+  kernels::Conv2dShape s;
+  s.batch = p.batch;
+  s.in_channels = p.in_channels;
+  s.out_channels = p.out_channels;
+  s.groups = p.groups;
+  s.in_h = p.patch.image[0];
+  s.in_w = p.patch.image[1];
+  s.out_h = p.patch.grid[0];
+  s.out_w = p.patch.grid[1];
+  s.kernel_h = p.patch.kernel[0];
+  s.kernel_w = p.patch.kernel[1];
+  s.stride_h = p.patch.strides[0];
+  s.stride_w = p.patch.strides[1];
+  s.dilation_h = p.patch.dilations[0];
+  s.dilation_w = p.patch.dilations[1];
+  s.pad_top = p.patch.pads_begin[0];
+  s.pad_left = p.patch.pads_begin[1];
+  kernels::Epilogue epilogue;
+  epilogue.residual = ctx.has_input(kFusedResidualInput);
+  PreparedStep step;
+  step.applies_activation = activation_as_clamp(pc.activation, &epilogue);
+  if (!step.applies_activation) epilogue = kernels::Epilogue{epilogue.residual};
+  const kernels::Conv2dF32Impl* impl = kernels::choose_impl(kernels::conv2d_f32_impls(), s, pc.backend);
+  if (impl == nullptr) return internal_error(ctx.node().describe() + ": no conv2d kernel (the reference is missing)");
+  const float* bias = ctx.has_input(2) ? ctx.input(2).data<float>() : nullptr;
+  std::unique_ptr<kernels::Conv2dF32> kernel = impl->create(s, ctx.input(1).data<float>(), bias, epilogue);
+  if (!kernel) return internal_error(ctx.node().describe() + ": kernel " + impl->name + " failed to prepare");
+  step.op = std::make_unique<PreparedConv>(*impl, std::move(kernel), epilogue.residual);
+  return step;
+}
+
+}  // namespace edgerun::ops

@@ -1,0 +1,84 @@
+// Gemm and MatMul with constant weights, prepared on the dense family (kernels/gemm/dense.h): f32,
+// Gemm without transA or alpha and with a bias vector (or none), MatMul with 2-D weights (its
+// leading dims flatten into rows) and a fused bias (graph/passes/fuse_epilogue_adds.h).
+#include "engine/ops/prepared_op.h"
+#include "graph/passes/fuse_epilogue_adds.h"
+#include "kernels/dispatch.h"
+#include "kernels/gemm/dense.h"
+
+namespace edgerun::ops {
+
+namespace {
+
+class PreparedDense final : public PreparedOp {
+ public:
+  PreparedDense(const kernels::DenseF32Impl& impl, std::unique_ptr<kernels::DenseF32> kernel, bool residual)
+      : impl_(impl), kernel_(std::move(kernel)), residual_(residual) {}
+
+  Status run(KernelContext& ctx, void* scratch) const override {
+    const float* residual = residual_ ? ctx.input(kFusedResidualInput).data<float>() : nullptr;
+    kernel_->run(ctx.input(0).data<float>(), residual, ctx.output(0).data<float>(), scratch);
+    return Status::Ok();
+  }
+  size_t scratch_bytes() const override { return kernel_->scratch_bytes(); }
+  const char* kernel_name() const override { return impl_.name; }
+
+ private:
+  const kernels::DenseF32Impl& impl_;
+  std::unique_ptr<kernels::DenseF32> kernel_;
+  bool residual_;
+};
+
+// The bias of a Gemm as a vector over columns, or false when C is something else (a matrix, a
+// column, a scaled or non-constant C): those Gemms keep the reference.
+bool gemm_bias(const PrepareContext& pc, int64_t n, const float** bias) {
+  const KernelContext& ctx = pc.kernel;
+  *bias = nullptr;
+  if (!ctx.has_input(2) || ctx.attrs().get_float("beta", 1.0f) == 0.0f) return true;
+  if (ctx.attrs().get_float("beta", 1.0f) != 1.0f || !pc.constant(2)) return false;
+  const Shape& c = ctx.input(2).shape();
+  const bool row = (c.size() == 1 && c[0] == n) || (c.size() == 2 && c[0] == 1 && c[1] == n);
+  if (!row) return false;
+  *bias = ctx.input(2).data<float>();
+  return true;
+}
+
+}  // namespace
+
+Result<PreparedStep> prepare_dense(const PrepareContext& pc) {
+  const KernelContext& ctx = pc.kernel;
+  const Tensor& a = ctx.input(0);
+  const Tensor& b = ctx.input(1);
+  if (a.dtype() != DType::kF32 || !pc.constant(1) || b.rank() != 2 || a.rank() < 1) return PreparedStep{};
+  kernels::DenseShape s;
+  const float* bias = nullptr;
+  if (ctx.node().op == OpType::kGemm) {
+    if (ctx.attrs().get_int("transA", 0) != 0 || ctx.attrs().get_float("alpha", 1.0f) != 1.0f) return PreparedStep{};
+    s.transpose_b = ctx.attrs().get_int("transB", 0) != 0;
+    s.m = a.dim(0);
+    s.k = a.dim(1);
+    s.n = s.transpose_b ? b.dim(0) : b.dim(1);
+    if (!gemm_bias(pc, s.n, &bias)) return PreparedStep{};
+  } else {
+    s.k = b.dim(0);
+    s.n = b.dim(1);
+    s.m = s.k == 0 ? 0 : a.num_elements() / s.k;
+    if (ctx.attrs().get_int(kFusedBias, 0) != 0) {
+      if (!pc.constant(2)) return PreparedStep{};
+      bias = ctx.input(2).data<float>();
+    }
+  }
+  kernels::Epilogue epilogue;
+  epilogue.residual = ctx.has_input(kFusedResidualInput);
+  PreparedStep step;
+  step.applies_activation = activation_as_clamp(pc.activation, &epilogue);
+  if (!step.applies_activation) epilogue = kernels::Epilogue{epilogue.residual};
+  const kernels::DenseF32Impl* impl = kernels::choose_impl(kernels::dense_f32_impls(), s, pc.backend);
+  if (impl == nullptr) return internal_error(ctx.node().describe() + ": no dense kernel (the reference is missing)");
+  std::unique_ptr<kernels::DenseF32> kernel = impl->create(s, b.data<float>(), bias, epilogue);
+  if (!kernel) return internal_error(ctx.node().describe() + ": kernel " + impl->name + " failed to prepare");
+  step.op = std::make_unique<PreparedDense>(*impl, std::move(kernel), epilogue.residual);
+  return step;
+}
+
+}  // namespace edgerun::ops

@@ -1,0 +1,52 @@
+// Ops whose kernel is chosen and prepared once, when the plan is compiled: Conv, and Gemm / MatMul
+// with constant weights. Preparing picks the family's best kernel for the shape, ISA cap and backend
+// (kernels/dispatch.h), packs the weights for it and folds the bias, a fused residual and a ReLU/Clip
+// into the kernel's epilogue. Other nodes, and these ops in cases no family covers, keep their
+// reference run function.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/ops/kernel_context.h"
+#include "kernels/backend.h"
+#include "kernels/epilogue.h"
+#include "kernels/ref/activation.h"
+
+namespace edgerun {
+
+class PreparedOp {
+ public:
+  virtual ~PreparedOp() = default;
+  // Same tensors as the node's run function; scratch holds scratch_bytes() and is 64-byte aligned.
+  virtual Status run(KernelContext& ctx, void* scratch) const = 0;
+  virtual size_t scratch_bytes() const = 0;
+  virtual const char* kernel_name() const = 0;
+};
+
+struct PreparedStep {
+  std::unique_ptr<PreparedOp> op;  // null: the node keeps its run function
+  bool applies_activation = false;  // the kernel's epilogue does the node's fused activation
+};
+
+// What preparing a step sees: the node with its tensors bound (constants filled in, activations as
+// arena slices), which inputs are constant, the activation fused onto it and the backend asked for.
+struct PrepareContext {
+  const KernelContext& kernel;
+  std::vector<bool> constant_inputs;
+  ref::ActivationParams activation;
+  kernels::Backend backend = kernels::Backend::kNative;
+  bool constant(size_t i) const { return i < constant_inputs.size() && constant_inputs[i]; }
+};
+
+Result<PreparedStep> prepare_step(const PrepareContext& pc);
+
+namespace ops {
+// The clamp an activation becomes in an epilogue, if it is one (ReLU, Clip).
+bool activation_as_clamp(const ref::ActivationParams& activation, kernels::Epilogue* epilogue);
+Result<PreparedStep> prepare_conv(const PrepareContext& pc);
+Result<PreparedStep> prepare_dense(const PrepareContext& pc);
+}  // namespace ops
+
+}  // namespace edgerun
