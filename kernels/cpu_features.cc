@@ -54,6 +54,7 @@ CpuFeatures detect() {
     }
     f.brand = brand;
     f.brand.erase(0, f.brand.find_first_not_of(' '));
+    f.brand.erase(f.brand.find_last_not_of(' ') + 1);
   }
   if (max_leaf < 1) return f;
   const Regs l1 = cpuid(1);

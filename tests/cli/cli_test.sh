@@ -56,6 +56,10 @@ check_error "wrong input name" "no input named" "$edgerun" run "$fixture/model.o
 check_error "missing input" "missing input" "$edgerun" run "$fixture/model.onnx" -o "$tmp/o" -i "input_ids=$fixture/input_0.npy"
 check_error "input file is not .npy" "npy" "$edgerun" run "$fixture/model.onnx" -o "$tmp/o" -i "input_ids=$fixture/model.onnx"
 check_error "bad dim binding" "NAME=SIZE" "$bench" --model "$fixture/model.onnx" --dim batch
+check "info names the CPU features and a kernel per family" bash -c "'$edgerun' info | grep -q '^  conv2d'"
+check "EDGERUN_ISA=ref caps every family at the reference" bash -c "EDGERUN_ISA=ref '$edgerun' info | grep '^  ' | grep -v -q -E '__ref$' && exit 1 || exit 0"
+check_error "bad EDGERUN_ISA" "EDGERUN_ISA: unknown ISA 'sse9'" env EDGERUN_ISA=sse9 "$edgerun" info
+check_error "bad --backend" "unknown backend 'tensorrt'" "$bench" --model "$fixture/model.onnx" --backend tensorrt
 check "export --list" "$edgerun" export --list
 check "export writes a zoo model" "$edgerun" export --model mobilenetv2 --image-size 64 -o "$tmp/mobilenetv2.onnx"
 check "exported model passes onnx.checker (full check)" /usr/bin/python3 -c \

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "engine/session.h"
+#include "kernels/cpu_features.h"
 #include "tests/support/tensor_compare.h"
 #include "tools/common/npy.h"
 
@@ -51,10 +52,10 @@ testing::Tolerance parse_tolerance(const std::string& spec) {
   return tol;
 }
 
-void check_model(const std::string& name, const std::map<std::string, std::string>& info, int threads) {
+void check_model(const std::string& name, const std::map<std::string, std::string>& info,
+                 const SessionOptions& options) {
   const fs::path dir = kFixtures / name;
-  SessionOptions options;
-  options.threads = threads;
+  const int threads = options.threads;
   auto session = Session::load_file((dir / "model.onnx").string(), options);
   REQUIRE_MESSAGE(session.ok(), session.status().to_string());
   const Graph& g = session.value()->graph();
@@ -86,14 +87,47 @@ TEST_CASE("PyTorch-exported study models match PyTorch's outputs") {
   const auto manifest = read_manifest();
   REQUIRE_MESSAGE(manifest.size() >= 9, "expected at least 9 fixtures in " << kFixtures.string());
   for (const auto& [name, info] : manifest) {
-    SUBCASE(name.c_str()) { check_model(name, info, 1); }
+    SUBCASE(name.c_str()) { check_model(name, info, SessionOptions{}); }
+  }
+}
+
+// Every kernel set this machine can run: each ISA cap of the native kernels, and each backend built.
+TEST_CASE("every ISA cap and every backend matches PyTorch") {
+  const auto manifest = read_manifest();
+  struct RestoreCap {  // also when a REQUIRE throws out of a subcase
+    kernels::Isa saved = kernels::active_isa();
+    ~RestoreCap() { kernels::set_isa_cap(saved); }
+  } restore;
+  for (kernels::Isa isa : {kernels::Isa::kRef, kernels::Isa::kAvx2, kernels::Isa::kAvx512}) {
+    if (!(isa <= kernels::cpu_features().best)) {
+      MESSAGE("skipped ISA " << kernels::isa_name(isa) << ": this CPU lacks it");
+      continue;
+    }
+    kernels::set_isa_cap(isa);
+    for (const auto& [name, info] : manifest) {
+      SUBCASE((std::string(kernels::isa_name(isa)) + "/" + name).c_str()) { check_model(name, info, SessionOptions{}); }
+    }
+  }
+  kernels::set_isa_cap(restore.saved);
+  for (kernels::Backend backend : {kernels::Backend::kOneDnn, kernels::Backend::kXnnpack}) {
+    if (!kernels::backend_built(backend)) {
+      MESSAGE("skipped backend " << kernels::backend_name(backend) << ": not in this build");
+      continue;
+    }
+    SessionOptions options;
+    options.backend = backend;
+    for (const auto& [name, info] : manifest) {
+      SUBCASE((std::string(kernels::backend_name(backend)) + "/" + name).c_str()) { check_model(name, info, options); }
+    }
   }
 }
 
 TEST_CASE("two threads also match PyTorch") {
   const auto manifest = read_manifest();
   for (const char* name : {"resnext", "bert"}) {
-    SUBCASE(name) { check_model(name, manifest.at(name), 2); }
+    SessionOptions two;
+    two.threads = 2;
+    SUBCASE(name) { check_model(name, manifest.at(name), two); }
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "engine/plan.h"
 #include "engine/session.h"
 #include "graph/passes/eliminate_dead_nodes.h"
 #include "graph/passes/fold_batch_norm.h"
@@ -165,6 +166,68 @@ TEST_CASE("inputs are checked against the model's declared shape") {
   Tensor wrong_type = Tensor::from_vector<int32_t>({1, 4}, {1, 2, 3, 4});
   st = session.value()->run({{"x", wrong_type}}, &out);
   CHECK(st.message().find("type i32") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace edgerun
+
+namespace edgerun {
+namespace {
+
+// The compile statistics of a graph built for its declared input shapes.
+CompileStats compile_stats(const Graph& g) {
+  std::map<std::string, Shape> shapes;
+  for (ValueId id : g.inputs) shapes[g.value(id).name] = concrete_shape(g.value(id));
+  auto plan = Plan::compile(g, shapes, CompileOptions{});
+  REQUIRE_MESSAGE(plan.ok(), plan.status().to_string());
+  return plan.value()->stats();
+}
+
+Attributes pads(int64_t p) {
+  Attributes a;
+  a.set_ints("pads", {p, p, p, p});
+  return a;
+}
+
+TEST_CASE("a residual Add folds into the Conv before it, even when the other branch is computed later") {
+  GraphBuilder b;
+  const ValueId x = b.input("x", DType::kF32, {2, 4, 7, 5});
+  const ValueId h = b.node(OpType::kRelu, {b.node(OpType::kConv, {x, b.random_constant("w1", {6, 4, 3, 3}, -1, 1),
+                                                                  b.random_constant("b1", {6}, -1, 1)},
+                                                  "c1", pads(1))},
+                           "h");
+  const ValueId main = b.node(OpType::kConv, {h, b.random_constant("w2", {6, 6, 3, 3}, -1, 1)}, "c2", pads(1));
+  // The downsample branch comes after the main branch in node order, as in PyTorch's ResNet export.
+  const ValueId skip = b.node(OpType::kConv, {x, b.random_constant("wd", {6, 4, 1, 1}, -1, 1)}, "down");
+  b.g.outputs.push_back(b.node(OpType::kRelu, {b.node(OpType::kAdd, {main, skip}, "sum")}, "out"));
+  const CompileStats stats = compile_stats(b.g);
+  CHECK(stats.fused_adds == 1);
+  CHECK(stats.fused_activations == 2);
+  check_passes_preserve_results(b.g, {{"x", random_tensor({2, 4, 7, 5}, 11)}});
+}
+
+TEST_CASE("MatMul takes a bias vector and then a residual, as PyTorch's Linear on 3-D inputs exports") {
+  GraphBuilder b;
+  const ValueId x = b.input("x", DType::kF32, {2, 5, 8});
+  const ValueId r = b.input("r", DType::kF32, {2, 5, 6});
+  const ValueId mm = b.node(OpType::kMatMul, {x, b.random_constant("w", {8, 6}, -1, 1)}, "mm");
+  const ValueId biased = b.node(OpType::kAdd, {b.random_constant("bias", {6}, -1, 1), mm}, "biased");
+  b.g.outputs.push_back(b.node(OpType::kAdd, {biased, r}, "out"));
+  CHECK(compile_stats(b.g).fused_adds == 2);
+  check_passes_preserve_results(b.g, {{"x", random_tensor({2, 5, 8}, 12)}, {"r", random_tensor({2, 5, 6}, 13)}});
+}
+
+TEST_CASE("Adds that are not a residual or a last-axis bias stay") {
+  GraphBuilder b;
+  const ValueId x = b.input("x", DType::kF32, {2, 5, 8});
+  const ValueId col = b.input("col", DType::kF32, {5, 1});
+  const ValueId mm = b.node(OpType::kMatMul, {x, b.random_constant("w", {8, 6}, -1, 1)}, "mm");
+  // A broadcast column (not over the last axis, not constant), and a product read twice.
+  const ValueId broadcast = b.node(OpType::kAdd, {mm, col}, "broadcast");
+  const ValueId mm2 = b.node(OpType::kMatMul, {x, b.random_constant("w2", {8, 6}, -1, 1)}, "mm2");
+  const ValueId twice = b.node(OpType::kAdd, {mm2, mm2}, "twice");
+  b.g.outputs = {broadcast, twice, mm2};
+  CHECK(compile_stats(b.g).fused_adds == 0);
 }
 
 }  // namespace

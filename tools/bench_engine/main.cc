@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "engine/session.h"
+#include "tools/common/kernel_options.h"
 #include "tools/common/latency_stats.h"
 #include "tools/bench_engine/surrogate_accuracy.h"
 #include "tools/common/model_source.h"
@@ -49,10 +50,13 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_flag("--no-accuracy", no_accuracy, "latency only");
+  KernelOptions kernel_options;
+  add_kernel_options(app, kernel_options);
   CLI11_PARSE(app, argc, argv);
 
   SessionOptions options;
   options.threads = threads;
+  if (Status st = apply_kernel_options(kernel_options, &options); !st.ok()) return fail(st);
   auto bindings = parse_dim_bindings(dims);
   if (!bindings.ok()) return fail(bindings.status());
   options.dim_bindings = bindings.value();
@@ -93,8 +97,8 @@ int main(int argc, char** argv) {
     std::printf("input      %s %s %s\n", in.name.c_str(), dtype_name(in.tensor.dtype()),
                 shape_to_string(in.tensor.shape()).c_str());
   }
-  std::printf("engine     native reference kernels, FP32, %d thread(s); %zu steps after passes\n", threads,
-              s.planned_nodes());
+  std::printf("engine     %s, FP32, %d thread(s); %zu steps after passes\n",
+              describe_kernel_options(options).c_str(), threads, s.planned_nodes());
   std::printf("arena      %.3f MiB planned for activations\n", static_cast<double>(s.arena_bytes()) / (1 << 20));
   std::printf("cold       load %.2f ms, first run (compile + run) %.2f ms\n", load_ms, first_ms);
   std::printf("warm       %zu runs after %d warm-up (ms)\n", lat.count, warmup);

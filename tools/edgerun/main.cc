@@ -1,4 +1,4 @@
-// edgerun: run, inspect, export and evaluate models.
+// edgerun: run, inspect, export and evaluate models; info on this machine's kernels.
 #include "tools/edgerun/commands.h"
 
 int main(int argc, char** argv) {
@@ -8,9 +8,11 @@ int main(int argc, char** argv) {
   auto inspect = edgerun::cli::add_inspect_command(app);
   auto export_model = edgerun::cli::add_export_command(app);
   auto eval = edgerun::cli::add_eval_command(app);
+  auto info = edgerun::cli::add_info_command(app);
   CLI11_PARSE(app, argc, argv);
   if (app.got_subcommand("run")) return run();
   if (app.got_subcommand("export")) return export_model();
   if (app.got_subcommand("eval")) return eval();
+  if (app.got_subcommand("info")) return info();
   return inspect();
 }

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "engine/session.h"
+#include "tools/common/kernel_options.h"
 #include "tools/common/npy.h"
 #include "tools/edgerun/commands.h"
 
@@ -15,6 +16,7 @@ struct RunArgs {
   std::vector<std::string> inputs;
   std::string out_dir = ".";
   int threads = 1;
+  KernelOptions kernels;
 };
 
 int fail(const Status& st) {
@@ -34,6 +36,7 @@ std::string file_name_for(const std::string& name) {
 int run(const RunArgs& args) {
   SessionOptions options;
   options.threads = args.threads;
+  if (Status st = apply_kernel_options(args.kernels, &options); !st.ok()) return fail(st);
   auto session = Session::load_file(args.model, options);
   if (!session.ok()) return fail(session.status());
   std::vector<NamedTensor> inputs;
@@ -69,6 +72,7 @@ std::function<int()> add_run_command(CLI::App& app) {
   cmd->add_option("-i,--input", args->inputs, "NAME=file.npy, one per graph input");
   cmd->add_option("-o,--output-dir", args->out_dir, "folder for the outputs")->capture_default_str();
   cmd->add_option("--threads", args->threads, "threads")->check(CLI::Range(1, 256))->capture_default_str();
+  add_kernel_options(*cmd, args->kernels);
   return [args] { return run(*args); };
 }
 
