@@ -120,6 +120,7 @@ Status Plan::plan_memory_and_bind() {
   }
   const MemoryPlan mem = plan_memory(usages);
   arena_bytes_ = mem.arena_bytes;
+  arena_lower_bound_bytes_ = peak_live_bytes(usages);
   // 64 bytes of tail padding so SIMD kernels may over-read the last buffer.
   void* arena = std::aligned_alloc(64, (arena_bytes_ + 64 + 63) / 64 * 64);
   if (arena == nullptr) return out_of_range("cannot allocate an arena of " + std::to_string(arena_bytes_) + " bytes");

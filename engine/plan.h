@@ -40,6 +40,8 @@ class Plan {
 
   const Graph& graph() const { return graph_; }
   size_t arena_bytes() const { return arena_bytes_; }
+  // What the busiest step keeps alive at once: no arena can be smaller.
+  size_t arena_lower_bound_bytes() const { return arena_lower_bound_bytes_; }
   size_t num_steps() const { return steps_.size(); }
   const CompileStats& stats() const { return stats_; }
   // The kernel each step runs: a family kernel's name (f32_conv2d_...__avx512, onednn_conv2d, ...) or
@@ -71,6 +73,7 @@ class Plan {
   std::vector<bool> is_dynamic_;  // per value: shape known only at run time
   std::shared_ptr<void> arena_;
   size_t arena_bytes_ = 0;
+  size_t arena_lower_bound_bytes_ = 0;
   std::shared_ptr<void> scratch_;
   size_t scratch_bytes_ = 0;
 };

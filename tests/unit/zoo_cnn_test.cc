@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "engine/plan.h"
 #include "engine/session.h"
 #include "graph/passes/infer_shapes.h"
 #include "models/zoo/layer_signature.h"
@@ -114,6 +115,26 @@ TEST_CASE("zoo CNN weights are a function of the seed") {
   CHECK(a.size() == weight_bytes(7).size());
   CHECK(a == weight_bytes(7));
   CHECK(a != weight_bytes(8));
+}
+
+}  // namespace
+}  // namespace edgerun::zoo
+
+namespace edgerun::zoo {
+namespace {
+
+// The memory target: the planner's arena within 10% of the bytes the busiest step keeps alive.
+TEST_CASE("zoo models' planned arenas are within 10% of the live-tensor lower bound") {
+  for (const char* name : {"resnet50", "mobilenetv2", "resnext-student", "bert-student"}) {
+    CAPTURE(name);
+    auto graph = build_zoo_model(name, BuildOptions{});
+    REQUIRE(graph.ok());
+    auto plan = Plan::compile(graph.value(), declared_input_shapes(graph.value()), CompileOptions{});
+    REQUIRE_MESSAGE(plan.ok(), plan.status().to_string());
+    const double bound = static_cast<double>(plan.value()->arena_lower_bound_bytes());
+    CHECK(bound > 0);
+    CHECK(static_cast<double>(plan.value()->arena_bytes()) <= 1.10 * bound);
+  }
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "engine/plan.h"
 #include "engine/session.h"
 #include "tools/common/kernel_options.h"
 #include "tools/common/latency_stats.h"
@@ -99,7 +100,11 @@ int main(int argc, char** argv) {
   }
   std::printf("engine     %s, FP32, %d thread(s); %zu steps after passes\n",
               describe_kernel_options(options).c_str(), threads, s.planned_nodes());
-  std::printf("arena      %.3f MiB planned for activations\n", static_cast<double>(s.arena_bytes()) / (1 << 20));
+  const Plan& plan = *s.plan();
+  std::printf("arena      %.3f MiB planned for activations (lower bound %.3f MiB); kernel scratch %.3f MiB\n",
+              static_cast<double>(plan.arena_bytes()) / (1 << 20),
+              static_cast<double>(plan.arena_lower_bound_bytes()) / (1 << 20),
+              static_cast<double>(plan.scratch_bytes()) / (1 << 20));
   std::printf("cold       load %.2f ms, first run (compile + run) %.2f ms\n", load_ms, first_ms);
   std::printf("warm       %zu runs after %d warm-up (ms)\n", lat.count, warmup);
   std::printf("           %-10s %-10s %-10s %-10s %-10s %-10s\n", "median", "p90", "mean", "std", "min", "max");

@@ -76,7 +76,10 @@ int inspect(const InspectArgs& args) {
   std::printf("\nparams   %lld (%s)\n", static_cast<long long>(stats.parameters), human(stats.parameters).c_str());
   const int64_t macs = count_macs(plan.value()->graph());
   std::printf("MACs     %lld (%s) for the bound input shapes\n", static_cast<long long>(macs), human(macs).c_str());
-  std::printf("arena    %zu bytes planned\n", plan.value()->arena_bytes());
+  const size_t bound = plan.value()->arena_lower_bound_bytes();
+  std::printf("arena    %zu bytes planned (lower bound %zu: the tensors live at the busiest step; +%.1f%%)\n",
+              plan.value()->arena_bytes(), bound,
+              bound == 0 ? 0.0 : 100.0 * (static_cast<double>(plan.value()->arena_bytes()) / bound - 1.0));
   if (!args.signature.empty()) {
     auto sig = zoo::layer_signature(g, shapes.value());
     if (!sig.ok()) return fail(sig.status());
