@@ -146,6 +146,9 @@ TEST_CASE("onednn conv2d matches the reference") {
   SUBCASE("1x1 256 -> 64, residual aliasing y") {
     check_conv(*onednn, conv_shape(1, 256, 64, 1, 5, 5, 1, 1, 1, 0), with(true, true, 0, kInf, true));
   }
+  SUBCASE("1x1, batch 2, residual, Clip") {
+    check_conv(*onednn, conv_shape(2, 19, 21, 1, 6, 5, 1, 1, 1, 0), with(true, true, -1, 1));
+  }
   SUBCASE("1x1 stride 2 projection, residual aliasing y, no activation") {
     check_conv(*onednn, conv_shape(1, 32, 48, 1, 9, 9, 1, 2, 1, 0), with(false, true, -kInf, kInf, true));
   }
