@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "graph/status.h"
 #include "kernels/backend.h"
 #include "kernels/cpu_features.h"
 #include "kernels/epilogue.h"
@@ -53,9 +54,11 @@ struct Conv2dF32Impl {
   Backend backend;
   bool (*supports)(const Conv2dShape& shape);  // null: every shape
   // weights [out_channels, in_channels / groups, kernel_h, kernel_w]; bias [out_channels] or null.
-  // The kernel copies what it needs: weights and bias may be freed after create.
-  std::unique_ptr<Conv2dF32> (*create)(const Conv2dShape& shape, const float* weights, const float* bias,
-                                       const Epilogue& epilogue);
+  // The kernel copies what it needs: weights and bias may be freed after create. An error means the
+  // entry cannot serve this case after all (a backend library refused it, out of memory): the caller
+  // falls back to the next entry that supports the shape.
+  Result<std::unique_ptr<Conv2dF32>> (*create)(const Conv2dShape& shape, const float* weights, const float* bias,
+                                               const Epilogue& epilogue);
 };
 
 // Best first; the last entry is the reference (kernels/ref), which supports every shape.

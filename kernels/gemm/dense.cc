@@ -2,11 +2,17 @@
 #include "kernels/gemm/dense.h"
 
 #include "kernels/gemm/dense_ref.h"
+#if defined(EDGERUN_HAVE_ONEDNN)
+#include "kernels/backends/onednn/dense_onednn.h"
+#endif
 
 namespace edgerun::kernels {
 
 const std::vector<DenseF32Impl>& dense_f32_impls() {
   static const std::vector<DenseF32Impl> table = {
+#if defined(EDGERUN_HAVE_ONEDNN)
+      {"onednn_dense", Isa::kRef, Backend::kOneDnn, onednn_dense_f32_supports, create_dense_f32_onednn},
+#endif
       {"f32_dense__ref", Isa::kRef, Backend::kNative, nullptr, create_dense_f32_ref},
   };
   return table;

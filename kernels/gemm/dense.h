@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "graph/status.h"
 #include "kernels/backend.h"
 #include "kernels/cpu_features.h"
 #include "kernels/epilogue.h"
@@ -34,9 +35,10 @@ struct DenseF32Impl {
   Isa isa;
   Backend backend;
   bool (*supports)(const DenseShape& shape);  // null: every shape
-  // b [k, n] (or [n, k] when transpose_b); bias [n] or null. Copied at create.
-  std::unique_ptr<DenseF32> (*create)(const DenseShape& shape, const float* b, const float* bias,
-                                      const Epilogue& epilogue);
+  // b [k, n] (or [n, k] when transpose_b); bias [n] or null. Copied at create. An error means the entry
+  // cannot serve this case after all (see Conv2dF32Impl::create).
+  Result<std::unique_ptr<DenseF32>> (*create)(const DenseShape& shape, const float* b, const float* bias,
+                                              const Epilogue& epilogue);
 };
 
 const std::vector<DenseF32Impl>& dense_f32_impls();
