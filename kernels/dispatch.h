@@ -5,6 +5,7 @@
 // native entries, whose last one is always the portable reference.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include "kernels/backend.h"
@@ -22,6 +23,34 @@ const Impl* choose_impl(const std::vector<Impl>& table, const Shape& shape, Back
     }
   }
   return nullptr;
+}
+
+// Creates the kernel of the first eligible entry, in choose_impl's order; an entry whose create()
+// refuses the case (a backend library rejecting it) passes the turn to the next. The reference entry
+// at the end of every table accepts everything, so an error here means even it failed.
+template <typename R>
+struct ResultValue;
+template <typename T>
+struct ResultValue<Result<T>> {
+  using type = T;
+};
+
+template <typename Impl, typename Shape, typename... Args>
+auto create_kernel(const std::vector<Impl>& table, const Shape& shape, Backend backend, const Args&... args)
+    -> Result<std::pair<const Impl*, typename ResultValue<decltype(table[0].create(shape, args...))>::type>> {
+  Status last = internal_error("no kernel supports this shape");
+  const Backend order[] = {backend, Backend::kNative};
+  for (size_t i = 0; i < (backend == Backend::kNative ? 1u : 2u); ++i) {
+    const Backend b = order[i];
+    for (const Impl& impl : table) {
+      if (impl.backend != b || !isa_usable(impl.isa)) continue;
+      if (impl.supports != nullptr && !impl.supports(shape)) continue;
+      auto kernel = impl.create(shape, args...);
+      if (kernel.ok()) return std::make_pair(&impl, std::move(kernel).value());
+      last = kernel.status().with_context(impl.name);
+    }
+  }
+  return last;
 }
 
 }  // namespace edgerun::kernels

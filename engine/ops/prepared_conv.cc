@@ -57,12 +57,11 @@ Result<PreparedStep> prepare_conv(const PrepareContext& pc) {
   PreparedStep step;
   step.applies_activation = activation_as_clamp(pc.activation, &epilogue);
   if (!step.applies_activation) epilogue = kernels::Epilogue{epilogue.residual};
-  const kernels::Conv2dF32Impl* impl = kernels::choose_impl(kernels::conv2d_f32_impls(), s, pc.backend);
-  if (impl == nullptr) return internal_error(ctx.node().describe() + ": no conv2d kernel (the reference is missing)");
   const float* bias = ctx.has_input(2) ? ctx.input(2).data<float>() : nullptr;
-  std::unique_ptr<kernels::Conv2dF32> kernel = impl->create(s, ctx.input(1).data<float>(), bias, epilogue);
-  if (!kernel) return internal_error(ctx.node().describe() + ": kernel " + impl->name + " failed to prepare");
-  step.op = std::make_unique<PreparedConv>(*impl, std::move(kernel), epilogue.residual);
+  auto kernel = kernels::create_kernel(kernels::conv2d_f32_impls(), s, pc.backend, ctx.input(1).data<float>(), bias,
+                                       epilogue);
+  if (!kernel.ok()) return kernel.status().with_context(ctx.node().describe());
+  step.op = std::make_unique<PreparedConv>(*kernel->first, std::move(kernel->second), epilogue.residual);
   return step;
 }
 

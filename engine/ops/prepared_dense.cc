@@ -73,11 +73,9 @@ Result<PreparedStep> prepare_dense(const PrepareContext& pc) {
   PreparedStep step;
   step.applies_activation = activation_as_clamp(pc.activation, &epilogue);
   if (!step.applies_activation) epilogue = kernels::Epilogue{epilogue.residual};
-  const kernels::DenseF32Impl* impl = kernels::choose_impl(kernels::dense_f32_impls(), s, pc.backend);
-  if (impl == nullptr) return internal_error(ctx.node().describe() + ": no dense kernel (the reference is missing)");
-  std::unique_ptr<kernels::DenseF32> kernel = impl->create(s, b.data<float>(), bias, epilogue);
-  if (!kernel) return internal_error(ctx.node().describe() + ": kernel " + impl->name + " failed to prepare");
-  step.op = std::make_unique<PreparedDense>(*impl, std::move(kernel), epilogue.residual);
+  auto kernel = kernels::create_kernel(kernels::dense_f32_impls(), s, pc.backend, b.data<float>(), bias, epilogue);
+  if (!kernel.ok()) return kernel.status().with_context(ctx.node().describe());
+  step.op = std::make_unique<PreparedDense>(*kernel->first, std::move(kernel->second), epilogue.residual);
   return step;
 }
 
