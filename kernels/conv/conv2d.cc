@@ -3,11 +3,17 @@
 #include "kernels/conv/conv2d.h"
 
 #include "kernels/conv/conv2d_ref.h"
+#if defined(EDGERUN_HAVE_XNNPACK)
+#include "kernels/backends/xnnpack/conv2d_xnnpack.h"
+#endif
 
 namespace edgerun::kernels {
 
 const std::vector<Conv2dF32Impl>& conv2d_f32_impls() {
   static const std::vector<Conv2dF32Impl> table = {
+#if defined(EDGERUN_HAVE_XNNPACK)
+      {"xnnpack_conv2d", Isa::kRef, Backend::kXnnpack, conv2d_f32_xnnpack_supports, create_conv2d_f32_xnnpack},
+#endif
       {"f32_conv2d__ref", Isa::kRef, Backend::kNative, nullptr, create_conv2d_f32_ref},
   };
   return table;

@@ -53,9 +53,10 @@ struct Conv2dF32Impl {
   Backend backend;
   bool (*supports)(const Conv2dShape& shape);  // null: every shape
   // weights [out_channels, in_channels / groups, kernel_h, kernel_w]; bias [out_channels] or null.
-  // The kernel copies what it needs: weights and bias may be freed after create.
-  std::unique_ptr<Conv2dF32> (*create)(const Conv2dShape& shape, const float* weights, const float* bias,
-                                       const Epilogue& epilogue);
+  // The kernel copies what it needs: weights and bias may be freed after create. An error (a backend
+  // that rejects the parameters or runs out of memory) leaves the caller to fall back to native.
+  Result<std::unique_ptr<Conv2dF32>> (*create)(const Conv2dShape& shape, const float* weights, const float* bias,
+                                               const Epilogue& epilogue);
 };
 
 // Best first; the last entry is the reference (kernels/ref), which supports every shape.

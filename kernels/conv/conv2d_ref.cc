@@ -53,9 +53,9 @@ class Conv2dF32Ref final : public Conv2dF32 {
 
 }  // namespace
 
-std::unique_ptr<Conv2dF32> create_conv2d_f32_ref(const Conv2dShape& shape, const float* weights, const float* bias,
-                                                 const Epilogue& epilogue) {
-  return std::make_unique<Conv2dF32Ref>(shape, weights, bias, epilogue);
+Result<std::unique_ptr<Conv2dF32>> create_conv2d_f32_ref(const Conv2dShape& shape, const float* weights,
+                                                         const float* bias, const Epilogue& epilogue) {
+  return std::unique_ptr<Conv2dF32>(std::make_unique<Conv2dF32Ref>(shape, weights, bias, epilogue));
 }
 
 }  // namespace edgerun::kernels

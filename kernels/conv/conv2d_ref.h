@@ -5,7 +5,7 @@
 
 namespace edgerun::kernels {
 
-std::unique_ptr<Conv2dF32> create_conv2d_f32_ref(const Conv2dShape& shape, const float* weights, const float* bias,
-                                                 const Epilogue& epilogue);
+Result<std::unique_ptr<Conv2dF32>> create_conv2d_f32_ref(const Conv2dShape& shape, const float* weights,
+                                                         const float* bias, const Epilogue& epilogue);
 
 }  // namespace edgerun::kernels

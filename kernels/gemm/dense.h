@@ -34,9 +34,10 @@ struct DenseF32Impl {
   Isa isa;
   Backend backend;
   bool (*supports)(const DenseShape& shape);  // null: every shape
-  // b [k, n] (or [n, k] when transpose_b); bias [n] or null. Copied at create.
-  std::unique_ptr<DenseF32> (*create)(const DenseShape& shape, const float* b, const float* bias,
-                                      const Epilogue& epilogue);
+  // b [k, n] (or [n, k] when transpose_b); bias [n] or null. Copied at create. An error leaves the
+  // caller to fall back to native.
+  Result<std::unique_ptr<DenseF32>> (*create)(const DenseShape& shape, const float* b, const float* bias,
+                                              const Epilogue& epilogue);
 };
 
 const std::vector<DenseF32Impl>& dense_f32_impls();

@@ -43,9 +43,9 @@ class DenseF32Ref final : public DenseF32 {
 
 }  // namespace
 
-std::unique_ptr<DenseF32> create_dense_f32_ref(const DenseShape& shape, const float* b, const float* bias,
-                                               const Epilogue& epilogue) {
-  return std::make_unique<DenseF32Ref>(shape, b, bias, epilogue);
+Result<std::unique_ptr<DenseF32>> create_dense_f32_ref(const DenseShape& shape, const float* b, const float* bias,
+                                                       const Epilogue& epilogue) {
+  return std::unique_ptr<DenseF32>(std::make_unique<DenseF32Ref>(shape, b, bias, epilogue));
 }
 
 }  // namespace edgerun::kernels

@@ -5,7 +5,7 @@
 
 namespace edgerun::kernels {
 
-std::unique_ptr<DenseF32> create_dense_f32_ref(const DenseShape& shape, const float* b, const float* bias,
-                                               const Epilogue& epilogue);
+Result<std::unique_ptr<DenseF32>> create_dense_f32_ref(const DenseShape& shape, const float* b, const float* bias,
+                                                       const Epilogue& epilogue);
 
 }  // namespace edgerun::kernels
