@@ -128,6 +128,10 @@ TEST_CASE("xnnpack conv2d matches the reference") {
       {1, 96, 96, 96, 15, 15, 3, 3, 2, 1, 1, 1, 1, 1, kRelu6},          // depthwise stride 2 (MobileNetV2)
       {1, 33, 33, 33, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, kPlain},            // depthwise, odd channels
       {1, 8, 16, 8, 6, 7, 3, 3, 1, 1, 1, 1, 1, 1, kBias},               // depthwise, channel multiplier 2
+      {2, 24, 24, 24, 11, 12, 5, 5, 2, 1, 2, 2, 2, 2, kResidualClip},   // depthwise 5x5 s2, batch 2, residual
+      {1, 16, 16, 16, 9, 9, 3, 3, 1, 1, 0, 0, 0, 0, kBiasRelu},         // depthwise, no padding (NHWC path)
+      {2, 12, 12, 12, 10, 10, 3, 3, 1, 1, 1, 1, 1, 1, kConstant},       // depthwise, Clip(min == max)
+      {1, 8, 8, 8, 13, 13, 3, 3, 1, 2, 2, 2, 2, 2, kBias},              // depthwise, dilation 2
       {2, 16, 24, 1, 5, 6, 1, 1, 1, 1, 0, 0, 0, 0, kResidualRelu},      // batch 2, 1x1
       {2, 24, 40, 1, 9, 9, 1, 1, 2, 1, 0, 0, 0, 0, kBias},              // 1x1 stride 2 (downsample)
       {1, 3, 8, 1, 23, 23, 7, 7, 2, 1, 3, 3, 3, 3, kBiasRelu},          // 7x7 stem
@@ -172,6 +176,22 @@ TEST_CASE("xnnpack conv2d declines shapes it cannot compute, without crashing") 
     CHECK_FALSE(impl->supports(s));
     CHECK_FALSE(impl->create(s, nullptr, nullptr, Epilogue{}).ok());
     CHECK(choose_impl(conv2d_f32_impls(), s, Backend::kXnnpack)->backend == Backend::kNative);
+  }
+}
+
+TEST_CASE("xnnpack depthwise 3x3 runs on NCHW directly (no transpose scratch)") {
+  if (!backend_built(Backend::kXnnpack)) {
+    MESSAGE("this build has no XNNPACK: nothing to check");
+    return;
+  }
+  // MobileNetV2's stride-2 depthwise layer, scaled down: ONNX pads 1 on both ends, of which the last
+  // window touches none.
+  const Conv2dShape s = conv_shape({1, 16, 16, 16, 16, 16, 3, 3, 2, 1, 1, 1, 1, 1, kRelu6});
+  const auto w = random_floats(static_cast<size_t>(s.out_channels * s.kernel_h * s.kernel_w), 2);
+  for (const Conv2dF32Impl* impl : xnnpack_entries(conv2d_f32_impls())) {
+    auto kernel = impl->create(s, w.data(), nullptr, to_epilogue(kRelu6));
+    REQUIRE(kernel.ok());
+    CHECK(kernel.value()->scratch_bytes() == 0);
   }
 }
 

@@ -4,20 +4,21 @@
 #include <cstdint>
 #include <limits>
 #include <mutex>
+#include <type_traits>
 
-#include "kernels/backends/xnnpack/layout.h"
+#include "kernels/backends/xnnpack/passes.h"
 #include "kernels/backends/xnnpack/xnnpack_runtime.h"
 
 namespace edgerun::kernels {
 
 namespace {
 
-constexpr size_t kAlign = 64;
+constexpr float kInf = std::numeric_limits<float>::infinity();
 
-size_t align_up(size_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
+size_t align_up(size_t bytes) { return (bytes + 63) / 64 * 64; }
 
-// Bottom (or right) padding that makes XNNPACK's output size rule give `out` (ONNX may declare more
-// padding than the last window touches; extra padding XNNPACK would turn into an extra output row).
+// The least bottom (or right) padding whose output size is `out`: ONNX may declare more than the last
+// window touches, which XNNPACK's rule would turn into an extra output row.
 int64_t end_padding(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t dilation, int64_t pad_begin) {
   const int64_t span = (out - 1) * stride + dilation * (kernel - 1) + 1;
   return std::max<int64_t>(0, span - in - pad_begin);
@@ -34,37 +35,85 @@ bool axis_agrees(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_
   return pad_begin >= 0 && xnnpack_output_size(padded, kernel, stride, dilation) == out;
 }
 
+// XNNPACK's NCHW depthwise kernels want symmetric padding; declaring pad_begin at the end as well is
+// equivalent when it gives the same output size (the extra rows are never read).
+bool symmetric_agrees(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t dilation, int64_t pad) {
+  return xnnpack_output_size(in + 2 * pad, kernel, stride, dilation) == out;
+}
+
+struct Padding {
+  uint32_t top, right, bottom, left;
+};
+
+using CreateFn = decltype(&xnn_create_convolution2d_nhwc_f32);
+using SetupFn = decltype(&xnn_setup_convolution2d_nhwc_f32);
+static_assert(std::is_same_v<CreateFn, decltype(&xnn_create_convolution2d_nchw_f32)>);
+static_assert(std::is_same_v<SetupFn, decltype(&xnn_setup_convolution2d_nchw_f32)>);
+
+Result<xnn_operator_t> create_operator(CreateFn create, const char* what, const Conv2dShape& s, const Padding& p,
+                                       const float* weights, const float* bias, float min, float max) {
+  xnn_operator_t op = nullptr;
+  RETURN_IF_ERROR(xnnpack::check(
+      create(p.top, p.right, p.bottom, p.left, static_cast<uint32_t>(s.kernel_h), static_cast<uint32_t>(s.kernel_w),
+             static_cast<uint32_t>(s.stride_h), static_cast<uint32_t>(s.stride_w),
+             static_cast<uint32_t>(s.dilation_h), static_cast<uint32_t>(s.dilation_w),
+             static_cast<uint32_t>(s.groups), static_cast<size_t>(s.in_channels_per_group()),
+             static_cast<size_t>(s.out_channels_per_group()), static_cast<size_t>(s.in_channels),
+             static_cast<size_t>(s.out_channels), weights, bias, min, max, /*flags=*/0, &op),
+      what));
+  return op;
+}
+
+// Two ways to run: XNNPACK's NCHW convolution (depthwise 3x3 / 5x5 only in this XNNPACK) straight on
+// edgerun's layout, or its NHWC convolution (every shape) between transposes; the transpose back then
+// applies the whole epilogue for free, while the NCHW path needs a separate pass only for what XNNPACK
+// cannot do (see needs_epilogue_pass).
 class Conv2dF32Xnnpack final : public Conv2dF32 {
  public:
-  Conv2dF32Xnnpack(const Conv2dShape& shape, const Epilogue& epilogue, xnn_operator_t op, pthreadpool_t pool)
-      : shape_(shape), epilogue_(epilogue), op_(op), pool_(pool) {}
+  Conv2dF32Xnnpack(const Conv2dShape& shape, const Epilogue& epilogue, xnn_operator_t op, SetupFn setup,
+                   bool nchw, pthreadpool_t pool)
+      : shape_(shape), epilogue_(epilogue), op_(op), setup_(setup), nchw_(nchw), pool_(pool) {}
 
   void run(const float* x, const float* residual, float* y, void* scratch) const override {
     const size_t batch = static_cast<size_t>(shape_.batch);
     const size_t in_image = static_cast<size_t>(shape_.in_h * shape_.in_w);
     const size_t out_image = static_cast<size_t>(shape_.out_h * shape_.out_w);
-    auto* x_nhwc = static_cast<float*>(scratch);
-    float* y_nhwc = x_nhwc + input_bytes() / sizeof(float);
-    xnnpack::transpose_images(pool_, batch, static_cast<size_t>(shape_.in_channels), in_image, x, x_nhwc);
+    const size_t out_channels = static_cast<size_t>(shape_.out_channels);
+    const bool post = nchw_ && xnnpack::needs_epilogue_pass(epilogue_);
+    auto* scratch_floats = static_cast<float*>(scratch);
+    const float* in = x;
+    float* out = post ? scratch_floats : y;
+    if (!nchw_) {
+      float* x_nhwc = scratch_floats;
+      xnnpack::transpose_images(pool_, batch, static_cast<size_t>(shape_.in_channels), in_image, x, x_nhwc);
+      in = x_nhwc;
+      out = scratch_floats + input_bytes() / sizeof(float);
+    }
     {
       // setup binds pointers inside the operator: one run at a time per kernel object.
       const std::lock_guard<std::mutex> lock(mutex_);
-      const xnn_status setup = xnn_setup_convolution2d_nhwc_f32(
-          op_.get(), batch, static_cast<size_t>(shape_.in_h), static_cast<size_t>(shape_.in_w), x_nhwc, y_nhwc, pool_);
+      const xnn_status setup = setup_(op_.get(), batch, static_cast<size_t>(shape_.in_h),
+                                      static_cast<size_t>(shape_.in_w), in, out, pool_);
       // create() validated every parameter setup checks; NaN rather than stale output should XNNPACK disagree.
       if (setup != xnn_status_success || xnn_run_operator(op_.get(), pool_) != xnn_status_success) {
-        std::fill(y, y + batch * out_image * static_cast<size_t>(shape_.out_channels),
-                  std::numeric_limits<float>::quiet_NaN());
+        std::fill(y, y + batch * out_image * out_channels, std::numeric_limits<float>::quiet_NaN());
         return;
       }
     }
-    xnnpack::transpose_images_epilogue(pool_, batch, out_image, static_cast<size_t>(shape_.out_channels), y_nhwc,
-                                       epilogue_.residual ? residual : nullptr, epilogue_.min, epilogue_.max, y);
+    const float* r = epilogue_.residual ? residual : nullptr;
+    if (!nchw_) {
+      xnnpack::transpose_images_epilogue(pool_, batch, out_image, out_channels, out, r, epilogue_.min, epilogue_.max,
+                                         y);
+    } else if (post) {
+      xnnpack::apply_epilogue(pool_, batch * out_image * out_channels, out, r, epilogue_.min, epilogue_.max, y);
+    }
   }
 
   size_t scratch_bytes() const override {
-    return input_bytes() + static_cast<size_t>(shape_.batch * shape_.out_h * shape_.out_w * shape_.out_channels) *
-                               sizeof(float);
+    const size_t out = static_cast<size_t>(shape_.batch * shape_.out_h * shape_.out_w * shape_.out_channels) *
+                       sizeof(float);
+    if (nchw_) return xnnpack::needs_epilogue_pass(epilogue_) ? out : 0;
+    return input_bytes() + out;
   }
 
  private:
@@ -76,9 +125,26 @@ class Conv2dF32Xnnpack final : public Conv2dF32 {
   Conv2dShape shape_;
   Epilogue epilogue_;
   std::unique_ptr<xnn_operator, xnnpack::OperatorDeleter> op_;
+  SetupFn setup_;
+  bool nchw_;
   pthreadpool_t pool_;
   mutable std::mutex mutex_;
 };
+
+// XNNPACK's NCHW depthwise operator when it takes the shape (else null): the layout needs no transposes.
+Result<xnn_operator_t> try_nchw_depthwise(const Conv2dShape& s, const float* weights, const float* bias,
+                                          const Epilogue& epilogue) {
+  const bool symmetric = symmetric_agrees(s.in_h, s.out_h, s.kernel_h, s.stride_h, s.dilation_h, s.pad_top) &&
+                         symmetric_agrees(s.in_w, s.out_w, s.kernel_w, s.stride_w, s.dilation_w, s.pad_left);
+  if (!s.depthwise() || !symmetric) return xnn_operator_t{nullptr};
+  const auto top = static_cast<uint32_t>(s.pad_top), left = static_cast<uint32_t>(s.pad_left);
+  const bool clamp_here = !xnnpack::needs_epilogue_pass(epilogue);
+  auto op = create_operator(xnn_create_convolution2d_nchw_f32, "xnn_create_convolution2d_nchw_f32", s,
+                            Padding{top, left, top, left}, weights, bias, clamp_here ? epilogue.min : -kInf,
+                            clamp_here ? epilogue.max : kInf);
+  if (!op.ok() && op.status().code() == StatusCode::kUnsupported) return xnn_operator_t{nullptr};
+  return op;
+}
 
 }  // namespace
 
@@ -99,7 +165,14 @@ Result<std::unique_ptr<Conv2dF32>> create_conv2d_f32_xnnpack(const Conv2dShape& 
   RETURN_IF_ERROR(xnnpack::initialize());
   ASSIGN_OR_RETURN(pthreadpool_t pool, xnnpack::threadpool_for_current_threads());
 
-  // ONNX OIHW -> XNNPACK's [groups, group_out, kh, kw, group_in]: the input channel moves innermost.
+  // Depthwise OIHW weights are already XNNPACK's [groups, 1, kh, kw] in either layout.
+  ASSIGN_OR_RETURN(xnn_operator_t nchw_op, try_nchw_depthwise(s, weights, bias, epilogue));
+  if (nchw_op != nullptr) {
+    return std::unique_ptr<Conv2dF32>(std::make_unique<Conv2dF32Xnnpack>(
+        s, epilogue, nchw_op, xnn_setup_convolution2d_nchw_f32, /*nchw=*/true, pool));
+  }
+
+  // OIHW -> the NHWC operator's [groups, group_out, kh, kw, group_in]: the input channel moves innermost.
   const int64_t group_in = s.in_channels_per_group();
   const int64_t taps = s.kernel_h * s.kernel_w;
   std::vector<float> packed(static_cast<size_t>(s.out_channels * group_in * taps));
@@ -110,21 +183,17 @@ Result<std::unique_ptr<Conv2dF32>> create_conv2d_f32_xnnpack(const Conv2dShape& 
       }
     }
   }
-  // The clamp runs in the transpose back to NCHW, after the residual (XNNPACK would clamp before it).
-  constexpr float kInf = std::numeric_limits<float>::infinity();
-  xnn_operator_t op = nullptr;
-  RETURN_IF_ERROR(xnnpack::check(
-      xnn_create_convolution2d_nhwc_f32(
-          static_cast<uint32_t>(s.pad_top),
-          static_cast<uint32_t>(end_padding(s.in_w, s.out_w, s.kernel_w, s.stride_w, s.dilation_w, s.pad_left)),
-          static_cast<uint32_t>(end_padding(s.in_h, s.out_h, s.kernel_h, s.stride_h, s.dilation_h, s.pad_top)),
-          static_cast<uint32_t>(s.pad_left), static_cast<uint32_t>(s.kernel_h), static_cast<uint32_t>(s.kernel_w),
-          static_cast<uint32_t>(s.stride_h), static_cast<uint32_t>(s.stride_w), static_cast<uint32_t>(s.dilation_h),
-          static_cast<uint32_t>(s.dilation_w), static_cast<uint32_t>(s.groups), static_cast<size_t>(group_in),
-          static_cast<size_t>(s.out_channels_per_group()), static_cast<size_t>(s.in_channels),
-          static_cast<size_t>(s.out_channels), packed.data(), bias, -kInf, kInf, /*flags=*/0, &op),
-      "xnn_create_convolution2d_nhwc_f32"));
-  return std::unique_ptr<Conv2dF32>(std::make_unique<Conv2dF32Xnnpack>(s, epilogue, op, pool));
+  const Padding padding{
+      static_cast<uint32_t>(s.pad_top),
+      static_cast<uint32_t>(end_padding(s.in_w, s.out_w, s.kernel_w, s.stride_w, s.dilation_w, s.pad_left)),
+      static_cast<uint32_t>(end_padding(s.in_h, s.out_h, s.kernel_h, s.stride_h, s.dilation_h, s.pad_top)),
+      static_cast<uint32_t>(s.pad_left)};
+  // The clamp runs in the transpose back to NCHW, after the residual.
+  ASSIGN_OR_RETURN(xnn_operator_t op, create_operator(xnn_create_convolution2d_nhwc_f32,
+                                                      "xnn_create_convolution2d_nhwc_f32", s, padding,
+                                                      packed.data(), bias, -kInf, kInf));
+  return std::unique_ptr<Conv2dF32>(std::make_unique<Conv2dF32Xnnpack>(
+      s, epilogue, op, xnn_setup_convolution2d_nhwc_f32, /*nchw=*/false, pool));
 }
 
 }  // namespace edgerun::kernels

@@ -4,15 +4,12 @@
 #include <limits>
 #include <mutex>
 
+#include "kernels/backends/xnnpack/passes.h"
 #include "kernels/backends/xnnpack/xnnpack_runtime.h"
 
 namespace edgerun::kernels {
 
 namespace {
-
-// XNNPACK clamps before anything is added, and refuses min >= max: with a residual, or such a clamp,
-// it writes into scratch and one pass here applies residual and clamp.
-bool needs_post_pass(const Epilogue& e) { return e.residual || !(e.min < e.max); }
 
 class DenseF32Xnnpack final : public DenseF32 {
  public:
@@ -21,7 +18,7 @@ class DenseF32Xnnpack final : public DenseF32 {
 
   void run(const float* a, const float* residual, float* y, void* scratch) const override {
     const size_t count = static_cast<size_t>(shape_.m * shape_.n);
-    const bool post = needs_post_pass(epilogue_);
+    const bool post = xnnpack::needs_epilogue_pass(epilogue_);
     float* out = post ? static_cast<float*>(scratch) : y;
     {
       // setup binds pointers inside the operator: one run at a time per kernel object.
@@ -34,15 +31,14 @@ class DenseF32Xnnpack final : public DenseF32 {
         return;
       }
     }
-    if (!post) return;
-    for (size_t i = 0; i < count; ++i) {
-      const float v = out[i] + (epilogue_.residual ? residual[i] : 0.0f);
-      y[i] = std::min(std::max(v, epilogue_.min), epilogue_.max);
+    if (post) {
+      xnnpack::apply_epilogue(pool_, count, out, epilogue_.residual ? residual : nullptr, epilogue_.min,
+                              epilogue_.max, y);
     }
   }
 
   size_t scratch_bytes() const override {
-    return needs_post_pass(epilogue_) ? static_cast<size_t>(shape_.m * shape_.n) * sizeof(float) : 0;
+    return xnnpack::needs_epilogue_pass(epilogue_) ? static_cast<size_t>(shape_.m * shape_.n) * sizeof(float) : 0;
   }
 
  private:
@@ -63,7 +59,7 @@ Result<std::unique_ptr<DenseF32>> create_dense_f32_xnnpack(const DenseShape& s, 
   RETURN_IF_ERROR(xnnpack::initialize());
   ASSIGN_OR_RETURN(pthreadpool_t pool, xnnpack::threadpool_for_current_threads());
   constexpr float kInf = std::numeric_limits<float>::infinity();
-  const bool post = needs_post_pass(epilogue);
+  const bool post = xnnpack::needs_epilogue_pass(epilogue);
   xnn_operator_t op = nullptr;
   // XNNPACK's kernel is [n, k]; XNN_FLAG_TRANSPOSE_WEIGHTS takes [k, n] as given.
   RETURN_IF_ERROR(xnnpack::check(
