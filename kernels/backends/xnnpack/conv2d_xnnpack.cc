@@ -89,16 +89,14 @@ class Conv2dF32Xnnpack final : public Conv2dF32 {
       in = x_nhwc;
       out = scratch_floats + input_bytes() / sizeof(float);
     }
-    {
-      // setup binds pointers inside the operator: one run at a time per kernel object.
-      const std::lock_guard<std::mutex> lock(mutex_);
-      const xnn_status setup = setup_(op_.get(), batch, static_cast<size_t>(shape_.in_h),
-                                      static_cast<size_t>(shape_.in_w), in, out, pool_);
-      // create() validated every parameter setup checks; NaN rather than stale output should XNNPACK disagree.
-      if (setup != xnn_status_success || xnn_run_operator(op_.get(), pool_) != xnn_status_success) {
-        std::fill(y, y + batch * out_image * out_channels, std::numeric_limits<float>::quiet_NaN());
-        return;
-      }
+    const bool ran = xnnpack::setup_and_run(mutex_, op_.get(), pool_, [&] {
+      return setup_(op_.get(), batch, static_cast<size_t>(shape_.in_h), static_cast<size_t>(shape_.in_w), in, out,
+                    pool_);
+    });
+    // create() validated every parameter setup checks; NaN rather than stale output should XNNPACK disagree.
+    if (!ran) {
+      std::fill(y, y + batch * out_image * out_channels, std::numeric_limits<float>::quiet_NaN());
+      return;
     }
     const float* r = epilogue_.residual ? residual : nullptr;
     if (!nchw_) {

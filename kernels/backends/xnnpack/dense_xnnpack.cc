@@ -20,16 +20,13 @@ class DenseF32Xnnpack final : public DenseF32 {
     const size_t count = static_cast<size_t>(shape_.m * shape_.n);
     const bool post = xnnpack::needs_epilogue_pass(epilogue_);
     float* out = post ? static_cast<float*>(scratch) : y;
-    {
-      // setup binds pointers inside the operator: one run at a time per kernel object.
-      const std::lock_guard<std::mutex> lock(mutex_);
-      const xnn_status setup =
-          xnn_setup_fully_connected_nc_f32(op_.get(), static_cast<size_t>(shape_.m), a, out, pool_);
-      // create() validated every parameter setup checks; NaN rather than stale output should XNNPACK disagree.
-      if (setup != xnn_status_success || xnn_run_operator(op_.get(), pool_) != xnn_status_success) {
-        std::fill(y, y + count, std::numeric_limits<float>::quiet_NaN());
-        return;
-      }
+    const bool ran = xnnpack::setup_and_run(mutex_, op_.get(), pool_, [&] {
+      return xnn_setup_fully_connected_nc_f32(op_.get(), static_cast<size_t>(shape_.m), a, out, pool_);
+    });
+    // create() validated every parameter setup checks; NaN rather than stale output should XNNPACK disagree.
+    if (!ran) {
+      std::fill(y, y + count, std::numeric_limits<float>::quiet_NaN());
+      return;
     }
     if (post) {
       xnnpack::apply_epilogue(pool_, count, out, epilogue_.residual ? residual : nullptr, epilogue_.min,

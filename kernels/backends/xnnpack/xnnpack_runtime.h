@@ -6,6 +6,7 @@
 
 #include <pthreadpool.h>
 
+#include <mutex>
 #include <string>
 
 #include "graph/status.h"
@@ -21,6 +22,14 @@ Result<pthreadpool_t> threadpool_for_current_threads();
 
 // Ok for xnn_status_success, else an error naming `what`.
 Status check(xnn_status status, const std::string& what);
+
+// Binds the operator's pointers (setup, a callable returning xnn_status) and runs it, holding `mutex`:
+// the operator keeps those pointers, so one run at a time per kernel object. False on an XNNPACK error.
+template <typename Setup>
+bool setup_and_run(std::mutex& mutex, xnn_operator_t op, pthreadpool_t pool, Setup&& setup) {
+  const std::lock_guard<std::mutex> lock(mutex);
+  return setup() == xnn_status_success && xnn_run_operator(op, pool) == xnn_status_success;
+}
 
 // Deletes an XNNPACK operator when the kernel object goes away.
 struct OperatorDeleter {
