@@ -6,6 +6,9 @@
 #if defined(EDGERUN_HAVE_ONEDNN)
 #include "kernels/backends/onednn/conv2d_onednn.h"
 #endif
+#if defined(EDGERUN_HAVE_XNNPACK)
+#include "kernels/backends/xnnpack/conv2d_xnnpack.h"
+#endif
 
 namespace edgerun::kernels {
 
@@ -13,6 +16,9 @@ const std::vector<Conv2dF32Impl>& conv2d_f32_impls() {
   static const std::vector<Conv2dF32Impl> table = {
 #if defined(EDGERUN_HAVE_ONEDNN)
       {"onednn_conv2d", Isa::kRef, Backend::kOneDnn, onednn_conv2d_f32_supports, create_conv2d_f32_onednn},
+#endif
+#if defined(EDGERUN_HAVE_XNNPACK)
+      {"xnnpack_conv2d", Isa::kRef, Backend::kXnnpack, conv2d_f32_xnnpack_supports, create_conv2d_f32_xnnpack},
 #endif
       {"f32_conv2d__ref", Isa::kRef, Backend::kNative, nullptr, create_conv2d_f32_ref},
   };

@@ -5,6 +5,9 @@
 #if defined(EDGERUN_HAVE_ONEDNN)
 #include "kernels/backends/onednn/dense_onednn.h"
 #endif
+#if defined(EDGERUN_HAVE_XNNPACK)
+#include "kernels/backends/xnnpack/dense_xnnpack.h"
+#endif
 
 namespace edgerun::kernels {
 
@@ -12,6 +15,9 @@ const std::vector<DenseF32Impl>& dense_f32_impls() {
   static const std::vector<DenseF32Impl> table = {
 #if defined(EDGERUN_HAVE_ONEDNN)
       {"onednn_dense", Isa::kRef, Backend::kOneDnn, onednn_dense_f32_supports, create_dense_f32_onednn},
+#endif
+#if defined(EDGERUN_HAVE_XNNPACK)
+      {"xnnpack_dense", Isa::kRef, Backend::kXnnpack, dense_f32_xnnpack_supports, create_dense_f32_xnnpack},
 #endif
       {"f32_dense__ref", Isa::kRef, Backend::kNative, nullptr, create_dense_f32_ref},
   };
