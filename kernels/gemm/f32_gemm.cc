@@ -1,0 +1,127 @@
+#include "kernels/gemm/f32_gemm.h"
+
+#include <algorithm>
+#include <cstring>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+namespace edgerun::kernels {
+
+const std::vector<GemmTile>& gemm_tiles(Isa isa) {
+  static const std::vector<GemmTile> avx512 = {
+      {"14x32", x86::f32_gemm_14x32__avx512, 14, 32, 1.0},
+      {"8x48", x86::f32_gemm_8x48__avx512, 8, 48, 1.0},
+      {"6x64", x86::f32_gemm_6x64__avx512, 6, 64, 1.0},
+      {"4x64", x86::f32_gemm_4x64__avx512, 4, 64, 1.0},
+  };
+  static const std::vector<GemmTile> avx2 = {
+      {"6x16", x86::f32_gemm_6x16__avx2, 6, 16, 1.0},
+      {"4x24", x86::f32_gemm_4x24__avx2, 4, 24, 1.0},
+  };
+  static const std::vector<GemmTile> none;
+  if (isa == Isa::kAvx2) return avx2;
+  if (isa == Isa::kAvx512 || isa == Isa::kAvx512Vnni) return avx512;
+  return none;
+}
+
+const GemmTile& choose_gemm_tile(Isa isa, int64_t m, int64_t n) {
+  const std::vector<GemmTile>& tiles = gemm_tiles(isa);
+  const GemmTile* best = &tiles.front();
+  double best_rate = 0;
+  for (const GemmTile& t : tiles) {
+    const double used = static_cast<double>(m) / static_cast<double>(ceil_div(m, t.mr) * t.mr) *
+                        static_cast<double>(n) / static_cast<double>(ceil_div(n, t.nr) * t.nr);
+    if (used * t.speed > best_rate) {
+      best_rate = used * t.speed;
+      best = &t;
+    }
+  }
+  return *best;
+}
+
+void pack_a_panels(const float* a, int64_t rs, int64_t cs, int64_t m, int64_t k, int64_t mr, float* dst) {
+  for (int64_t i0 = 0; i0 < m; i0 += mr) {
+    const int64_t rows = std::min(mr, m - i0);
+    for (int64_t p = 0; p < k; ++p) {
+      const float* src = a + i0 * rs + p * cs;
+      for (int64_t i = 0; i < rows; ++i) dst[p * mr + i] = src[i * rs];
+      for (int64_t i = rows; i < mr; ++i) dst[p * mr + i] = 0.0f;
+    }
+    dst += k * mr;
+  }
+}
+
+void pack_b_panels(const float* b, int64_t rs, int64_t cs, int64_t k, int64_t n, int64_t nr, float* dst) {
+  for (int64_t j0 = 0; j0 < n; j0 += nr) {
+    const int64_t cols = std::min(nr, n - j0);
+    for (int64_t p = 0; p < k; ++p) {
+      const float* src = b + p * rs + j0 * cs;
+      float* d = dst + p * nr;
+      if (cs == 1) {
+        std::memcpy(d, src, static_cast<size_t>(cols) * sizeof(float));
+      } else {
+        for (int64_t j = 0; j < cols; ++j) d[j] = src[j * cs];
+      }
+      std::fill(d + cols, d + nr, 0.0f);
+    }
+    dst += k * nr;
+  }
+}
+
+void gemm_panels(const GemmTile& tile, int64_t m, int64_t n, const float* a, int64_t a_panel_stride, const float* b,
+                 int64_t b_panel_stride, const x86::GemmUkernelParams& base) {
+  for (int64_t i0 = 0, ip = 0; i0 < m; i0 += tile.mr, ++ip) {
+    x86::GemmUkernelParams p = base;
+    p.a = a + ip * a_panel_stride;
+    p.mr = std::min(tile.mr, m - i0);
+    if (base.row_bias != nullptr) p.row_bias = base.row_bias + i0;
+    for (int64_t j0 = 0, jp = 0; j0 < n; j0 += tile.nr, ++jp) {
+      p.b = b + jp * b_panel_stride;
+      p.c = base.c + i0 * base.ldc + j0;
+      p.nr = std::min(tile.nr, n - j0);
+      if (base.col_bias != nullptr) p.col_bias = base.col_bias + j0;
+      if (base.residual != nullptr) p.residual = base.residual + i0 * base.ld_residual + j0;
+      tile.ukernel(p);
+    }
+  }
+}
+
+GemmGrid gemm_grid(const GemmTile& tile, int64_t m, int64_t n, int64_t max_m_panels, int64_t max_n_panels,
+                   int64_t outer, int threads) {
+  GemmGrid g;
+  g.m_panels = ceil_div(m, tile.mr);
+  g.n_panels = ceil_div(n, tile.nr);
+  g.m_blocks = ceil_div(g.m_panels, std::max<int64_t>(1, max_m_panels));
+  g.n_blocks = ceil_div(g.n_panels, std::max<int64_t>(1, max_n_panels));
+  auto blocks = [&] { return outer * g.m_blocks * g.n_blocks; };
+  auto more = [&] {
+    if (g.n_blocks < g.n_panels) {
+      ++g.n_blocks;
+    } else if (g.m_blocks < g.m_panels) {
+      ++g.m_blocks;
+    } else {
+      return false;
+    }
+    return true;
+  };
+  while (blocks() < threads && more()) {
+  }
+  // A few blocks that do not share out evenly (3 blocks on 2 threads) leave a thread idle for a
+  // third of the time: cut finer until they do, or until there are enough to even out.
+  const int64_t t = threads;
+  while (blocks() % t != 0 && blocks() < 8 * t && more()) {
+  }
+  return g;
+}
+
+int gemm_max_threads() {
+#if defined(_OPENMP)
+  return omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
+
+}  // namespace edgerun::kernels
