@@ -1,7 +1,6 @@
 #include "kernels/conv/conv2d_gemm.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "kernels/gemm/f32_gemm.h"
 #include "kernels/ref/omp.h"
@@ -16,9 +15,9 @@ namespace {
 
 // B[p][j] of one image and group for p in [k0, k0 + kc), j in [n0, n0 + n): the input element under
 // kernel tap p (channel, ky, kx) for output pixel j, zero in the padding. Packed as pack_b_panels
-// lays it out; each row is copied in runs along an output row.
-void pack_b_im2col(const Conv2dShape& s, const float* x, int64_t k0, int64_t kc, int64_t n0, int64_t n, int64_t nr,
-                   float* dst) {
+// lays it out; each row is copied in runs along an output row by the ISA's run copier.
+void pack_b_im2col(const Conv2dShape& s, x86::Im2colRun copy_run, const float* x, int64_t k0, int64_t kc, int64_t n0,
+                   int64_t n, int64_t nr, float* dst) {
   const int64_t taps = s.kernel_h * s.kernel_w;
   const int64_t panels = ceil_div(n, nr);
   for (int64_t p = 0; p < kc; ++p) {
@@ -30,27 +29,10 @@ void pack_b_im2col(const Conv2dShape& s, const float* x, int64_t k0, int64_t kc,
     for (int64_t j = 0; j < n;) {
       // A run: up to the end of the output row and of the panel.
       const int64_t len = std::min({s.out_w - ow, n - j, nr - j % nr});
-      float* d = dst + j / nr * kc * nr + p * nr + j % nr;
       const int64_t ih = oh * s.stride_h + dy;
-      if (ih < 0 || ih >= s.in_h) {
-        std::fill(d, d + len, 0.0f);
-      } else {
-        const float* row = image + ih * s.in_w;
-        const int64_t iw0 = ow * s.stride_w + dx;
-        if (s.stride_w == 1) {
-          // Columns t with 0 <= iw0 + t < in_w are copied, the others are padding.
-          const int64_t lo = std::clamp<int64_t>(-iw0, 0, len);
-          const int64_t hi = std::clamp<int64_t>(s.in_w - iw0, lo, len);
-          std::fill(d, d + lo, 0.0f);
-          std::memcpy(d + lo, row + iw0 + lo, static_cast<size_t>(hi - lo) * sizeof(float));
-          std::fill(d + hi, d + len, 0.0f);
-        } else {
-          for (int64_t t = 0; t < len; ++t) {
-            const int64_t iw = iw0 + t * s.stride_w;
-            d[t] = iw >= 0 && iw < s.in_w ? row[iw] : 0.0f;
-          }
-        }
-      }
+      const bool inside = ih >= 0 && ih < s.in_h;  // else the whole run is padding
+      copy_run(image + (inside ? ih : 0) * s.in_w, ow * s.stride_w + dx, inside ? s.in_w : 0, s.stride_w, len,
+               dst + j / nr * kc * nr + p * nr + j % nr);
       j += len;
       ow += len;
       if (ow == s.out_w) {
@@ -59,16 +41,17 @@ void pack_b_im2col(const Conv2dShape& s, const float* x, int64_t k0, int64_t kc,
       }
     }
     const int64_t tail = panels * nr - n;  // columns of the last panel past n
-    if (tail > 0) std::fill_n(dst + (panels - 1) * kc * nr + p * nr + (nr - tail), tail, 0.0f);
+    if (tail > 0) copy_run(image, 0, 0, 1, tail, dst + (panels - 1) * kc * nr + p * nr + (nr - tail));
   }
 }
 
 class Conv2dGemm final : public Conv2dF32 {
  public:
-  Conv2dGemm(const Conv2dShape& shape, const GemmTile& tile, const float* weights, const float* bias,
-             const Epilogue& epilogue)
+  Conv2dGemm(const Conv2dShape& shape, const GemmTile& tile, x86::Im2colRun copy_run, const float* weights,
+             const float* bias, const Epilogue& epilogue)
       : s_(shape),
         tile_(tile),
+        copy_run_(copy_run),
         epilogue_(epilogue),
         m_(shape.out_channels_per_group()),
         n_(shape.out_h * shape.out_w),
@@ -127,7 +110,7 @@ class Conv2dGemm final : public Conv2dF32 {
           if (direct_) {
             pack_b_panels(xg + k0 * n_ + n0, n_, 1, p.kc, n1 - n0, tile_.nr, b_pack);
           } else {
-            pack_b_im2col(s_, xg, k0, p.kc, n0, n1 - n0, tile_.nr, b_pack);
+            pack_b_im2col(s_, copy_run_, xg, k0, p.kc, n0, n1 - n0, tile_.nr, b_pack);
           }
           gemm_panels(tile_, m1 - m0, n1 - n0, a + k0 * tile_.mr, k_ * tile_.mr, b_pack, p.kc * tile_.nr, p);
         }
@@ -140,6 +123,7 @@ class Conv2dGemm final : public Conv2dF32 {
  private:
   Conv2dShape s_;
   const GemmTile& tile_;
+  x86::Im2colRun copy_run_;
   Epilogue epilogue_;
   int64_t m_, n_, k_;
   bool direct_;  // 1x1, stride 1, no padding: B is the input itself
@@ -157,7 +141,8 @@ template <Isa isa>
 std::unique_ptr<Conv2dF32> create_conv2d_gemm(const Conv2dShape& shape, const float* weights, const float* bias,
                                               const Epilogue& epilogue) {
   const GemmTile& tile = choose_gemm_tile(isa, shape.out_channels_per_group(), shape.out_h * shape.out_w);
-  return std::make_unique<Conv2dGemm>(shape, tile, weights, bias, epilogue);
+  const x86::Im2colRun copy_run = isa == Isa::kAvx2 ? x86::f32_im2col_run__avx2 : x86::f32_im2col_run__avx512;
+  return std::make_unique<Conv2dGemm>(shape, tile, copy_run, weights, bias, epilogue);
 }
 
 template std::unique_ptr<Conv2dF32> create_conv2d_gemm<Isa::kAvx2>(const Conv2dShape&, const float*, const float*,

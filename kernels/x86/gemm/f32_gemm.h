@@ -34,4 +34,11 @@ void f32_gemm_4x64__avx512(const GemmUkernelParams& p);
 void f32_gemm_6x16__avx2(const GemmUkernelParams& p);
 void f32_gemm_4x24__avx2(const GemmUkernelParams& p);
 
+// One run of a row of implicit im2col (conv's B): d[t] = row[iw0 + t * stride] where that index is in
+// [0, in_w), else 0 (padding), for t < len. in_w = 0 writes zeros. Masked vector loads read only
+// valid elements.
+using Im2colRun = void (*)(const float* row, int64_t iw0, int64_t in_w, int64_t stride, int64_t len, float* d);
+void f32_im2col_run__avx512(const float* row, int64_t iw0, int64_t in_w, int64_t stride, int64_t len, float* d);
+void f32_im2col_run__avx2(const float* row, int64_t iw0, int64_t in_w, int64_t stride, int64_t len, float* d);
+
 }  // namespace edgerun::kernels::x86

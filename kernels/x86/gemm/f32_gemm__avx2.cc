@@ -2,6 +2,8 @@
 // (16 of them: MR * NV + NV + 1 <= 16). N tails are vmaskmov loads and stores.
 #include <immintrin.h>
 
+#include <algorithm>
+
 #include "kernels/x86/gemm/f32_gemm.h"
 
 namespace edgerun::kernels::x86 {
@@ -41,39 +43,67 @@ void gemm_tile(const GemmUkernelParams& p) {
     b += kNr;
   }
 
-  __m256i mask[NV];
-#pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v) mask[v] = tail_mask(p.nr - 8 * v);
-  const bool full = p.nr == kNr;
-  const __m256 vmin = _mm256_set1_ps(p.min);
-  const __m256 vmax = _mm256_set1_ps(p.max);
+  // The epilogue runs over the valid rows only; indexing acc by a run-time row would move every
+  // accumulator to memory for the whole loop above, so the tile goes through a stack buffer.
+  alignas(32) float tile[MR][kNr];
 #pragma GCC unroll 8
   for (int i = 0; i < MR; ++i) {
-    if (i >= p.mr) break;
-    float* c = p.c + i * p.ldc;
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) {
-      __m256 r = acc[i][v];
-      // Full tiles use plain loads and stores; vmaskmov is slower and only needed at the N edge.
-      auto load = [&](const float* at) { return full ? _mm256_loadu_ps(at) : _mm256_maskload_ps(at, mask[v]); };
+    for (int v = 0; v < NV; ++v) _mm256_store_ps(&tile[i][8 * v], acc[i][v]);
+  }
+  const __m256 vmin = _mm256_set1_ps(p.min);
+  const __m256 vmax = _mm256_set1_ps(p.max);
+  for (int v = 0; v < NV && 8 * v < p.nr; ++v) {
+    // Whole vectors use plain loads and stores; vmaskmov is slower and only needed at the N edge.
+    const bool whole = p.nr - 8 * v >= 8;
+    const __m256i mask = tail_mask(p.nr - 8 * v);
+    auto load = [&](const float* at) { return whole ? _mm256_loadu_ps(at) : _mm256_maskload_ps(at, mask); };
+    const __m256 col_bias = p.col_bias != nullptr ? load(p.col_bias + 8 * v) : _mm256_setzero_ps();
+    for (int64_t i = 0; i < p.mr; ++i) {
+      float* c = p.c + i * p.ldc + 8 * v;
+      __m256 r = _mm256_load_ps(&tile[i][8 * v]);
       if (p.first) {
+        r = _mm256_add_ps(r, col_bias);
         if (p.row_bias != nullptr) r = _mm256_add_ps(r, _mm256_broadcast_ss(p.row_bias + i));
-        if (p.col_bias != nullptr) r = _mm256_add_ps(r, load(p.col_bias + 8 * v));
         if (p.residual != nullptr) r = _mm256_add_ps(r, load(p.residual + i * p.ld_residual + 8 * v));
       } else {
-        r = _mm256_add_ps(r, load(c + 8 * v));
+        r = _mm256_add_ps(r, load(c));
       }
       if (p.last) r = _mm256_min_ps(_mm256_max_ps(r, vmin), vmax);
-      if (full) {
-        _mm256_storeu_ps(c + 8 * v, r);
+      if (whole) {
+        _mm256_storeu_ps(c, r);
       } else {
-        _mm256_maskstore_ps(c + 8 * v, mask[v], r);
+        _mm256_maskstore_ps(c, mask, r);
       }
     }
   }
 }
 
 }  // namespace
+
+void f32_im2col_run__avx2(const float* row, int64_t iw0, int64_t in_w, int64_t stride, int64_t len, float* d) {
+  if (stride != 1) {
+    for (int64_t t = 0; t < len; ++t) {
+      const int64_t iw = iw0 + t * stride;
+      d[t] = iw >= 0 && iw < in_w ? row[iw] : 0.0f;
+    }
+    return;
+  }
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  for (int64_t t = 0; t < len; t += 8) {
+    const int64_t at = iw0 + t;  // input column of lane 0
+    // Lanes l with 0 <= at + l < in_w, i.e. -at - 1 < l < in_w - at (bounds clamped to fit int32).
+    const __m256i lo = _mm256_set1_epi32(static_cast<int32_t>(std::clamp<int64_t>(-at - 1, -1, 8)));
+    const __m256i hi = _mm256_set1_epi32(static_cast<int32_t>(std::clamp<int64_t>(in_w - at, 0, 8)));
+    const __m256i valid = _mm256_and_si256(_mm256_cmpgt_epi32(lane, lo), _mm256_cmpgt_epi32(hi, lane));
+    const __m256 v = _mm256_maskload_ps(row + at, valid);
+    if (len - t >= 8) {
+      _mm256_storeu_ps(d + t, v);
+    } else {
+      _mm256_maskstore_ps(d + t, tail_mask(len - t), v);
+    }
+  }
+}
 
 void f32_gemm_6x16__avx2(const GemmUkernelParams& p) { gemm_tile<6, 2>(p); }
 void f32_gemm_4x24__avx2(const GemmUkernelParams& p) { gemm_tile<4, 3>(p); }

@@ -38,35 +38,69 @@ void gemm_tile(const GemmUkernelParams& p) {
     b += kNr;
   }
 
-  __mmask16 mask[NV];
-#pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v) mask[v] = tail_mask(p.nr - 16 * v);
-  const __m512 vmin = _mm512_set1_ps(p.min);
-  const __m512 vmax = _mm512_set1_ps(p.max);
+  // The epilogue runs over the valid rows only; indexing acc by a run-time row would move every
+  // accumulator to memory for the whole loop above, so the tile goes through a stack buffer.
+  alignas(64) float tile[MR][kNr];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
-    if (i >= p.mr) break;
-    float* c = p.c + i * p.ldc;
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) {
-      __m512 r = acc[i][v];
+    for (int v = 0; v < NV; ++v) _mm512_store_ps(&tile[i][16 * v], acc[i][v]);
+  }
+  const __m512 vmin = _mm512_set1_ps(p.min);
+  const __m512 vmax = _mm512_set1_ps(p.max);
+  for (int v = 0; v < NV; ++v) {
+    const __mmask16 mask = tail_mask(p.nr - 16 * v);
+    if (mask == 0) break;
+    const __m512 col_bias =
+        p.col_bias != nullptr ? _mm512_maskz_loadu_ps(mask, p.col_bias + 16 * v) : _mm512_setzero_ps();
+    for (int64_t i = 0; i < p.mr; ++i) {
+      float* c = p.c + i * p.ldc + 16 * v;
+      __m512 r = _mm512_load_ps(&tile[i][16 * v]);
       if (p.first) {
+        r = _mm512_add_ps(r, col_bias);
         if (p.row_bias != nullptr) r = _mm512_add_ps(r, _mm512_set1_ps(p.row_bias[i]));
-        if (p.col_bias != nullptr) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask[v], p.col_bias + 16 * v));
         if (p.residual != nullptr) {
-          r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask[v], p.residual + i * p.ld_residual + 16 * v));
+          r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask, p.residual + i * p.ld_residual + 16 * v));
         }
       } else {
-        r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask[v], c + 16 * v));
+        r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mask, c));
       }
       // maskz_: GCC 12 warns on the unmasked forms (their _mm512_undefined_ps).
-      if (p.last) r = _mm512_maskz_min_ps(mask[v], _mm512_maskz_max_ps(mask[v], r, vmin), vmax);
-      _mm512_mask_storeu_ps(c + 16 * v, mask[v], r);
+      if (p.last) r = _mm512_maskz_min_ps(mask, _mm512_maskz_max_ps(mask, r, vmin), vmax);
+      _mm512_mask_storeu_ps(c, mask, r);
     }
   }
 }
 
+// Lanes l with lo <= l < hi.
+inline __mmask16 lanes(int64_t lo, int64_t hi) {
+  return static_cast<__mmask16>(tail_mask(hi) & ~tail_mask(lo));
+}
+
 }  // namespace
+
+void f32_im2col_run__avx512(const float* row, int64_t iw0, int64_t in_w, int64_t stride, int64_t len, float* d) {
+  if (stride == 1) {
+    for (int64_t t = 0; t < len; t += 16) {
+      const int64_t at = iw0 + t;  // input column of lane 0
+      const __mmask16 valid = lanes(-at, in_w - at) & tail_mask(len - t);
+      _mm512_mask_storeu_ps(d + t, tail_mask(len - t), _mm512_maskz_loadu_ps(valid, row + at));
+    }
+  } else if (stride == 2) {
+    const __m512i evens = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    for (int64_t t = 0; t < len; t += 16) {
+      const int64_t at = iw0 + 2 * t;  // input column of source lane 0
+      const __m512 lo = _mm512_maskz_loadu_ps(lanes(-at, in_w - at), row + at);
+      const __m512 hi = _mm512_maskz_loadu_ps(lanes(-at - 16, in_w - at - 16), row + at + 16);
+      _mm512_mask_storeu_ps(d + t, tail_mask(len - t), _mm512_permutex2var_ps(lo, evens, hi));
+    }
+  } else {
+    for (int64_t t = 0; t < len; ++t) {
+      const int64_t iw = iw0 + t * stride;
+      d[t] = iw >= 0 && iw < in_w ? row[iw] : 0.0f;
+    }
+  }
+}
 
 void f32_gemm_14x32__avx512(const GemmUkernelParams& p) { gemm_tile<14, 2>(p); }
 void f32_gemm_8x48__avx512(const GemmUkernelParams& p) { gemm_tile<8, 3>(p); }
