@@ -1,6 +1,7 @@
 #include "kernels/conv/conv2d_gemm.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "kernels/gemm/f32_gemm.h"
 #include "kernels/ref/omp.h"
@@ -45,6 +46,33 @@ void pack_b_im2col(const Conv2dShape& s, x86::Im2colRun copy_run, const float* x
   }
 }
 
+// How B (the GEMM's k x n right operand) comes from the input.
+enum class Source {
+  kDirect,  // 1x1, stride 1, no padding: B is the input itself, n = out_h * out_w
+  // Stride 1, any kernel: over a zero-padded copy of the input (rows of wp columns), output pixel
+  // (oh, ow) reads tap (c, ky, kx) at padded[c][(oh + ky * dil) * wp + ow + kx * dil], so a row of B is
+  // one contiguous span when n runs over a "wide" grid of out_h x wp pixels. The ow >= out_w columns
+  // are computed and dropped when the result is copied to y.
+  kWide,
+  kIm2col,  // strided: runs of im2col rows gathered from the input
+};
+
+Source source_of(const Conv2dShape& s) {
+  if (s.stride_h != 1 || s.stride_w != 1) return Source::kIm2col;
+  const bool one = s.kernel_h == 1 && s.kernel_w == 1 && s.pad_top == 0 && s.pad_left == 0;
+  return one && s.out_h == s.in_h && s.out_w == s.in_w ? Source::kDirect : Source::kWide;
+}
+
+// The padded input of the wide grid: wp columns, hp rows plus one zero row that the last taps of
+// the last wide row read past the plane.
+int64_t padded_w(const Conv2dShape& s) { return s.out_w + s.dilation_w * (s.kernel_w - 1); }
+int64_t padded_h(const Conv2dShape& s) { return s.out_h + s.dilation_h * (s.kernel_h - 1) + 1; }
+
+// Columns of the GEMM per image and group.
+int64_t gemm_n(const Conv2dShape& s) {
+  return source_of(s) == Source::kWide ? s.out_h * padded_w(s) : s.out_h * s.out_w;
+}
+
 class Conv2dGemm final : public Conv2dF32 {
  public:
   Conv2dGemm(const Conv2dShape& shape, const GemmTile& tile, x86::Im2colRun copy_run, const float* weights,
@@ -53,11 +81,10 @@ class Conv2dGemm final : public Conv2dF32 {
         tile_(tile),
         copy_run_(copy_run),
         epilogue_(epilogue),
+        source_(source_of(shape)),
         m_(shape.out_channels_per_group()),
-        n_(shape.out_h * shape.out_w),
+        n_(gemm_n(shape)),
         k_(shape.in_channels_per_group() * shape.kernel_h * shape.kernel_w),
-        direct_(shape.kernel_h == 1 && shape.kernel_w == 1 && shape.stride_h == 1 && shape.stride_w == 1 &&
-                shape.pad_top == 0 && shape.pad_left == 0 && shape.out_h == shape.in_h && shape.out_w == shape.in_w),
         threads_(gemm_max_threads()),
         grid_(gemm_grid(tile, m_, n_, ceil_div(m_, tile.mr), kGemmNc / tile.nr, shape.batch * shape.groups, threads_)) {
     a_group_stride_ = grid_.m_panels * k_ * tile.mr;
@@ -66,70 +93,151 @@ class Conv2dGemm final : public Conv2dF32 {
       pack_a_panels(weights + g * m_ * k_, k_, 1, m_, k_, tile.mr, weights_.data() + g * a_group_stride_);
     }
     if (bias != nullptr) bias_.assign(bias, bias + shape.out_channels);
-    b_block_floats_ = std::min(k_, kGemmKc) * grid_.max_n_block_panels() * tile.nr;
-    b_block_floats_ = ceil_div(b_block_floats_, 16) * 16;  // keep each thread's block 64-byte aligned
+    // Scratch: the padded input (wide grid), then per thread a block of packed B and (wide grid) the
+    // block's wide result; each piece a multiple of 16 floats so that all stay 64-byte aligned.
+    if (source_ == Source::kWide) {
+      padded_floats_ = align16(s_.batch * s_.in_channels * padded_h(s_) * padded_w(s_));
+      c_block_floats_ = align16(grid_.max_m_block_panels() * tile.mr * grid_.max_n_block_panels() * tile.nr);
+    }
+    b_block_floats_ = align16(std::min(k_, kGemmKc) * grid_.max_n_block_panels() * tile.nr);
   }
 
   void run(const float* x, const float* residual, float* y, void* scratch) const override {
+    float* padded = static_cast<float*>(scratch);
     const int64_t blocks_per_image = grid_.m_blocks * grid_.n_blocks;
     const int64_t blocks = s_.batch * s_.groups * blocks_per_image;
-    const int64_t in_group = s_.in_channels_per_group() * s_.in_h * s_.in_w;
-    const int64_t out_group = m_ * n_;
-    EDGERUN_OMP(parallel num_threads(std::min<int64_t>({threads_, gemm_max_threads(), blocks})))
+    EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads())))
     {
 #if defined(_OPENMP)
       const int64_t thread = omp_get_thread_num();
 #else
       const int64_t thread = 0;
 #endif
-      float* b_pack = static_cast<float*>(scratch) + thread * b_block_floats_;
+      float* b_pack = padded + padded_floats_ + thread * (b_block_floats_ + c_block_floats_);
+      float* c_wide = b_pack + b_block_floats_;
+      if (source_ == Source::kWide) {
+        EDGERUN_OMP(for schedule(static))
+        for (int64_t plane = 0; plane < s_.batch * s_.in_channels; ++plane) pad_plane(x, plane, padded);
+      }
       EDGERUN_OMP(for schedule(static))
       for (int64_t block = 0; block < blocks; ++block) {
-        const int64_t image_group = block / blocks_per_image;  // image * groups + group
-        const int64_t group = image_group % s_.groups;
-        const int64_t mb = block % blocks_per_image / grid_.n_blocks;
-        const int64_t nb = block % grid_.n_blocks;
-        const int64_t m0 = grid_.m_begin(mb) * tile_.mr, m1 = std::min(m_, grid_.m_begin(mb + 1) * tile_.mr);
-        const int64_t n0 = grid_.n_begin(nb) * tile_.nr, n1 = std::min(n_, grid_.n_begin(nb + 1) * tile_.nr);
-        const float* xg = x + image_group * in_group;
-        x86::GemmUkernelParams p;
-        p.c = y + image_group * out_group + m0 * n_ + n0;
-        p.ldc = n_;
-        if (!bias_.empty()) p.row_bias = bias_.data() + group * m_ + m0;
-        if (epilogue_.residual) {
-          p.residual = residual + image_group * out_group + m0 * n_ + n0;
-          p.ld_residual = n_;
-        }
-        p.min = epilogue_.min;
-        p.max = epilogue_.max;
-        const float* a = weights_.data() + group * a_group_stride_ + grid_.m_begin(mb) * k_ * tile_.mr;
-        for (int64_t k0 = 0; k0 < k_; k0 += kGemmKc) {
-          p.kc = std::min(kGemmKc, k_ - k0);
-          p.first = k0 == 0;
-          p.last = k0 + p.kc == k_;
-          if (direct_) {
-            pack_b_panels(xg + k0 * n_ + n0, n_, 1, p.kc, n1 - n0, tile_.nr, b_pack);
-          } else {
-            pack_b_im2col(s_, copy_run_, xg, k0, p.kc, n0, n1 - n0, tile_.nr, b_pack);
-          }
-          gemm_panels(tile_, m1 - m0, n1 - n0, a + k0 * tile_.mr, k_ * tile_.mr, b_pack, p.kc * tile_.nr, p);
+        run_block(block / blocks_per_image, block % blocks_per_image / grid_.n_blocks, block % grid_.n_blocks,
+                  source_ == Source::kWide ? padded : x, residual, y, b_pack, c_wide);
+      }
+    }
+  }
+
+  size_t scratch_bytes() const override {
+    return static_cast<size_t>(padded_floats_ + threads_ * (b_block_floats_ + c_block_floats_)) * sizeof(float);
+  }
+
+ private:
+  static int64_t align16(int64_t floats) { return ceil_div(floats, 16) * 16; }
+
+  // One input plane into the padded copy, zeros around it.
+  void pad_plane(const float* x, int64_t plane, float* padded) const {
+    const int64_t wp = padded_w(s_), hp = padded_h(s_);
+    float* dst = padded + plane * hp * wp;
+    const float* src = x + plane * s_.in_h * s_.in_w;
+    std::fill(dst, dst + hp * wp, 0.0f);
+    const int64_t cols = std::min(s_.in_w, wp - s_.pad_left);
+    for (int64_t ih = 0; ih < s_.in_h && s_.pad_top + ih < hp; ++ih) {
+      std::copy(src + ih * s_.in_w, src + ih * s_.in_w + cols, dst + (s_.pad_top + ih) * wp + s_.pad_left);
+    }
+  }
+
+  // Rows [k0, k0 + kc) and columns [n0, n0 + n) of B for the wide grid, as pack_b_panels lays them out.
+  void pack_b_wide(const float* padded_group, int64_t k0, int64_t kc, int64_t n0, int64_t n, float* dst) const {
+    const int64_t wp = padded_w(s_), plane = padded_h(s_) * wp, taps = s_.kernel_h * s_.kernel_w, nr = tile_.nr;
+    for (int64_t p = 0; p < kc; ++p) {
+      const int64_t tap = (k0 + p) % taps;
+      const float* src = padded_group + (k0 + p) / taps * plane + tap / s_.kernel_w * s_.dilation_h * wp +
+                         tap % s_.kernel_w * s_.dilation_w + n0;
+      for (int64_t j0 = 0; j0 < n; j0 += nr) {
+        copy_run_(src + j0, 0, n - j0, 1, nr, dst + j0 / nr * kc * nr + p * nr);  // zeros past n
+      }
+    }
+  }
+
+  // The wide result of a block (rows [m0, m1), wide columns [n0, n1), leading dimension ldc) into y:
+  // the columns ow < out_w of each output row, + residual, clamped (the bias is in already).
+  void store_wide(const float* c, int64_t ldc, int64_t m0, int64_t m1, int64_t n0, int64_t n1, const float* residual,
+                  float* y) const {
+    const int64_t wp = padded_w(s_), plane = s_.out_h * s_.out_w;
+    const float lo = epilogue_.min, hi = epilogue_.max;
+    for (int64_t m = m0; m < m1; ++m) {
+      const float* src = c + (m - m0) * ldc - n0;
+      for (int64_t row = n0 / wp; row * wp < n1; ++row) {
+        const int64_t begin = std::max(n0, row * wp), end = std::min(n1, row * wp + s_.out_w);
+        float* out = y + m * plane + row * s_.out_w - row * wp;
+        const float* res = residual != nullptr ? residual + m * plane + row * s_.out_w - row * wp : nullptr;
+        for (int64_t j = begin; j < end; ++j) {
+          out[j] = std::min(std::max(src[j] + (res != nullptr ? res[j] : 0.0f), lo), hi);
         }
       }
     }
   }
 
-  size_t scratch_bytes() const override { return static_cast<size_t>(threads_ * b_block_floats_) * sizeof(float); }
+  // Block (mb, nb) of image * groups + group `image_group`.
+  void run_block(int64_t image_group, int64_t mb, int64_t nb, const float* x, const float* residual, float* y,
+                 float* b_pack, float* c_wide) const {
+    const int64_t group = image_group % s_.groups;
+    const int64_t m0 = grid_.m_begin(mb) * tile_.mr, m1 = std::min(m_, grid_.m_begin(mb + 1) * tile_.mr);
+    const int64_t n0 = grid_.n_begin(nb) * tile_.nr, n1 = std::min(n_, grid_.n_begin(nb + 1) * tile_.nr);
+    const int64_t in_group = source_ == Source::kWide ? s_.in_channels_per_group() * padded_h(s_) * padded_w(s_)
+                                                      : s_.in_channels_per_group() * s_.in_h * s_.in_w;
+    const float* xg = x + image_group * in_group;
+    const int64_t out_group = m_ * s_.out_h * s_.out_w;
+    float* yg = y + image_group * out_group;
+    const float* rg = epilogue_.residual ? residual + image_group * out_group : nullptr;
+    x86::GemmUkernelParams p;
+    if (!bias_.empty()) p.row_bias = bias_.data() + group * m_ + m0;
+    if (source_ == Source::kWide) {  // into c_wide; store_wide adds the residual and clamps
+      p.c = c_wide;
+      p.ldc = n1 - n0;
+      p.min = -std::numeric_limits<float>::infinity();
+      p.max = std::numeric_limits<float>::infinity();
+    } else {
+      p.c = yg + m0 * n_ + n0;
+      p.ldc = n_;
+      if (rg != nullptr) {
+        p.residual = rg + m0 * n_ + n0;
+        p.ld_residual = n_;
+      }
+      p.min = epilogue_.min;
+      p.max = epilogue_.max;
+    }
+    const float* a = weights_.data() + group * a_group_stride_ + grid_.m_begin(mb) * k_ * tile_.mr;
+    for (int64_t k0 = 0; k0 < k_; k0 += kGemmKc) {
+      p.kc = std::min(kGemmKc, k_ - k0);
+      p.first = k0 == 0;
+      p.last = k0 + p.kc == k_;
+      switch (source_) {
+        case Source::kDirect:
+          pack_b_panels(xg + k0 * n_ + n0, n_, 1, p.kc, n1 - n0, tile_.nr, b_pack);
+          break;
+        case Source::kWide:
+          pack_b_wide(xg, k0, p.kc, n0, n1 - n0, b_pack);
+          break;
+        case Source::kIm2col:
+          pack_b_im2col(s_, copy_run_, xg, k0, p.kc, n0, n1 - n0, tile_.nr, b_pack);
+          break;
+      }
+      gemm_panels(tile_, m1 - m0, n1 - n0, a + k0 * tile_.mr, k_ * tile_.mr, b_pack, p.kc * tile_.nr, p);
+    }
+    if (source_ == Source::kWide) store_wide(c_wide, n1 - n0, m0, m1, n0, n1, rg, yg);
+  }
 
- private:
   Conv2dShape s_;
   const GemmTile& tile_;
   x86::Im2colRun copy_run_;
   Epilogue epilogue_;
-  int64_t m_, n_, k_;
-  bool direct_;  // 1x1, stride 1, no padding: B is the input itself
+  Source source_;
+  int64_t m_, n_, k_;  // the GEMM per image and group
   int threads_;
   GemmGrid grid_;
-  int64_t a_group_stride_ = 0, b_block_floats_ = 0;
+  int64_t a_group_stride_ = 0;
+  int64_t padded_floats_ = 0, b_block_floats_ = 0, c_block_floats_ = 0;
   std::vector<float> weights_, bias_;
 };
 
@@ -140,7 +248,7 @@ bool conv2d_gemm_supports(const Conv2dShape& shape) { return !shape.depthwise();
 template <Isa isa>
 std::unique_ptr<Conv2dF32> create_conv2d_gemm(const Conv2dShape& shape, const float* weights, const float* bias,
                                               const Epilogue& epilogue) {
-  const GemmTile& tile = choose_gemm_tile(isa, shape.out_channels_per_group(), shape.out_h * shape.out_w);
+  const GemmTile& tile = choose_gemm_tile(isa, shape.out_channels_per_group(), gemm_n(shape));
   const x86::Im2colRun copy_run = isa == Isa::kAvx2 ? x86::f32_im2col_run__avx2 : x86::f32_im2col_run__avx512;
   return std::make_unique<Conv2dGemm>(shape, tile, copy_run, weights, bias, epilogue);
 }
