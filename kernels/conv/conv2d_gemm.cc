@@ -51,8 +51,9 @@ enum class Source {
   kDirect,  // 1x1, stride 1, no padding: B is the input itself, n = out_h * out_w
   // Stride 1, any kernel: over a zero-padded copy of the input (rows of wp columns), output pixel
   // (oh, ow) reads tap (c, ky, kx) at padded[c][(oh + ky * dil) * wp + ow + kx * dil], so a row of B is
-  // one contiguous span when n runs over a "wide" grid of out_h x wp pixels. The ow >= out_w columns
-  // are computed and dropped when the result is copied to y.
+  // one contiguous span when n runs over a "wide" grid of out_h x wp pixels: the microkernel reads it
+  // in place (b_rows), nothing is packed. The ow >= out_w columns are computed and dropped when the
+  // result is copied to y.
   kWide,
   kIm2col,  // strided: runs of im2col rows gathered from the input
 };
@@ -93,13 +94,20 @@ class Conv2dGemm final : public Conv2dF32 {
       pack_a_panels(weights + g * m_ * k_, k_, 1, m_, k_, tile.mr, weights_.data() + g * a_group_stride_);
     }
     if (bias != nullptr) bias_.assign(bias, bias + shape.out_channels);
-    // Scratch: the padded input (wide grid), then per thread a block of packed B and (wide grid) the
-    // block's wide result; each piece a multiple of 16 floats so that all stay 64-byte aligned.
+    // Scratch: the padded input (wide grid; the last panel reads up to NR floats past it), then per
+    // thread a block of packed B (else) or the block's wide result; each piece a multiple of 16
+    // floats so that all stay 64-byte aligned.
     if (source_ == Source::kWide) {
-      padded_floats_ = align16(s_.batch * s_.in_channels * padded_h(s_) * padded_w(s_));
+      const int64_t wp = padded_w(s_), plane = padded_h(s_) * wp, taps = s_.kernel_h * s_.kernel_w;
+      for (int64_t k = 0; k < k_; ++k) {  // tap (c, ky, kx) of row k
+        const int64_t tap = k % taps;
+        b_rows_.push_back(k / taps * plane + tap / s_.kernel_w * s_.dilation_h * wp + tap % s_.kernel_w * s_.dilation_w);
+      }
+      padded_floats_ = align16(s_.batch * s_.in_channels * plane + tile.nr);
       c_block_floats_ = align16(grid_.max_m_block_panels() * tile.mr * grid_.max_n_block_panels() * tile.nr);
+    } else {
+      b_block_floats_ = align16(std::min(k_, kGemmKc) * grid_.max_n_block_panels() * tile.nr);
     }
-    b_block_floats_ = align16(std::min(k_, kGemmKc) * grid_.max_n_block_panels() * tile.nr);
   }
 
   void run(const float* x, const float* residual, float* y, void* scratch) const override {
@@ -143,19 +151,6 @@ class Conv2dGemm final : public Conv2dF32 {
     const int64_t cols = std::min(s_.in_w, wp - s_.pad_left);
     for (int64_t ih = 0; ih < s_.in_h && s_.pad_top + ih < hp; ++ih) {
       std::copy(src + ih * s_.in_w, src + ih * s_.in_w + cols, dst + (s_.pad_top + ih) * wp + s_.pad_left);
-    }
-  }
-
-  // Rows [k0, k0 + kc) and columns [n0, n0 + n) of B for the wide grid, as pack_b_panels lays them out.
-  void pack_b_wide(const float* padded_group, int64_t k0, int64_t kc, int64_t n0, int64_t n, float* dst) const {
-    const int64_t wp = padded_w(s_), plane = padded_h(s_) * wp, taps = s_.kernel_h * s_.kernel_w, nr = tile_.nr;
-    for (int64_t p = 0; p < kc; ++p) {
-      const int64_t tap = (k0 + p) % taps;
-      const float* src = padded_group + (k0 + p) / taps * plane + tap / s_.kernel_w * s_.dilation_h * wp +
-                         tap % s_.kernel_w * s_.dilation_w + n0;
-      for (int64_t j0 = 0; j0 < n; j0 += nr) {
-        copy_run_(src + j0, 0, n - j0, 1, nr, dst + j0 / nr * kc * nr + p * nr);  // zeros past n
-      }
     }
   }
 
@@ -212,18 +207,22 @@ class Conv2dGemm final : public Conv2dF32 {
       p.kc = std::min(kGemmKc, k_ - k0);
       p.first = k0 == 0;
       p.last = k0 + p.kc == k_;
+      const float* b = b_pack;
+      int64_t b_panel_stride = p.kc * tile_.nr;
       switch (source_) {
         case Source::kDirect:
           pack_b_panels(xg + k0 * n_ + n0, n_, 1, p.kc, n1 - n0, tile_.nr, b_pack);
           break;
-        case Source::kWide:
-          pack_b_wide(xg, k0, p.kc, n0, n1 - n0, b_pack);
+        case Source::kWide:  // read in place
+          p.b_rows = b_rows_.data() + k0;
+          b = xg + n0;
+          b_panel_stride = tile_.nr;
           break;
         case Source::kIm2col:
           pack_b_im2col(s_, copy_run_, xg, k0, p.kc, n0, n1 - n0, tile_.nr, b_pack);
           break;
       }
-      gemm_panels(tile_, m1 - m0, n1 - n0, a + k0 * tile_.mr, k_ * tile_.mr, b_pack, p.kc * tile_.nr, p);
+      gemm_panels(tile_, m1 - m0, n1 - n0, a + k0 * tile_.mr, k_ * tile_.mr, b, b_panel_stride, p);
     }
     if (source_ == Source::kWide) store_wide(c_wide, n1 - n0, m0, m1, n0, n1, rg, yg);
   }
@@ -239,6 +238,7 @@ class Conv2dGemm final : public Conv2dF32 {
   int64_t a_group_stride_ = 0;
   int64_t padded_floats_ = 0, b_block_floats_ = 0, c_block_floats_ = 0;
   std::vector<float> weights_, bias_;
+  std::vector<int64_t> b_rows_;
 };
 
 }  // namespace

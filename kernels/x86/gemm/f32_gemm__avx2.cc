@@ -18,7 +18,7 @@ inline __m256i tail_mask(int64_t left) {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMaskTable + 8 - n));
 }
 
-template <int MR, int NV>
+template <int MR, int NV, bool kRows>
 void gemm_tile(const GemmUkernelParams& p) {
   constexpr int kNr = NV * 8;
   __m256 acc[MR][NV];
@@ -29,7 +29,8 @@ void gemm_tile(const GemmUkernelParams& p) {
   }
   const float* a = p.a;
   const float* b = p.b;
-  for (int64_t k = p.kc; k > 0; --k) {
+  for (int64_t k = 0; k < p.kc; ++k) {
+    if (kRows) b = p.b + p.b_rows[k];
     __m256 bv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
@@ -40,7 +41,7 @@ void gemm_tile(const GemmUkernelParams& p) {
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm256_fmadd_ps(ai, bv[v], acc[i][v]);
     }
     a += MR;
-    b += kNr;
+    if (!kRows) b += kNr;
   }
 
   // The epilogue runs over the valid rows only; indexing acc by a run-time row would move every
@@ -105,7 +106,11 @@ void f32_im2col_run__avx2(const float* row, int64_t iw0, int64_t in_w, int64_t s
   }
 }
 
-void f32_gemm_6x16__avx2(const GemmUkernelParams& p) { gemm_tile<6, 2>(p); }
-void f32_gemm_4x24__avx2(const GemmUkernelParams& p) { gemm_tile<4, 3>(p); }
+void f32_gemm_6x16__avx2(const GemmUkernelParams& p) {
+  p.b_rows != nullptr ? gemm_tile<6, 2, true>(p) : gemm_tile<6, 2, false>(p);
+}
+void f32_gemm_4x24__avx2(const GemmUkernelParams& p) {
+  p.b_rows != nullptr ? gemm_tile<4, 3, true>(p) : gemm_tile<4, 3, false>(p);
+}
 
 }  // namespace edgerun::kernels::x86

@@ -13,7 +13,7 @@ inline __mmask16 tail_mask(int64_t left) {
   return left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
 }
 
-template <int MR, int NV>
+template <int MR, int NV, bool kRows>
 void gemm_tile(const GemmUkernelParams& p) {
   constexpr int kNr = NV * 16;
   __m512 acc[MR][NV];
@@ -24,7 +24,8 @@ void gemm_tile(const GemmUkernelParams& p) {
   }
   const float* a = p.a;
   const float* b = p.b;
-  for (int64_t k = p.kc; k > 0; --k) {
+  for (int64_t k = 0; k < p.kc; ++k) {
+    if (kRows) b = p.b + p.b_rows[k];
     __m512 bv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
@@ -35,7 +36,7 @@ void gemm_tile(const GemmUkernelParams& p) {
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
     a += MR;
-    b += kNr;
+    if (!kRows) b += kNr;
   }
 
   // The epilogue runs over the valid rows only; indexing acc by a run-time row would move every
@@ -102,9 +103,17 @@ void f32_im2col_run__avx512(const float* row, int64_t iw0, int64_t in_w, int64_t
   }
 }
 
-void f32_gemm_14x32__avx512(const GemmUkernelParams& p) { gemm_tile<14, 2>(p); }
-void f32_gemm_8x48__avx512(const GemmUkernelParams& p) { gemm_tile<8, 3>(p); }
-void f32_gemm_6x64__avx512(const GemmUkernelParams& p) { gemm_tile<6, 4>(p); }
-void f32_gemm_4x64__avx512(const GemmUkernelParams& p) { gemm_tile<4, 4>(p); }
+void f32_gemm_14x32__avx512(const GemmUkernelParams& p) {
+  p.b_rows != nullptr ? gemm_tile<14, 2, true>(p) : gemm_tile<14, 2, false>(p);
+}
+void f32_gemm_8x48__avx512(const GemmUkernelParams& p) {
+  p.b_rows != nullptr ? gemm_tile<8, 3, true>(p) : gemm_tile<8, 3, false>(p);
+}
+void f32_gemm_6x64__avx512(const GemmUkernelParams& p) {
+  p.b_rows != nullptr ? gemm_tile<6, 4, true>(p) : gemm_tile<6, 4, false>(p);
+}
+void f32_gemm_4x64__avx512(const GemmUkernelParams& p) {
+  p.b_rows != nullptr ? gemm_tile<4, 4, true>(p) : gemm_tile<4, 4, false>(p);
+}
 
 }  // namespace edgerun::kernels::x86
