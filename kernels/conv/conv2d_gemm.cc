@@ -94,16 +94,16 @@ class Conv2dGemm final : public Conv2dF32 {
       pack_a_panels(weights + g * m_ * k_, k_, 1, m_, k_, tile.mr, weights_.data() + g * a_group_stride_);
     }
     if (bias != nullptr) bias_.assign(bias, bias + shape.out_channels);
-    // Scratch: the padded input (wide grid; the last panel reads up to NR floats past it), then per
-    // thread a block of packed B (else) or the block's wide result; each piece a multiple of 16
-    // floats so that all stay 64-byte aligned.
+    // Rows of B read in place (wide grid): tap (c, ky, kx) of row k in the padded planes.
+    // Scratch: the padded input (wide grid), then per thread a block of packed B or the block's wide
+    // result, each a multiple of 16 floats so that all stay 64-byte aligned.
     if (source_ == Source::kWide) {
       const int64_t wp = padded_w(s_), plane = padded_h(s_) * wp, taps = s_.kernel_h * s_.kernel_w;
-      for (int64_t k = 0; k < k_; ++k) {  // tap (c, ky, kx) of row k
+      for (int64_t k = 0; k < k_; ++k) {
         const int64_t tap = k % taps;
         b_rows_.push_back(k / taps * plane + tap / s_.kernel_w * s_.dilation_h * wp + tap % s_.kernel_w * s_.dilation_w);
       }
-      padded_floats_ = align16(s_.batch * s_.in_channels * plane + tile.nr);
+      padded_floats_ = align16(s_.batch * s_.in_channels * plane);
       c_block_floats_ = align16(grid_.max_m_block_panels() * tile.mr * grid_.max_n_block_panels() * tile.nr);
     } else {
       b_block_floats_ = align16(std::min(k_, kGemmKc) * grid_.max_n_block_panels() * tile.nr);
@@ -211,6 +211,7 @@ class Conv2dGemm final : public Conv2dF32 {
       int64_t b_panel_stride = p.kc * tile_.nr;
       switch (source_) {
         case Source::kDirect:
+          // Packed, not read in place: rows k * n apart (hundreds of planes) stall the loads.
           pack_b_panels(xg + k0 * n_ + n0, n_, 1, p.kc, n1 - n0, tile_.nr, b_pack);
           break;
         case Source::kWide:  // read in place

@@ -11,8 +11,8 @@ struct GemmUkernelParams {
   int64_t kc = 0;              // depth of this block
   const float* a = nullptr;    // kc x MR, k-major, rows past mr zero
   const float* b = nullptr;    // kc x NR, k-major, columns past nr zero; or see b_rows
-  // Null: B is packed. Else B's row k is the NR floats at b + b_rows[k], read in place (conv's rows
-  // of a padded image); NR floats must be readable there, the columns past nr are not stored.
+  // Null: B is packed. Else B's row k is at b + b_rows[k], read in place (conv's input rows); only
+  // its first nr floats are read.
   const int64_t* b_rows = nullptr;
   float* c = nullptr;          // the tile's top-left output element
   int64_t ldc = 0;

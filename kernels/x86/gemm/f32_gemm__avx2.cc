@@ -29,11 +29,18 @@ void gemm_tile(const GemmUkernelParams& p) {
   }
   const float* a = p.a;
   const float* b = p.b;
+  // B read in place may end where its buffer ends: columns past nr are not loaded.
+  const bool masked = kRows && p.nr < kNr;
+  __m256i load_mask[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) load_mask[v] = tail_mask(p.nr - 8 * v);
   for (int64_t k = 0; k < p.kc; ++k) {
     if (kRows) b = p.b + p.b_rows[k];
     __m256 bv[NV];
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
+    for (int v = 0; v < NV; ++v) {
+      bv[v] = masked ? _mm256_maskload_ps(b + 8 * v, load_mask[v]) : _mm256_loadu_ps(b + 8 * v);
+    }
 #pragma GCC unroll 8
     for (int i = 0; i < MR; ++i) {
       const __m256 ai = _mm256_broadcast_ss(a + i);

@@ -24,11 +24,17 @@ void gemm_tile(const GemmUkernelParams& p) {
   }
   const float* a = p.a;
   const float* b = p.b;
+  // B read in place may end where its buffer ends: columns past nr are not loaded.
+  __mmask16 load_mask[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) load_mask[v] = tail_mask(p.nr - 16 * v);
   for (int64_t k = 0; k < p.kc; ++k) {
     if (kRows) b = p.b + p.b_rows[k];
     __m512 bv[NV];
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
+    for (int v = 0; v < NV; ++v) {
+      bv[v] = kRows ? _mm512_maskz_loadu_ps(load_mask[v], b + 16 * v) : _mm512_loadu_ps(b + 16 * v);
+    }
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       const __m512 ai = _mm512_set1_ps(a[i]);
