@@ -101,7 +101,8 @@ class Conv2dGemm final : public Conv2dF32 {
       const int64_t wp = padded_w(s_), plane = padded_h(s_) * wp, taps = s_.kernel_h * s_.kernel_w;
       for (int64_t k = 0; k < k_; ++k) {
         const int64_t tap = k % taps;
-        b_rows_.push_back(k / taps * plane + tap / s_.kernel_w * s_.dilation_h * wp + tap % s_.kernel_w * s_.dilation_w);
+        b_rows_.push_back(k / taps * plane + tap / s_.kernel_w * s_.dilation_h * wp +
+                          tap % s_.kernel_w * s_.dilation_w);
       }
       padded_floats_ = align16(s_.batch * s_.in_channels * plane);
       c_block_floats_ = align16(grid_.max_m_block_panels() * tile.mr * grid_.max_n_block_panels() * tile.nr);
@@ -114,8 +115,7 @@ class Conv2dGemm final : public Conv2dF32 {
     float* padded = static_cast<float*>(scratch);
     const int64_t blocks_per_image = grid_.m_blocks * grid_.n_blocks;
     const int64_t blocks = s_.batch * s_.groups * blocks_per_image;
-    EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads())))
-    {
+    EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
 #if defined(_OPENMP)
       const int64_t thread = omp_get_thread_num();
 #else
@@ -161,13 +161,13 @@ class Conv2dGemm final : public Conv2dF32 {
     const int64_t wp = padded_w(s_), plane = s_.out_h * s_.out_w;
     const float lo = epilogue_.min, hi = epilogue_.max;
     for (int64_t m = m0; m < m1; ++m) {
-      const float* src = c + (m - m0) * ldc - n0;
       for (int64_t row = n0 / wp; row * wp < n1; ++row) {
         const int64_t begin = std::max(n0, row * wp), end = std::min(n1, row * wp + s_.out_w);
-        float* out = y + m * plane + row * s_.out_w - row * wp;
-        const float* res = residual != nullptr ? residual + m * plane + row * s_.out_w - row * wp : nullptr;
-        for (int64_t j = begin; j < end; ++j) {
-          out[j] = std::min(std::max(src[j] + (res != nullptr ? res[j] : 0.0f), lo), hi);
+        const float* src = c + (m - m0) * ldc + (begin - n0);
+        const int64_t at = m * plane + row * s_.out_w + (begin - row * wp);  // y's element of column `begin`
+        const float* res = residual != nullptr ? residual + at : nullptr;
+        for (int64_t j = 0; j < end - begin; ++j) {
+          y[at + j] = std::min(std::max(src[j] + (res != nullptr ? res[j] : 0.0f), lo), hi);
         }
       }
     }
@@ -219,9 +219,7 @@ class Conv2dGemm final : public Conv2dF32 {
           b = xg + n0;
           b_panel_stride = tile_.nr;
           break;
-        case Source::kIm2col:
-          pack_b_im2col(s_, copy_run_, xg, k0, p.kc, n0, n1 - n0, tile_.nr, b_pack);
-          break;
+        case Source::kIm2col: pack_b_im2col(s_, copy_run_, xg, k0, p.kc, n0, n1 - n0, tile_.nr, b_pack); break;
       }
       gemm_panels(tile_, m1 - m0, n1 - n0, a + k0 * tile_.mr, k_ * tile_.mr, b, b_panel_stride, p);
     }
@@ -256,7 +254,7 @@ std::unique_ptr<Conv2dF32> create_conv2d_gemm(const Conv2dShape& shape, const fl
 
 template std::unique_ptr<Conv2dF32> create_conv2d_gemm<Isa::kAvx2>(const Conv2dShape&, const float*, const float*,
                                                                    const Epilogue&);
-template std::unique_ptr<Conv2dF32> create_conv2d_gemm<Isa::kAvx512>(const Conv2dShape&, const float*,
-                                                                     const float*, const Epilogue&);
+template std::unique_ptr<Conv2dF32> create_conv2d_gemm<Isa::kAvx512>(const Conv2dShape&, const float*, const float*,
+                                                                     const Epilogue&);
 
 }  // namespace edgerun::kernels

@@ -31,8 +31,7 @@ class DenseGemm final : public DenseF32 {
     float* a_pack = static_cast<float*>(scratch);
     const int64_t blocks = grid_.m_blocks * grid_.n_blocks;
     const int64_t mr = tile_.mr, nr = tile_.nr, k = s_.k;
-    EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads())))
-    {
+    EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
       // All of A is packed once, shared by the threads: N blocks would otherwise each pack it again.
       EDGERUN_OMP(for schedule(static))
       for (int64_t panel = 0; panel < grid_.m_panels; ++panel) {

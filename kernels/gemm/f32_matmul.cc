@@ -18,8 +18,7 @@ void matmul_gemm(const MatMulArgs& x) {
   const int64_t blocks_per_matrix = grid.m_blocks * grid.n_blocks;
   const int64_t blocks = x.batch * blocks_per_matrix;
   const int64_t kc_max = std::max<int64_t>(1, std::min(kGemmKc, x.k));
-  EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads, blocks)))
-  {
+  EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads, blocks))) {
     // The family's run() has no scratch: each thread keeps its packing buffers, grown on first use.
     thread_local std::vector<float> a_pack, b_pack;
     a_pack.resize(std::max(a_pack.size(), static_cast<size_t>(grid.max_m_block_panels() * tile.mr * kc_max)));

@@ -1,10 +1,11 @@
 // Every conv2d entry against the reference entry on generated shapes: 1x1, 3x3, 7x7 stride 2, dilated
 // (FCN / DUC), grouped (ResNeXt), tails of every tile, batch 2, and the epilogue.
+#include "kernels/conv/conv2d.h"
+
 #include <cstdlib>
 #include <memory>
 #include <string>
 
-#include "kernels/conv/conv2d.h"
 #include "kernels/conv/conv2d_ref.h"
 #include "tests/kernels/kernel_tester.h"
 
@@ -78,8 +79,7 @@ void check_conv(const Conv2dF32Impl& impl, const ConvCase& c, bool bias, const E
   if (ep.residual && impl.isa != kernels::Isa::kRef) {
     std::vector<float> y = residual;
     const size_t bytes = conv->scratch_bytes();
-    std::unique_ptr<void, decltype(&std::free)> scratch(std::aligned_alloc(64, (bytes + 63) / 64 * 64 + 64),
-                                                        std::free);
+    std::unique_ptr<void, decltype(&std::free)> scratch(std::aligned_alloc(64, (bytes + 63) / 64 * 64 + 64), std::free);
     conv->run(x.data(), y.data(), y.data(), scratch.get());
     CHECK(max_relative_error(y, expected) <= f32_tolerance(depth));
   }

@@ -92,7 +92,7 @@ TEST_CASE("dense entries match the reference") {
     int64_t m, n, k;
     bool transpose_b;
   };
-  const Case cases[] = {{1, 1, 1, false},    {5, 17, 3, true},    {37, 53, 300, false}, {128, 96, 64, true},
+  const Case cases[] = {{1, 1, 1, false},    {5, 17, 3, true},   {37, 53, 300, false}, {128, 96, 64, true},
                         {3, 200, 70, false}, {29, 7, 513, true}, {1, 1000, 40, true}};
   kernels::Epilogue clip;
   clip.min = 0.0f;
@@ -149,7 +149,8 @@ TEST_CASE("batched matmul entries match a naive product, transposed views includ
   const Case cases[] = {{3, 17, 29, 64, false, true},   // attention's Q . K^T, odd sizes
                         {2, 31, 19, 45, false, false},  // P . V
                         {1, 5, 300, 270, true, false},  // depth past one K block
-                        {2, 1, 1, 1, false, false},     {1, 3, 4, 0, false, false}};
+                        {2, 1, 1, 1, false, false},
+                        {1, 3, 4, 0, false, false}};
   for_each_impl(kernels::matmul_f32_impls(), [&](const kernels::MatMulF32Impl& impl) {
     const std::string name = impl.name;
     CAPTURE(name);

@@ -8,15 +8,15 @@
 namespace edgerun::kernels::x86 {
 
 struct GemmUkernelParams {
-  int64_t kc = 0;              // depth of this block
-  const float* a = nullptr;    // kc x MR, k-major, rows past mr zero
-  const float* b = nullptr;    // kc x NR, k-major, columns past nr zero; or see b_rows
+  int64_t kc = 0;            // depth of this block
+  const float* a = nullptr;  // kc x MR, k-major, rows past mr zero
+  const float* b = nullptr;  // kc x NR, k-major, columns past nr zero; or see b_rows
   // Null: B is packed. Else B's row k is at b + b_rows[k], read in place (conv's input rows); only
   // its first nr floats are read.
   const int64_t* b_rows = nullptr;
-  float* c = nullptr;          // the tile's top-left output element
+  float* c = nullptr;  // the tile's top-left output element
   int64_t ldc = 0;
-  int64_t mr = 0, nr = 0;      // valid rows (<= MR) and columns (<= NR); the rest is not stored
+  int64_t mr = 0, nr = 0;  // valid rows (<= MR) and columns (<= NR); the rest is not stored
   // The first block starts from the bias and residual (so a residual aliasing c is read before c is
   // written); later blocks add to c. The last block clamps.
   bool first = true, last = true;
@@ -24,7 +24,7 @@ struct GemmUkernelParams {
   const float* col_bias = nullptr;  // [nr]: dense's bias per output column; null: none
   const float* residual = nullptr;  // laid out like c with leading dimension ld_residual; null: none
   int64_t ld_residual = 0;
-  float min = 0, max = 0;           // clamp of the last block
+  float min = 0, max = 0;  // clamp of the last block
 };
 
 using GemmUkernel = void (*)(const GemmUkernelParams& p);

@@ -80,9 +80,7 @@ void gemm_tile(const GemmUkernelParams& p) {
 }
 
 // Lanes l with lo <= l < hi.
-inline __mmask16 lanes(int64_t lo, int64_t hi) {
-  return static_cast<__mmask16>(tail_mask(hi) & ~tail_mask(lo));
-}
+inline __mmask16 lanes(int64_t lo, int64_t hi) { return static_cast<__mmask16>(tail_mask(hi) & ~tail_mask(lo)); }
 
 }  // namespace
 
