@@ -147,11 +147,16 @@ class Conv2dGemm final : public Conv2dF32 {
     const int64_t wp = padded_w(s_), hp = padded_h(s_);
     float* dst = padded + plane * hp * wp;
     const float* src = x + plane * s_.in_h * s_.in_w;
-    std::fill(dst, dst + hp * wp, 0.0f);
-    const int64_t cols = std::min(s_.in_w, wp - s_.pad_left);
-    for (int64_t ih = 0; ih < s_.in_h && s_.pad_top + ih < hp; ++ih) {
-      std::copy(src + ih * s_.in_w, src + ih * s_.in_w + cols, dst + (s_.pad_top + ih) * wp + s_.pad_left);
+    const int64_t top = std::min(s_.pad_top, hp), left = std::min(s_.pad_left, wp);
+    const int64_t rows = std::clamp<int64_t>(s_.in_h, 0, hp - top), cols = std::clamp<int64_t>(s_.in_w, 0, wp - left);
+    std::fill(dst, dst + top * wp, 0.0f);
+    for (int64_t r = 0; r < rows; ++r) {
+      float* d = dst + (top + r) * wp;
+      std::fill(d, d + left, 0.0f);
+      std::copy(src + r * s_.in_w, src + r * s_.in_w + cols, d + left);
+      std::fill(d + left + cols, d + wp, 0.0f);
     }
+    std::fill(dst + (top + rows) * wp, dst + hp * wp, 0.0f);
   }
 
   // The wide result of a block (rows [m0, m1), wide columns [n0, n1), leading dimension ldc) into y:

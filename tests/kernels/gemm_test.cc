@@ -36,7 +36,7 @@ std::vector<float> naive_gemm(const std::vector<float>& a, const std::vector<flo
 TEST_CASE("gemm tiles: depth blocks, tails, row and column bias, residual, clamp") {
   for (Isa isa : {Isa::kAvx2, Isa::kAvx512}) {
     if (!kernels::isa_usable(isa)) {
-      MESSAGE("skipped the " << kernels::isa_name(isa) << " tiles: this CPU (capped by EDGERUN_ISA) lacks it");
+      MESSAGE("skipped the " << std::string(kernels::isa_name(isa)) << " tiles: this CPU (capped by EDGERUN_ISA) lacks it");
       continue;
     }
     for (const kernels::GemmTile& tile : kernels::gemm_tiles(isa)) {
