@@ -55,19 +55,26 @@ enum class Source {
   // in place (b_rows), nothing is packed. The ow >= out_w columns are computed and dropped when the
   // result is copied to y.
   kWide,
-  kIm2col,  // strided: runs of im2col rows gathered from the input
+  kIm2col,  // strided, or where the wide grid wastes too much: runs of im2col rows gathered from the input
 };
-
-Source source_of(const Conv2dShape& s) {
-  if (s.stride_h != 1 || s.stride_w != 1) return Source::kIm2col;
-  const bool one = s.kernel_h == 1 && s.kernel_w == 1 && s.pad_top == 0 && s.pad_left == 0;
-  return one && s.out_h == s.in_h && s.out_w == s.in_w ? Source::kDirect : Source::kWide;
-}
 
 // The padded input of the wide grid: wp columns, hp rows plus one zero row that the last taps of
 // the last wide row read past the plane.
 int64_t padded_w(const Conv2dShape& s) { return s.out_w + s.dilation_w * (s.kernel_w - 1); }
 int64_t padded_h(const Conv2dShape& s) { return s.out_h + s.dilation_h * (s.kernel_h - 1) + 1; }
+
+Source source_of(const Conv2dShape& s) {
+  if (s.stride_h != 1 || s.stride_w != 1) return Source::kIm2col;
+  const bool one = s.kernel_h == 1 && s.kernel_w == 1 && s.pad_top == 0 && s.pad_left == 0;
+  if (one && s.out_h == s.in_h && s.out_w == s.in_w) return Source::kDirect;
+  // The wide grid computes wp - out_w extra columns per row (many with DUC's dilations up to 12);
+  // im2col packs B for every block instead, about 12 / M of the product's time (Zen 5: the two tie
+  // on DUC's dilation-2 layer, M = 256). Compared in panels of 32 columns.
+  const double wide = static_cast<double>(ceil_div(s.out_h * padded_w(s), 32));
+  const double packed = static_cast<double>(ceil_div(s.out_h * s.out_w, 32)) *
+                        (1.0 + 12.0 / static_cast<double>(s.out_channels_per_group()));
+  return wide <= packed ? Source::kWide : Source::kIm2col;
+}
 
 // Columns of the GEMM per image and group.
 int64_t gemm_n(const Conv2dShape& s) {

@@ -106,6 +106,7 @@ TEST_CASE("conv2d entries match the reference") {
       {1, 3, 16, 1, 23, 23, 7, 2, 3, 1},    // ResNet's stem: 7x7 stride 2 pad 3
       {1, 12, 10, 1, 14, 14, 3, 1, 2, 2},   // dilation 2 (FCN)
       {1, 9, 11, 1, 17, 17, 3, 1, 4, 4},    // dilation 4 (DUC)
+      {1, 8, 64, 1, 10, 10, 3, 1, 6, 6},    // dilation 6, many outputs: stride-1 im2col beats the wide grid
       {1, 128, 128, 32, 6, 6, 3, 1, 1, 1},  // 32 groups of 4 channels (ResNeXt)
       {2, 256, 256, 64, 5, 5, 3, 2, 1, 1},  // 64 groups of 4, stride 2, batch 2
       {1, 96, 48, 8, 6, 6, 1, 1, 0, 1},     // grouped 1x1, 12 in / 6 out per group
