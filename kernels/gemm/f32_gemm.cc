@@ -93,27 +93,45 @@ GemmGrid gemm_grid(const GemmTile& tile, int64_t m, int64_t n, int64_t max_m_pan
   GemmGrid g;
   g.m_panels = ceil_div(m, tile.mr);
   g.n_panels = ceil_div(n, tile.nr);
-  g.m_blocks = ceil_div(g.m_panels, std::max<int64_t>(1, max_m_panels));
-  g.n_blocks = ceil_div(g.n_panels, std::max<int64_t>(1, max_n_panels));
-  auto blocks = [&] { return outer * g.m_blocks * g.n_blocks; };
-  auto more = [&] {
-    if (g.n_blocks < g.n_panels) {
-      ++g.n_blocks;
-    } else if (g.m_blocks < g.m_panels) {
-      ++g.m_blocks;
-    } else {
-      return false;
+  const int64_t min_m_blocks = ceil_div(g.m_panels, std::max<int64_t>(1, max_m_panels));
+  const int64_t min_n_blocks = ceil_div(g.n_panels, std::max<int64_t>(1, max_n_panels));
+  g.m_blocks = std::max<int64_t>(1, min_m_blocks);
+  g.n_blocks = std::max<int64_t>(1, min_n_blocks);
+  // Many blocks share out evenly already (and the search below stays cheap for matmul's per-call use).
+  if (threads <= 1 || g.m_panels == 0 || g.n_panels == 0 || outer * g.m_blocks * g.n_blocks >= 8 * threads) return g;
+  // The time of the busiest thread under OpenMP's static schedule (contiguous chunks of blocks), in
+  // tiles; each extra M cut costs 2% (threads pack the same B again).
+  auto cost = [&](const GemmGrid& c) {
+    const int64_t blocks = outer * c.m_blocks * c.n_blocks;
+    const int64_t chunk = ceil_div(blocks, threads);
+    int64_t busiest = 0, load = 0;
+    for (int64_t b = 0; b < blocks; ++b) {
+      const int64_t mb = b % (c.m_blocks * c.n_blocks) / c.n_blocks, nb = b % c.n_blocks;
+      load += (c.m_begin(mb + 1) - c.m_begin(mb)) * (c.n_begin(nb + 1) - c.n_begin(nb));
+      if ((b + 1) % chunk == 0 || b + 1 == blocks) {
+        busiest = std::max(busiest, load);
+        load = 0;
+      }
     }
-    return true;
+    return static_cast<double>(busiest) * (1.0 + 0.02 * static_cast<double>(c.m_blocks - g.m_blocks));
   };
-  while (blocks() < threads && more()) {
+  GemmGrid best = g;
+  double best_cost = cost(g);
+  // Up to 2 cuts per thread on top of the cache-sized blocks are enough to even out.
+  const int64_t most = 2 * threads;
+  for (int64_t mb = g.m_blocks; mb <= std::min(g.m_panels, g.m_blocks * most); ++mb) {
+    for (int64_t nb = g.n_blocks; nb <= std::min(g.n_panels, g.n_blocks * most); ++nb) {
+      GemmGrid c = g;
+      c.m_blocks = mb;
+      c.n_blocks = nb;
+      const double c_cost = cost(c);
+      if (c_cost < best_cost * 0.999) {
+        best = c;
+        best_cost = c_cost;
+      }
+    }
   }
-  // A few blocks that do not share out evenly (3 blocks on 2 threads) leave a thread idle for a
-  // third of the time: cut finer until they do, or until there are enough to even out.
-  const int64_t t = threads;
-  while (blocks() % t != 0 && blocks() < 8 * t && more()) {
-  }
-  return g;
+  return best;
 }
 
 int gemm_max_threads() {

@@ -47,8 +47,8 @@ void gemm_panels(const GemmTile& tile, int64_t m, int64_t n, const float* a, int
                  int64_t b_panel_stride, const x86::GemmUkernelParams& base);
 
 // How `outer` independent m x n products (batch x groups) are cut into blocks of whole panels for
-// `threads` threads: blocks of at most max_m_panels x max_n_panels, more blocks (N first: cutting M
-// makes threads pack the same B twice) until every thread has work and the blocks share out evenly.
+// `threads` threads: blocks of at most max_m_panels x max_n_panels (cache), cut finer where that
+// evens out the threads' work (N first: cutting M makes threads pack the same B twice).
 struct GemmGrid {
   int64_t m_panels = 0, n_panels = 0;  // panels of the whole product
   int64_t m_blocks = 1, n_blocks = 1;
