@@ -28,11 +28,13 @@ const std::vector<GemmTile>& gemm_tiles(Isa isa) {
 
 const GemmTile& choose_gemm_tile(Isa isa, int64_t m, int64_t n) {
   const std::vector<GemmTile>& tiles = gemm_tiles(isa);
+  const int64_t vector = isa == Isa::kAvx2 ? 8 : 16;  // the last panel computes whole vectors only
   const GemmTile* best = &tiles.front();
   double best_rate = 0;
   for (const GemmTile& t : tiles) {
+    const int64_t n_computed = n / t.nr * t.nr + ceil_div(n % t.nr, vector) * vector;
     const double used = static_cast<double>(m) / static_cast<double>(ceil_div(m, t.mr) * t.mr) *
-                        static_cast<double>(n) / static_cast<double>(ceil_div(n, t.nr) * t.nr);
+                        static_cast<double>(n) / static_cast<double>(n_computed);
     if (used * t.speed > best_rate) {
       best_rate = used * t.speed;
       best = &t;

@@ -36,53 +36,58 @@ std::vector<float> naive_gemm(const std::vector<float>& a, const std::vector<flo
 TEST_CASE("gemm tiles: depth blocks, tails, row and column bias, residual, clamp") {
   for (Isa isa : {Isa::kAvx2, Isa::kAvx512}) {
     if (!kernels::isa_usable(isa)) {
-      MESSAGE("skipped the " << std::string(kernels::isa_name(isa)) << " tiles: this CPU (capped by EDGERUN_ISA) lacks it");
+      MESSAGE("skipped the " << std::string(kernels::isa_name(isa))
+                             << " tiles: this CPU (capped by EDGERUN_ISA) lacks it");
       continue;
     }
     for (const kernels::GemmTile& tile : kernels::gemm_tiles(isa)) {
-      CAPTURE(tile.name);
-      const int64_t m = 2 * tile.mr + 3, n = tile.nr + 5, k = 37, kc = 16;
-      const auto a = random_floats(static_cast<size_t>(m * k), 1);
-      const auto b = random_floats(static_cast<size_t>(k * n), 2);
-      const auto row_bias = random_floats(static_cast<size_t>(m), 3);
-      const auto col_bias = random_floats(static_cast<size_t>(n), 4);
-      const auto residual = random_floats(static_cast<size_t>(m * n), 5);
-      std::vector<float> a_pack(static_cast<size_t>(kernels::ceil_div(m, tile.mr) * tile.mr * k));
-      std::vector<float> b_pack(static_cast<size_t>(kernels::ceil_div(n, tile.nr) * tile.nr * k));
-      kernels::pack_a_panels(a.data(), k, 1, m, k, tile.mr, a_pack.data());
-      kernels::pack_b_panels(b.data(), n, 1, k, n, tile.nr, b_pack.data());
-      std::vector<float> expected = naive_gemm(a, b, m, n, k);
-      for (int64_t i = 0; i < m; ++i) {
-        for (int64_t j = 0; j < n; ++j) {
-          const float v = expected[i * n + j] + row_bias[i] + col_bias[j] + residual[i * n + j];
-          expected[i * n + j] = std::min(std::max(v, -0.5f), 2.0f);
+      for (int64_t n : {tile.nr + 5, 2 * tile.nr - 3}) {  // last panel: one vector / all but part of one
+        const std::string name = tile.name;
+        CAPTURE(name);
+        CAPTURE(n);
+        const int64_t m = 2 * tile.mr + 3, k = 37, kc = 16;
+        const auto a = random_floats(static_cast<size_t>(m * k), 1);
+        const auto b = random_floats(static_cast<size_t>(k * n), 2);
+        const auto row_bias = random_floats(static_cast<size_t>(m), 3);
+        const auto col_bias = random_floats(static_cast<size_t>(n), 4);
+        const auto residual = random_floats(static_cast<size_t>(m * n), 5);
+        std::vector<float> a_pack(static_cast<size_t>(kernels::ceil_div(m, tile.mr) * tile.mr * k));
+        std::vector<float> b_pack(static_cast<size_t>(kernels::ceil_div(n, tile.nr) * tile.nr * k));
+        kernels::pack_a_panels(a.data(), k, 1, m, k, tile.mr, a_pack.data());
+        kernels::pack_b_panels(b.data(), n, 1, k, n, tile.nr, b_pack.data());
+        std::vector<float> expected = naive_gemm(a, b, m, n, k);
+        for (int64_t i = 0; i < m; ++i) {
+          for (int64_t j = 0; j < n; ++j) {
+            const float v = expected[i * n + j] + row_bias[i] + col_bias[j] + residual[i * n + j];
+            expected[i * n + j] = std::min(std::max(v, -0.5f), 2.0f);
+          }
         }
+        // One column past n on every row stays untouched: stores are masked to the tile.
+        const int64_t ldc = n + 1;
+        std::vector<float> c(static_cast<size_t>(m * ldc), 42.0f);
+        kernels::x86::GemmUkernelParams p;
+        p.c = c.data();
+        p.ldc = ldc;
+        p.row_bias = row_bias.data();
+        p.col_bias = col_bias.data();
+        p.residual = residual.data();
+        p.ld_residual = n;
+        p.min = -0.5f;
+        p.max = 2.0f;
+        for (int64_t k0 = 0; k0 < k; k0 += kc) {
+          p.kc = std::min(kc, k - k0);
+          p.first = k0 == 0;
+          p.last = k0 + p.kc == k;
+          kernels::gemm_panels(tile, m, n, a_pack.data() + k0 * tile.mr, k * tile.mr, b_pack.data() + k0 * tile.nr,
+                               k * tile.nr, p);
+        }
+        std::vector<float> got(static_cast<size_t>(m * n));
+        for (int64_t i = 0; i < m; ++i) {
+          CHECK(c[i * ldc + n] == 42.0f);
+          for (int64_t j = 0; j < n; ++j) got[i * n + j] = c[i * ldc + j];
+        }
+        CHECK(max_relative_error(got, expected) <= f32_tolerance(k));
       }
-      // One column past n on every row stays untouched: stores are masked to the tile.
-      const int64_t ldc = n + 1;
-      std::vector<float> c(static_cast<size_t>(m * ldc), 42.0f);
-      kernels::x86::GemmUkernelParams p;
-      p.c = c.data();
-      p.ldc = ldc;
-      p.row_bias = row_bias.data();
-      p.col_bias = col_bias.data();
-      p.residual = residual.data();
-      p.ld_residual = n;
-      p.min = -0.5f;
-      p.max = 2.0f;
-      for (int64_t k0 = 0; k0 < k; k0 += kc) {
-        p.kc = std::min(kc, k - k0);
-        p.first = k0 == 0;
-        p.last = k0 + p.kc == k;
-        kernels::gemm_panels(tile, m, n, a_pack.data() + k0 * tile.mr, k * tile.mr, b_pack.data() + k0 * tile.nr,
-                             k * tile.nr, p);
-      }
-      std::vector<float> got(static_cast<size_t>(m * n));
-      for (int64_t i = 0; i < m; ++i) {
-        CHECK(c[i * ldc + n] == 42.0f);
-        for (int64_t j = 0; j < n; ++j) got[i * n + j] = c[i * ldc + j];
-      }
-      CHECK(max_relative_error(got, expected) <= f32_tolerance(k));
     }
   }
 }

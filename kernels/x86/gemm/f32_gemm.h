@@ -1,6 +1,7 @@
 // f32 GEMM microkernels (Goto / BLIS register tiles, as XNNPACK's f32_gemm): one call computes a tile
 // C[MR x NR] over one block of depth kc from packed panels, A broadcast one element at a time and B
-// loaded a vector at a time. Declared here without intrinsics; each ISA's file defines its tiles.
+// loaded a vector at a time; vectors wholly past nr (the last panel of N) are not computed.
+// Declared here without intrinsics; each ISA's file defines its tiles.
 #pragma once
 
 #include <cstdint>

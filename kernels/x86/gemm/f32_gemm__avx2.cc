@@ -18,7 +18,8 @@ inline __m256i tail_mask(int64_t left) {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMaskTable + 8 - n));
 }
 
-template <int MR, int NV, bool kRows>
+// kStride: floats per packed row of B (the tile's NR; more when a narrow tile serves an N tail).
+template <int MR, int NV, int kStride, bool kRows>
 void gemm_tile(const GemmUkernelParams& p) {
   constexpr int kNr = NV * 8;
   __m256 acc[MR][NV];
@@ -48,7 +49,7 @@ void gemm_tile(const GemmUkernelParams& p) {
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm256_fmadd_ps(ai, bv[v], acc[i][v]);
     }
     a += MR;
-    if (!kRows) b += kNr;
+    if (!kRows) b += kStride;
   }
 
   // The epilogue runs over the valid rows only; indexing acc by a run-time row would move every
@@ -87,6 +88,19 @@ void gemm_tile(const GemmUkernelParams& p) {
   }
 }
 
+// The tile's last vectors all past nr (the last panel of N) are left out: a narrower tile runs.
+template <int MR, int NV, int kStride = NV * 8>
+void gemm_narrowing(const GemmUkernelParams& p) {
+  if constexpr (NV > 1) {
+    if (p.nr <= 8 * (NV - 1)) return gemm_narrowing<MR, NV - 1, kStride>(p);
+  }
+  if (p.b_rows != nullptr) {
+    gemm_tile<MR, NV, kStride, true>(p);
+  } else {
+    gemm_tile<MR, NV, kStride, false>(p);
+  }
+}
+
 }  // namespace
 
 void f32_im2col_run__avx2(const float* row, int64_t iw0, int64_t in_w, int64_t stride, int64_t len, float* d) {
@@ -113,11 +127,7 @@ void f32_im2col_run__avx2(const float* row, int64_t iw0, int64_t in_w, int64_t s
   }
 }
 
-void f32_gemm_6x16__avx2(const GemmUkernelParams& p) {
-  p.b_rows != nullptr ? gemm_tile<6, 2, true>(p) : gemm_tile<6, 2, false>(p);
-}
-void f32_gemm_4x24__avx2(const GemmUkernelParams& p) {
-  p.b_rows != nullptr ? gemm_tile<4, 3, true>(p) : gemm_tile<4, 3, false>(p);
-}
+void f32_gemm_6x16__avx2(const GemmUkernelParams& p) { gemm_narrowing<6, 2>(p); }
+void f32_gemm_4x24__avx2(const GemmUkernelParams& p) { gemm_narrowing<4, 3>(p); }
 
 }  // namespace edgerun::kernels::x86

@@ -13,7 +13,8 @@ inline __mmask16 tail_mask(int64_t left) {
   return left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
 }
 
-template <int MR, int NV, bool kRows>
+// kStride: floats per packed row of B (the tile's NR; more when a narrow tile serves an N tail).
+template <int MR, int NV, int kStride, bool kRows>
 void gemm_tile(const GemmUkernelParams& p) {
   constexpr int kNr = NV * 16;
   __m512 acc[MR][NV];
@@ -42,7 +43,7 @@ void gemm_tile(const GemmUkernelParams& p) {
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
     a += MR;
-    if (!kRows) b += kNr;
+    if (!kRows) b += kStride;
   }
 
   // The epilogue runs over the valid rows only; indexing acc by a run-time row would move every
@@ -82,6 +83,19 @@ void gemm_tile(const GemmUkernelParams& p) {
 // Lanes l with lo <= l < hi.
 inline __mmask16 lanes(int64_t lo, int64_t hi) { return static_cast<__mmask16>(tail_mask(hi) & ~tail_mask(lo)); }
 
+// The tile's last vectors all past nr (the last panel of N) are left out: a narrower tile runs.
+template <int MR, int NV, int kStride = NV * 16>
+void gemm_narrowing(const GemmUkernelParams& p) {
+  if constexpr (NV > 1) {
+    if (p.nr <= 16 * (NV - 1)) return gemm_narrowing<MR, NV - 1, kStride>(p);
+  }
+  if (p.b_rows != nullptr) {
+    gemm_tile<MR, NV, kStride, true>(p);
+  } else {
+    gemm_tile<MR, NV, kStride, false>(p);
+  }
+}
+
 }  // namespace
 
 void f32_im2col_run__avx512(const float* row, int64_t iw0, int64_t in_w, int64_t stride, int64_t len, float* d) {
@@ -107,17 +121,9 @@ void f32_im2col_run__avx512(const float* row, int64_t iw0, int64_t in_w, int64_t
   }
 }
 
-void f32_gemm_14x32__avx512(const GemmUkernelParams& p) {
-  p.b_rows != nullptr ? gemm_tile<14, 2, true>(p) : gemm_tile<14, 2, false>(p);
-}
-void f32_gemm_8x48__avx512(const GemmUkernelParams& p) {
-  p.b_rows != nullptr ? gemm_tile<8, 3, true>(p) : gemm_tile<8, 3, false>(p);
-}
-void f32_gemm_6x64__avx512(const GemmUkernelParams& p) {
-  p.b_rows != nullptr ? gemm_tile<6, 4, true>(p) : gemm_tile<6, 4, false>(p);
-}
-void f32_gemm_4x64__avx512(const GemmUkernelParams& p) {
-  p.b_rows != nullptr ? gemm_tile<4, 4, true>(p) : gemm_tile<4, 4, false>(p);
-}
+void f32_gemm_14x32__avx512(const GemmUkernelParams& p) { gemm_narrowing<14, 2>(p); }
+void f32_gemm_8x48__avx512(const GemmUkernelParams& p) { gemm_narrowing<8, 3>(p); }
+void f32_gemm_6x64__avx512(const GemmUkernelParams& p) { gemm_narrowing<6, 4>(p); }
+void f32_gemm_4x64__avx512(const GemmUkernelParams& p) { gemm_narrowing<4, 4>(p); }
 
 }  // namespace edgerun::kernels::x86
