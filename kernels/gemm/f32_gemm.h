@@ -29,7 +29,7 @@ const GemmTile& choose_gemm_tile(Isa isa, int64_t m, int64_t n);
 // panel (kc x MR) stays in L1, and the most columns of one block of packed B (kc x nc, in L2).
 constexpr int64_t kGemmKc = 256;
 constexpr int64_t kGemmNc = 512;
-constexpr int64_t kGemmMc = 128;  // rows of one block when A is packed per block (batched matmul)
+constexpr int64_t kGemmMc = 128;  // the most rows of one block of dense and batched matmul
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
