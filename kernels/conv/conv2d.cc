@@ -2,6 +2,7 @@
 // are passed over by choose_impl (kernels/dispatch.h).
 #include "kernels/conv/conv2d.h"
 
+#include "kernels/conv/conv2d_gemm.h"
 #include "kernels/conv/conv2d_ref.h"
 #if defined(EDGERUN_HAVE_ONEDNN)
 #include "kernels/backends/onednn/conv2d_onednn.h"
@@ -20,6 +21,8 @@ const std::vector<Conv2dF32Impl>& conv2d_f32_impls() {
 #if defined(EDGERUN_HAVE_XNNPACK)
       {"xnnpack_conv2d", Isa::kRef, Backend::kXnnpack, conv2d_f32_xnnpack_supports, create_conv2d_f32_xnnpack},
 #endif
+      {"f32_conv2d_gemm__avx512", Isa::kAvx512, Backend::kNative, conv2d_gemm_supports, create_conv2d_gemm<Isa::kAvx512>},
+      {"f32_conv2d_gemm__avx2", Isa::kAvx2, Backend::kNative, conv2d_gemm_supports, create_conv2d_gemm<Isa::kAvx2>},
       {"f32_conv2d__ref", Isa::kRef, Backend::kNative, nullptr, create_conv2d_f32_ref},
   };
   return table;

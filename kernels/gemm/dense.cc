@@ -8,6 +8,7 @@
 #if defined(EDGERUN_HAVE_XNNPACK)
 #include "kernels/backends/xnnpack/dense_xnnpack.h"
 #endif
+#include "kernels/gemm/f32_dense.h"
 
 namespace edgerun::kernels {
 
@@ -19,6 +20,8 @@ const std::vector<DenseF32Impl>& dense_f32_impls() {
 #if defined(EDGERUN_HAVE_XNNPACK)
       {"xnnpack_dense", Isa::kRef, Backend::kXnnpack, dense_f32_xnnpack_supports, create_dense_f32_xnnpack},
 #endif
+      {"f32_dense_gemm__avx512", Isa::kAvx512, Backend::kNative, nullptr, create_dense_gemm<Isa::kAvx512>},
+      {"f32_dense_gemm__avx2", Isa::kAvx2, Backend::kNative, nullptr, create_dense_gemm<Isa::kAvx2>},
       {"f32_dense__ref", Isa::kRef, Backend::kNative, nullptr, create_dense_f32_ref},
   };
   return table;

@@ -1,6 +1,7 @@
 // The batched matmul table, best first, and the portable entry.
 #include "kernels/gemm/matmul.h"
 
+#include "kernels/gemm/f32_matmul.h"
 #include "kernels/ref/nn/gemm.h"
 
 namespace edgerun::kernels {
@@ -21,6 +22,8 @@ void matmul_f32_ref(const MatMulArgs& x) {
 
 const std::vector<MatMulF32Impl>& matmul_f32_impls() {
   static const std::vector<MatMulF32Impl> table = {
+      {"f32_matmul_gemm__avx512", Isa::kAvx512, matmul_gemm<Isa::kAvx512>},
+      {"f32_matmul_gemm__avx2", Isa::kAvx2, matmul_gemm<Isa::kAvx2>},
       {"f32_matmul__ref", Isa::kRef, matmul_f32_ref},
   };
   return table;

@@ -1,0 +1,272 @@
+#include "kernels/conv/conv2d_gemm.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "kernels/gemm/f32_gemm.h"
+#include "kernels/ref/omp.h"
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+namespace edgerun::kernels {
+
+namespace {
+
+// B[p][j] of one image and group for p in [k0, k0 + kc), j in [n0, n0 + n): the input element under
+// kernel tap p (channel, ky, kx) for output pixel j, zero in the padding. Packed as pack_b_panels
+// lays it out; each row is copied in runs along an output row by the ISA's run copier.
+void pack_b_im2col(const Conv2dShape& s, x86::Im2colRun copy_run, const float* x, int64_t k0, int64_t kc, int64_t n0,
+                   int64_t n, int64_t nr, float* dst) {
+  const int64_t taps = s.kernel_h * s.kernel_w;
+  const int64_t panels = ceil_div(n, nr);
+  for (int64_t p = 0; p < kc; ++p) {
+    const int64_t tap = (k0 + p) % taps;
+    const float* image = x + (k0 + p) / taps * s.in_h * s.in_w;
+    const int64_t dy = tap / s.kernel_w * s.dilation_h - s.pad_top;
+    const int64_t dx = tap % s.kernel_w * s.dilation_w - s.pad_left;
+    int64_t oh = n0 / s.out_w, ow = n0 % s.out_w;
+    for (int64_t j = 0; j < n;) {
+      // A run: up to the end of the output row and of the panel.
+      const int64_t len = std::min({s.out_w - ow, n - j, nr - j % nr});
+      const int64_t ih = oh * s.stride_h + dy;
+      const bool inside = ih >= 0 && ih < s.in_h;  // else the whole run is padding
+      copy_run(image + (inside ? ih : 0) * s.in_w, ow * s.stride_w + dx, inside ? s.in_w : 0, s.stride_w, len,
+               dst + j / nr * kc * nr + p * nr + j % nr);
+      j += len;
+      ow += len;
+      if (ow == s.out_w) {
+        ow = 0;
+        ++oh;
+      }
+    }
+    const int64_t tail = panels * nr - n;  // columns of the last panel past n
+    if (tail > 0) copy_run(image, 0, 0, 1, tail, dst + (panels - 1) * kc * nr + p * nr + (nr - tail));
+  }
+}
+
+// How B (the GEMM's k x n right operand) comes from the input.
+enum class Source {
+  kDirect,  // 1x1, stride 1, no padding: B is the input itself, n = out_h * out_w
+  // Stride 1, any kernel: over a zero-padded copy of the input (rows of wp columns), output pixel
+  // (oh, ow) reads tap (c, ky, kx) at padded[c][(oh + ky * dil) * wp + ow + kx * dil], so a row of B is
+  // one contiguous span when n runs over a "wide" grid of out_h x wp pixels: the microkernel reads it
+  // in place (b_rows), nothing is packed. The ow >= out_w columns are computed and dropped when the
+  // result is copied to y.
+  kWide,
+  kIm2col,  // strided, or where the wide grid wastes too much: runs of im2col rows gathered from the input
+};
+
+// The padded input of the wide grid: wp columns, hp rows plus one zero row that the last taps of
+// the last wide row read past the plane.
+int64_t padded_w(const Conv2dShape& s) { return s.out_w + s.dilation_w * (s.kernel_w - 1); }
+int64_t padded_h(const Conv2dShape& s) { return s.out_h + s.dilation_h * (s.kernel_h - 1) + 1; }
+
+Source source_of(const Conv2dShape& s) {
+  if (s.stride_h != 1 || s.stride_w != 1) return Source::kIm2col;
+  const bool one = s.kernel_h == 1 && s.kernel_w == 1 && s.pad_top == 0 && s.pad_left == 0;
+  if (one && s.out_h == s.in_h && s.out_w == s.in_w) return Source::kDirect;
+  // The wide grid computes wp - out_w extra columns per row (many with DUC's dilations up to 12);
+  // im2col packs B for every block instead, about 12 / M of the product's time (Zen 5: the two tie
+  // on DUC's dilation-2 layer, M = 256). Compared in panels of 32 columns.
+  const double wide = static_cast<double>(ceil_div(s.out_h * padded_w(s), 32));
+  const double packed = static_cast<double>(ceil_div(s.out_h * s.out_w, 32)) *
+                        (1.0 + 12.0 / static_cast<double>(s.out_channels_per_group()));
+  return wide <= packed ? Source::kWide : Source::kIm2col;
+}
+
+// Columns of the GEMM per image and group.
+int64_t gemm_n(const Conv2dShape& s) {
+  return source_of(s) == Source::kWide ? s.out_h * padded_w(s) : s.out_h * s.out_w;
+}
+
+class Conv2dGemm final : public Conv2dF32 {
+ public:
+  Conv2dGemm(const Conv2dShape& shape, const GemmTile& tile, x86::Im2colRun copy_run, const float* weights,
+             const float* bias, const Epilogue& epilogue)
+      : s_(shape),
+        tile_(tile),
+        copy_run_(copy_run),
+        epilogue_(epilogue),
+        source_(source_of(shape)),
+        m_(shape.out_channels_per_group()),
+        n_(gemm_n(shape)),
+        k_(shape.in_channels_per_group() * shape.kernel_h * shape.kernel_w),
+        threads_(gemm_max_threads()),
+        grid_(gemm_grid(tile, m_, n_, ceil_div(m_, tile.mr), kGemmNc / tile.nr, shape.batch * shape.groups, threads_)) {
+    a_group_stride_ = grid_.m_panels * k_ * tile.mr;
+    weights_.resize(static_cast<size_t>(a_group_stride_ * shape.groups));
+    for (int64_t g = 0; g < shape.groups; ++g) {
+      pack_a_panels(weights + g * m_ * k_, k_, 1, m_, k_, tile.mr, weights_.data() + g * a_group_stride_);
+    }
+    if (bias != nullptr) bias_.assign(bias, bias + shape.out_channels);
+    // Rows of B read in place (wide grid): tap (c, ky, kx) of row k in the padded planes.
+    // Scratch: the padded input (wide grid), then per thread a block of packed B or the block's wide
+    // result, each a multiple of 16 floats so that all stay 64-byte aligned.
+    if (source_ == Source::kWide) {
+      const int64_t wp = padded_w(s_), plane = padded_h(s_) * wp, taps = s_.kernel_h * s_.kernel_w;
+      for (int64_t k = 0; k < k_; ++k) {
+        const int64_t tap = k % taps;
+        b_rows_.push_back(k / taps * plane + tap / s_.kernel_w * s_.dilation_h * wp +
+                          tap % s_.kernel_w * s_.dilation_w);
+      }
+      padded_floats_ = align16(s_.batch * s_.in_channels * plane);
+      c_block_floats_ = align16(grid_.max_m_block_panels() * tile.mr * grid_.max_n_block_panels() * tile.nr);
+    } else {
+      b_block_floats_ = align16(std::min(k_, kGemmKc) * grid_.max_n_block_panels() * tile.nr);
+    }
+  }
+
+  void run(const float* x, const float* residual, float* y, void* scratch) const override {
+    float* padded = static_cast<float*>(scratch);
+    const int64_t blocks_per_image = grid_.m_blocks * grid_.n_blocks;
+    const int64_t blocks = s_.batch * s_.groups * blocks_per_image;
+    EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
+#if defined(_OPENMP)
+      const int64_t thread = omp_get_thread_num();
+#else
+      const int64_t thread = 0;
+#endif
+      float* b_pack = padded + padded_floats_ + thread * (b_block_floats_ + c_block_floats_);
+      float* c_wide = b_pack + b_block_floats_;
+      if (source_ == Source::kWide) {
+        EDGERUN_OMP(for schedule(static))
+        for (int64_t plane = 0; plane < s_.batch * s_.in_channels; ++plane) pad_plane(x, plane, padded);
+      }
+      EDGERUN_OMP(for schedule(static))
+      for (int64_t block = 0; block < blocks; ++block) {
+        run_block(block / blocks_per_image, block % blocks_per_image / grid_.n_blocks, block % grid_.n_blocks,
+                  source_ == Source::kWide ? padded : x, residual, y, b_pack, c_wide);
+      }
+    }
+  }
+
+  size_t scratch_bytes() const override {
+    return static_cast<size_t>(padded_floats_ + threads_ * (b_block_floats_ + c_block_floats_)) * sizeof(float);
+  }
+
+ private:
+  static int64_t align16(int64_t floats) { return ceil_div(floats, 16) * 16; }
+
+  // One input plane into the padded copy, zeros around it.
+  void pad_plane(const float* x, int64_t plane, float* padded) const {
+    const int64_t wp = padded_w(s_), hp = padded_h(s_);
+    float* dst = padded + plane * hp * wp;
+    const float* src = x + plane * s_.in_h * s_.in_w;
+    const int64_t top = std::min(s_.pad_top, hp), left = std::min(s_.pad_left, wp);
+    const int64_t rows = std::clamp<int64_t>(s_.in_h, 0, hp - top), cols = std::clamp<int64_t>(s_.in_w, 0, wp - left);
+    std::fill(dst, dst + top * wp, 0.0f);
+    for (int64_t r = 0; r < rows; ++r) {
+      float* d = dst + (top + r) * wp;
+      std::fill(d, d + left, 0.0f);
+      std::copy(src + r * s_.in_w, src + r * s_.in_w + cols, d + left);
+      std::fill(d + left + cols, d + wp, 0.0f);
+    }
+    std::fill(dst + (top + rows) * wp, dst + hp * wp, 0.0f);
+  }
+
+  // The wide result of a block (rows [m0, m1), wide columns [n0, n1), leading dimension ldc) into y:
+  // the columns ow < out_w of each output row, + residual, clamped (the bias is in already).
+  void store_wide(const float* c, int64_t ldc, int64_t m0, int64_t m1, int64_t n0, int64_t n1, const float* residual,
+                  float* y) const {
+    const int64_t wp = padded_w(s_), plane = s_.out_h * s_.out_w;
+    const float lo = epilogue_.min, hi = epilogue_.max;
+    for (int64_t m = m0; m < m1; ++m) {
+      for (int64_t row = n0 / wp; row * wp < n1; ++row) {
+        const int64_t begin = std::max(n0, row * wp), end = std::min(n1, row * wp + s_.out_w);
+        const float* src = c + (m - m0) * ldc + (begin - n0);
+        const int64_t at = m * plane + row * s_.out_w + (begin - row * wp);  // y's element of column `begin`
+        const float* res = residual != nullptr ? residual + at : nullptr;
+        for (int64_t j = 0; j < end - begin; ++j) {
+          y[at + j] = std::min(std::max(src[j] + (res != nullptr ? res[j] : 0.0f), lo), hi);
+        }
+      }
+    }
+  }
+
+  // Block (mb, nb) of image * groups + group `image_group`.
+  void run_block(int64_t image_group, int64_t mb, int64_t nb, const float* x, const float* residual, float* y,
+                 float* b_pack, float* c_wide) const {
+    const int64_t group = image_group % s_.groups;
+    const int64_t m0 = grid_.m_begin(mb) * tile_.mr, m1 = std::min(m_, grid_.m_begin(mb + 1) * tile_.mr);
+    const int64_t n0 = grid_.n_begin(nb) * tile_.nr, n1 = std::min(n_, grid_.n_begin(nb + 1) * tile_.nr);
+    const int64_t in_group = source_ == Source::kWide ? s_.in_channels_per_group() * padded_h(s_) * padded_w(s_)
+                                                      : s_.in_channels_per_group() * s_.in_h * s_.in_w;
+    const float* xg = x + image_group * in_group;
+    const int64_t out_group = m_ * s_.out_h * s_.out_w;
+    float* yg = y + image_group * out_group;
+    const float* rg = epilogue_.residual ? residual + image_group * out_group : nullptr;
+    x86::GemmUkernelParams p;
+    if (!bias_.empty()) p.row_bias = bias_.data() + group * m_ + m0;
+    if (source_ == Source::kWide) {  // into c_wide; store_wide adds the residual and clamps
+      p.c = c_wide;
+      p.ldc = n1 - n0;
+      p.min = -std::numeric_limits<float>::infinity();
+      p.max = std::numeric_limits<float>::infinity();
+    } else {
+      p.c = yg + m0 * n_ + n0;
+      p.ldc = n_;
+      if (rg != nullptr) {
+        p.residual = rg + m0 * n_ + n0;
+        p.ld_residual = n_;
+      }
+      p.min = epilogue_.min;
+      p.max = epilogue_.max;
+    }
+    const float* a = weights_.data() + group * a_group_stride_ + grid_.m_begin(mb) * k_ * tile_.mr;
+    for (int64_t k0 = 0; k0 < k_; k0 += kGemmKc) {
+      p.kc = std::min(kGemmKc, k_ - k0);
+      p.first = k0 == 0;
+      p.last = k0 + p.kc == k_;
+      const float* b = b_pack;
+      int64_t b_panel_stride = p.kc * tile_.nr;
+      switch (source_) {
+        case Source::kDirect:
+          // Packed, not read in place: rows k * n apart (hundreds of planes) stall the loads.
+          pack_b_panels(xg + k0 * n_ + n0, n_, 1, p.kc, n1 - n0, tile_.nr, b_pack);
+          break;
+        case Source::kWide:  // read in place
+          p.b_rows = b_rows_.data() + k0;
+          b = xg + n0;
+          b_panel_stride = tile_.nr;
+          break;
+        case Source::kIm2col: pack_b_im2col(s_, copy_run_, xg, k0, p.kc, n0, n1 - n0, tile_.nr, b_pack); break;
+      }
+      gemm_panels(tile_, m1 - m0, n1 - n0, a + k0 * tile_.mr, k_ * tile_.mr, b, b_panel_stride, p);
+    }
+    if (source_ == Source::kWide) store_wide(c_wide, n1 - n0, m0, m1, n0, n1, rg, yg);
+  }
+
+  Conv2dShape s_;
+  const GemmTile& tile_;
+  x86::Im2colRun copy_run_;
+  Epilogue epilogue_;
+  Source source_;
+  int64_t m_, n_, k_;  // the GEMM per image and group
+  int threads_;
+  GemmGrid grid_;
+  int64_t a_group_stride_ = 0;
+  int64_t padded_floats_ = 0, b_block_floats_ = 0, c_block_floats_ = 0;
+  std::vector<float> weights_, bias_;
+  std::vector<int64_t> b_rows_;
+};
+
+}  // namespace
+
+bool conv2d_gemm_supports(const Conv2dShape& shape) { return !shape.depthwise(); }
+
+template <Isa isa>
+Result<std::unique_ptr<Conv2dF32>> create_conv2d_gemm(const Conv2dShape& shape, const float* weights, const float* bias,
+                                              const Epilogue& epilogue) {
+  const GemmTile& tile = choose_gemm_tile(isa, shape.out_channels_per_group(), gemm_n(shape));
+  const x86::Im2colRun copy_run = isa == Isa::kAvx2 ? x86::f32_im2col_run__avx2 : x86::f32_im2col_run__avx512;
+  return std::unique_ptr<Conv2dF32>(std::make_unique<Conv2dGemm>(shape, tile, copy_run, weights, bias, epilogue));
+}
+
+template Result<std::unique_ptr<Conv2dF32>> create_conv2d_gemm<Isa::kAvx2>(const Conv2dShape&, const float*, const float*,
+                                                                   const Epilogue&);
+template Result<std::unique_ptr<Conv2dF32>> create_conv2d_gemm<Isa::kAvx512>(const Conv2dShape&, const float*, const float*,
+                                                                     const Epilogue&);
+
+}  // namespace edgerun::kernels
