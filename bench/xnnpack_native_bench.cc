@@ -1,0 +1,80 @@
+// conv2d/<model>/<layer>/xnnpack_native/threads:T: XNNPACK's own convolution operator on the zoo's conv
+// shapes in its layout (NHWC activations, [groups][out][kh][kw][in] weights), timing xnn_run_operator
+// only. The xnnpack entries of the conv2d table also pay NCHW <-> NHWC transposes.
+#include <pthreadpool.h>
+#include <xnnpack.h>
+
+#include <memory>
+#include <string>
+
+#include "bench/bench_common.h"
+#include "bench/benchmarks.h"
+
+namespace edgerun::bench {
+
+namespace {
+
+using kernels::Conv2dShape;
+
+struct OperatorDeleter {
+  void operator()(xnn_operator_t op) const { xnn_delete_operator(op); }
+};
+struct PoolDeleter {
+  void operator()(pthreadpool_t pool) const { pthreadpool_destroy(pool); }
+};
+
+void xnnpack_conv(benchmark::State& state, const Layer<Conv2dShape>& layer) {
+  static const xnn_status initialized = xnn_initialize(nullptr);
+  if (initialized != xnn_status_success) {
+    state.SkipWithError("xnn_initialize failed (unsupported CPU?)");
+    return;
+  }
+  const int threads = static_cast<int>(state.range(0));
+  // One thread runs on the caller, as XNNPACK does with a null pool.
+  std::unique_ptr<pthreadpool, PoolDeleter> pool(threads > 1 ? pthreadpool_create(threads) : nullptr);
+  const Conv2dShape& s = layer.shape;
+  const int64_t pad_bottom = (s.out_h - 1) * s.stride_h + s.dilation_h * (s.kernel_h - 1) + 1 - s.in_h - s.pad_top;
+  const int64_t pad_right = (s.out_w - 1) * s.stride_w + s.dilation_w * (s.kernel_w - 1) + 1 - s.in_w - s.pad_left;
+  const auto x = random_floats(static_cast<size_t>(s.batch * s.in_h * s.in_w * s.in_channels), 1);
+  const auto w = random_floats(
+      static_cast<size_t>(s.out_channels * s.kernel_h * s.kernel_w * s.in_channels_per_group()), 2);
+  const auto bias = random_floats(static_cast<size_t>(s.out_channels), 3);
+  auto y = random_floats(static_cast<size_t>(s.batch * s.out_h * s.out_w * s.out_channels), 4);
+  xnn_operator_t raw = nullptr;
+  xnn_status st = xnn_create_convolution2d_nhwc_f32(
+      static_cast<uint32_t>(s.pad_top), static_cast<uint32_t>(pad_right), static_cast<uint32_t>(pad_bottom),
+      static_cast<uint32_t>(s.pad_left), static_cast<uint32_t>(s.kernel_h), static_cast<uint32_t>(s.kernel_w),
+      static_cast<uint32_t>(s.stride_h), static_cast<uint32_t>(s.stride_w), static_cast<uint32_t>(s.dilation_h),
+      static_cast<uint32_t>(s.dilation_w), static_cast<uint32_t>(s.groups),
+      static_cast<size_t>(s.in_channels_per_group()), static_cast<size_t>(s.out_channels_per_group()),
+      static_cast<size_t>(s.in_channels), static_cast<size_t>(s.out_channels), w.get(),
+      layer.bias ? bias.get() : nullptr, layer.epilogue.min, layer.epilogue.max, 0, &raw);
+  std::unique_ptr<xnn_operator, OperatorDeleter> op(raw);
+  if (st == xnn_status_success) {
+    st = xnn_setup_convolution2d_nhwc_f32(op.get(), static_cast<size_t>(s.batch), static_cast<size_t>(s.in_h),
+                                          static_cast<size_t>(s.in_w), x.get(), y.get(), pool.get());
+  }
+  if (st != xnn_status_success) {
+    state.SkipWithError(("XNNPACK: create/setup failed, status " + std::to_string(st)).c_str());
+    return;
+  }
+  for (auto _ : state) {
+    xnn_run_operator(op.get(), pool.get());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel("xnnpack nhwc");
+  report_flops(state, s.flops(), threads, layer.count);
+}
+
+}  // namespace
+
+void register_xnnpack_native_benchmarks(const std::vector<ModelLayers>& models) {
+  for (const ModelLayers& model : models) {
+    for (const Layer<Conv2dShape>& layer : model.conv) {
+      configure(benchmark::RegisterBenchmark(bench_name("conv2d", model.model, layer.name, "xnnpack_native").c_str(),
+                                             xnnpack_conv, layer));
+    }
+  }
+}
+
+}  // namespace edgerun::bench
