@@ -51,9 +51,9 @@ double fma_peak_gflops_per_core() {
     const FmaLoop loop = widest_fma_loop();
     double best = 0;
     for (int run = 0; loop != nullptr && run < 5; ++run) {  // the best of 5: other processes only slow it
-      const auto t0 = std::chrono::steady_clock::now();
+      const auto t0 = Clock::now();
       const double flops = run_fma_loop(loop, 2000000, 1);
-      best = std::max(best, flops * 1e-9 / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      best = std::max(best, flops * 1e-9 / seconds_since(t0));
     }
     return best;
   }();
@@ -91,11 +91,16 @@ std::string bench_name(const std::string& family, const std::string& model, cons
   return family + "/" + model + "/" + layer + "/" + impl;
 }
 
-void report_flops(benchmark::State& state, double flops, int threads, int layer_count) {
-  using benchmark::Counter;
-  state.counters["GFLOP/s"] = Counter(flops * 1e-9, Counter::kIsIterationInvariantRate);
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void report_flops(benchmark::State& state, double flops, int threads, int layer_count, double seconds) {
+  if (seconds <= 0 || state.iterations() == 0) return;
+  const double gflops = flops * static_cast<double>(state.iterations()) / seconds * 1e-9;
+  state.counters["GFLOP/s"] = gflops;
   const double peak = fma_peak_gflops_per_core() * threads;
-  if (peak > 0) state.counters["peak%"] = Counter(flops * 1e-7 / peak, Counter::kIsIterationInvariantRate);
+  if (peak > 0) state.counters["peak%"] = 100.0 * gflops / peak;
   state.counters["layers"] = layer_count;
 }
 

@@ -4,6 +4,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -46,9 +47,14 @@ bool skip_reference(bool is_reference, double flops);
 std::string bench_name(const std::string& family, const std::string& model, const std::string& layer,
                        const std::string& impl);
 
-// Counters: GFLOP/s (flops per iteration / wall time), peak% (of per-core peak x threads) and the
-// number of the model's layers with this shape.
-void report_flops(benchmark::State& state, double flops, int threads, int layer_count);
+// Wall-clock seconds since start; the benchmarks time their loop with it for the counters.
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start);
+
+// Counters: GFLOP/s (flops per iteration x iterations / the loop's wall time), peak% (of the per-core
+// peak x threads) and the number of the model's layers with this shape. Plain numbers, computed here,
+// so the console shows them without the "/s" of Google Benchmark's rate counters.
+void report_flops(benchmark::State& state, double flops, int threads, int layer_count, double seconds);
 
 // 64-byte aligned floats, uniform in [-1, 1) from a fixed seed.
 struct FreeDeleter {

@@ -28,12 +28,13 @@ void conv2d(benchmark::State& state, const Conv2dF32Impl& impl, const Layer<Conv
     return;
   }
   const auto scratch = aligned_bytes(conv->scratch_bytes());
+  const auto start = Clock::now();
   for (auto _ : state) {
     conv->run(x.get(), nullptr, y.get(), scratch.get());
     benchmark::ClobberMemory();
   }
   state.SetLabel(kernels::backend_name(impl.backend));
-  report_flops(state, s.flops(), threads, layer.count);
+  report_flops(state, s.flops(), threads, layer.count, seconds_since(start));
 }
 
 }  // namespace

@@ -27,12 +27,13 @@ void dense(benchmark::State& state, const DenseF32Impl& impl, const Layer<DenseS
     return;
   }
   const auto scratch = aligned_bytes(op->scratch_bytes());
+  const auto start = Clock::now();
   for (auto _ : state) {
     op->run(a.get(), nullptr, y.get(), scratch.get());
     benchmark::ClobberMemory();
   }
   state.SetLabel(kernels::backend_name(impl.backend));
-  report_flops(state, s.flops(), threads, layer.count);
+  report_flops(state, s.flops(), threads, layer.count, seconds_since(start));
 }
 
 }  // namespace

@@ -16,8 +16,9 @@ void fma_peak(benchmark::State& state, kernels::Isa isa, FmaLoop loop) {
   const int threads = static_cast<int>(state.range(0));
   constexpr int64_t kIterations = 1000000;
   double flops = 0;
+  const auto start = Clock::now();
   for (auto _ : state) flops = run_fma_loop(loop, kIterations, threads);
-  report_flops(state, flops, threads, 1);
+  report_flops(state, flops, threads, 1, seconds_since(start));
 }
 
 }  // namespace

@@ -31,12 +31,13 @@ void matmul(benchmark::State& state, const MatMulF32Impl& impl, const Layer<MatM
   args.b_batch_stride = s.k * s.n;
   args.b_row_stride = s.n;
   args.c = c.get();
+  const auto start = Clock::now();
   for (auto _ : state) {
     impl.run(args);
     benchmark::ClobberMemory();
   }
   state.SetLabel("native");
-  report_flops(state, s.flops(), threads, layer.count);
+  report_flops(state, s.flops(), threads, layer.count, seconds_since(start));
 }
 
 }  // namespace

@@ -61,12 +61,13 @@ void onednn_conv_run(benchmark::State& state, const Layer<Conv2dShape>& layer, i
       {DNNL_ARG_WEIGHTS, random_memory(pd.weights_desc(), engine, 2)},
       {DNNL_ARG_DST, random_memory(pd.dst_desc(), engine, 4)}};
   if (layer.bias) args[DNNL_ARG_BIAS] = random_memory(pd.bias_desc(), engine, 3);
+  const auto start = Clock::now();
   for (auto _ : state) {
     conv.execute(stream, args);
     stream.wait();
   }
   state.SetLabel(std::string("onednn ") + pd.impl_info_str());
-  report_flops(state, s.flops(), threads, layer.count);
+  report_flops(state, s.flops(), threads, layer.count, seconds_since(start));
 }
 
 void onednn_conv(benchmark::State& state, const Layer<Conv2dShape>& layer) {

@@ -58,12 +58,13 @@ void xnnpack_conv(benchmark::State& state, const Layer<Conv2dShape>& layer) {
     state.SkipWithError(("XNNPACK: create/setup failed, status " + std::to_string(st)).c_str());
     return;
   }
+  const auto start = Clock::now();
   for (auto _ : state) {
     xnn_run_operator(op.get(), pool.get());
     benchmark::ClobberMemory();
   }
   state.SetLabel("xnnpack nhwc");
-  report_flops(state, s.flops(), threads, layer.count);
+  report_flops(state, s.flops(), threads, layer.count, seconds_since(start));
 }
 
 }  // namespace
