@@ -71,12 +71,6 @@ int main(int argc, char** argv) {
   bench::register_conv2d_benchmarks(models.value());
   bench::register_dense_benchmarks(models.value());
   bench::register_matmul_benchmarks(models.value());
-#if defined(EDGERUN_BENCH_ONEDNN)
-  bench::register_onednn_native_benchmarks(models.value());
-#endif
-#if defined(EDGERUN_BENCH_XNNPACK)
-  bench::register_xnnpack_native_benchmarks(models.value());
-#endif
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -40,20 +40,29 @@ void conv2d(benchmark::State& state, const Conv2dF32Impl& impl, const Layer<Conv
 }  // namespace
 
 void register_conv2d_benchmarks(const std::vector<ModelLayers>& models) {
+  std::vector<const Conv2dF32Impl*> usable;
   for (const Conv2dF32Impl& impl : kernels::conv2d_f32_impls()) {
-    if (!kernels::isa_usable(impl.isa) || !kernels::backend_built(impl.backend)) {
+    if (kernels::isa_usable(impl.isa) && kernels::backend_built(impl.backend)) {
+      usable.push_back(&impl);
+    } else {
       std::fprintf(stderr, "conv2d: skipping %s (%s, %s: not available here)\n", impl.name,
                    kernels::isa_name(impl.isa), kernels::backend_name(impl.backend));
-      continue;
     }
-    const bool reference = &impl == &kernels::conv2d_f32_impls().back();
-    for (const ModelLayers& model : models) {
-      for (const Layer<Conv2dShape>& layer : model.conv) {
-        if (impl.supports != nullptr && !impl.supports(layer.shape)) continue;
-        if (skip_reference(reference, layer.shape.flops())) continue;
-        configure(benchmark::RegisterBenchmark(bench_name("conv2d", model.model, layer.name, impl.name).c_str(),
-                                               conv2d, impl, layer));
+  }
+  for (const ModelLayers& model : models) {
+    for (const Layer<Conv2dShape>& layer : model.conv) {
+      for (const Conv2dF32Impl* impl : usable) {
+        if (impl->supports != nullptr && !impl->supports(layer.shape)) continue;
+        if (skip_reference(impl == &kernels::conv2d_f32_impls().back(), layer.shape.flops())) continue;
+        configure(benchmark::RegisterBenchmark(bench_name("conv2d", model.model, layer.name, impl->name).c_str(), conv2d,
+                                               *impl, layer));
       }
+#if defined(EDGERUN_BENCH_ONEDNN)
+      register_onednn_conv2d(model.model, layer);
+#endif
+#if defined(EDGERUN_BENCH_XNNPACK)
+      register_xnnpack_conv2d(model.model, layer);
+#endif
     }
   }
 }

@@ -39,20 +39,29 @@ void dense(benchmark::State& state, const DenseF32Impl& impl, const Layer<DenseS
 }  // namespace
 
 void register_dense_benchmarks(const std::vector<ModelLayers>& models) {
+  std::vector<const DenseF32Impl*> usable;
   for (const DenseF32Impl& impl : kernels::dense_f32_impls()) {
-    if (!kernels::isa_usable(impl.isa) || !kernels::backend_built(impl.backend)) {
+    if (kernels::isa_usable(impl.isa) && kernels::backend_built(impl.backend)) {
+      usable.push_back(&impl);
+    } else {
       std::fprintf(stderr, "dense: skipping %s (%s, %s: not available here)\n", impl.name,
                    kernels::isa_name(impl.isa), kernels::backend_name(impl.backend));
-      continue;
     }
-    const bool reference = &impl == &kernels::dense_f32_impls().back();
-    for (const ModelLayers& model : models) {
-      for (const Layer<DenseShape>& layer : model.dense) {
-        if (impl.supports != nullptr && !impl.supports(layer.shape)) continue;
-        if (skip_reference(reference, layer.shape.flops())) continue;
-        configure(benchmark::RegisterBenchmark(bench_name("dense", model.model, layer.name, impl.name).c_str(),
-                                               dense, impl, layer));
+  }
+  for (const ModelLayers& model : models) {
+    for (const Layer<DenseShape>& layer : model.dense) {
+      for (const DenseF32Impl* impl : usable) {
+        if (impl->supports != nullptr && !impl->supports(layer.shape)) continue;
+        if (skip_reference(impl == &kernels::dense_f32_impls().back(), layer.shape.flops())) continue;
+        configure(benchmark::RegisterBenchmark(bench_name("dense", model.model, layer.name, impl->name).c_str(), dense,
+                                               *impl, layer));
       }
+#if defined(EDGERUN_BENCH_ONEDNN)
+      register_onednn_dense(model.model, layer);
+#endif
+#if defined(EDGERUN_BENCH_XNNPACK)
+      register_xnnpack_dense(model.model, layer);
+#endif
     }
   }
 }
