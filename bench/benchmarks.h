@@ -18,6 +18,7 @@ void register_matmul_benchmarks(const std::vector<ModelLayers>& models);
 // the library (EDGERUN_BENCH_ONEDNN, EDGERUN_BENCH_XNNPACK).
 void register_onednn_conv2d(const std::string& model, const Layer<kernels::Conv2dShape>& layer);
 void register_onednn_dense(const std::string& model, const Layer<kernels::DenseShape>& layer);
+void register_onednn_matmul(const std::string& model, const Layer<MatMulShape>& layer);
 void register_xnnpack_conv2d(const std::string& model, const Layer<kernels::Conv2dShape>& layer);
 void register_xnnpack_dense(const std::string& model, const Layer<kernels::DenseShape>& layer);
 

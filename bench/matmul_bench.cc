@@ -1,5 +1,6 @@
 // matmul/<model>/<layer>/<entry>/threads:T: every entry of kernels::matmul_f32_impls() on every
-// distinct batched MatMul of the models (attention's Q.K^T and P.V), dense row-major operands.
+// distinct batched MatMul of the models (attention's Q.K^T and P.V), dense row-major operands, each
+// shape followed by oneDNN's batched matmul run directly (onednn_native).
 #include <cstdio>
 
 #include "bench/bench_common.h"
@@ -43,18 +44,24 @@ void matmul(benchmark::State& state, const MatMulF32Impl& impl, const Layer<MatM
 }  // namespace
 
 void register_matmul_benchmarks(const std::vector<ModelLayers>& models) {
+  std::vector<const MatMulF32Impl*> runnable;
   for (const MatMulF32Impl& impl : kernels::matmul_f32_impls()) {
-    if (!kernels::isa_usable(impl.isa)) {
+    if (kernels::isa_usable(impl.isa)) {
+      runnable.push_back(&impl);
+    } else {
       std::fprintf(stderr, "matmul: skipping %s (%s: not available here)\n", impl.name, kernels::isa_name(impl.isa));
-      continue;
     }
-    const bool reference = &impl == &kernels::matmul_f32_impls().back();
-    for (const ModelLayers& model : models) {
-      for (const Layer<MatMulShape>& layer : model.matmul) {
-        if (skip_reference(reference, layer.shape.flops())) continue;
-        configure(benchmark::RegisterBenchmark(bench_name("matmul", model.model, layer.name, impl.name).c_str(),
-                                               matmul, impl, layer));
+  }
+  for (const ModelLayers& model : models) {
+    for (const Layer<MatMulShape>& layer : model.matmul) {
+      for (const MatMulF32Impl* impl : runnable) {
+        if (skip_reference(impl == &kernels::matmul_f32_impls().back(), layer.shape.flops())) continue;
+        configure(benchmark::RegisterBenchmark(bench_name("matmul", model.model, layer.name, impl->name).c_str(),
+                                               matmul, *impl, layer));
       }
+#if defined(EDGERUN_BENCH_ONEDNN)
+      register_onednn_matmul(model.model, layer);  // oneDNN's batched matmul beside ours
+#endif
     }
   }
 }

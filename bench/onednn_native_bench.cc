@@ -1,6 +1,6 @@
-// conv2d|dense/<model>/<layer>/onednn_native/threads:T: oneDNN's own convolution and matmul on the
-// zoo's shapes at the layouts it prefers (format_tag::any: blocked activations and weights for conv,
-// packed weights for matmul), timing execute() only. The onednn entries of the kernel tables also pay
+// conv2d|dense|matmul/<model>/<layer>/onednn_native/threads:T: oneDNN's own convolution and matmul on
+// the zoo's shapes at the layouts it prefers (format_tag::any: blocked activations and weights for
+// conv, packed constant weights for dense), timing execute() only. The onednn entries of the kernel tables also pay
 // reorders from and to NCHW; this is the library's best, the mark our kernels are held to.
 #include <oneapi/dnnl/dnnl.hpp>
 
@@ -43,6 +43,25 @@ dnnl::primitive_attr epilogue_attr(const kernels::Epilogue& epilogue) {
   return attr;
 }
 
+// Fills the operands at the layouts the primitive chose, then times execute().
+template <typename PrimitiveDesc>
+void time_primitive(benchmark::State& state, const dnnl::primitive& primitive, const PrimitiveDesc& pd,
+                    const dnnl::engine& engine, bool bias, double flops, int threads, int layer_count) {
+  dnnl::stream stream(engine);
+  std::unordered_map<int, dnnl::memory> args = {
+      {DNNL_ARG_SRC, random_memory(pd.src_desc(), engine, 1)},
+      {DNNL_ARG_WEIGHTS, random_memory(pd.weights_desc(), engine, 2)},
+      {DNNL_ARG_DST, random_memory(pd.dst_desc(), engine, 4)}};
+  if (bias) args[DNNL_ARG_BIAS] = random_memory(pd.bias_desc(), engine, 3);
+  const auto start = Clock::now();
+  for (auto _ : state) {
+    primitive.execute(stream, args);
+    stream.wait();
+  }
+  state.SetLabel(std::string("onednn ") + pd.impl_info_str());
+  report_flops(state, flops, threads, layer_count, seconds_since(start));
+}
+
 // Convolution at oneDNN's preferred layouts (convolution_auto: direct or Winograd, its choice).
 void onednn_conv_run(benchmark::State& state, const Layer<Conv2dShape>& layer, int threads) {
   const Conv2dShape& s = layer.shape;
@@ -56,7 +75,6 @@ void onednn_conv_run(benchmark::State& state, const Layer<Conv2dShape>& layer, i
   const dnnl::memory::desc bias_md({s.out_channels}, kF32, tag::any);
   const dnnl::memory::desc dst_md({s.batch, s.out_channels, s.out_h, s.out_w}, kF32, tag::any);
   dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  dnnl::stream stream(engine);
   const dnnl::convolution_forward::desc desc(
       dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_auto, src_md, weights_md,
       layer.bias ? bias_md : dnnl::memory::desc(), dst_md,
@@ -64,44 +82,34 @@ void onednn_conv_run(benchmark::State& state, const Layer<Conv2dShape>& layer, i
       {pad_bottom, pad_right});
   const dnnl::convolution_forward::primitive_desc pd(desc, epilogue_attr(layer.epilogue), engine);
   const dnnl::convolution_forward conv(pd);
-  std::unordered_map<int, dnnl::memory> args = {
-      {DNNL_ARG_SRC, random_memory(pd.src_desc(), engine, 1)},
-      {DNNL_ARG_WEIGHTS, random_memory(pd.weights_desc(), engine, 2)},
-      {DNNL_ARG_DST, random_memory(pd.dst_desc(), engine, 4)}};
-  if (layer.bias) args[DNNL_ARG_BIAS] = random_memory(pd.bias_desc(), engine, 3);
-  const auto start = Clock::now();
-  for (auto _ : state) {
-    conv.execute(stream, args);
-    stream.wait();
-  }
-  state.SetLabel(std::string("onednn ") + pd.impl_info_str());
-  report_flops(state, s.flops(), threads, layer.count, seconds_since(start));
+  time_primitive(state, conv, pd, engine, layer.bias, s.flops(), threads, layer.count);
 }
 
-// The activations stay row-major (a transformer's layout); the weights are packed as oneDNN likes.
+// The activations stay row-major (a transformer's layout); `weights` says whether oneDNN may pack the
+// right operand (constant weights: tag::any) or must read it as it is (batched: plain row-major).
+void matmul_run(benchmark::State& state, const dims& src, const dims& weights, tag weights_tag, const dims& dst,
+                bool bias, const kernels::Epilogue& epilogue, double flops, int threads, int layer_count) {
+  const tag plain = src.size() == 2 ? tag::ab : tag::abc;
+  dims bias_dims(dst.size(), 1);
+  bias_dims.back() = dst.back();
+  const dnnl::memory::desc bias_md(bias_dims, kF32, plain);
+  dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  const dnnl::matmul::desc desc({src, kF32, plain}, {weights, kF32, weights_tag},
+                                bias ? bias_md : dnnl::memory::desc(), {dst, kF32, plain});
+  const dnnl::matmul::primitive_desc pd(desc, epilogue_attr(epilogue), engine);
+  time_primitive(state, dnnl::matmul(pd), pd, engine, bias, flops, threads, layer_count);
+}
+
 void onednn_dense_run(benchmark::State& state, const Layer<DenseShape>& layer, int threads) {
   const DenseShape& s = layer.shape;
-  const dnnl::memory::desc src_md({s.m, s.k}, kF32, tag::ab);
-  const dnnl::memory::desc weights_md({s.k, s.n}, kF32, tag::any);
-  const dnnl::memory::desc bias_md({1, s.n}, kF32, tag::ab);
-  const dnnl::memory::desc dst_md({s.m, s.n}, kF32, tag::ab);
-  dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  dnnl::stream stream(engine);
-  const dnnl::matmul::desc desc(src_md, weights_md, layer.bias ? bias_md : dnnl::memory::desc(), dst_md);
-  const dnnl::matmul::primitive_desc pd(desc, epilogue_attr(layer.epilogue), engine);
-  const dnnl::matmul matmul(pd);
-  std::unordered_map<int, dnnl::memory> args = {
-      {DNNL_ARG_SRC, random_memory(pd.src_desc(), engine, 1)},
-      {DNNL_ARG_WEIGHTS, random_memory(pd.weights_desc(), engine, 2)},
-      {DNNL_ARG_DST, random_memory(pd.dst_desc(), engine, 4)}};
-  if (layer.bias) args[DNNL_ARG_BIAS] = random_memory(pd.bias_desc(), engine, 3);
-  const auto start = Clock::now();
-  for (auto _ : state) {
-    matmul.execute(stream, args);
-    stream.wait();
-  }
-  state.SetLabel(std::string("onednn ") + pd.impl_info_str());
-  report_flops(state, s.flops(), threads, layer.count, seconds_since(start));
+  matmul_run(state, {s.m, s.k}, {s.k, s.n}, tag::any, {s.m, s.n}, layer.bias, layer.epilogue, s.flops(), threads,
+             layer.count);
+}
+
+void onednn_matmul_run(benchmark::State& state, const Layer<MatMulShape>& layer, int threads) {
+  const MatMulShape& s = layer.shape;
+  matmul_run(state, {s.batch, s.m, s.k}, {s.batch, s.k, s.n}, tag::abc, {s.batch, s.m, s.n}, false, layer.epilogue,
+             s.flops(), threads, layer.count);
 }
 
 // oneDNN's C++ API throws dnnl::error; it becomes a skipped benchmark.
@@ -127,6 +135,11 @@ void register_onednn_conv2d(const std::string& model, const Layer<Conv2dShape>& 
 void register_onednn_dense(const std::string& model, const Layer<DenseShape>& layer) {
   configure(benchmark::RegisterBenchmark(bench_name("dense", model, layer.name, "onednn_native").c_str(),
                                          onednn_bench<DenseShape>, layer, onednn_dense_run));
+}
+
+void register_onednn_matmul(const std::string& model, const Layer<MatMulShape>& layer) {
+  configure(benchmark::RegisterBenchmark(bench_name("matmul", model, layer.name, "onednn_native").c_str(),
+                                         onednn_bench<MatMulShape>, layer, onednn_matmul_run));
 }
 
 }  // namespace edgerun::bench
