@@ -33,8 +33,7 @@ FmaLoop widest_fma_loop() {
 
 double run_fma_loop(FmaLoop loop, int64_t iterations, int threads) {
   double flops = 0;
-  EDGERUN_OMP(parallel num_threads(threads) reduction(+ : flops))
-  {
+  EDGERUN_OMP(parallel num_threads(threads) reduction(+ : flops)) {
     float sink = 0;
     flops += loop(iterations, &sink);
     benchmark::DoNotOptimize(sink);
@@ -92,9 +91,7 @@ std::string bench_name(const std::string& family, const std::string& model, cons
   return family + "/" + model + "/" + layer + "/" + impl;
 }
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 void report_flops(benchmark::State& state, double flops, int threads, int layer_count, double seconds) {
   if (seconds <= 0 || state.iterations() == 0) return;

@@ -14,9 +14,9 @@
 namespace edgerun::bench {
 
 struct BenchOptions {
-  std::string zoo_dir;        // tests/data/zoo
-  std::string models;         // comma separated
-  double peak_gflops = 0;     // per core; 0: measure at start-up
+  std::string zoo_dir;         // tests/data/zoo
+  std::string models;          // comma separated
+  double peak_gflops = 0;      // per core; 0: measure at start-up
   bool ref_requested = false;  // --benchmark_filter names a reference entry: run it on big shapes too
 };
 

@@ -2,9 +2,8 @@
 // the zoo's shapes at the layouts it prefers (format_tag::any: blocked activations and weights for
 // conv, packed constant weights for dense), timing execute() only. The onednn entries of the kernel tables also pay
 // reorders from and to NCHW; this is the library's best, the mark our kernels are held to.
-#include <oneapi/dnnl/dnnl.hpp>
-
 #include <cmath>
+#include <oneapi/dnnl/dnnl.hpp>
 #include <string>
 #include <unordered_map>
 
@@ -48,10 +47,9 @@ template <typename PrimitiveDesc>
 void time_primitive(benchmark::State& state, const dnnl::primitive& primitive, const PrimitiveDesc& pd,
                     const dnnl::engine& engine, bool bias, double flops, int threads, int layer_count) {
   dnnl::stream stream(engine);
-  std::unordered_map<int, dnnl::memory> args = {
-      {DNNL_ARG_SRC, random_memory(pd.src_desc(), engine, 1)},
-      {DNNL_ARG_WEIGHTS, random_memory(pd.weights_desc(), engine, 2)},
-      {DNNL_ARG_DST, random_memory(pd.dst_desc(), engine, 4)}};
+  std::unordered_map<int, dnnl::memory> args = {{DNNL_ARG_SRC, random_memory(pd.src_desc(), engine, 1)},
+                                                {DNNL_ARG_WEIGHTS, random_memory(pd.weights_desc(), engine, 2)},
+                                                {DNNL_ARG_DST, random_memory(pd.dst_desc(), engine, 4)}};
   if (bias) args[DNNL_ARG_BIAS] = random_memory(pd.bias_desc(), engine, 3);
   const auto start = Clock::now();
   for (auto _ : state) {
@@ -67,19 +65,18 @@ void onednn_conv_run(benchmark::State& state, const Layer<Conv2dShape>& layer, i
   const Conv2dShape& s = layer.shape;
   const int64_t pad_bottom = (s.out_h - 1) * s.stride_h + s.dilation_h * (s.kernel_h - 1) + 1 - s.in_h - s.pad_top;
   const int64_t pad_right = (s.out_w - 1) * s.stride_w + s.dilation_w * (s.kernel_w - 1) + 1 - s.in_w - s.pad_left;
-  const dims weights = s.groups == 1 ? dims{s.out_channels, s.in_channels, s.kernel_h, s.kernel_w}
-                                     : dims{s.groups, s.out_channels_per_group(), s.in_channels_per_group(),
-                                            s.kernel_h, s.kernel_w};
+  const dims weights =
+      s.groups == 1 ? dims{s.out_channels, s.in_channels, s.kernel_h, s.kernel_w}
+                    : dims{s.groups, s.out_channels_per_group(), s.in_channels_per_group(), s.kernel_h, s.kernel_w};
   const dnnl::memory::desc src_md({s.batch, s.in_channels, s.in_h, s.in_w}, kF32, tag::any);
   const dnnl::memory::desc weights_md(weights, kF32, tag::any);
   const dnnl::memory::desc bias_md({s.out_channels}, kF32, tag::any);
   const dnnl::memory::desc dst_md({s.batch, s.out_channels, s.out_h, s.out_w}, kF32, tag::any);
   dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  const dnnl::convolution_forward::desc desc(
-      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_auto, src_md, weights_md,
-      layer.bias ? bias_md : dnnl::memory::desc(), dst_md,
-      {s.stride_h, s.stride_w}, {s.dilation_h - 1, s.dilation_w - 1}, {s.pad_top, s.pad_left},
-      {pad_bottom, pad_right});
+  const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_auto,
+                                             src_md, weights_md, layer.bias ? bias_md : dnnl::memory::desc(), dst_md,
+                                             {s.stride_h, s.stride_w}, {s.dilation_h - 1, s.dilation_w - 1},
+                                             {s.pad_top, s.pad_left}, {pad_bottom, pad_right});
   const dnnl::convolution_forward::primitive_desc pd(desc, epilogue_attr(layer.epilogue), engine);
   const dnnl::convolution_forward conv(pd);
   time_primitive(state, conv, pd, engine, layer.bias, s.flops(), threads, layer.count);
@@ -94,8 +91,8 @@ void matmul_run(benchmark::State& state, const dims& src, const dims& weights, t
   bias_dims.back() = dst.back();
   const dnnl::memory::desc bias_md(bias_dims, kF32, plain);
   dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  const dnnl::matmul::desc desc({src, kF32, plain}, {weights, kF32, weights_tag},
-                                bias ? bias_md : dnnl::memory::desc(), {dst, kF32, plain});
+  const dnnl::matmul::desc desc({src, kF32, plain}, {weights, kF32, weights_tag}, bias ? bias_md : dnnl::memory::desc(),
+                                {dst, kF32, plain});
   const dnnl::matmul::primitive_desc pd(desc, epilogue_attr(epilogue), engine);
   time_primitive(state, dnnl::matmul(pd), pd, engine, bias, flops, threads, layer_count);
 }

@@ -52,9 +52,8 @@ using PeerRegistrar = void (*)(const std::string& model, const Layer<Shape>& lay
 // small shapes unless the filter names it), then each of `peers` on that shape.
 template <typename Impl, typename Shape>
 void register_table_benchmarks(const char* family, const std::vector<Impl>& table,
-                               const std::vector<ModelLayers>& models,
-                               std::vector<Layer<Shape>> ModelLayers::*layers, OperandCounts (*counts)(const Shape&),
-                               const std::vector<PeerRegistrar<Shape>>& peers) {
+                               const std::vector<ModelLayers>& models, std::vector<Layer<Shape>> ModelLayers::*layers,
+                               OperandCounts (*counts)(const Shape&), const std::vector<PeerRegistrar<Shape>>& peers) {
   std::vector<const Impl*> runnable;
   for (const Impl& impl : table) {
     if (kernels::isa_usable(impl.isa) && kernels::backend_built(impl.backend)) {

@@ -61,8 +61,8 @@ void xnnpack_conv(benchmark::State& state, const Layer<Conv2dShape>& layer) {
   const int64_t pad_bottom = (s.out_h - 1) * s.stride_h + s.dilation_h * (s.kernel_h - 1) + 1 - s.in_h - s.pad_top;
   const int64_t pad_right = (s.out_w - 1) * s.stride_w + s.dilation_w * (s.kernel_w - 1) + 1 - s.in_w - s.pad_left;
   const auto x = random_floats(static_cast<size_t>(s.batch * s.in_h * s.in_w * s.in_channels), 1);
-  const auto w = random_floats(
-      static_cast<size_t>(s.out_channels * s.kernel_h * s.kernel_w * s.in_channels_per_group()), 2);
+  const auto w =
+      random_floats(static_cast<size_t>(s.out_channels * s.kernel_h * s.kernel_w * s.in_channels_per_group()), 2);
   const auto bias = random_floats(static_cast<size_t>(s.out_channels), 3);
   auto y = random_floats(static_cast<size_t>(s.batch * s.out_h * s.out_w * s.out_channels), 4);
   xnn_operator_t raw = nullptr;
