@@ -68,7 +68,8 @@ std::string pair_name(const char* tag, int64_t a, int64_t b) {
 }
 
 Result<Layer<kernels::Conv2dShape>> conv_layer(const Fields& f) {
-  ASSIGN_OR_RETURN(auto w, field_list(f, "w", 'x', 4));
+  ASSIGN_OR_RETURN(auto w, field_list(f, "w", 'x', 0));
+  if (w.size() != 4) return unsupported("not a 2-D convolution");
   ASSIGN_OR_RETURN(auto out, field_list(f, "out", 'x', 4));
   ASSIGN_OR_RETURN(auto stride, field_list(f, "stride", ',', 2));
   ASSIGN_OR_RETURN(auto pad, field_list(f, "pad", ',', 4));
@@ -140,16 +141,17 @@ Result<Layer<MatMulShape>> matmul_layer(const Fields& f) {
   return layer;
 }
 
-// Keeps the first layer of each distinct (name, bias, epilogue), counting repeats.
+// Keeps the first layer of each distinct shape, bias and activation (`seen` maps them to its
+// position), counting repeats, and names it after its position in the model.
 template <typename Shape>
-void add_unique(std::vector<Layer<Shape>>* layers, Layer<Shape> layer, size_t index) {
-  for (Layer<Shape>& seen : *layers) {
-    const std::string seen_suffix = seen.name.substr(seen.name.find('_') + 1);
-    if (seen_suffix == layer.name && seen.bias == layer.bias && seen.epilogue.min == layer.epilogue.min &&
-        seen.epilogue.max == layer.epilogue.max) {
-      ++seen.count;
-      return;
-    }
+void add_unique(std::vector<Layer<Shape>>* layers, std::map<std::string, size_t>* seen, Layer<Shape> layer,
+                size_t index) {
+  char key_suffix[64];
+  std::snprintf(key_suffix, sizeof key_suffix, "/%d/%g/%g", layer.bias ? 1 : 0, layer.epilogue.min, layer.epilogue.max);
+  const auto [it, inserted] = seen->emplace(layer.name + key_suffix, layers->size());
+  if (!inserted) {
+    ++(*layers)[it->second].count;
+    return;
   }
   layer.name = layer_prefix(index) + "_" + layer.name;
   layers->push_back(std::move(layer));
@@ -162,6 +164,7 @@ Result<ModelLayers> read_model_layers(const std::string& sig_path, const std::st
   if (!in) return not_found("cannot read " + sig_path);
   ModelLayers result;
   result.model = model;
+  std::map<std::string, size_t> seen_conv, seen_dense, seen_matmul;
   size_t index = 0, line_number = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_number;
@@ -174,21 +177,22 @@ Result<ModelLayers> read_model_layers(const std::string& sig_path, const std::st
       const size_t eq = word.find('=');
       if (eq != std::string::npos) fields[word.substr(0, eq)] = word.substr(eq + 1);
     }
-    const auto where = [&](const Status& s) {
-      return invalid_argument(sig_path + ":" + std::to_string(line_number) + ": " + s.message());
+    // Layers outside the families (Conv1d, Gemm with transA) are left out; malformed lines are errors.
+    const auto add = [&](auto parsed, auto* layers, std::map<std::string, size_t>* seen) -> Status {
+      if (parsed.ok()) {
+        add_unique(layers, seen, std::move(parsed).value(), index);
+        return Status();
+      }
+      if (parsed.status().code() == StatusCode::kUnsupported) return Status();
+      return invalid_argument(sig_path + ":" + std::to_string(line_number) + ": " + parsed.status().message());
     };
+    const bool matrix_weight = fields["w"].find('x') == fields["w"].rfind('x');  // MatMul with a 2-D weight
     if (op == "Conv") {
-      auto layer = conv_layer(fields);
-      if (!layer.ok()) return where(layer.status());
-      add_unique(&result.conv, std::move(layer).value(), index);
-    } else if (op == "Gemm" || fields["w"].find('x') == fields["w"].rfind('x')) {
-      auto layer = dense_layer(op, fields);
-      if (!layer.ok()) return where(layer.status());
-      add_unique(&result.dense, std::move(layer).value(), index);
+      RETURN_IF_ERROR(add(conv_layer(fields), &result.conv, &seen_conv));
+    } else if (op == "Gemm" || matrix_weight) {
+      RETURN_IF_ERROR(add(dense_layer(op, fields), &result.dense, &seen_dense));
     } else {
-      auto layer = matmul_layer(fields);
-      if (!layer.ok()) return where(layer.status());
-      add_unique(&result.matmul, std::move(layer).value(), index);
+      RETURN_IF_ERROR(add(matmul_layer(fields), &result.matmul, &seen_matmul));
     }
     ++index;
   }
