@@ -1,4 +1,6 @@
 // fma_peak/<isa>/threads:T: the FP32 FMA throughput of this machine, the 100% of every peak% counter.
+#include <algorithm>
+
 #include "bench/bench_common.h"
 #include "bench/benchmarks.h"
 #include "bench/fma_loop.h"
@@ -15,10 +17,16 @@ void fma_peak(benchmark::State& state, kernels::Isa isa, FmaLoop loop) {
   }
   const int threads = static_cast<int>(state.range(0));
   constexpr int64_t kIterations = 1000000;
-  double flops = 0;
+  double flops = 0, fastest = 1e30;
   const auto start = Clock::now();
-  for (auto _ : state) flops = run_fma_loop(loop, kIterations, threads);
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    flops = run_fma_loop(loop, kIterations, threads);
+    fastest = std::min(fastest, seconds_since(t0));
+  }
   report_flops(state, flops, threads, 1, seconds_since(start));
+  // The fastest iteration: on a shared machine the mean includes time slices lost to other processes.
+  state.counters["best_GFLOP/s"] = flops / fastest * 1e-9;
 }
 
 }  // namespace
