@@ -22,8 +22,8 @@ struct BenchOptions {
 
 BenchOptions& bench_options();
 
-// FP32 FMA peak of one core in GFLOP/s: bench_options().peak_gflops when set, else the best of a few
-// runs of the widest FMA loop the CPU (capped by EDGERUN_ISA) can execute, measured on first call.
+// FP32 FMA peak of one core in GFLOP/s: bench_options().peak_gflops when set, else the best of 30
+// short runs of the widest FMA loop the CPU (capped by EDGERUN_ISA) can execute, measured on first call.
 // 0 when the CPU has no FMA.
 double fma_peak_gflops_per_core();
 // The widest FMA loop (bench/fma_loop.h) the CPU, capped by EDGERUN_ISA, can run; null without FMA.
@@ -43,7 +43,7 @@ void configure(benchmark::internal::Benchmark* b);
 // Reference entries are slow: on shapes above this many flops they run only when asked by name.
 bool skip_reference(bool is_reference, double flops);
 
-// "family/model/layer/impl" (benchmark appends "/threads:T").
+// "family/model/layer/impl" (Google Benchmark appends "/threads:T/real_time").
 std::string bench_name(const std::string& family, const std::string& model, const std::string& layer,
                        const std::string& impl);
 
