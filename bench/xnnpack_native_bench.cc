@@ -28,7 +28,7 @@ struct PoolDeleter {
 using Operator = std::unique_ptr<xnn_operator, OperatorDeleter>;
 using Pool = std::unique_ptr<pthreadpool, PoolDeleter>;
 
-// Times xnn_run_operator on an operator that create and setup left in `st`.
+// Times xnn_run_operator; `st` is what create and setup returned.
 void run_operator(benchmark::State& state, xnn_status st, const Operator& op, const Pool& pool, double flops,
                   int threads, int layer_count) {
   if (st != xnn_status_success) {
