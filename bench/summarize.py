@@ -9,6 +9,10 @@ native: its name, GFLOP/s, % of peak) | oneDNN native | XNNPACK native (the libr
 their own layouts) | ours/oneDNN. Values are medians over the repetitions; % of peak is of the per-core
 FMA peak times the threads, as measured by the run (the context's fma_peak_gflops_per_core) unless
 --peak gives it. The last line of each table averages over its shapes.
+
+On a machine shared with other work, --cpu-time rates the 1-thread runs by the CPU time the
+benchmark thread got instead of wall time (what the kernel does when it has the core to itself);
+multi-thread runs stay on wall time, since the main thread's CPU time does not cover its workers.
 """
 import argparse
 import json
@@ -28,7 +32,7 @@ def parse_name(run_name):
     return parts[0], parts[1], parts[2], parts[3], int(parts[4].split(":")[1])
 
 
-def collect(benchmarks):
+def collect(benchmarks, cpu_time):
     """{(family, threads): {(model, layer): {impl: (median GFLOP/s, label)}}}, skipping failed runs."""
     samples = defaultdict(list)
     labels = {}
@@ -38,7 +42,8 @@ def collect(benchmarks):
         key = parse_name(b.get("run_name", b["name"]))
         if key is None:
             continue
-        samples[key].append(b["GFLOP/s"])
+        scale = b["real_time"] / b["cpu_time"] if cpu_time and key[4] == 1 and b.get("cpu_time") else 1.0
+        samples[key].append(b["GFLOP/s"] * scale)
         labels[key] = b.get("label", "")
     tables = defaultdict(lambda: defaultdict(dict))
     for (family, model, layer, impl, threads), values in samples.items():
@@ -53,8 +58,8 @@ def cell(gflops, peak):
     return f"{gflops:.1f}", (f"{100 * gflops / peak:.0f}%" if peak > 0 else "-")
 
 
-def print_table(family, threads, rows, peak):
-    print(f"\n### {family}, {threads} thread{'s' if threads > 1 else ''} "
+def print_table(family, threads, rows, peak, clock):
+    print(f"\n### {family}, {threads} thread{'s' if threads > 1 else ''}, {clock} "
           f"(peak {peak:.0f} GFLOP/s = {peak / threads:.1f} per core x {threads})\n")
     print("| model | layer | ours: best native entry | GFLOP/s | % peak | oneDNN native | % peak "
           "| XNNPACK native | % peak | ours/oneDNN |")
@@ -86,18 +91,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("json", help="--benchmark_format=json output ('-': standard input)")
     parser.add_argument("--peak", type=float, default=0, help="per-core FMA peak in GFLOP/s (default: the run's)")
+    parser.add_argument("--cpu-time", action="store_true", help="rate 1-thread runs by CPU time, not wall time")
     args = parser.parse_args()
     with (sys.stdin if args.json == "-" else open(args.json)) as f:
         data = json.load(f)
     per_core = args.peak or float(data.get("context", {}).get("fma_peak_gflops_per_core", 0))
-    tables = collect(data.get("benchmarks", []))
+    tables = collect(data.get("benchmarks", []), args.cpu_time)
     if not tables:
         print("no kernel benchmark results in the input", file=sys.stderr)
         return 1
     print(f"FMA peak per core: {per_core:.1f} GFLOP/s; ISA {data.get('context', {}).get('edgerun_isa', '?')}; "
           "medians of the repetitions")
     for (family, threads) in sorted(tables):
-        print_table(family, threads, tables[(family, threads)], per_core * threads)
+        clock = "CPU time" if args.cpu_time and threads == 1 else "wall time"
+        print_table(family, threads, tables[(family, threads)], per_core * threads, clock)
     return 0
 
 
