@@ -19,8 +19,8 @@ struct OperandCounts {
   size_t input = 0, weights = 0, bias = 0, output = 0;
 };
 
-// Impl: Conv2dF32Impl or DenseF32Impl (create(shape, weights, bias, epilogue) -> op with run(x,
-// residual, y, scratch) and scratch_bytes()).
+// Impl: Conv2dF32Impl or DenseF32Impl (create(shape, weights, bias, epilogue) -> Result of an op with
+// run(x, residual, y, scratch) and scratch_bytes()).
 template <typename Impl, typename Shape>
 void time_table_entry(benchmark::State& state, const Impl& impl, const Layer<Shape>& layer, OperandCounts counts) {
   const int threads = static_cast<int>(state.range(0));
@@ -29,11 +29,12 @@ void time_table_entry(benchmark::State& state, const Impl& impl, const Layer<Sha
   const auto w = random_floats(counts.weights, 2);
   const auto bias = random_floats(counts.bias, 3);
   auto y = random_floats(counts.output, 4);
-  const auto op = impl.create(layer.shape, w.get(), layer.bias ? bias.get() : nullptr, layer.epilogue);
-  if (op == nullptr) {
-    state.SkipWithError("create failed");
+  auto created = impl.create(layer.shape, w.get(), layer.bias ? bias.get() : nullptr, layer.epilogue);
+  if (!created.ok()) {  // the entry refused this case (a backend library declined it)
+    state.SkipWithError(("create: " + created.status().to_string()).c_str());
     return;
   }
+  const auto& op = created.value();
   const auto scratch = aligned_bytes(op->scratch_bytes());
   const auto start = Clock::now();
   for (auto _ : state) {
