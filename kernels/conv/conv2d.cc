@@ -9,7 +9,8 @@ namespace edgerun::kernels {
 
 const std::vector<Conv2dF32Impl>& conv2d_f32_impls() {
   static const std::vector<Conv2dF32Impl> table = {
-      {"f32_conv2d_gemm__avx512", Isa::kAvx512, Backend::kNative, conv2d_gemm_supports, create_conv2d_gemm<Isa::kAvx512>},
+      {"f32_conv2d_gemm__avx512", Isa::kAvx512, Backend::kNative, conv2d_gemm_supports,
+       create_conv2d_gemm<Isa::kAvx512>},
       {"f32_conv2d_gemm__avx2", Isa::kAvx2, Backend::kNative, conv2d_gemm_supports, create_conv2d_gemm<Isa::kAvx2>},
       {"f32_conv2d__ref", Isa::kRef, Backend::kNative, nullptr, create_conv2d_f32_ref},
   };
