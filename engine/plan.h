@@ -47,6 +47,8 @@ class Plan {
   // The kernel each step runs: a family kernel's name (f32_conv2d_...__avx512, onednn_conv2d, ...) or
   // "ref" for nodes on their reference run function.
   std::string step_kernel(size_t step) const;
+  // The op type of a step's node, as the model writes it.
+  const std::string& step_op(size_t step) const { return graph_.nodes[steps_.at(step).node].op_type; }
   // Scratch bytes the prepared kernels share (one step runs at a time).
   size_t scratch_bytes() const { return scratch_bytes_; }
 

@@ -1,5 +1,6 @@
 // edgerun inspect MODEL: ops, inputs and outputs with shapes, parameter count and MACs.
 #include <cstdio>
+#include <map>
 
 #include "engine/plan.h"
 #include "graph/model_stats.h"
@@ -80,6 +81,21 @@ int inspect(const InspectArgs& args) {
   std::printf("arena    %zu bytes planned (lower bound %zu: the tensors live at the busiest step; +%.1f%%)\n",
               plan.value()->arena_bytes(), bound,
               bound == 0 ? 0.0 : 100.0 * (static_cast<double>(plan.value()->arena_bytes()) / bound - 1.0));
+  // Which kernel runs each step: family kernels by name, the rest on their reference run functions.
+  std::map<std::string, std::map<std::string, int>> kernels;  // kernel -> op -> steps
+  const Plan& p = *plan.value();
+  for (size_t i = 0; i < p.num_steps(); ++i) ++kernels[p.step_kernel(i)][p.step_op(i)];
+  std::printf("kernels ");
+  for (const auto& [kernel, ops] : kernels) {
+    std::printf(" %s(", kernel.c_str());
+    const char* sep = "";
+    for (const auto& [op, n] : ops) {
+      std::printf("%s%s:%d", sep, op.c_str(), n);
+      sep = " ";
+    }
+    std::printf(")");
+  }
+  std::printf("\n");
   if (!args.signature.empty()) {
     auto sig = zoo::layer_signature(g, shapes.value());
     if (!sig.ok()) return fail(sig.status());
