@@ -1,0 +1,60 @@
+// Microkernels of the Winograd 3x3 stride-1 convolution F(m x m, 3 x 3) (Lavin & Gray 2015), one set
+// per ISA and output tile m, on raw pointers. The orchestration (weight transform, tiling, threads)
+// is kernels/conv/conv2d_winograd.cc.
+//
+// Layouts, with T = m + 2 the input tile side, xi in [0, T*T) the transformed coordinate and a group
+// of `nr` output tiles (lanes) processed together:
+//   V[xi][c][lane]   transformed input tiles, nr lanes per channel row
+//   U[xi][kb][c][mr] transformed weights, output channels in blocks of mr (zero padded)
+//   M[xi][k][lane]   transformed outputs, M[xi] = U[xi] * V[xi] over c
+// Lanes may belong to different images of the batch and to different tile rows: each carries its own
+// element offset and tile origin. A lane whose origin row is kLaneUnused reads zeros and writes nothing.
+#pragma once
+
+#include <cstdint>
+
+namespace edgerun::kernels {
+
+constexpr int32_t kWinogradLaneUnused = INT32_MIN / 2;
+
+struct WinogradInputArgs {
+  const float* x;           // channel 0 of image 0
+  int64_t channel_stride;   // in_h * in_w
+  int64_t channels;
+  const int32_t* offset;    // per lane: n * channels * in_h * in_w + y0 * in_w + x0 (may be negative)
+  const int32_t* y0;        // per lane: top row of the input tile (out_y - pad_top; may be negative)
+  const int32_t* x0;        // per lane: left column of the input tile
+  int32_t in_h, in_w;
+  float* v;                 // V, T*T coordinates of channels * nr floats
+};
+
+struct WinogradOutputArgs {
+  const float* m;           // M, T*T coordinates of rows * nr floats
+  int64_t rows;             // output channels k0 .. k0 + rows
+  const float* bias;        // bias of channel k0, or null
+  const float* residual;    // like y (may alias it), or null
+  float* y;                 // channel k0 of image 0
+  int64_t channel_stride;   // out_h * out_w
+  const int32_t* offset;    // per lane: n * out_channels * out_h * out_w + oy0 * out_w + ox0
+  const int32_t* y0;        // per lane: top row of the output tile
+  const int32_t* x0;
+  int32_t out_h, out_w;
+  float min, max;
+};
+
+struct WinogradUkernels {
+  int tile;  // m: outputs per tile side
+  int mr;    // output channels per GEMM microkernel call
+  int nr;    // lanes (tiles) per group
+  void (*input)(const WinogradInputArgs& args);
+  // M rows [0, rows) of one coordinate: m[r * nr + lane] = sum_c u[c * mr + r] * v[c * nr + lane].
+  void (*gemm)(int64_t channels, const float* u, const float* v, float* m, int64_t rows);
+  void (*output)(const WinogradOutputArgs& args);
+};
+
+extern const WinogradUkernels f32_winograd_2x2_6x16__avx2;
+extern const WinogradUkernels f32_winograd_4x4_6x16__avx2;
+extern const WinogradUkernels f32_winograd_2x2_8x32__avx512;
+extern const WinogradUkernels f32_winograd_4x4_8x32__avx512;
+
+}  // namespace edgerun::kernels
