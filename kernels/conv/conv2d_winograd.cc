@@ -56,6 +56,12 @@ void weight_transform_matrix(int m, double (&g)[6][3]) {
   }
 }
 
+// Work is split into items of (a block of up to `width_max_` tiles, a range of output-channel blocks).
+// An item transforms its tiles' input once, then, chunk of output channels by chunk, multiplies per
+// coordinate and transforms back. Sizes, for Zen 4's 32 KiB L1 / 1 MiB L2 per core:
+// - width_max_: V[xi] (in_channels x width floats) stays in L2 while every output-channel block of
+//   the coordinate reads it; each weight block is reused for `width` lanes from L1.
+// - chunk_blocks_: M of one chunk (T*T x rows x width floats) stays in L2 until it is transformed back.
 class Conv2dF32Winograd final : public Conv2dF32 {
  public:
   Conv2dF32Winograd(const WinogradUkernels& u, const Conv2dShape& s, const float* weights, const float* bias,
@@ -63,28 +69,39 @@ class Conv2dF32Winograd final : public Conv2dF32 {
       : u_(u), s_(s), epilogue_(epilogue), t_(u.tile + 2) {
     tiles_h_ = ceil_div(s.out_h, u.tile);
     tiles_w_ = ceil_div(s.out_w, u.tile);
-    groups_ = ceil_div(s.batch * tiles_h_ * tiles_w_, u.nr);
+    tiles_ = s.batch * tiles_h_ * tiles_w_;
     k_blocks_ = ceil_div(s.out_channels, u.mr);
+    constexpr int64_t kVSliceBytes = 512 << 10, kMChunkBytes = 1 << 20, kMaxWidth = 128;
+    const int64_t fit = kVSliceBytes / (s.in_channels * int64_t{sizeof(float)}) / u.nr * u.nr;
+    width_max_ = std::min(std::max<int64_t>(u.nr, std::min(fit, kMaxWidth)), ceil_div(tiles_, u.lanes) * u.lanes);
+    const int64_t coords = t_ * t_;
+    chunk_blocks_ = std::min(k_blocks_, std::max<int64_t>(1, kMChunkBytes / (coords * width_max_ * u.mr * 4)));
     pack_weights(weights);
     if (bias != nullptr) bias_.assign(bias, bias + s.out_channels);
     threads_ = max_threads();
-    const size_t coords = static_cast<size_t>(t_ * t_);
-    v_bytes_ = round_up_64(coords * s.in_channels * u.nr * sizeof(float));
-    m_bytes_ = round_up_64(coords * k_blocks_ * u.mr * u.nr * sizeof(float));
-    lane_bytes_ = round_up_64(6 * u.nr * sizeof(int32_t));
+    v_bytes_ = round_up_64(coords * s.in_channels * width_max_ * sizeof(float));
+    m_bytes_ = round_up_64(coords * chunk_blocks_ * u.mr * width_max_ * sizeof(float));
+    lane_bytes_ = round_up_64(6 * width_max_ * sizeof(int32_t));
   }
 
   size_t scratch_bytes() const override { return threads_ * (v_bytes_ + m_bytes_ + lane_bytes_); }
 
   void run(const float* x, const float* residual, float* y, void* scratch) const override {
     const int threads = std::min(max_threads(), threads_);
-    const int64_t parts = choose_parts(threads);
-    const int64_t items = groups_ * parts;
+    // Tile blocks: as wide as allowed, their count a multiple of the threads when there are enough
+    // tiles, then as even as the lane granularity permits.
+    int64_t blocks = ceil_div(tiles_, width_max_);
+    if (tiles_ >= threads * u_.nr) blocks = ceil_div(blocks, threads) * threads;
+    const int64_t width = ceil_div(ceil_div(tiles_, blocks), u_.lanes) * u_.lanes;
+    blocks = ceil_div(tiles_, width);
+    const int64_t parts = choose_parts(blocks, threads);
+    const int64_t items = blocks * parts;
     EDGERUN_OMP(parallel for schedule(dynamic, 1) num_threads(threads))
     for (int64_t item = 0; item < items; ++item) {
       char* own = static_cast<char*>(scratch) + thread_id() * (v_bytes_ + m_bytes_ + lane_bytes_);
-      const int64_t part = item % parts;
-      run_item(item / parts, k_blocks_ * part / parts, k_blocks_ * (part + 1) / parts, x, residual, y,
+      const int64_t block = item / parts, part = item % parts;
+      const int64_t first = block * width, count = std::min(width, tiles_ - first);
+      run_item(first, count, k_blocks_ * part / parts, k_blocks_ * (part + 1) / parts, x, residual, y,
                reinterpret_cast<float*>(own), reinterpret_cast<float*>(own + v_bytes_),
                reinterpret_cast<int32_t*>(own + v_bytes_ + m_bytes_));
     }
@@ -116,75 +133,78 @@ class Conv2dF32Winograd final : public Conv2dF32 {
     }
   }
 
-  // Splitting the output channels of a tile group over threads balances few groups (small images,
-  // batch 1) at the cost of transforming the group's input once per part.
-  int64_t choose_parts(int threads) const {
+  // Splitting the output channels of a tile block over threads balances few blocks (small images,
+  // batch 1) at the cost of transforming the block's input once per part.
+  int64_t choose_parts(int64_t blocks, int threads) const {
     int64_t best = 1;
     double best_cost = 1e300;
     for (int64_t p = 1; p <= std::min<int64_t>(k_blocks_, 4 * threads); ++p) {
-      const double cost = static_cast<double>(ceil_div(groups_ * p, threads)) / p + 0.02 * (p - 1);
+      const double cost = static_cast<double>(ceil_div(blocks * p, threads)) / p + 0.02 * (p - 1);
       if (cost < best_cost - 1e-9) best = p, best_cost = cost;
     }
     return best;
   }
 
-  void run_item(int64_t group, int64_t kb0, int64_t kb1, const float* x, const float* residual, float* y, float* v,
-                float* m, int32_t* lanes) const {
-    const int nr = u_.nr, tile = u_.tile;
-    int32_t *in_off = lanes, *in_y0 = lanes + nr, *in_x0 = lanes + 2 * nr;
-    int32_t *out_off = lanes + 3 * nr, *out_y0 = lanes + 4 * nr, *out_x0 = lanes + 5 * nr;
-    const int64_t tiles_per_image = tiles_h_ * tiles_w_, tiles = s_.batch * tiles_per_image;
-    for (int lane = 0; lane < nr; ++lane) {
-      const int64_t t = group * nr + lane;
-      if (t >= tiles) {
-        in_off[lane] = out_off[lane] = 0;
+  // Lane i of the item is tile first + i (flattened over batch, tile rows, tile columns).
+  void fill_lanes(int64_t first, int64_t count, int64_t width, int32_t* lanes) const {
+    int32_t *in_off = lanes, *in_y0 = lanes + width, *in_x0 = lanes + 2 * width;
+    int32_t *out_off = lanes + 3 * width, *out_y0 = lanes + 4 * width, *out_x0 = lanes + 5 * width;
+    const int64_t tiles_per_image = tiles_h_ * tiles_w_, tile = u_.tile;
+    for (int64_t lane = 0; lane < width; ++lane) {
+      if (lane >= count) {
+        in_off[lane] = out_off[lane] = in_x0[lane] = out_x0[lane] = 0;
         in_y0[lane] = out_y0[lane] = kWinogradLaneUnused;
-        in_x0[lane] = out_x0[lane] = 0;
         continue;
       }
+      const int64_t t = first + lane;
       const int64_t n = t / tiles_per_image, ty = t % tiles_per_image / tiles_w_, tx = t % tiles_w_;
-      out_y0[lane] = static_cast<int32_t>(ty * tile);
-      out_x0[lane] = static_cast<int32_t>(tx * tile);
-      out_off[lane] = static_cast<int32_t>(n * s_.out_channels * s_.out_h * s_.out_w + out_y0[lane] * s_.out_w +
-                                           out_x0[lane]);
-      in_y0[lane] = static_cast<int32_t>(out_y0[lane] - s_.pad_top);
-      in_x0[lane] = static_cast<int32_t>(out_x0[lane] - s_.pad_left);
-      in_off[lane] = static_cast<int32_t>(n * s_.in_channels * s_.in_h * s_.in_w + in_y0[lane] * s_.in_w + in_x0[lane]);
+      const int64_t oy = ty * tile, ox = tx * tile, iy = oy - s_.pad_top, ix = ox - s_.pad_left;
+      out_y0[lane] = static_cast<int32_t>(oy);
+      out_x0[lane] = static_cast<int32_t>(ox);
+      out_off[lane] = static_cast<int32_t>(n * s_.out_channels * s_.out_h * s_.out_w + oy * s_.out_w + ox);
+      in_y0[lane] = static_cast<int32_t>(iy);
+      in_x0[lane] = static_cast<int32_t>(ix);
+      in_off[lane] = static_cast<int32_t>(n * s_.in_channels * s_.in_h * s_.in_w + iy * s_.in_w + ix);
     }
-    const int64_t c_count = s_.in_channels, rows = std::min(kb1 * u_.mr, s_.out_channels) - kb0 * u_.mr;
-    WinogradInputArgs in{x,     s_.in_h * s_.in_w, c_count, in_off, in_y0, in_x0, static_cast<int32_t>(s_.in_h),
-                         static_cast<int32_t>(s_.in_w), v};
-    u_.input(in);
-    for (int64_t xi = 0; xi < t_ * t_; ++xi) {
-      const float* vx = v + xi * c_count * nr;
-      for (int64_t kb = kb0; kb < kb1; ++kb) {
-        const int64_t row = (kb - kb0) * u_.mr;
-        u_.gemm(c_count, packed_.data() + (xi * k_blocks_ + kb) * c_count * u_.mr, vx, m + (xi * rows + row) * nr,
-                std::min<int64_t>(u_.mr, rows - row));
+  }
+
+  void run_item(int64_t first, int64_t count, int64_t kb0, int64_t kb1, const float* x, const float* residual,
+                float* y, float* v, float* m, int32_t* lanes) const {
+    const int64_t width = ceil_div(count, u_.lanes) * u_.lanes, c_count = s_.in_channels;
+    fill_lanes(first, count, width, lanes);
+    u_.input({x, s_.in_h * s_.in_w, c_count, lanes, lanes + width, lanes + 2 * width, static_cast<int32_t>(s_.in_h),
+              static_cast<int32_t>(s_.in_w), width, v});
+    const int64_t plane = s_.out_h * s_.out_w;
+    for (int64_t cb0 = kb0; cb0 < kb1; cb0 += chunk_blocks_) {
+      const int64_t cb1 = std::min(kb1, cb0 + chunk_blocks_), k0 = cb0 * u_.mr;
+      const int64_t rows = std::min(cb1 * u_.mr, s_.out_channels) - k0;
+      for (int64_t xi = 0; xi < t_ * t_; ++xi) {
+        const float* vx = v + xi * c_count * width;
+        float* mx = m + xi * rows * width;
+        for (int64_t kb = cb0; kb < cb1; ++kb) {
+          const float* ub = packed_.data() + (xi * k_blocks_ + kb) * c_count * u_.mr;
+          const int64_t row = (kb - cb0) * u_.mr, block_rows = std::min<int64_t>(u_.mr, rows - row);
+          int64_t lane = 0;
+          for (; lane + u_.nr <= width; lane += u_.nr) {
+            u_.gemm(c_count, ub, vx + lane, width, mx + row * width + lane, width, block_rows);
+          }
+          for (; lane < width; lane += u_.lanes) {
+            u_.gemm_tail(c_count, ub, vx + lane, width, mx + row * width + lane, width, block_rows);
+          }
+        }
       }
+      u_.output({m, rows, width, bias_.empty() ? nullptr : bias_.data() + k0,
+                 epilogue_.residual ? residual + k0 * plane : nullptr, y + k0 * plane, plane, lanes + 3 * width,
+                 lanes + 4 * width, lanes + 5 * width, static_cast<int32_t>(s_.out_h), static_cast<int32_t>(s_.out_w),
+                 epilogue_.min, epilogue_.max});
     }
-    const int64_t k0 = kb0 * u_.mr, plane = s_.out_h * s_.out_w;
-    WinogradOutputArgs out{m,
-                           rows,
-                           bias_.empty() ? nullptr : bias_.data() + k0,
-                           epilogue_.residual ? residual + k0 * plane : nullptr,
-                           y + k0 * plane,
-                           plane,
-                           out_off,
-                           out_y0,
-                           out_x0,
-                           static_cast<int32_t>(s_.out_h),
-                           static_cast<int32_t>(s_.out_w),
-                           epilogue_.min,
-                           epilogue_.max};
-    u_.output(out);
   }
 
   const WinogradUkernels& u_;
   Conv2dShape s_;
   Epilogue epilogue_;
   int t_;
-  int64_t tiles_h_ = 0, tiles_w_ = 0, groups_ = 0, k_blocks_ = 0;
+  int64_t tiles_h_ = 0, tiles_w_ = 0, tiles_ = 0, k_blocks_ = 0, width_max_ = 0, chunk_blocks_ = 0;
   std::vector<float> packed_, bias_;
   int threads_ = 1;
   size_t v_bytes_ = 0, m_bytes_ = 0, lane_bytes_ = 0;

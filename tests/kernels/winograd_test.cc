@@ -140,6 +140,7 @@ TEST_CASE("winograd conv2d: sizes that are not multiples of the tile, padding, o
       {shape_3x3(1, 4, 4, 3, 20, 0), false, true, 0.0f, 6.0f},
       {shape_3x3(2, 65, 70, 9, 9, 1), true, true, 0.0f, kInf},  // several channel blocks, ragged last
       {shape_3x3(1, 16, 19, 56, 56, 1), true, false, 0.0f, kInf},
+      {shape_3x3(1, 5, 130, 48, 47, 1), true, true, -kInf, kInf},  // several tile blocks and channel chunks
   };
   for_each_winograd([&](const kernels::Conv2dF32Impl& impl) {
     for (const Case& c : cases) check_case(impl, c);

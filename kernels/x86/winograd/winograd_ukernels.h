@@ -3,8 +3,8 @@
 // is kernels/conv/conv2d_winograd.cc.
 //
 // Layouts, with T = m + 2 the input tile side, xi in [0, T*T) the transformed coordinate and a group
-// of `nr` output tiles (lanes) processed together:
-//   V[xi][c][lane]   transformed input tiles, nr lanes per channel row
+// of `width` output tiles (lanes, a multiple of `lanes`) processed together:
+//   V[xi][c][lane]   transformed input tiles, width lanes per channel row
 //   U[xi][kb][c][mr] transformed weights, output channels in blocks of mr (zero padded)
 //   M[xi][k][lane]   transformed outputs, M[xi] = U[xi] * V[xi] over c
 // Lanes may belong to different images of the batch and to different tile rows: each carries its own
@@ -25,12 +25,14 @@ struct WinogradInputArgs {
   const int32_t* y0;        // per lane: top row of the input tile (out_y - pad_top; may be negative)
   const int32_t* x0;        // per lane: left column of the input tile
   int32_t in_h, in_w;
-  float* v;                 // V, T*T coordinates of channels * nr floats
+  int64_t width;            // lanes, a multiple of WinogradUkernels::lanes
+  float* v;                 // V, T*T coordinates of channels * width floats
 };
 
 struct WinogradOutputArgs {
-  const float* m;           // M, T*T coordinates of rows * nr floats
+  const float* m;           // M, T*T coordinates of rows * width floats
   int64_t rows;             // output channels k0 .. k0 + rows
+  int64_t width;            // lanes, a multiple of WinogradUkernels::lanes
   const float* bias;        // bias of channel k0, or null
   const float* residual;    // like y (may alias it), or null
   float* y;                 // channel k0 of image 0
@@ -45,10 +47,14 @@ struct WinogradOutputArgs {
 struct WinogradUkernels {
   int tile;  // m: outputs per tile side
   int mr;    // output channels per GEMM microkernel call
-  int nr;    // lanes (tiles) per group
+  int nr;     // lanes per GEMM microkernel call
+  int lanes;  // lanes per vector: the granularity of width, and of gemm_tail
   void (*input)(const WinogradInputArgs& args);
-  // M rows [0, rows) of one coordinate: m[r * nr + lane] = sum_c u[c * mr + r] * v[c * nr + lane].
-  void (*gemm)(int64_t channels, const float* u, const float* v, float* m, int64_t rows);
+  // M rows [0, rows) of one coordinate and nr lanes: m[r * ldm + lane] = sum_c u[c * mr + r] * v[c * ldv + lane].
+  void (*gemm)(int64_t channels, const float* u, const float* v, int64_t ldv, float* m, int64_t ldm, int64_t rows);
+  // The same for `lanes` lanes, for widths that are not a multiple of nr.
+  void (*gemm_tail)(int64_t channels, const float* u, const float* v, int64_t ldv, float* m, int64_t ldm,
+                    int64_t rows);
   void (*output)(const WinogradOutputArgs& args);
 };
 
