@@ -81,7 +81,7 @@ class Conv2dF32Winograd final : public Conv2dF32 {
     threads_ = max_threads();
     v_bytes_ = round_up_64(coords * s.in_channels * width_max_ * sizeof(float));
     m_bytes_ = round_up_64(coords * chunk_blocks_ * u.mr * width_max_ * sizeof(float));
-    lane_bytes_ = round_up_64(6 * width_max_ * sizeof(int32_t));
+    lane_bytes_ = round_up_64(8 * width_max_ * sizeof(int32_t));
   }
 
   size_t scratch_bytes() const override { return threads_ * (v_bytes_ + m_bytes_ + lane_bytes_); }
@@ -145,15 +145,19 @@ class Conv2dF32Winograd final : public Conv2dF32 {
     return best;
   }
 
-  // Lane i of the item is tile first + i (flattened over batch, tile rows, tile columns).
-  void fill_lanes(int64_t first, int64_t count, int64_t width, int32_t* lanes) const {
-    int32_t *in_off = lanes, *in_y0 = lanes + width, *in_x0 = lanes + 2 * width;
-    int32_t *out_off = lanes + 3 * width, *out_y0 = lanes + 4 * width, *out_x0 = lanes + 5 * width;
+  // Lane i of the item is tile first + i (flattened over batch, tile rows, tile columns). Output side:
+  // per lane offset, y0, x0. Input side: per segment (neighbouring tiles of one row, at most
+  // u_.lanes) offset, y0, x0, first lane, count. Returns the number of segments.
+  int64_t fill_lanes(int64_t first, int64_t count, int64_t width, int32_t* lanes) const {
+    int32_t *out_off = lanes, *out_y0 = lanes + width, *out_x0 = lanes + 2 * width;
+    int32_t *seg_off = lanes + 3 * width, *seg_y0 = lanes + 4 * width, *seg_x0 = lanes + 5 * width;
+    int32_t *seg_lane = lanes + 6 * width, *seg_count = lanes + 7 * width;
     const int64_t tiles_per_image = tiles_h_ * tiles_w_, tile = u_.tile;
+    int64_t segments = 0;
     for (int64_t lane = 0; lane < width; ++lane) {
       if (lane >= count) {
-        in_off[lane] = out_off[lane] = in_x0[lane] = out_x0[lane] = 0;
-        in_y0[lane] = out_y0[lane] = kWinogradLaneUnused;
+        out_off[lane] = out_x0[lane] = 0;
+        out_y0[lane] = kWinogradLaneUnused;
         continue;
       }
       const int64_t t = first + lane;
@@ -162,18 +166,27 @@ class Conv2dF32Winograd final : public Conv2dF32 {
       out_y0[lane] = static_cast<int32_t>(oy);
       out_x0[lane] = static_cast<int32_t>(ox);
       out_off[lane] = static_cast<int32_t>(n * s_.out_channels * s_.out_h * s_.out_w + oy * s_.out_w + ox);
-      in_y0[lane] = static_cast<int32_t>(iy);
-      in_x0[lane] = static_cast<int32_t>(ix);
-      in_off[lane] = static_cast<int32_t>(n * s_.in_channels * s_.in_h * s_.in_w + iy * s_.in_w + ix);
+      if (lane > 0 && tx > 0 && seg_count[segments - 1] < u_.lanes) {
+        ++seg_count[segments - 1];
+        continue;
+      }
+      seg_off[segments] = static_cast<int32_t>(n * s_.in_channels * s_.in_h * s_.in_w + iy * s_.in_w + ix);
+      seg_y0[segments] = static_cast<int32_t>(iy);
+      seg_x0[segments] = static_cast<int32_t>(ix);
+      seg_lane[segments] = static_cast<int32_t>(lane);
+      seg_count[segments] = 1;
+      ++segments;
     }
+    return segments;
   }
 
   void run_item(int64_t first, int64_t count, int64_t kb0, int64_t kb1, const float* x, const float* residual,
                 float* y, float* v, float* m, int32_t* lanes) const {
     const int64_t width = ceil_div(count, u_.lanes) * u_.lanes, c_count = s_.in_channels;
-    fill_lanes(first, count, width, lanes);
-    u_.input({x, s_.in_h * s_.in_w, c_count, lanes, lanes + width, lanes + 2 * width, static_cast<int32_t>(s_.in_h),
-              static_cast<int32_t>(s_.in_w), width, v});
+    const int64_t segments = fill_lanes(first, count, width, lanes);
+    u_.input({x, s_.in_h * s_.in_w, c_count, segments, lanes + 3 * width, lanes + 4 * width, lanes + 5 * width,
+              lanes + 6 * width, lanes + 7 * width, static_cast<int32_t>(s_.in_h), static_cast<int32_t>(s_.in_w),
+              width, v});
     const int64_t plane = s_.out_h * s_.out_w;
     for (int64_t cb0 = kb0; cb0 < kb1; cb0 += chunk_blocks_) {
       const int64_t cb1 = std::min(kb1, cb0 + chunk_blocks_), k0 = cb0 * u_.mr;
@@ -194,9 +207,9 @@ class Conv2dF32Winograd final : public Conv2dF32 {
         }
       }
       u_.output({m, rows, width, bias_.empty() ? nullptr : bias_.data() + k0,
-                 epilogue_.residual ? residual + k0 * plane : nullptr, y + k0 * plane, plane, lanes + 3 * width,
-                 lanes + 4 * width, lanes + 5 * width, static_cast<int32_t>(s_.out_h), static_cast<int32_t>(s_.out_w),
-                 epilogue_.min, epilogue_.max});
+                 epilogue_.residual ? residual + k0 * plane : nullptr, y + k0 * plane, plane, lanes, lanes + width,
+                 lanes + 2 * width, static_cast<int32_t>(s_.out_h), static_cast<int32_t>(s_.out_w), epilogue_.min,
+                 epilogue_.max});
     }
   }
 

@@ -21,24 +21,40 @@ inline Vec vsub(Vec a, Vec b) { return {_mm256_sub_ps(a.v, b.v)}; }
 inline Vec vmul(Vec a, Vec b) { return {_mm256_mul_ps(a.v, b.v)}; }
 inline Vec vfma(Vec a, Vec b, Vec c) { return {_mm256_fmadd_ps(a.v, b.v, c.v)}; }
 
-struct Gather {
-  __m256i index;
-  __m256 inside;
-};
-// 0 <= v < limit, as an all-ones lane mask.
-inline __m256i in_range(__m256i v, int32_t limit) {
-  return _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(limit), v), _mm256_cmpgt_epi32(v, _mm256_set1_epi32(-1)));
+inline __m256i first_n(int n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
-inline Gather make_gather(const int32_t* offset, const int32_t* y0, const int32_t* x0, int32_t r, int32_t j, int32_t h,
-                          int32_t w) {
-  const __m256i y = _mm256_add_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(y0)), _mm256_set1_epi32(r));
-  const __m256i x = _mm256_add_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x0)), _mm256_set1_epi32(j));
-  const __m256i off = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(offset));
-  return {_mm256_add_epi32(off, _mm256_set1_epi32(r * w + j)),
-          _mm256_castsi256_ps(_mm256_and_si256(in_range(y, h), in_range(x, w)))};
+inline void vstore_n(float* p, Vec x, int n) { _mm256_maskstore_ps(p, first_n(n), x.v); }
+
+using Mask = __m256i;
+inline Mask make_mask(int32_t x, int32_t w) {
+  const __m256i cols = _mm256_add_epi32(_mm256_set1_epi32(x), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  return _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(w), cols),
+                          _mm256_cmpgt_epi32(cols, _mm256_set1_epi32(-1)));
 }
-inline Vec vgather(const float* base, const Gather& g) {
-  return {_mm256_mask_i32gather_ps(_mm256_setzero_ps(), base, g.index, g.inside, 4)};
+inline Vec vload_mask(const float* p, Mask m) { return {_mm256_maskload_ps(p, m)}; }
+
+template <int M>
+inline void deinterleave(const Vec* in, Vec* out, int phases);
+template <>
+inline void deinterleave<2>(const Vec* in, Vec* out, int phases) {
+  // shuffle_ps yields groups 0 1 4 5 2 3 6 7; the 64-bit permute puts them in order.
+  const __m256 even = _mm256_shuffle_ps(in[0].v, in[1].v, _MM_SHUFFLE(2, 0, 2, 0));
+  out[0] = {_mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), _MM_SHUFFLE(3, 1, 2, 0)))};
+  if (phases > 1) {
+    const __m256 odd = _mm256_shuffle_ps(in[0].v, in[1].v, _MM_SHUFFLE(3, 1, 3, 1));
+    out[1] = {_mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(odd), _MM_SHUFFLE(3, 1, 2, 0)))};
+  }
+}
+template <>
+inline void deinterleave<4>(const Vec* in, Vec* out, int phases) {
+  // A 4 x 4 transpose in each 128-bit half yields groups 0 2 4 6 | 1 3 5 7; the permute orders them.
+  const __m256 t0 = _mm256_unpacklo_ps(in[0].v, in[1].v), t1 = _mm256_unpackhi_ps(in[0].v, in[1].v);
+  const __m256 t2 = _mm256_unpacklo_ps(in[2].v, in[3].v), t3 = _mm256_unpackhi_ps(in[2].v, in[3].v);
+  const __m256 r[4] = {_mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2)),
+                       _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2))};
+  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  for (int p = 0; p < phases; ++p) out[p] = {_mm256_permutevar8x32_ps(r[p], order)};
 }
 
 #include "kernels/x86/winograd/winograd_ukernels.inc"

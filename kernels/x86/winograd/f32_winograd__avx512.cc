@@ -21,21 +21,37 @@ inline Vec vsub(Vec a, Vec b) { return {_mm512_sub_ps(a.v, b.v)}; }
 inline Vec vmul(Vec a, Vec b) { return {_mm512_mul_ps(a.v, b.v)}; }
 inline Vec vfma(Vec a, Vec b, Vec c) { return {_mm512_fmadd_ps(a.v, b.v, c.v)}; }
 
-struct Gather {
-  __m512i index;
-  __mmask16 inside;
-};
-inline Gather make_gather(const int32_t* offset, const int32_t* y0, const int32_t* x0, int32_t r, int32_t j, int32_t h,
-                          int32_t w) {
-  const __m512i y = _mm512_add_epi32(_mm512_loadu_si512(y0), _mm512_set1_epi32(r));
-  const __m512i x = _mm512_add_epi32(_mm512_loadu_si512(x0), _mm512_set1_epi32(j));
-  // Unsigned compares: negative coordinates wrap to large values and fail too.
-  const __mmask16 inside =
-      _mm512_cmplt_epu32_mask(y, _mm512_set1_epi32(h)) & _mm512_cmplt_epu32_mask(x, _mm512_set1_epi32(w));
-  return {_mm512_add_epi32(_mm512_loadu_si512(offset), _mm512_set1_epi32(r * w + j)), inside};
+inline void vstore_n(float* p, Vec x, int n) { _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1), x.v); }
+
+using Mask = __mmask16;
+inline Mask make_mask(int32_t x, int32_t w) {
+  // Unsigned compare: negative columns wrap to large values and fail too.
+  const __m512i cols = _mm512_add_epi32(_mm512_set1_epi32(x), _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+                                                                                12, 13, 14, 15));
+  return _mm512_cmplt_epu32_mask(cols, _mm512_set1_epi32(w));
 }
-inline Vec vgather(const float* base, const Gather& g) {
-  return {_mm512_mask_i32gather_ps(_mm512_setzero_ps(), g.inside, g.index, base, 4)};
+inline Vec vload_mask(const float* p, Mask m) { return {_mm512_maskz_loadu_ps(m, p)}; }
+
+template <int M>
+inline void deinterleave(const Vec* in, Vec* out, int phases);
+template <>
+inline void deinterleave<2>(const Vec* in, Vec* out, int phases) {
+  for (int p = 0; p < phases; ++p) {
+    const __m512i index = _mm512_add_epi32(_mm512_set1_epi32(p), _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18,
+                                                                                    20, 22, 24, 26, 28, 30));
+    out[p] = {_mm512_permutex2var_ps(in[0].v, index, in[1].v)};
+  }
+}
+template <>
+inline void deinterleave<4>(const Vec* in, Vec* out, int phases) {
+  for (int p = 0; p < phases; ++p) {
+    // Both permutes pick phase p of 8 groups into both halves: groups 0-7 from in[0..1], 8-15 from in[2..3].
+    const __m512i index = _mm512_add_epi32(_mm512_set1_epi32(p), _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 4,
+                                                                                    8, 12, 16, 20, 24, 28));
+    const __m512 low = _mm512_permutex2var_ps(in[0].v, index, in[1].v);
+    const __m512 high = _mm512_permutex2var_ps(in[2].v, index, in[3].v);
+    out[p] = {_mm512_mask_blend_ps(0xFF00, low, high)};
+  }
 }
 
 #include "kernels/x86/winograd/winograd_ukernels.inc"

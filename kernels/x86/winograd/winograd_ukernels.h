@@ -7,8 +7,9 @@
 //   V[xi][c][lane]   transformed input tiles, width lanes per channel row
 //   U[xi][kb][c][mr] transformed weights, output channels in blocks of mr (zero padded)
 //   M[xi][k][lane]   transformed outputs, M[xi] = U[xi] * V[xi] over c
-// Lanes may belong to different images of the batch and to different tile rows: each carries its own
-// element offset and tile origin. A lane whose origin row is kLaneUnused reads zeros and writes nothing.
+// Lanes may belong to different images of the batch and to different tile rows: on the output side
+// each carries its own element offset and tile origin; a lane whose origin row is kWinogradLaneUnused
+// writes nothing.
 #pragma once
 
 #include <cstdint>
@@ -17,13 +18,18 @@ namespace edgerun::kernels {
 
 constexpr int32_t kWinogradLaneUnused = INT32_MIN / 2;
 
+// The input side works on segments: runs of at most `lanes` tiles that are neighbours in one tile row
+// of one image, so each input row of a segment is one contiguous stretch of memory.
 struct WinogradInputArgs {
   const float* x;           // channel 0 of image 0
   int64_t channel_stride;   // in_h * in_w
   int64_t channels;
-  const int32_t* offset;    // per lane: n * channels * in_h * in_w + y0 * in_w + x0 (may be negative)
-  const int32_t* y0;        // per lane: top row of the input tile (out_y - pad_top; may be negative)
-  const int32_t* x0;        // per lane: left column of the input tile
+  int64_t segments;
+  const int32_t* offset;    // per segment: n * channels * in_h * in_w + y0 * in_w + x0 (may be negative)
+  const int32_t* y0;        // per segment: top row of its input tiles (out_y - pad_top; may be negative)
+  const int32_t* x0;        // per segment: left column of its first input tile
+  const int32_t* lane;      // per segment: its first lane in V
+  const int32_t* count;     // per segment: its tiles, 1 .. lanes
   int32_t in_h, in_w;
   int64_t width;            // lanes, a multiple of WinogradUkernels::lanes
   float* v;                 // V, T*T coordinates of channels * width floats
