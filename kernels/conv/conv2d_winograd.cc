@@ -80,7 +80,7 @@ class Conv2dF32Winograd final : public Conv2dF32 {
     if (bias != nullptr) bias_.assign(bias, bias + s.out_channels);
     threads_ = max_threads();
     v_bytes_ = round_up_64(coords * s.in_channels * width_max_ * sizeof(float));
-    m_bytes_ = round_up_64(coords * chunk_blocks_ * u.mr * width_max_ * sizeof(float));
+    m_bytes_ = round_up_64((coords * chunk_blocks_ * u.mr * width_max_ + u.lanes) * sizeof(float));
     lane_bytes_ = round_up_64(8 * width_max_ * sizeof(int32_t));
   }
 
@@ -145,48 +145,39 @@ class Conv2dF32Winograd final : public Conv2dF32 {
     return best;
   }
 
-  // Lane i of the item is tile first + i (flattened over batch, tile rows, tile columns). Output side:
-  // per lane offset, y0, x0. Input side: per segment (neighbouring tiles of one row, at most
-  // u_.lanes) offset, y0, x0, first lane, count. Returns the number of segments.
-  int64_t fill_lanes(int64_t first, int64_t count, int64_t width, int32_t* lanes) const {
-    int32_t *out_off = lanes, *out_y0 = lanes + width, *out_x0 = lanes + 2 * width;
-    int32_t *seg_off = lanes + 3 * width, *seg_y0 = lanes + 4 * width, *seg_x0 = lanes + 5 * width;
-    int32_t *seg_lane = lanes + 6 * width, *seg_count = lanes + 7 * width;
+  // Lane i of the item is tile first + i (flattened over batch, tile rows, tile columns); segments
+  // group neighbouring tiles of one row, at most u_.lanes of them. `arrays` holds 8 x width int32.
+  WinogradSegments make_segments(int64_t first, int64_t count, int64_t width, int32_t* arrays) const {
+    int32_t* a[8];
+    for (int i = 0; i < 8; ++i) a[i] = arrays + i * width;
+    WinogradSegments sg{0, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]};
     const int64_t tiles_per_image = tiles_h_ * tiles_w_, tile = u_.tile;
-    int64_t segments = 0;
-    for (int64_t lane = 0; lane < width; ++lane) {
-      if (lane >= count) {
-        out_off[lane] = out_x0[lane] = 0;
-        out_y0[lane] = kWinogradLaneUnused;
+    for (int64_t lane = 0; lane < count; ++lane) {
+      const int64_t t = first + lane, tx = t % tiles_w_;
+      if (lane > 0 && tx > 0 && a[1][sg.size - 1] < u_.lanes) {
+        ++a[1][sg.size - 1];
         continue;
       }
-      const int64_t t = first + lane;
-      const int64_t n = t / tiles_per_image, ty = t % tiles_per_image / tiles_w_, tx = t % tiles_w_;
-      const int64_t oy = ty * tile, ox = tx * tile, iy = oy - s_.pad_top, ix = ox - s_.pad_left;
-      out_y0[lane] = static_cast<int32_t>(oy);
-      out_x0[lane] = static_cast<int32_t>(ox);
-      out_off[lane] = static_cast<int32_t>(n * s_.out_channels * s_.out_h * s_.out_w + oy * s_.out_w + ox);
-      if (lane > 0 && tx > 0 && seg_count[segments - 1] < u_.lanes) {
-        ++seg_count[segments - 1];
-        continue;
-      }
-      seg_off[segments] = static_cast<int32_t>(n * s_.in_channels * s_.in_h * s_.in_w + iy * s_.in_w + ix);
-      seg_y0[segments] = static_cast<int32_t>(iy);
-      seg_x0[segments] = static_cast<int32_t>(ix);
-      seg_lane[segments] = static_cast<int32_t>(lane);
-      seg_count[segments] = 1;
-      ++segments;
+      const int64_t n = t / tiles_per_image, oy = t % tiles_per_image / tiles_w_ * tile, ox = tx * tile;
+      const int64_t iy = oy - s_.pad_top, ix = ox - s_.pad_left, i = sg.size++;
+      a[0][i] = static_cast<int32_t>(lane);
+      a[1][i] = 1;
+      a[2][i] = static_cast<int32_t>(n * s_.in_channels * s_.in_h * s_.in_w + iy * s_.in_w + ix);
+      a[3][i] = static_cast<int32_t>(iy);
+      a[4][i] = static_cast<int32_t>(ix);
+      a[5][i] = static_cast<int32_t>(n * s_.out_channels * s_.out_h * s_.out_w + oy * s_.out_w + ox);
+      a[6][i] = static_cast<int32_t>(oy);
+      a[7][i] = static_cast<int32_t>(ox);
     }
-    return segments;
+    return sg;
   }
 
   void run_item(int64_t first, int64_t count, int64_t kb0, int64_t kb1, const float* x, const float* residual,
-                float* y, float* v, float* m, int32_t* lanes) const {
+                float* y, float* v, float* m, int32_t* arrays) const {
     const int64_t width = ceil_div(count, u_.lanes) * u_.lanes, c_count = s_.in_channels;
-    const int64_t segments = fill_lanes(first, count, width, lanes);
-    u_.input({x, s_.in_h * s_.in_w, c_count, segments, lanes + 3 * width, lanes + 4 * width, lanes + 5 * width,
-              lanes + 6 * width, lanes + 7 * width, static_cast<int32_t>(s_.in_h), static_cast<int32_t>(s_.in_w),
-              width, v});
+    const WinogradSegments sg = make_segments(first, count, width, arrays);
+    u_.input({x, s_.in_h * s_.in_w, c_count, static_cast<int32_t>(s_.in_h), static_cast<int32_t>(s_.in_w), sg, width,
+              v});
     const int64_t plane = s_.out_h * s_.out_w;
     for (int64_t cb0 = kb0; cb0 < kb1; cb0 += chunk_blocks_) {
       const int64_t cb1 = std::min(kb1, cb0 + chunk_blocks_), k0 = cb0 * u_.mr;
@@ -206,9 +197,9 @@ class Conv2dF32Winograd final : public Conv2dF32 {
           }
         }
       }
-      u_.output({m, rows, width, bias_.empty() ? nullptr : bias_.data() + k0,
-                 epilogue_.residual ? residual + k0 * plane : nullptr, y + k0 * plane, plane, lanes, lanes + width,
-                 lanes + 2 * width, static_cast<int32_t>(s_.out_h), static_cast<int32_t>(s_.out_w), epilogue_.min,
+      u_.output({m, rows, bias_.empty() ? nullptr : bias_.data() + k0,
+                 epilogue_.residual ? residual + k0 * plane : nullptr, y + k0 * plane, plane,
+                 static_cast<int32_t>(s_.out_h), static_cast<int32_t>(s_.out_w), sg, width, epilogue_.min,
                  epilogue_.max});
     }
   }

@@ -7,46 +7,47 @@
 //   V[xi][c][lane]   transformed input tiles, width lanes per channel row
 //   U[xi][kb][c][mr] transformed weights, output channels in blocks of mr (zero padded)
 //   M[xi][k][lane]   transformed outputs, M[xi] = U[xi] * V[xi] over c
-// Lanes may belong to different images of the batch and to different tile rows: on the output side
-// each carries its own element offset and tile origin; a lane whose origin row is kWinogradLaneUnused
-// writes nothing.
+// The transforms work on segments: runs of at most `lanes` tiles that are neighbours in one tile row
+// of one image, so every input or output row of a segment is one contiguous stretch of memory.
 #pragma once
 
 #include <cstdint>
 
 namespace edgerun::kernels {
 
-constexpr int32_t kWinogradLaneUnused = INT32_MIN / 2;
-
-// The input side works on segments: runs of at most `lanes` tiles that are neighbours in one tile row
-// of one image, so each input row of a segment is one contiguous stretch of memory.
-struct WinogradInputArgs {
-  const float* x;           // channel 0 of image 0
-  int64_t channel_stride;   // in_h * in_w
-  int64_t channels;
-  int64_t segments;
-  const int32_t* offset;    // per segment: n * channels * in_h * in_w + y0 * in_w + x0 (may be negative)
-  const int32_t* y0;        // per segment: top row of its input tiles (out_y - pad_top; may be negative)
-  const int32_t* x0;        // per segment: left column of its first input tile
-  const int32_t* lane;      // per segment: its first lane in V
-  const int32_t* count;     // per segment: its tiles, 1 .. lanes
-  int32_t in_h, in_w;
-  int64_t width;            // lanes, a multiple of WinogradUkernels::lanes
-  float* v;                 // V, T*T coordinates of channels * width floats
+struct WinogradSegments {
+  int64_t size;
+  const int32_t* lane;        // first lane in V / M
+  const int32_t* count;       // tiles, 1 .. lanes
+  const int32_t* in_offset;   // n * in_channels * in_h * in_w + in_y0 * in_w + in_x0 (may be negative)
+  const int32_t* in_y0;       // top row of the first input tile (out_y0 - pad_top; may be negative)
+  const int32_t* in_x0;       // left column of the first input tile
+  const int32_t* out_offset;  // n * out_channels * out_h * out_w + out_y0 * out_w + out_x0
+  const int32_t* out_y0;
+  const int32_t* out_x0;
 };
 
+struct WinogradInputArgs {
+  const float* x;          // channel 0 of image 0
+  int64_t channel_stride;  // in_h * in_w
+  int64_t channels;
+  int32_t in_h, in_w;
+  WinogradSegments segments;
+  int64_t width;  // lanes, a multiple of WinogradUkernels::lanes
+  float* v;       // V, T*T coordinates of channels * width floats
+};
+
+// M may be read up to `lanes` floats past its end (pad the buffer).
 struct WinogradOutputArgs {
-  const float* m;           // M, T*T coordinates of rows * width floats
-  int64_t rows;             // output channels k0 .. k0 + rows
-  int64_t width;            // lanes, a multiple of WinogradUkernels::lanes
-  const float* bias;        // bias of channel k0, or null
-  const float* residual;    // like y (may alias it), or null
-  float* y;                 // channel k0 of image 0
-  int64_t channel_stride;   // out_h * out_w
-  const int32_t* offset;    // per lane: n * out_channels * out_h * out_w + oy0 * out_w + ox0
-  const int32_t* y0;        // per lane: top row of the output tile
-  const int32_t* x0;
+  const float* m;          // M, T*T coordinates of rows * width floats
+  int64_t rows;            // output channels k0 .. k0 + rows
+  const float* bias;       // bias of channel k0, or null
+  const float* residual;   // like y (may alias it), or null
+  float* y;                // channel k0 of image 0
+  int64_t channel_stride;  // out_h * out_w
   int32_t out_h, out_w;
+  WinogradSegments segments;
+  int64_t width;
   float min, max;
 };
 
