@@ -29,6 +29,10 @@ int thread_id() {
 #endif
 }
 
+// Floats added between the coordinates' slices of V and M: their sizes are often multiples of 4 KiB,
+// and 36 streams that far apart would share cache sets (4K aliasing) in the transforms.
+constexpr int64_t kSkew = 16;
+
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 size_t round_up_64(size_t bytes) { return (bytes + 63) / 64 * 64; }
 
@@ -79,8 +83,8 @@ class Conv2dF32Winograd final : public Conv2dF32 {
     pack_weights(weights);
     if (bias != nullptr) bias_.assign(bias, bias + s.out_channels);
     threads_ = max_threads();
-    v_bytes_ = round_up_64(coords * s.in_channels * width_max_ * sizeof(float));
-    m_bytes_ = round_up_64((coords * chunk_blocks_ * u.mr * width_max_ + u.lanes) * sizeof(float));
+    v_bytes_ = round_up_64(coords * (s.in_channels * width_max_ + kSkew) * sizeof(float));
+    m_bytes_ = round_up_64((coords * (chunk_blocks_ * u.mr * width_max_ + kSkew) + u.lanes) * sizeof(float));
     lane_bytes_ = round_up_64(8 * width_max_ * sizeof(int32_t));
   }
 
@@ -176,15 +180,16 @@ class Conv2dF32Winograd final : public Conv2dF32 {
                 float* y, float* v, float* m, int32_t* arrays) const {
     const int64_t width = ceil_div(count, u_.lanes) * u_.lanes, c_count = s_.in_channels;
     const WinogradSegments sg = make_segments(first, count, width, arrays);
+    const int64_t v_stride = c_count * width + kSkew;
     u_.input({x, s_.in_h * s_.in_w, c_count, static_cast<int32_t>(s_.in_h), static_cast<int32_t>(s_.in_w), sg, width,
-              v});
+              v, v_stride});
     const int64_t plane = s_.out_h * s_.out_w;
     for (int64_t cb0 = kb0; cb0 < kb1; cb0 += chunk_blocks_) {
       const int64_t cb1 = std::min(kb1, cb0 + chunk_blocks_), k0 = cb0 * u_.mr;
-      const int64_t rows = std::min(cb1 * u_.mr, s_.out_channels) - k0;
+      const int64_t rows = std::min(cb1 * u_.mr, s_.out_channels) - k0, m_stride = rows * width + kSkew;
       for (int64_t xi = 0; xi < t_ * t_; ++xi) {
-        const float* vx = v + xi * c_count * width;
-        float* mx = m + xi * rows * width;
+        const float* vx = v + xi * v_stride;
+        float* mx = m + xi * m_stride;
         for (int64_t kb = cb0; kb < cb1; ++kb) {
           const float* ub = packed_.data() + (xi * k_blocks_ + kb) * c_count * u_.mr;
           const int64_t row = (kb - cb0) * u_.mr, block_rows = std::min<int64_t>(u_.mr, rows - row);
@@ -197,7 +202,7 @@ class Conv2dF32Winograd final : public Conv2dF32 {
           }
         }
       }
-      u_.output({m, rows, bias_.empty() ? nullptr : bias_.data() + k0,
+      u_.output({m, m_stride, rows, bias_.empty() ? nullptr : bias_.data() + k0,
                  epilogue_.residual ? residual + k0 * plane : nullptr, y + k0 * plane, plane,
                  static_cast<int32_t>(s_.out_h), static_cast<int32_t>(s_.out_w), sg, width, epilogue_.min,
                  epilogue_.max});

@@ -9,6 +9,7 @@ namespace edgerun::kernels {
 namespace {
 
 constexpr int kLanes = 8;
+inline void prefetch(const float* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0); }
 struct Vec {
   __m256 v;
 };

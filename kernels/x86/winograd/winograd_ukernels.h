@@ -33,13 +33,15 @@ struct WinogradInputArgs {
   int64_t channels;
   int32_t in_h, in_w;
   WinogradSegments segments;
-  int64_t width;  // lanes, a multiple of WinogradUkernels::lanes
-  float* v;       // V, T*T coordinates of channels * width floats
+  int64_t width;     // lanes, a multiple of WinogradUkernels::lanes
+  float* v;          // V, T*T coordinates of channels * width floats
+  int64_t v_stride;  // floats from one coordinate to the next, >= channels * width
 };
 
 // M may be read up to `lanes` floats past its end (pad the buffer).
 struct WinogradOutputArgs {
   const float* m;          // M, T*T coordinates of rows * width floats
+  int64_t m_stride;        // floats from one coordinate to the next, >= rows * width
   int64_t rows;            // output channels k0 .. k0 + rows
   const float* bias;       // bias of channel k0, or null
   const float* residual;   // like y (may alias it), or null
