@@ -221,10 +221,6 @@ class Conv2dF32Winograd final : public Conv2dF32 {
 
 }  // namespace
 
-bool conv2d_winograd_4x4_supports(const Conv2dShape& s) { return conv2d_winograd_applicable(s); }
-
-bool conv2d_winograd_2x2_supports(const Conv2dShape& s) { return conv2d_winograd_applicable(s); }
-
 template <const WinogradUkernels& U>
 std::unique_ptr<Conv2dF32> create_conv2d_f32_winograd(const Conv2dShape& shape, const float* weights,
                                                       const float* bias, const Epilogue& epilogue) {

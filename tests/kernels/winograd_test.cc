@@ -153,5 +153,29 @@ TEST_CASE("winograd conv2d: residual aliasing the output") {
   });
 }
 
+TEST_CASE("winograd conv2d: supports only plain 3x3 layers with enough channels and tiles") {
+  using kernels::conv2d_winograd_supports;
+  const Conv2dShape resnet = shape_3x3(1, 64, 64, 56, 56, 1);
+  CHECK(conv2d_winograd_supports<4, 16>(resnet));
+  Conv2dShape strided = resnet;
+  strided.stride_h = strided.stride_w = 2;
+  strided.out_h = strided.out_w = 28;
+  CHECK_FALSE(conv2d_winograd_supports<4, 16>(strided));
+  Conv2dShape dilated = resnet;
+  dilated.dilation_h = dilated.dilation_w = 2;
+  dilated.pad_top = dilated.pad_left = 2;
+  CHECK_FALSE(conv2d_winograd_supports<4, 16>(dilated));
+  Conv2dShape grouped = resnet;
+  grouped.groups = 2;
+  CHECK_FALSE(conv2d_winograd_supports<4, 16>(grouped));
+  CHECK_FALSE(conv2d_winograd_supports<4, 16>(shape_3x3(1, 8, 64, 56, 56, 1)));  // too few channels
+  // 7x7: 4 tiles of 4x4 at batch 1, 16 tiles of 2x2.
+  const Conv2dShape small = shape_3x3(1, 512, 512, 7, 7, 1);
+  CHECK_FALSE(conv2d_winograd_supports<4, 8>(small));
+  CHECK(conv2d_winograd_supports<2, 16>(small));
+  CHECK_FALSE(conv2d_winograd_supports<2, 32>(small));
+  CHECK(conv2d_winograd_supports<2, 32>(shape_3x3(2, 512, 512, 7, 7, 1)));
+}
+
 }  // namespace
 }  // namespace edgerun
