@@ -62,7 +62,7 @@ void weight_transform_matrix(int m, double (&g)[6][3]) {
 
 // Work is split into items of (a block of up to `width_max_` tiles, a range of output-channel blocks).
 // An item transforms its tiles' input once, then, chunk of output channels by chunk, multiplies per
-// coordinate and transforms back. Sizes, for Zen 4's 32 KiB L1 / 1 MiB L2 per core:
+// coordinate and transforms back. Sizes, for the 32-48 KiB L1 / 1 MiB L2 per core of Zen 4 / Zen 5:
 // - width_max_: V[xi] (in_channels x width floats) stays in L2 while every output-channel block of
 //   the coordinate reads it; each weight block is reused for `width` lanes from L1.
 // - chunk_blocks_: M of one chunk (T*T x rows x width floats) stays in L2 until it is transformed back.
