@@ -54,8 +54,12 @@ void weight_transform_matrix(int m, double (&g)[6][3]) {
     const double g2[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
     for (int i = 0; i < 4; ++i) std::copy(g2[i], g2[i] + 3, g[i]);
   } else {
-    const double g4[6][3] = {{1.0 / 4, 0, 0},          {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-                             {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6},  {0, 0, 1}};
+    const double g4[6][3] = {{1.0 / 4, 0, 0},
+                             {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                             {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                             {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                             {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                             {0, 0, 1}};
     for (int i = 0; i < 6; ++i) std::copy(g4[i], g4[i] + 3, g[i]);
   }
 }
@@ -176,13 +180,13 @@ class Conv2dF32Winograd final : public Conv2dF32 {
     return sg;
   }
 
-  void run_item(int64_t first, int64_t count, int64_t kb0, int64_t kb1, const float* x, const float* residual,
-                float* y, float* v, float* m, int32_t* arrays) const {
+  void run_item(int64_t first, int64_t count, int64_t kb0, int64_t kb1, const float* x, const float* residual, float* y,
+                float* v, float* m, int32_t* arrays) const {
     const int64_t width = ceil_div(count, u_.lanes) * u_.lanes, c_count = s_.in_channels;
     const WinogradSegments sg = make_segments(first, count, width, arrays);
     const int64_t v_stride = c_count * width + kSkew;
-    u_.input({x, s_.in_h * s_.in_w, c_count, static_cast<int32_t>(s_.in_h), static_cast<int32_t>(s_.in_w), sg, width,
-              v, v_stride});
+    u_.input({x, s_.in_h * s_.in_w, c_count, static_cast<int32_t>(s_.in_h), static_cast<int32_t>(s_.in_w), sg, width, v,
+              v_stride});
     const int64_t plane = s_.out_h * s_.out_w;
     for (int64_t cb0 = kb0; cb0 < kb1; cb0 += chunk_blocks_) {
       const int64_t cb1 = std::min(kb1, cb0 + chunk_blocks_), k0 = cb0 * u_.mr;
@@ -222,18 +226,24 @@ class Conv2dF32Winograd final : public Conv2dF32 {
 }  // namespace
 
 template <const WinogradUkernels& U>
-std::unique_ptr<Conv2dF32> create_conv2d_f32_winograd(const Conv2dShape& shape, const float* weights,
-                                                      const float* bias, const Epilogue& epilogue) {
+std::unique_ptr<Conv2dF32> create_conv2d_f32_winograd(const Conv2dShape& shape, const float* weights, const float* bias,
+                                                      const Epilogue& epilogue) {
   return std::make_unique<Conv2dF32Winograd>(U, shape, weights, bias, epilogue);
 }
 
-template std::unique_ptr<Conv2dF32> create_conv2d_f32_winograd<f32_winograd_2x2_6x16__avx2>(
-    const Conv2dShape&, const float*, const float*, const Epilogue&);
-template std::unique_ptr<Conv2dF32> create_conv2d_f32_winograd<f32_winograd_4x4_6x16__avx2>(
-    const Conv2dShape&, const float*, const float*, const Epilogue&);
-template std::unique_ptr<Conv2dF32> create_conv2d_f32_winograd<f32_winograd_2x2_8x32__avx512>(
-    const Conv2dShape&, const float*, const float*, const Epilogue&);
-template std::unique_ptr<Conv2dF32> create_conv2d_f32_winograd<f32_winograd_4x4_8x32__avx512>(
-    const Conv2dShape&, const float*, const float*, const Epilogue&);
+template std::unique_ptr<Conv2dF32> create_conv2d_f32_winograd<f32_winograd_2x2_6x16__avx2>(const Conv2dShape&,
+                                                                                            const float*, const float*,
+                                                                                            const Epilogue&);
+template std::unique_ptr<Conv2dF32> create_conv2d_f32_winograd<f32_winograd_4x4_6x16__avx2>(const Conv2dShape&,
+                                                                                            const float*, const float*,
+                                                                                            const Epilogue&);
+template std::unique_ptr<Conv2dF32> create_conv2d_f32_winograd<f32_winograd_2x2_8x32__avx512>(const Conv2dShape&,
+                                                                                              const float*,
+                                                                                              const float*,
+                                                                                              const Epilogue&);
+template std::unique_ptr<Conv2dF32> create_conv2d_f32_winograd<f32_winograd_4x4_8x32__avx512>(const Conv2dShape&,
+                                                                                              const float*,
+                                                                                              const float*,
+                                                                                              const Epilogue&);
 
 }  // namespace edgerun::kernels

@@ -26,6 +26,8 @@ bool conv2d_winograd_applicable(const Conv2dShape& shape);
 // - AVX2 F(4x4): 212-307 from 16 tiles, 184 at 8 (7x7, batch 2), 71-95 at 4: kMinTiles 8.
 // - AVX2 F(2x2): 108-134 at 16 tiles (7x7, batch 1): kMinTiles 16.
 // 16 channels (16 -> 16 at 112x112): 275 AVX-512, 171 AVX2; fewer were not measured.
+// The AVX2 thresholds are against an AVX2 direct conv: on an AVX-512 CPU the AVX2 Winograd entries
+// belong after the AVX-512 direct ones in the table.
 template <int kTile, int kMinTiles>
 bool conv2d_winograd_supports(const Conv2dShape& s) {
   const int64_t tiles = s.batch * ((s.out_h + kTile - 1) / kTile) * ((s.out_w + kTile - 1) / kTile);
@@ -34,7 +36,7 @@ bool conv2d_winograd_supports(const Conv2dShape& s) {
 
 // One instantiation per microkernel set (explicitly instantiated in the .cc for each exported one).
 template <const WinogradUkernels& U>
-std::unique_ptr<Conv2dF32> create_conv2d_f32_winograd(const Conv2dShape& shape, const float* weights,
-                                                      const float* bias, const Epilogue& epilogue);
+std::unique_ptr<Conv2dF32> create_conv2d_f32_winograd(const Conv2dShape& shape, const float* weights, const float* bias,
+                                                      const Epilogue& epilogue);
 
 }  // namespace edgerun::kernels

@@ -108,8 +108,7 @@ void check_case(const kernels::Conv2dF32Impl& impl, const Case& c, bool residual
   void* aligned = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(scratch.data()) + 63) / 64 * 64);
   std::vector<float> got(y_size, 1e30f);
   if (residual_aliases_y) got = residual;
-  conv->run(x.data(), residual_aliases_y ? got.data() : (c.residual ? residual.data() : nullptr), got.data(),
-            aligned);
+  conv->run(x.data(), residual_aliases_y ? got.data() : (c.residual ? residual.data() : nullptr), got.data(), aligned);
 
   const auto scale = magnitude(s, w, x, bias, residual);
   const double tolerance = winograd_tolerance(impl.name, s.in_channels * 9);

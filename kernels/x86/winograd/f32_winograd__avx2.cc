@@ -32,8 +32,8 @@ inline void vstore_n(float* p, Vec x, int n) { _mm256_maskstore_ps(p, first_n(n)
 using Mask = __m256i;
 inline Mask make_mask(int32_t x, int32_t w, int32_t n) {
   const __m256i cols = _mm256_add_epi32(_mm256_set1_epi32(x), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-  const __m256i inside = _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(w), cols),
-                                          _mm256_cmpgt_epi32(cols, _mm256_set1_epi32(-1)));
+  const __m256i inside =
+      _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(w), cols), _mm256_cmpgt_epi32(cols, _mm256_set1_epi32(-1)));
   return _mm256_and_si256(inside, first_n(n));
 }
 inline Vec vload_mask(const float* p, Mask m) { return {_mm256_maskload_ps(p, m)}; }
@@ -56,8 +56,9 @@ inline void deinterleave<4>(const Vec* in, Vec* out, int phases) {
   // A 4 x 4 transpose in each 128-bit half yields groups 0 2 4 6 | 1 3 5 7; the permute orders them.
   const __m256 t0 = _mm256_unpacklo_ps(in[0].v, in[1].v), t1 = _mm256_unpackhi_ps(in[0].v, in[1].v);
   const __m256 t2 = _mm256_unpacklo_ps(in[2].v, in[3].v), t3 = _mm256_unpackhi_ps(in[2].v, in[3].v);
-  const __m256 r[4] = {_mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2)),
-                       _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2))};
+  const __m256 r[4] = {
+      _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2)),
+      _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2))};
   const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
   for (int p = 0; p < phases; ++p) out[p] = {_mm256_permutevar8x32_ps(r[p], order)};
 }
@@ -76,8 +77,10 @@ inline void interleave<4>(const Vec* in, Vec* out) {
   // A 4 x 4 transpose in each 128-bit half yields groups 0 | 4, 1 | 5, 2 | 6, 3 | 7.
   const __m256 t0 = _mm256_unpacklo_ps(in[0].v, in[1].v), t1 = _mm256_unpackhi_ps(in[0].v, in[1].v);
   const __m256 t2 = _mm256_unpacklo_ps(in[2].v, in[3].v), t3 = _mm256_unpackhi_ps(in[2].v, in[3].v);
-  const __m256 g0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), g1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
-  const __m256 g2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), g3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 g0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)),
+               g1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 g2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)),
+               g3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
   out[0] = {_mm256_permute2f128_ps(g0, g1, 0x20)};
   out[1] = {_mm256_permute2f128_ps(g2, g3, 0x20)};
   out[2] = {_mm256_permute2f128_ps(g0, g1, 0x31)};

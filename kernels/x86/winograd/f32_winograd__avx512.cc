@@ -43,8 +43,8 @@ inline void deinterleave(const Vec* in, Vec* out, int phases);
 template <>
 inline void deinterleave<2>(const Vec* in, Vec* out, int phases) {
   for (int p = 0; p < phases; ++p) {
-    const __m512i index = _mm512_add_epi32(_mm512_set1_epi32(p), _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18,
-                                                                                    20, 22, 24, 26, 28, 30));
+    const __m512i index = _mm512_add_epi32(
+        _mm512_set1_epi32(p), _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30));
     out[p] = {_mm512_permutex2var_ps(in[0].v, index, in[1].v)};
   }
 }
@@ -52,8 +52,8 @@ template <>
 inline void deinterleave<4>(const Vec* in, Vec* out, int phases) {
   for (int p = 0; p < phases; ++p) {
     // Both permutes pick phase p of 8 groups into both halves: groups 0-7 from in[0..1], 8-15 from in[2..3].
-    const __m512i index = _mm512_add_epi32(_mm512_set1_epi32(p), _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 4,
-                                                                                    8, 12, 16, 20, 24, 28));
+    const __m512i index = _mm512_add_epi32(_mm512_set1_epi32(p),
+                                           _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 4, 8, 12, 16, 20, 24, 28));
     const __m512 low = _mm512_permutex2var_ps(in[0].v, index, in[1].v);
     const __m512 high = _mm512_permutex2var_ps(in[2].v, index, in[3].v);
     out[p] = {_mm512_mask_blend_ps(0xFF00, low, high)};
@@ -66,8 +66,8 @@ template <>
 inline void interleave<2>(const Vec* in, Vec* out) {
   out[0] = {_mm512_permutex2var_ps(in[0].v, _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23),
                                    in[1].v)};
-  out[1] = {_mm512_permutex2var_ps(in[0].v, _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31),
-                                   in[1].v)};
+  out[1] = {_mm512_permutex2var_ps(
+      in[0].v, _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), in[1].v)};
 }
 template <>
 inline void interleave<4>(const Vec* in, Vec* out) {
@@ -78,7 +78,8 @@ inline void interleave<4>(const Vec* in, Vec* out) {
                           _mm512_castps_pd(_mm512_permutex2var_ps(in[0].v, high, in[1].v))};
   const __m512d p23[2] = {_mm512_castps_pd(_mm512_permutex2var_ps(in[2].v, low, in[3].v)),
                           _mm512_castps_pd(_mm512_permutex2var_ps(in[2].v, high, in[3].v))};
-  const __m512i first = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), second = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+  const __m512i first = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11),
+                second = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
   for (int h = 0; h < 2; ++h) {
     out[2 * h] = {_mm512_castpd_ps(_mm512_permutex2var_pd(p01[h], first, p23[h]))};
     out[2 * h + 1] = {_mm512_castpd_ps(_mm512_permutex2var_pd(p01[h], second, p23[h]))};

@@ -54,16 +54,15 @@ struct WinogradOutputArgs {
 };
 
 struct WinogradUkernels {
-  int tile;  // m: outputs per tile side
-  int mr;    // output channels per GEMM microkernel call
+  int tile;   // m: outputs per tile side
+  int mr;     // output channels per GEMM microkernel call
   int nr;     // lanes per GEMM microkernel call
   int lanes;  // lanes per vector: the granularity of width, and of gemm_tail
   void (*input)(const WinogradInputArgs& args);
   // M rows [0, rows) of one coordinate and nr lanes: m[r * ldm + lane] = sum_c u[c * mr + r] * v[c * ldv + lane].
   void (*gemm)(int64_t channels, const float* u, const float* v, int64_t ldv, float* m, int64_t ldm, int64_t rows);
   // The same for `lanes` lanes, for widths that are not a multiple of nr.
-  void (*gemm_tail)(int64_t channels, const float* u, const float* v, int64_t ldv, float* m, int64_t ldm,
-                    int64_t rows);
+  void (*gemm_tail)(int64_t channels, const float* u, const float* v, int64_t ldv, float* m, int64_t ldm, int64_t rows);
   void (*output)(const WinogradOutputArgs& args);
 };
 
