@@ -104,7 +104,7 @@ class Conv2dF32Winograd final : public Conv2dF32 {
     blocks = ceil_div(tiles_, width);
     const int64_t parts = choose_parts(blocks, threads);
     const int64_t items = blocks * parts;
-    EDGERUN_OMP(parallel for schedule(dynamic, 1) num_threads(threads))
+    EDGERUN_OMP(parallel for schedule(static, 1) num_threads(threads))
     for (int64_t item = 0; item < items; ++item) {
       char* own = static_cast<char*>(scratch) + thread_id() * (v_bytes_ + m_bytes_ + lane_bytes_);
       const int64_t block = item / parts, part = item % parts;
