@@ -4,6 +4,7 @@
 
 #include "kernels/conv/conv2d_gemm.h"
 #include "kernels/conv/conv2d_ref.h"
+#include "kernels/conv/conv2d_winograd.h"
 #if defined(EDGERUN_HAVE_ONEDNN)
 #include "kernels/backends/onednn/conv2d_onednn.h"
 #endif
@@ -21,7 +22,17 @@ const std::vector<Conv2dF32Impl>& conv2d_f32_impls() {
 #if defined(EDGERUN_HAVE_XNNPACK)
       {"xnnpack_conv2d", Isa::kRef, Backend::kXnnpack, conv2d_f32_xnnpack_supports, create_conv2d_f32_xnnpack},
 #endif
+      // AVX-512: Winograd where measured faster (conv2d_winograd.h), else GEMM. The AVX2 Winograd
+      // thresholds were set against the AVX2 GEMM, so they come after every AVX-512 entry.
+      {"f32_conv2d_winograd_4x4__avx512", Isa::kAvx512, Backend::kNative, conv2d_winograd_supports<4, 16>,
+       create_conv2d_f32_winograd<f32_winograd_4x4_8x32__avx512>},
+      {"f32_conv2d_winograd_2x2__avx512", Isa::kAvx512, Backend::kNative, conv2d_winograd_supports<2, 32>,
+       create_conv2d_f32_winograd<f32_winograd_2x2_8x32__avx512>},
       {"f32_conv2d_gemm__avx512", Isa::kAvx512, Backend::kNative, conv2d_gemm_supports, create_conv2d_gemm<Isa::kAvx512>},
+      {"f32_conv2d_winograd_4x4__avx2", Isa::kAvx2, Backend::kNative, conv2d_winograd_supports<4, 8>,
+       create_conv2d_f32_winograd<f32_winograd_4x4_6x16__avx2>},
+      {"f32_conv2d_winograd_2x2__avx2", Isa::kAvx2, Backend::kNative, conv2d_winograd_supports<2, 16>,
+       create_conv2d_f32_winograd<f32_winograd_2x2_6x16__avx2>},
       {"f32_conv2d_gemm__avx2", Isa::kAvx2, Backend::kNative, conv2d_gemm_supports, create_conv2d_gemm<Isa::kAvx2>},
       {"f32_conv2d__ref", Isa::kRef, Backend::kNative, nullptr, create_conv2d_f32_ref},
   };
