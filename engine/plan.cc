@@ -118,6 +118,12 @@ Status Plan::plan_memory_and_bind() {
     usages.push_back({bytes, first[v], std::max(last[v], first[v])});
     usage_value.push_back(v);
   }
+  // Graph inputs are bound per run; until then a placeholder with their type and shape (no data)
+  // lets compile-time preparation see what the kernels will get.
+  for (ValueId id : graph_.inputs) {
+    const Value& v = graph_.value(id);
+    if (!is_dynamic_[static_cast<size_t>(id)]) tensors_[static_cast<size_t>(id)] = Tensor::borrow(v.dtype, concrete_shape(v), nullptr);
+  }
   const MemoryPlan mem = plan_memory(usages);
   arena_bytes_ = mem.arena_bytes;
   arena_lower_bound_bytes_ = peak_live_bytes(usages);

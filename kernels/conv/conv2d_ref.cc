@@ -32,20 +32,27 @@ class Conv2dF32Ref final : public Conv2dF32 {
     if (bias != nullptr) bias_.assign(bias, bias + shape.out_channels);
   }
 
+  // The residual may alias y, which ref::conv overwrites: it is copied to the scratch tail first.
   void run(const float* x, const float* residual, float* y, void* scratch) const override {
-    ref::conv(params_, x, weights_.data(), bias_.empty() ? nullptr : bias_.data(), y, static_cast<float*>(scratch));
-    const int64_t n = params_.batch * params_.out_channels * params_.patch.grid_size();
+    float* workspace = static_cast<float*>(scratch);
+    float* residual_copy = workspace + ref::conv_workspace_size(params_);
+    const int64_t n = output_size();
+    if (epilogue_.residual) std::copy(residual, residual + n, residual_copy);
+    ref::conv(params_, x, weights_.data(), bias_.empty() ? nullptr : bias_.data(), y, workspace);
     for (int64_t i = 0; i < n; ++i) {
-      const float v = y[i] + (epilogue_.residual ? residual[i] : 0.0f);
+      const float v = y[i] + (epilogue_.residual ? residual_copy[i] : 0.0f);
       y[i] = std::min(std::max(v, epilogue_.min), epilogue_.max);
     }
   }
 
   size_t scratch_bytes() const override {
-    return static_cast<size_t>(ref::conv_workspace_size(params_)) * sizeof(float);
+    const int64_t residual = epilogue_.residual ? output_size() : 0;
+    return static_cast<size_t>(ref::conv_workspace_size(params_) + residual) * sizeof(float);
   }
 
  private:
+  int64_t output_size() const { return params_.batch * params_.out_channels * params_.patch.grid_size(); }
+
   ref::ConvParams params_;
   Epilogue epilogue_;
   std::vector<float> weights_, bias_;

@@ -15,7 +15,15 @@ class DenseF32Ref final : public DenseF32 {
     if (bias != nullptr) bias_.assign(bias, bias + shape.n);
   }
 
+  // y starts as residual + bias and the product accumulates onto it, so a residual aliasing y works.
   void run(const float* a, const float* residual, float* y, void*) const override {
+    const int64_t size = shape_.m * shape_.n;
+    if (!epilogue_.residual) {
+      std::fill_n(y, size, 0.0f);
+    } else if (residual != y) {
+      std::copy(residual, residual + size, y);
+    }
+    for (int64_t i = 0; i < size && !bias_.empty(); ++i) y[i] += bias_[static_cast<size_t>(i % shape_.n)];
     ref::GemmParams<float> p;
     p.m = shape_.m;
     p.n = shape_.n;
@@ -24,15 +32,9 @@ class DenseF32Ref final : public DenseF32 {
     p.lda = shape_.k;
     p.ldb = shape_.transpose_b ? shape_.k : shape_.n;
     p.ldc = shape_.n;
+    p.beta = 1.0f;
     ref::gemm(p, a, b_.data(), y);
-    for (int64_t i = 0; i < shape_.m; ++i) {
-      for (int64_t j = 0; j < shape_.n; ++j) {
-        const int64_t at = i * shape_.n + j;
-        float v = y[at] + (bias_.empty() ? 0.0f : bias_[static_cast<size_t>(j)]);
-        if (epilogue_.residual) v += residual[at];
-        y[at] = std::min(std::max(v, epilogue_.min), epilogue_.max);
-      }
-    }
+    for (int64_t i = 0; i < size; ++i) y[i] = std::min(std::max(y[i], epilogue_.min), epilogue_.max);
   }
 
  private:

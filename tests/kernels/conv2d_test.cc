@@ -78,9 +78,8 @@ void check_conv(const Conv2dF32Impl& impl, const ConvCase& c, bool bias, const E
   const std::vector<float>* res = ep.residual ? &residual : nullptr;
   const auto expected = run_conv(*ref, x, res, out_size);
   CHECK(max_relative_error(run_conv(*conv, x, res, out_size), expected) <= f32_tolerance(depth));
-  // In place (residual aliases y), as the engine may run the skip Add; the reference entry writes y
-  // before it reads the residual, so it is left out.
-  if (ep.residual && impl.isa != kernels::Isa::kRef) {
+  // In place (residual aliases y), which the interface allows.
+  if (ep.residual) {
     std::vector<float> y = residual;
     const size_t bytes = conv->scratch_bytes();
     std::unique_ptr<void, decltype(&std::free)> scratch(std::aligned_alloc(64, (bytes + 63) / 64 * 64 + 64), std::free);

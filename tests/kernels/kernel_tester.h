@@ -21,10 +21,12 @@ template <typename Impl, typename Check>
 void for_each_impl(const std::vector<Impl>& table, Check&& check) {
   for (const Impl& impl : table) {
     if (!kernels::isa_usable(impl.isa)) {
-      MESSAGE("skipped " << impl.name << ": this CPU (capped by EDGERUN_ISA) lacks " << kernels::isa_name(impl.isa));
+      MESSAGE("skipped " << std::string(impl.name) << ": this CPU (capped by EDGERUN_ISA) lacks "
+                         << std::string(kernels::isa_name(impl.isa)));
       continue;
     }
-    CAPTURE(impl.name);
+    const std::string name = impl.name;  // doctest prints a const char* as a pointer
+    CAPTURE(name);
     check(impl);
   }
 }
