@@ -9,6 +9,7 @@
 #include "graph/passes/eliminate_dead_nodes.h"
 #include "graph/passes/fold_batch_norm.h"
 #include "graph/passes/fuse_activations.h"
+#include "graph/passes/fuse_gelu.h"
 #include "graph/passes/infer_shapes.h"
 
 namespace edgerun {
@@ -55,6 +56,7 @@ Result<std::unique_ptr<Plan>> Plan::compile(const Graph& graph, const std::map<s
   if (options.optimize) {
     ASSIGN_OR_RETURN(plan->stats_.folded_batch_norms, fold_batch_norm(g));
     plan->stats_.fused_activations = fuse_activations(g);
+    fuse_gelu(g);
     plan->stats_.removed_nodes = eliminate_dead_nodes(g);
   }
   RETURN_IF_ERROR(plan->build_steps());
