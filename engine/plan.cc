@@ -11,6 +11,7 @@
 #include "graph/passes/fold_batch_norm.h"
 #include "graph/passes/fuse_epilogue_adds.h"
 #include "graph/passes/fuse_activations.h"
+#include "graph/passes/fuse_gelu.h"
 #include "graph/passes/infer_shapes.h"
 
 namespace edgerun {
@@ -58,6 +59,7 @@ Result<std::unique_ptr<Plan>> Plan::compile(const Graph& graph, const std::map<s
     ASSIGN_OR_RETURN(plan->stats_.folded_batch_norms, fold_batch_norm(g));
     if (options.fuse_epilogue_adds) plan->stats_.fused_adds = fuse_epilogue_adds(g);
     plan->stats_.fused_activations = fuse_activations(g);
+    fuse_gelu(g);
     plan->stats_.removed_nodes = eliminate_dead_nodes(g);
   }
   RETURN_IF_ERROR(plan->build_steps());

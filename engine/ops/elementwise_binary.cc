@@ -1,15 +1,42 @@
 // Run glue of the broadcasting element-wise ops: arithmetic, comparisons, logic, variadic folds, Where.
+#include <optional>
 #include <type_traits>
 
 #include "engine/ops/elementwise_dispatch.h"
 #include "engine/ops/op_kernels.h"
 #include "graph/ops/elementwise_types.h"
+#include "kernels/dispatch.h"
+#include "kernels/eltwise/binary.h"
 #include "kernels/ref/elementwise/binary.h"
 #include "kernels/ref/elementwise/unary.h"
 
 namespace edgerun::ops {
 
 namespace {
+
+// The vectorised f32 kernel of a reference functor (kernels/eltwise/binary.h), if it has one. Sum is
+// Add; Mean (derived from Add) takes the template, an exact match.
+template <typename Op>
+std::optional<kernels::BinaryOp> f32_kernel(const Op&) {
+  return std::nullopt;
+}
+std::optional<kernels::BinaryOp> f32_kernel(const ref::AddOp&) { return kernels::BinaryOp::kAdd; }
+std::optional<kernels::BinaryOp> f32_kernel(const ref::SubOp&) { return kernels::BinaryOp::kSub; }
+std::optional<kernels::BinaryOp> f32_kernel(const ref::MulOp&) { return kernels::BinaryOp::kMul; }
+std::optional<kernels::BinaryOp> f32_kernel(const ref::DivOp&) { return kernels::BinaryOp::kDiv; }
+
+// ref::binary, or the best entry of the binary table for the f32 ops it has.
+template <typename T, typename TY, typename Op>
+void broadcast_binary(const T* a, const Shape& as, const T* b, const Shape& bs, TY* y, const Shape& ys, const Op& op) {
+  if constexpr (std::is_same_v<T, float> && std::is_same_v<TY, float>) {
+    if (const std::optional<kernels::BinaryOp> kind = f32_kernel(op)) {
+      const kernels::BinaryShape shape{*kind, &as, &bs, &ys};
+      kernels::choose_impl(kernels::binary_f32_impls(), shape, kernels::Backend::kNative)->run(shape, a, b, y);
+      return;
+    }
+  }
+  ref::binary(a, as, b, bs, y, ys, op);
+}
 
 // y = op(a, b) broadcast, both inputs of one type from kMask; y's type is what op returns (T or bool).
 template <uint32_t kMask, typename Op>
@@ -21,7 +48,7 @@ Status run_binary(KernelContext& ctx, const Op& op) {
   return visit_type<kMask>(ctx, a.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     using TY = decltype(op(T{}, T{}));
-    ref::binary(a.data<T>(), a.shape(), b.data<T>(), b.shape(), y.data<TY>(), y.shape(), op);
+    broadcast_binary(a.data<T>(), a.shape(), b.data<T>(), b.shape(), y.data<TY>(), y.shape(), op);
     return Status::Ok();
   });
 }
@@ -39,10 +66,10 @@ Status run_variadic(KernelContext& ctx, const Op& op) {
       ref::broadcast_copy(x0.data<T>(), x0.shape(), out, y.shape());
     } else {
       const Tensor& x1 = ctx.input(1);
-      ref::binary(x0.data<T>(), x0.shape(), x1.data<T>(), x1.shape(), out, y.shape(), op);
+      broadcast_binary(x0.data<T>(), x0.shape(), x1.data<T>(), x1.shape(), out, y.shape(), op);
       for (size_t i = 2; i < ctx.num_inputs(); ++i) {
         const Tensor& xi = ctx.input(i);
-        ref::binary(out, y.shape(), xi.data<T>(), xi.shape(), out, y.shape(), op);
+        broadcast_binary(out, y.shape(), xi.data<T>(), xi.shape(), out, y.shape(), op);
       }
     }
     if constexpr (std::is_same_v<Op, ref::MeanOp>) {

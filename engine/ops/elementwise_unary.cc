@@ -1,16 +1,37 @@
 // Run glue of the unary element-wise ops, activations, Clip, Identity and Dropout.
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <string>
+#include <type_traits>
 
 #include "engine/ops/elementwise_dispatch.h"
 #include "engine/ops/op_kernels.h"
+#include "kernels/dispatch.h"
+#include "kernels/eltwise/eltwise_ref.h"
 #include "kernels/ref/elementwise/unary.h"
 
 namespace edgerun::ops {
 
 namespace {
 
-// y = op(x) for the element types in kMask; the output type is whatever op returns (T or bool).
+// The vectorised f32 kernel of a reference functor (kernels/eltwise/unary.h), if it has one.
+template <typename Op>
+std::optional<kernels::UnaryOp> f32_kernel(const Op&) {
+  return std::nullopt;
+}
+std::optional<kernels::UnaryOp> f32_kernel(const ref::ReluOp&) { return kernels::UnaryOp::kRelu; }
+std::optional<kernels::UnaryOp> f32_kernel(const ref::SigmoidOp&) { return kernels::UnaryOp::kSigmoid; }
+std::optional<kernels::UnaryOp> f32_kernel(const ref::TanhOp&) { return kernels::UnaryOp::kTanh; }
+std::optional<kernels::UnaryOp> f32_kernel(const ref::ErfOp&) { return kernels::UnaryOp::kErf; }
+std::optional<kernels::UnaryOp> f32_kernel(const ref::ExpOp&) { return kernels::UnaryOp::kExp; }
+std::optional<kernels::UnaryOp> f32_kernel(const kernels::GeluOp& op) {
+  if (op.tanh) return std::nullopt;
+  return kernels::UnaryOp::kGelu;
+}
+
+// y = op(x) for the element types in kMask; the output type is whatever op returns (T or bool). f32
+// ops with a vectorised kernel run the best entry of the unary table.
 template <uint32_t kMask, typename Op>
 Status run_unary(KernelContext& ctx, const Op& op) {
   if (has_f16(ctx)) return run_f16_as_f32(ctx, [&op](KernelContext& c) { return run_unary<kMask>(c, op); });
@@ -19,6 +40,14 @@ Status run_unary(KernelContext& ctx, const Op& op) {
   return visit_type<kMask>(ctx, x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     using TY = decltype(op(T{}));
+    if constexpr (std::is_same_v<T, float> && std::is_same_v<TY, float>) {
+      if (const std::optional<kernels::UnaryOp> kind = f32_kernel(op)) {
+        const kernels::UnaryShape shape{*kind, x.num_elements()};
+        kernels::choose_impl(kernels::unary_f32_impls(), shape, kernels::Backend::kNative)
+            ->run(shape, x.data<float>(), y.data<float>());
+        return Status::Ok();
+      }
+    }
     ref::unary(x.data<T>(), y.data<TY>(), x.num_elements(), op);
     return Status::Ok();
   });
@@ -67,6 +96,15 @@ Status run_ThresholdedRelu(KernelContext& ctx) {
 Status run_HardSigmoid(KernelContext& ctx) {
   return run_unary<kFloatTypes>(
       ctx, ref::HardSigmoidOp{ctx.attrs().get_float("alpha", 0.2f), ctx.attrs().get_float("beta", 0.5f)});
+}
+
+// ONNX Gelu-20; graph/passes/fuse_gelu.h also makes it from the exported erf pattern.
+Status run_Gelu(KernelContext& ctx) {
+  const std::string approximate = ctx.attrs().get_string("approximate", "none");
+  if (approximate != "none" && approximate != "tanh") {
+    return ctx.error("approximate must be 'none' or 'tanh', got '" + approximate + "'");
+  }
+  return run_unary<kFloatTypes>(ctx, kernels::GeluOp{approximate == "tanh"});
 }
 
 Status run_Shrink(KernelContext& ctx) {

@@ -1,6 +1,10 @@
 // Run functions of BatchNormalization, InstanceNormalization and LayerNormalization.
+#include <type_traits>
+
 #include "engine/ops/nn_params.h"
 #include "engine/ops/op_kernels.h"
+#include "kernels/dispatch.h"
+#include "kernels/eltwise/layernorm.h"
 #include "kernels/ref/broadcast.h"
 #include "kernels/ref/nn/norm.h"
 
@@ -51,13 +55,25 @@ Status layer_norm_typed(KernelContext& ctx) {
   const Shape normalized(x.begin() + axis, x.end());
   const int64_t cols = num_elements(normalized);
   const int64_t rows = cols == 0 ? 0 : ctx.input(0).num_elements() / cols;
-  const std::vector<T> scale = expand_to<T>(ctx.input(1), normalized);
-  std::vector<T> bias;
-  if (ctx.has_input(2)) bias = expand_to<T>(ctx.input(2), normalized);
   float* mean = ctx.has_output(1) ? ctx.output(1).data<float>() : nullptr;
   float* inv_std_dev = ctx.has_output(2) ? ctx.output(2).data<float>() : nullptr;
-  ref::layer_norm(rows, cols, ctx.input(0).data<T>(), scale.data(), bias.empty() ? nullptr : bias.data(),
-                  ctx.attrs().get_float("epsilon", 1e-5f), ctx.output(0).data<T>(), mean, inv_std_dev);
+  const float epsilon = ctx.attrs().get_float("epsilon", 1e-5f);
+  // Scale and bias are used in place when they already have the normalized shape's element count
+  // (the usual [cols]), else broadcast to it.
+  std::vector<T> scale_copy, bias_copy;
+  const T* scale = ctx.input(1).data<T>();
+  if (ctx.input(1).num_elements() != cols) scale = (scale_copy = expand_to<T>(ctx.input(1), normalized)).data();
+  const T* bias = ctx.has_input(2) ? ctx.input(2).data<T>() : nullptr;
+  if (bias != nullptr && ctx.input(2).num_elements() != cols)
+    bias = (bias_copy = expand_to<T>(ctx.input(2), normalized)).data();
+  if constexpr (std::is_same_v<T, float>) {
+    const kernels::LayerNormShape shape{rows, cols};
+    kernels::choose_impl(kernels::layernorm_f32_impls(), shape, kernels::Backend::kNative)
+        ->run(shape, ctx.input(0).data<float>(), scale, bias, epsilon, ctx.output(0).data<float>(), mean, inv_std_dev);
+  } else {
+    ref::layer_norm(rows, cols, ctx.input(0).data<T>(), scale, bias, epsilon, ctx.output(0).data<T>(), mean,
+                    inv_std_dev);
+  }
   return Status::Ok();
 }
 }  // namespace
