@@ -1,0 +1,57 @@
+// 16 floats in a zmm register: the vector type that kernels/x86/dwconv/window_kernel.h runs on.
+// Include only from __avx512.cc files; everything here has internal linkage (anonymous namespace), so
+// no AVX-512 code is shared with translation units compiled for another ISA.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+
+namespace edgerun::kernels::x86 {
+namespace {
+
+struct F32x16 {
+  using Reg = __m512;
+  using Mask = __mmask16;
+  static constexpr int kLanes = 16;
+
+  static Reg set1(float v) { return _mm512_set1_ps(v); }
+  static Reg load(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, Reg v) { _mm512_storeu_ps(p, v); }
+  // Lanes j with lo <= j < hi (either bound may lie outside [0, 16)).
+  static Mask lanes(int64_t lo, int64_t hi) {
+    const int64_t l = lo < 0 ? 0 : (lo > kLanes ? kLanes : lo);
+    const int64_t h = hi < l ? l : (hi > kLanes ? kLanes : hi);
+    return static_cast<Mask>(((1u << h) - 1u) & ~((1u << l) - 1u));
+  }
+  // Lanes outside m are not read and take `fill`.
+  static Reg load(const float* p, Mask m, Reg fill) { return _mm512_mask_loadu_ps(fill, m, p); }
+  static void store(float* p, Reg v, Mask m) { _mm512_mask_storeu_ps(p, m, v); }
+  // p[first + j * stride] for the lanes in m.
+  static Reg gather(const float* p, int64_t first, int64_t stride, Mask m, Reg fill) {
+    const __m512i index =
+        _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(first)),
+                         _mm512_mullo_epi32(_mm512_set1_epi32(static_cast<int>(stride)),
+                                            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)));
+    return _mm512_mask_i32gather_ps(fill, m, index, p, 4);
+  }
+  // a0 a2 .. a14 b0 b2 .. b14: the stride-2 lanes of 32 consecutive floats.
+  static Reg evens(Reg a, Reg b) {
+    const __m512i index = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    return _mm512_permutex2var_ps(a, index, b);
+  }
+  static Reg fma(Reg a, Reg b, Reg c) { return _mm512_fmadd_ps(a, b, c); }
+  static Reg add(Reg a, Reg b) { return _mm512_add_ps(a, b); }
+  static Reg mul(Reg a, Reg b) { return _mm512_mul_ps(a, b); }
+  static Reg div(Reg a, Reg b) { return _mm512_div_ps(a, b); }
+  // max(x, acc) keeps acc when either is NaN, as a running `if (x > acc) acc = x` does. (The maskz
+  // forms, all lanes on, are plain vmaxps / vminps; the unmasked intrinsics trip GCC 12's
+  // -Wmaybe-uninitialized on their undefined source operand.)
+  static Reg max(Reg a, Reg b) { return _mm512_maskz_max_ps(0xFFFF, a, b); }
+  static Reg min(Reg a, Reg b) { return _mm512_maskz_min_ps(0xFFFF, a, b); }
+  static float reduce_add(Reg v) { return _mm512_reduce_add_ps(v); }
+  static float reduce_max(Reg v) { return _mm512_reduce_max_ps(v); }
+};
+
+}  // namespace
+}  // namespace edgerun::kernels::x86

@@ -1,0 +1,43 @@
+// Geometry of a 2-D sliding window over one plane of an NCHW tensor, shared by the depthwise
+// convolution and pooling microkernels (kernels/x86/dwconv, kernels/x86/pool) and their callers.
+#pragma once
+
+#include <cstdint>
+
+namespace edgerun::kernels::x86 {
+
+// Output (oh, ow) reads input (oh * stride_h - pad_top + kh * dilation_h,
+// ow * stride_w - pad_left + kw * dilation_w) for every tap (kh, kw); coordinates outside the
+// plane are padding.
+struct WindowGeometry {
+  int64_t in_h = 0, in_w = 0;
+  int64_t out_h = 0, out_w = 0;
+  int64_t kernel_h = 1, kernel_w = 1;
+  int64_t stride_h = 1, stride_w = 1;
+  int64_t dilation_h = 1, dilation_w = 1;
+  int64_t pad_top = 0, pad_left = 0;
+};
+
+}  // namespace edgerun::kernels::x86
+
+namespace edgerun::kernels::x86 {
+
+// The specialisations every window microkernel comes in, best first: kernel 3x3 or any, stride
+// along the row 1, 2 or any (stride 1 loads rows as they are, stride 2 de-interleaves two loads,
+// any other stride gathers). Dilation, padding and the row stride are run-time values in all.
+#define EDGERUN_X86_WINDOW_VARIANTS(X) \
+  X(3x3s1, 3, 1)                       \
+  X(3x3s2, 3, 2)                       \
+  X(kxks1, 0, 1)                       \
+  X(kxks2, 0, 2)                       \
+  X(kxk, 0, 0)
+
+// Index into EDGERUN_X86_WINDOW_VARIANTS of the first variant that runs g.
+inline int window_variant(const WindowGeometry& g) {
+  const bool k3 = g.kernel_h == 3 && g.kernel_w == 3;
+  if (g.stride_w == 1) return k3 ? 0 : 2;
+  if (g.stride_w == 2) return k3 ? 1 : 3;
+  return 4;
+}
+
+}  // namespace edgerun::kernels::x86
