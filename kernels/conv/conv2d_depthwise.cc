@@ -79,7 +79,7 @@ class Conv2dDepthwise final : public Conv2dF32 {
 // Gathers index columns with 32-bit offsets, hence the bound on the row length.
 bool dwconv2d_supported(const Conv2dShape& s) {
   return s.depthwise() && s.kernel_h >= 1 && s.kernel_w >= 1 && s.stride_h >= 1 && s.stride_w >= 1 &&
-         s.dilation_h >= 1 && s.dilation_w >= 1 && s.in_w * s.stride_w < (int64_t{1} << 30) &&
+         s.dilation_h >= 1 && s.dilation_w >= 1 && s.in_w < (int64_t{1} << 30) && s.pad_left < (int64_t{1} << 30) &&
          s.out_w * s.stride_w + s.kernel_w * s.dilation_w < (int64_t{1} << 30);
 }
 

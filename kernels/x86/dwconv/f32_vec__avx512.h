@@ -49,8 +49,25 @@ struct F32x16 {
   // -Wmaybe-uninitialized on their undefined source operand.)
   static Reg max(Reg a, Reg b) { return _mm512_maskz_max_ps(0xFFFF, a, b); }
   static Reg min(Reg a, Reg b) { return _mm512_maskz_min_ps(0xFFFF, a, b); }
-  static float reduce_add(Reg v) { return _mm512_reduce_add_ps(v); }
-  static float reduce_max(Reg v) { return _mm512_reduce_max_ps(v); }
+  // Horizontal folds by hand: GCC 12's _mm512_reduce_* trip -Wmaybe-uninitialized as above.
+  static float reduce_add(Reg v) {
+    const __m256 h = _mm256_add_ps(half<0>(v), half<1>(v));
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+  }
+  static float reduce_max(Reg v) {
+    const __m256 h = _mm256_max_ps(half<0>(v), half<1>(v));
+    __m128 s = _mm_max_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_max_ss(s, _mm_movehdup_ps(s)));
+  }
+
+ private:
+  template <int kHalf>
+  static __m256 half(Reg v) {
+    return _mm512_maskz_extractf32x8_ps(0xFF, v, kHalf);
+  }
 };
 
 }  // namespace

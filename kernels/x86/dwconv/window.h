@@ -32,6 +32,10 @@ namespace edgerun::kernels::x86 {
   X(kxks2, 0, 2)                       \
   X(kxk, 0, 0)
 
+#define EDGERUN_X86_WINDOW_COUNT(variant, k, s) +1
+constexpr int kWindowVariants = 0 EDGERUN_X86_WINDOW_VARIANTS(EDGERUN_X86_WINDOW_COUNT);
+#undef EDGERUN_X86_WINDOW_COUNT
+
 // Index into EDGERUN_X86_WINDOW_VARIANTS of the first variant that runs g.
 inline int window_variant(const WindowGeometry& g) {
   const bool k3 = g.kernel_h == 3 && g.kernel_w == 3;
