@@ -1,6 +1,6 @@
 // Depthwise convolution microkernels over one NCHW plane (one image, one channel), vectorised along the
 // output row, with the bias + residual + clamp epilogue fused into the store. One function per ISA and
-// per variant of EDGERUN_X86_WINDOW_VARIANTS: f32_dwconv2d_chw_{3x3s1,3x3s2,kxks1,kxks2,kxk}__{avx2,avx512}.
+// per variant of EDGERUN_X86_WINDOW_VARIANTS: f32_dwconv2d_chw_{3x3s1p1,3x3s2p1,kxks1,kxks2,kxk}__{avx2,avx512}.
 // Call an ISA's functions only when kernels::isa_usable says the CPU has it.
 #pragma once
 

@@ -43,6 +43,21 @@ struct F32x8 {
     const __m256 mixed = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));  // a0 a2 b0 b2 a4 a6 b4 b6
     return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(mixed), _MM_SHUFFLE(3, 1, 2, 0)));
   }
+  // a1 a3 a5 a7 b1 b3 b5 b7.
+  static Reg odds(Reg a, Reg b) {
+    const __m256 mixed = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));  // a1 a3 b1 b3 a5 a7 b5 b7
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(mixed), _MM_SHUFFLE(3, 1, 2, 0)));
+  }
+  // prev7 cur0 .. cur6: the lanes one column to the left.
+  static Reg shift_in(Reg prev, Reg cur) {
+    const __m256 mid = _mm256_permute2f128_ps(prev, cur, 0x21);  // prev4..7 cur0..3
+    return _mm256_castsi256_ps(_mm256_alignr_epi8(_mm256_castps_si256(cur), _mm256_castps_si256(mid), 12));
+  }
+  // cur1 .. cur7 next0: the lanes one column to the right.
+  static Reg shift_out(Reg cur, Reg next) {
+    const __m256 mid = _mm256_permute2f128_ps(cur, next, 0x21);  // cur4..7 next0..3
+    return _mm256_castsi256_ps(_mm256_alignr_epi8(_mm256_castps_si256(mid), _mm256_castps_si256(cur), 4));
+  }
   static Reg fma(Reg a, Reg b, Reg c) { return _mm256_fmadd_ps(a, b, c); }
   static Reg add(Reg a, Reg b) { return _mm256_add_ps(a, b); }
   static Reg mul(Reg a, Reg b) { return _mm256_mul_ps(a, b); }

@@ -40,6 +40,21 @@ struct F32x16 {
     const __m512i index = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     return _mm512_permutex2var_ps(a, index, b);
   }
+  // a1 a3 .. a15 b1 b3 .. b15.
+  static Reg odds(Reg a, Reg b) {
+    const __m512i index = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    return _mm512_permutex2var_ps(a, index, b);
+  }
+  // prev15 cur0 .. cur14: the lanes one column to the left.
+  static Reg shift_in(Reg prev, Reg cur) {
+    return _mm512_castsi512_ps(
+        _mm512_maskz_alignr_epi32(0xFFFF, _mm512_castps_si512(cur), _mm512_castps_si512(prev), 15));
+  }
+  // cur1 .. cur15 next0: the lanes one column to the right.
+  static Reg shift_out(Reg cur, Reg next) {
+    return _mm512_castsi512_ps(
+        _mm512_maskz_alignr_epi32(0xFFFF, _mm512_castps_si512(next), _mm512_castps_si512(cur), 1));
+  }
   static Reg fma(Reg a, Reg b, Reg c) { return _mm512_fmadd_ps(a, b, c); }
   static Reg add(Reg a, Reg b) { return _mm512_add_ps(a, b); }
   static Reg mul(Reg a, Reg b) { return _mm512_mul_ps(a, b); }

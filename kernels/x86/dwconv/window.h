@@ -22,12 +22,13 @@ struct WindowGeometry {
 
 namespace edgerun::kernels::x86 {
 
-// The specialisations every window microkernel comes in, best first: kernel 3x3 or any, stride
-// along the row 1, 2 or any (stride 1 loads rows as they are, stride 2 de-interleaves two loads,
-// any other stride gathers). Dilation, padding and the row stride are run-time values in all.
+// The specialisations every window microkernel comes in, best first: 3x3 with padding 1 on the left,
+// dilation 1 and the same stride (1 or 2) in both dims, which loads each input row once and shifts
+// lanes for the other taps; then any window with stride 1 along the row (rows loaded as they are),
+// stride 2 (two loads de-interleaved) or any stride (gathers).
 #define EDGERUN_X86_WINDOW_VARIANTS(X) \
-  X(3x3s1, 3, 1)                       \
-  X(3x3s2, 3, 2)                       \
+  X(3x3s1p1, 3, 1)                     \
+  X(3x3s2p1, 3, 2)                     \
   X(kxks1, 0, 1)                       \
   X(kxks2, 0, 2)                       \
   X(kxk, 0, 0)
@@ -38,9 +39,10 @@ constexpr int kWindowVariants = 0 EDGERUN_X86_WINDOW_VARIANTS(EDGERUN_X86_WINDOW
 
 // Index into EDGERUN_X86_WINDOW_VARIANTS of the first variant that runs g.
 inline int window_variant(const WindowGeometry& g) {
-  const bool k3 = g.kernel_h == 3 && g.kernel_w == 3;
-  if (g.stride_w == 1) return k3 ? 0 : 2;
-  if (g.stride_w == 2) return k3 ? 1 : 3;
+  const bool p1 = g.kernel_h == 3 && g.kernel_w == 3 && g.dilation_h == 1 && g.dilation_w == 1 && g.pad_left == 1 &&
+                  g.stride_h == g.stride_w;
+  if (g.stride_w == 1) return p1 ? 0 : 2;
+  if (g.stride_w == 2) return p1 ? 1 : 3;
   return 4;
 }
 

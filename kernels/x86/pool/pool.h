@@ -1,6 +1,6 @@
 // Pooling microkernels over NCHW planes, vectorised along the output row (window pools) or the plane
 // (global pools). One function per ISA and, for window pools, per variant of
-// EDGERUN_X86_WINDOW_VARIANTS: f32_{maxpool,avgpool}2d_chw_{3x3s1,3x3s2,kxks1,kxks2,kxk}__{avx2,avx512},
+// EDGERUN_X86_WINDOW_VARIANTS: f32_{maxpool,avgpool}2d_chw_{3x3s1p1,3x3s2p1,kxks1,kxks2,kxk}__{avx2,avx512},
 // f32_{gmaxpool,gavgpool}_chw__{avx2,avx512}. Call an ISA's functions only when kernels::isa_usable
 // says the CPU has it.
 #pragma once

@@ -6,13 +6,13 @@
 
 namespace edgerun::kernels::x86 {
 
-// 4 vectors of outputs per tile, as the depthwise convolution.
+// Tiles as the depthwise convolution's.
 #define EDGERUN_X86_POOL_DEFINE(variant, k, s)                                                \
   void f32_maxpool2d_chw_##variant##__avx2(const WindowGeometry& g, const PoolPlaneArgs& a) { \
-    window_plane<F32x8, k, s, 4>(g, a.x, MaxPoolOp<F32x8>(g, a));                             \
+    window_variant_plane<F32x8, k, s, 2, 2>(g, a.x, MaxPoolOp<F32x8>(g, a));                  \
   }                                                                                           \
   void f32_avgpool2d_chw_##variant##__avx2(const WindowGeometry& g, const PoolPlaneArgs& a) { \
-    window_plane<F32x8, k, s, 4>(g, a.x, AvgPoolOp<F32x8>(g, a));                             \
+    window_variant_plane<F32x8, k, s, 2, 2>(g, a.x, AvgPoolOp<F32x8>(g, a));                  \
   }
 EDGERUN_X86_WINDOW_VARIANTS(EDGERUN_X86_POOL_DEFINE)
 #undef EDGERUN_X86_POOL_DEFINE
