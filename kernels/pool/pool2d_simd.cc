@@ -161,7 +161,8 @@ std::unique_ptr<Pool2dF32> create_pool2d_avx2(const Pool2dShape& shape) {
 }
 
 std::unique_ptr<Pool2dF32> create_pool2d_avx512(const Pool2dShape& shape) {
-  return std::make_unique<Pool2dSimd>(shape, kAvx512);
+  // Rows of 8 outputs or fewer fill at most half of a 16-lane vector: the 8-lane kernels waste less.
+  return std::make_unique<Pool2dSimd>(shape, !shape.global() && shape.out_w <= 8 ? kAvx2 : kAvx512);
 }
 
 }  // namespace edgerun::kernels
