@@ -6,7 +6,7 @@
 
 namespace edgerun::kernels::x86 {
 
-// Tiles of 2 rows by 2 vectors: 4 accumulators and 9 broadcast taps fit the 16 ymm registers.
+// General-path tiles of 2 rows by 2 vectors: 4 accumulators leave room in the 16 ymm registers.
 #define EDGERUN_X86_DWCONV_DEFINE(variant, k, s)                                               \
   void f32_dwconv2d_chw_##variant##__avx2(const WindowGeometry& g, const DwConvPlaneArgs& a) { \
     window_variant_plane<F32x8, k, s, 2, 2>(g, a.x, DwConvOp<F32x8, k>(g, a));                 \

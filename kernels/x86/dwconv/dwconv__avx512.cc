@@ -6,7 +6,7 @@
 
 namespace edgerun::kernels::x86 {
 
-// Tiles of 4 rows by 2 vectors: 8 accumulators cover the FMA latency, with room for 9 broadcast taps.
+// General-path tiles of 4 rows by 2 vectors: 8 accumulators cover the FMA latency.
 #define EDGERUN_X86_DWCONV_DEFINE(variant, k, s)                                                 \
   void f32_dwconv2d_chw_##variant##__avx512(const WindowGeometry& g, const DwConvPlaneArgs& a) { \
     window_variant_plane<F32x16, k, s, 4, 2>(g, a.x, DwConvOp<F32x16, k>(g, a));                 \

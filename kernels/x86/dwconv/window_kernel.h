@@ -1,8 +1,10 @@
 // One plane of a 2-D sliding-window operation (depthwise convolution, max and average pooling),
-// vectorised along the output row: a tile of R output rows by N vectors of output columns accumulates
-// every tap of the window, each tap one vector load of the input row (stride 1), two loads de-interleaved (stride 2)
-// or a gather (other strides). Tiles that touch the left or right padding load with lane masks, whose
-// masked-off lanes take the op's padding value; the row tail stores through a mask.
+// vectorised along the output row. The general path accumulates a tile of R output rows by N vectors
+// of output columns over every tap of the window, each tap one vector load of the input row (stride 1),
+// two loads de-interleaved (stride 2) or a gather (other strides); tiles that touch the left or right
+// padding load through lane masks, whose masked-off lanes take the op's padding value. The 3x3 pad-1
+// path loads each input row once per vector and shifts lanes for the side taps. Row tails store
+// through a mask.
 //
 // Templates over the vector type V (kernels/x86/dwconv/f32_vec__<isa>.h) and the op; include from
 // __<isa>.cc files only. Everything has internal linkage (anonymous namespace), so no code compiled for
