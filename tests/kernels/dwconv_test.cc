@@ -114,6 +114,22 @@ TEST_CASE("dwconv: batch 2, odd channels, wide rows, fused bias + residual + ReL
   });
 }
 
+TEST_CASE("dwconv: padding and stride that differ between rows and columns") {
+  testing::for_each_impl(kernels::conv2d_f32_impls(), [&](const Conv2dF32Impl& impl) {
+    for (int64_t in_w : {5, 17, 34}) {
+      for (int64_t stride = 1; stride <= 2; ++stride) {
+        Conv2dShape s = depthwise_shape(1, 3, 10, in_w, {3, 3, stride, 1, 1});
+        s.pad_top = 0;  // rows unpadded at the top, one more output row at the bottom padding
+        s.out_h = (s.in_h + 1 - 3) / stride + 1;
+        check(impl, s, Epilogue{});
+        s.stride_h = 3 - stride;  // row stride other than the column stride
+        s.out_h = (s.in_h + 1 - 3) / s.stride_h + 1;
+        check(impl, s, Epilogue{});
+      }
+    }
+  });
+}
+
 TEST_CASE("dwconv: the depthwise entries take depthwise shapes only") {
   Conv2dShape s = depthwise_shape(1, 8, 7, 7, {3, 3, 1, 1, 1});
   for (const Conv2dF32Impl& impl : kernels::conv2d_f32_impls()) {
