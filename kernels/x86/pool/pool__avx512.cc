@@ -9,10 +9,10 @@ namespace edgerun::kernels::x86 {
 // Tiles as the depthwise convolution's.
 #define EDGERUN_X86_POOL_DEFINE(variant, k, s)                                                  \
   void f32_maxpool2d_chw_##variant##__avx512(const WindowGeometry& g, const PoolPlaneArgs& a) { \
-    window_variant_plane<F32x16, k, s, 4, 2>(g, a.x, MaxPoolOp<F32x16>(g, a));                  \
+    window_variant_plane<F32x16, k, s, 1, 1>(g, a.x, MaxPoolOp<F32x16>(g, a));                  \
   }                                                                                             \
   void f32_avgpool2d_chw_##variant##__avx512(const WindowGeometry& g, const PoolPlaneArgs& a) { \
-    window_variant_plane<F32x16, k, s, 4, 2>(g, a.x, AvgPoolOp<F32x16>(g, a));                  \
+    window_variant_plane<F32x16, k, s, 1, 1>(g, a.x, AvgPoolOp<F32x16>(g, a));                  \
   }
 EDGERUN_X86_WINDOW_VARIANTS(EDGERUN_X86_POOL_DEFINE)
 #undef EDGERUN_X86_POOL_DEFINE
