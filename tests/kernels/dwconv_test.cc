@@ -38,28 +38,38 @@ Conv2dShape depthwise_shape(int64_t batch, int64_t channels, int64_t in_h, int64
   return s;
 }
 
-// y of impl vs y of the reference on random x, weights, bias and residual.
-void check(const Conv2dF32Impl& impl, const Conv2dShape& s, const Epilogue& e, bool residual_in_place = false) {
-  const size_t in_size = static_cast<size_t>(s.batch * s.in_channels * s.in_h * s.in_w);
+// Random x, weights, bias and residual for one shape, and the reference's y.
+struct Case {
+  Conv2dShape s;
+  Epilogue e;
+  std::vector<float> x, w, bias, residual, expected;
+};
+
+Case make_case(const Conv2dShape& s, const Epilogue& e) {
+  Case c{s, e, {}, {}, {}, {}, {}};
   const size_t out_size = static_cast<size_t>(s.batch * s.out_channels * s.out_h * s.out_w);
-  const auto x = testing::random_floats(in_size, 1);
-  const auto w = testing::random_floats(static_cast<size_t>(s.out_channels * s.kernel_h * s.kernel_w), 2);
-  const auto bias = testing::random_floats(static_cast<size_t>(s.out_channels), 3);
-  const auto residual = testing::random_floats(out_size, 4, -3.0f, 3.0f);
-
-  std::vector<float> expected(out_size);
-  const auto ref = kernels::create_conv2d_f32_ref(s, w.data(), bias.data(), e);
+  c.x = testing::random_floats(static_cast<size_t>(s.batch * s.in_channels * s.in_h * s.in_w), 1);
+  c.w = testing::random_floats(static_cast<size_t>(s.out_channels * s.kernel_h * s.kernel_w), 2);
+  c.bias = testing::random_floats(static_cast<size_t>(s.out_channels), 3);
+  c.residual = testing::random_floats(out_size, 4, -3.0f, 3.0f);
+  c.expected.resize(out_size);
+  const auto ref = kernels::create_conv2d_f32_ref(s, c.w.data(), c.bias.data(), e);
   std::vector<float> ref_scratch(ref->scratch_bytes() / sizeof(float) + 1);
-  ref->run(x.data(), residual.data(), expected.data(), ref_scratch.data());
+  ref->run(c.x.data(), c.residual.data(), c.expected.data(), ref_scratch.data());
+  return c;
+}
 
-  const auto kernel = impl.create(s, w.data(), bias.data(), e);
+// y of impl vs the reference's; with residual_in_place, y holds the residual on entry.
+void check(const Conv2dF32Impl& impl, const Case& c, bool residual_in_place = false) {
+  const Conv2dShape& s = c.s;
+  const auto kernel = impl.create(s, c.w.data(), c.bias.data(), c.e);
   std::vector<float> scratch(kernel->scratch_bytes() / sizeof(float) + 16);
-  std::vector<float> y(out_size, 1e30f);
+  std::vector<float> y(c.expected.size(), 1e30f);
   if (residual_in_place) {
-    y = residual;
-    kernel->run(x.data(), y.data(), y.data(), scratch.data());
+    y = c.residual;
+    kernel->run(c.x.data(), y.data(), y.data(), scratch.data());
   } else {
-    kernel->run(x.data(), residual.data(), y.data(), scratch.data());
+    kernel->run(c.x.data(), c.residual.data(), y.data(), scratch.data());
   }
   CAPTURE(residual_in_place);
   CAPTURE(s.batch);
@@ -71,7 +81,7 @@ void check(const Conv2dF32Impl& impl, const Conv2dShape& s, const Epilogue& e, b
   CAPTURE(s.stride_w);
   CAPTURE(s.pad_left);
   CAPTURE(s.dilation_w);
-  CHECK(testing::max_relative_error(y, expected) <= testing::f32_tolerance(s.kernel_h * s.kernel_w));
+  CHECK(testing::max_relative_error(y, c.expected) <= testing::f32_tolerance(s.kernel_h * s.kernel_w));
 }
 
 Epilogue relu6_residual() {
@@ -87,14 +97,15 @@ TEST_CASE("dwconv: every row width, MobileNet's 3x3 stride 1 and 2 and the gener
       {3, 3, 1, 1, 1}, {3, 3, 2, 1, 1}, {3, 3, 1, 0, 1}, {3, 3, 2, 2, 1}, {3, 3, 3, 1, 1}, {5, 5, 1, 2, 1},
       {5, 5, 2, 2, 1}, {7, 7, 1, 3, 1}, {3, 3, 1, 2, 2}, {3, 3, 3, 0, 2}, {1, 1, 1, 0, 1}, {3, 5, 2, 2, 1},
   };
-  testing::for_each_impl(kernels::conv2d_f32_impls(), [&](const Conv2dF32Impl& impl) {
-    for (const Window& w : windows) {
-      for (int64_t in_w = 1; in_w <= 40; ++in_w) {
-        const Conv2dShape s = depthwise_shape(1, 3, 6, in_w, w);
-        if (s.out_w <= 0 || s.out_h <= 0) continue;
-        check(impl, s, Epilogue{});
-      }
+  std::vector<Case> cases;  // the reference runs once per shape, not once per entry
+  for (const Window& w : windows) {
+    for (int64_t in_w = 1; in_w <= 36; ++in_w) {
+      const Conv2dShape s = depthwise_shape(1, 3, 5, in_w, w);
+      if (s.out_w > 0 && s.out_h > 0) cases.push_back(make_case(s, Epilogue{}));
     }
+  }
+  testing::for_each_impl(kernels::conv2d_f32_impls(), [&](const Conv2dF32Impl& impl) {
+    for (const Case& c : cases) check(impl, c);
   });
 }
 
@@ -103,12 +114,13 @@ TEST_CASE("dwconv: batch 2, odd channels, wide rows, fused bias + residual + ReL
     for (const Window& w : {Window{3, 3, 1, 1, 1}, Window{3, 3, 2, 1, 1}, Window{5, 5, 3, 2, 2}}) {
       for (int64_t in_w : {49, 83, 113}) {
         const Conv2dShape s = depthwise_shape(2, 5, 9, in_w, w);
-        check(impl, s, relu6_residual());
+        const Case relu6 = make_case(s, relu6_residual());
+        check(impl, relu6);
         // The reference entry writes y before it reads the residual, so it cannot run in place.
-        if (impl.isa != kernels::Isa::kRef) check(impl, s, relu6_residual(), /*residual_in_place=*/true);
+        if (impl.isa != kernels::Isa::kRef) check(impl, relu6, /*residual_in_place=*/true);
         Epilogue relu;
         relu.min = 0.0f;
-        check(impl, s, relu);
+        check(impl, make_case(s, relu));
       }
     }
   });
@@ -121,10 +133,10 @@ TEST_CASE("dwconv: padding and stride that differ between rows and columns") {
         Conv2dShape s = depthwise_shape(1, 3, 10, in_w, {3, 3, stride, 1, 1});
         s.pad_top = 0;  // rows unpadded at the top, one more output row at the bottom padding
         s.out_h = (s.in_h + 1 - 3) / stride + 1;
-        check(impl, s, Epilogue{});
+        check(impl, make_case(s, Epilogue{}));
         s.stride_h = 3 - stride;  // row stride other than the column stride
         s.out_h = (s.in_h + 1 - 3) / s.stride_h + 1;
-        check(impl, s, Epilogue{});
+        check(impl, make_case(s, Epilogue{}));
       }
     }
   });
