@@ -1,8 +1,14 @@
 // Run functions of MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, LpPool, GlobalLpPool and
 // MaxUnpool.
+#include <cstdlib>
+#include <memory>
+#include <type_traits>
+
 #include "engine/ops/nn_params.h"
 #include "engine/ops/op_kernels.h"
 #include "graph/ops/nn_extra.h"
+#include "kernels/dispatch.h"
+#include "kernels/pool/pool2d.h"
 #include "kernels/ref/nn/pool.h"
 #include "kernels/ref/nn/pool_lp.h"
 #include "kernels/ref/tensor/copy.h"
@@ -26,6 +32,48 @@ Result<ref::PoolParams> pool_params(const KernelContext& ctx) {
   p.count_include_pad = ctx.attrs().get_int("count_include_pad", 0) != 0;
   p.column_major_indices = ctx.attrs().get_int("storage_order", 0) == 1;
   return p;
+}
+
+// f32 pooling of NCHW tensors goes through the pool2d table (kernels/pool): the best kernel this CPU
+// runs. Window pools keep their other ranks and types on the reference path.
+Status run_pool2d(KernelContext& ctx, const kernels::Pool2dShape& shape) {
+  const kernels::Pool2dF32Impl* impl =
+      kernels::choose_impl(kernels::pool2d_f32_impls(), shape, kernels::Backend::kNative);
+  if (impl == nullptr) return ctx.unsupported_here("no pool2d kernel for this shape");
+  const std::unique_ptr<kernels::Pool2dF32> kernel = impl->create(shape);
+  const size_t scratch_bytes = (kernel->scratch_bytes() + 63) / 64 * 64;
+  const std::unique_ptr<void, decltype(&std::free)> scratch(
+      scratch_bytes > 0 ? std::aligned_alloc(64, scratch_bytes) : nullptr, &std::free);
+  kernel->run(ctx.input(0).data<float>(), ctx.output(0).data<float>(), scratch.get());
+  return Status::Ok();
+}
+
+bool use_pool2d(const KernelContext& ctx, const ref::PoolParams& p) {
+  return ctx.input(0).dtype() == DType::kF32 && p.patch.rank() == 2;
+}
+
+kernels::Pool2dShape pool2d_shape(const KernelContext& ctx, const ref::PoolParams& p, kernels::PoolKind kind) {
+  const ref::PatchGeometry& g = p.patch;
+  kernels::Pool2dShape s;
+  s.kind = kind;
+  s.batch = ctx.input(0).dim(0);
+  s.channels = ctx.input(0).dim(1);
+  s.in_h = g.image[0];
+  s.in_w = g.image[1];
+  s.out_h = g.grid[0];
+  s.out_w = g.grid[1];
+  s.kernel_h = g.kernel[0];
+  s.kernel_w = g.kernel[1];
+  s.stride_h = g.strides[0];
+  s.stride_w = g.strides[1];
+  s.dilation_h = g.dilations[0];
+  s.dilation_w = g.dilations[1];
+  s.pad_top = g.pads_begin[0];
+  s.pad_left = g.pads_begin[1];
+  s.pad_bottom = p.pads_end[0];
+  s.pad_right = p.pads_end[1];
+  s.count_include_pad = p.count_include_pad;
+  return s;
 }
 
 template <typename T>
@@ -84,6 +132,14 @@ template <typename T>
 Status global_pool_typed(KernelContext& ctx, bool is_max) {
   int64_t channels = 0, plane = 0;
   plane_view(ctx.input(0), &channels, &plane);
+  if constexpr (std::is_same_v<T, float>) {  // every rank: a global pool reduces [channels, plane]
+    kernels::Pool2dShape s;
+    s.kind = is_max ? kernels::PoolKind::kGlobalMax : kernels::PoolKind::kGlobalAverage;
+    s.channels = channels;
+    s.in_h = 1;
+    s.in_w = plane;
+    return run_pool2d(ctx, s);
+  }
   if (is_max) {
     ref::global_max_pool(channels, plane, ctx.input(0).data<T>(), ctx.output(0).data<T>());
   } else {
@@ -95,6 +151,7 @@ Status global_pool_typed(KernelContext& ctx, bool is_max) {
 
 Status run_MaxPool(KernelContext& ctx) {
   ASSIGN_OR_RETURN(ref::PoolParams p, pool_params(ctx));
+  if (use_pool2d(ctx, p) && !ctx.has_output(1)) return run_pool2d(ctx, pool2d_shape(ctx, p, kernels::PoolKind::kMax));
   switch (ctx.input(0).dtype()) {
 #define EDGERUN_RUN(T) return max_pool_typed<T>(ctx, p);
     EDGERUN_FLOAT_CASES(EDGERUN_RUN);
@@ -107,6 +164,7 @@ Status run_MaxPool(KernelContext& ctx) {
 
 Status run_AveragePool(KernelContext& ctx) {
   ASSIGN_OR_RETURN(ref::PoolParams p, pool_params(ctx));
+  if (use_pool2d(ctx, p)) return run_pool2d(ctx, pool2d_shape(ctx, p, kernels::PoolKind::kAverage));
   switch (ctx.input(0).dtype()) {
 #define EDGERUN_RUN(T) return average_pool_typed<T>(ctx, p);
     EDGERUN_FLOAT_CASES(EDGERUN_RUN);

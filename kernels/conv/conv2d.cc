@@ -3,6 +3,7 @@
 #include "kernels/conv/conv2d.h"
 
 #include "kernels/conv/conv2d_gemm.h"
+#include "kernels/conv/conv2d_depthwise.h"
 #include "kernels/conv/conv2d_ref.h"
 #include "kernels/conv/conv2d_winograd.h"
 #if defined(EDGERUN_HAVE_ONEDNN)
@@ -34,6 +35,8 @@ const std::vector<Conv2dF32Impl>& conv2d_f32_impls() {
       {"f32_conv2d_winograd_2x2__avx2", Isa::kAvx2, Backend::kNative, conv2d_winograd_supports<2, 16>,
        create_conv2d_f32_winograd<f32_winograd_2x2_6x16__avx2>},
       {"f32_conv2d_gemm__avx2", Isa::kAvx2, Backend::kNative, conv2d_gemm_supports, create_conv2d_gemm<Isa::kAvx2>},
+      {"f32_dwconv2d_chw__avx512", Isa::kAvx512, Backend::kNative, dwconv2d_supported, create_dwconv2d_avx512},
+      {"f32_dwconv2d_chw__avx2", Isa::kAvx2, Backend::kNative, dwconv2d_supported, create_dwconv2d_avx2},
       {"f32_conv2d__ref", Isa::kRef, Backend::kNative, nullptr, create_conv2d_f32_ref},
   };
   return table;
