@@ -172,7 +172,7 @@ Status Plan::prepare_kernels(kernels::Backend backend) {
 
 std::string Plan::step_kernel(size_t step) const {
   const Step& s = steps_.at(step);
-  return s.prepared.op ? s.prepared.op->kernel_name() : "ref";
+  return s.prepared.op ? s.prepared.op->kernel_name() : "run-function";
 }
 
 Status Plan::run_dynamic_step(Step& step) {

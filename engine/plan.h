@@ -45,7 +45,8 @@ class Plan {
   size_t num_steps() const { return steps_.size(); }
   const CompileStats& stats() const { return stats_; }
   // The kernel each step runs: a family kernel's name (f32_conv2d_...__avx512, onednn_conv2d, ...) or
-  // "ref" for nodes on their reference run function.
+  // "run-function" for nodes on their op's run function, which may itself dispatch per call
+  // (element-wise, Softmax, LayerNorm, pooling) or run the reference.
   std::string step_kernel(size_t step) const;
   // The op type of a step's node, as the model writes it.
   const std::string& step_op(size_t step) const { return graph_.nodes[steps_.at(step).node].op_type; }
