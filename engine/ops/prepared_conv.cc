@@ -7,29 +7,6 @@
 
 namespace edgerun::ops {
 
-namespace {
-
-class PreparedConv final : public PreparedOp {
- public:
-  PreparedConv(const kernels::Conv2dF32Impl& impl, std::unique_ptr<kernels::Conv2dF32> kernel, bool residual)
-      : impl_(impl), kernel_(std::move(kernel)), residual_(residual) {}
-
-  Status run(KernelContext& ctx, void* scratch) const override {
-    const float* residual = residual_ ? ctx.input(kFusedResidualInput).data<float>() : nullptr;
-    kernel_->run(ctx.input(0).data<float>(), residual, ctx.output(0).data<float>(), scratch);
-    return Status::Ok();
-  }
-  size_t scratch_bytes() const override { return kernel_->scratch_bytes(); }
-  const char* kernel_name() const override { return impl_.name; }
-
- private:
-  const kernels::Conv2dF32Impl& impl_;
-  std::unique_ptr<kernels::Conv2dF32> kernel_;
-  bool residual_;
-};
-
-}  // namespace
-
 Result<PreparedStep> prepare_conv(const PrepareContext& pc) {
   const KernelContext& ctx = pc.kernel;
   if (ctx.input(0).dtype() != DType::kF32 || ctx.input(0).rank() != 4 || !pc.constant(1)) return PreparedStep{};
@@ -61,7 +38,8 @@ Result<PreparedStep> prepare_conv(const PrepareContext& pc) {
   auto kernel = kernels::create_kernel(kernels::conv2d_f32_impls(), s, pc.backend, ctx.input(1).data<float>(), bias,
                                        epilogue);
   if (!kernel.ok()) return kernel.status().with_context(ctx.node().describe());
-  step.op = std::make_unique<PreparedConv>(*kernel->first, std::move(kernel->second), epilogue.residual);
+  step.op = std::make_unique<PreparedFamilyOp<kernels::Conv2dF32>>(kernel->first->name, std::move(kernel->second),
+                                                                epilogue.residual);
   return step;
 }
 

@@ -10,25 +10,6 @@ namespace edgerun::ops {
 
 namespace {
 
-class PreparedDense final : public PreparedOp {
- public:
-  PreparedDense(const kernels::DenseF32Impl& impl, std::unique_ptr<kernels::DenseF32> kernel, bool residual)
-      : impl_(impl), kernel_(std::move(kernel)), residual_(residual) {}
-
-  Status run(KernelContext& ctx, void* scratch) const override {
-    const float* residual = residual_ ? ctx.input(kFusedResidualInput).data<float>() : nullptr;
-    kernel_->run(ctx.input(0).data<float>(), residual, ctx.output(0).data<float>(), scratch);
-    return Status::Ok();
-  }
-  size_t scratch_bytes() const override { return kernel_->scratch_bytes(); }
-  const char* kernel_name() const override { return impl_.name; }
-
- private:
-  const kernels::DenseF32Impl& impl_;
-  std::unique_ptr<kernels::DenseF32> kernel_;
-  bool residual_;
-};
-
 // The bias of a Gemm as a vector over columns, or false when C is something else (a matrix, a
 // column, a scaled or non-constant C): those Gemms keep the reference.
 bool gemm_bias(const PrepareContext& pc, int64_t n, const float** bias) {
@@ -75,7 +56,8 @@ Result<PreparedStep> prepare_dense(const PrepareContext& pc) {
   if (!step.applies_activation) epilogue = kernels::Epilogue{epilogue.residual};
   auto kernel = kernels::create_kernel(kernels::dense_f32_impls(), s, pc.backend, b.data<float>(), bias, epilogue);
   if (!kernel.ok()) return kernel.status().with_context(ctx.node().describe());
-  step.op = std::make_unique<PreparedDense>(*kernel->first, std::move(kernel->second), epilogue.residual);
+  step.op = std::make_unique<PreparedFamilyOp<kernels::DenseF32>>(kernel->first->name, std::move(kernel->second),
+                                                                epilogue.residual);
   return step;
 }
 

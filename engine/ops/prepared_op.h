@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/ops/kernel_context.h"
+#include "graph/passes/fuse_epilogue_adds.h"
 #include "kernels/backend.h"
 #include "kernels/epilogue.h"
 #include "kernels/ref/activation.h"
@@ -43,6 +44,27 @@ struct PrepareContext {
 Result<PreparedStep> prepare_step(const PrepareContext& pc);
 
 namespace ops {
+// A prepared conv2d or dense kernel: x is input 0, y output 0, a fused residual kFusedResidualInput. Kernel is Conv2dF32 or DenseF32, with the same run().
+template <typename Kernel>
+class PreparedFamilyOp final : public PreparedOp {
+ public:
+  PreparedFamilyOp(const char* name, std::unique_ptr<Kernel> kernel, bool residual)
+      : name_(name), kernel_(std::move(kernel)), residual_(residual) {}
+
+  Status run(KernelContext& ctx, void* scratch) const override {
+    const float* residual = residual_ ? ctx.input(kFusedResidualInput).data<float>() : nullptr;
+    kernel_->run(ctx.input(0).data<float>(), residual, ctx.output(0).data<float>(), scratch);
+    return Status::Ok();
+  }
+  size_t scratch_bytes() const override { return kernel_->scratch_bytes(); }
+  const char* kernel_name() const override { return name_; }
+
+ private:
+  const char* name_;
+  std::unique_ptr<Kernel> kernel_;
+  bool residual_;
+};
+
 // The clamp an activation becomes in an epilogue, if it is one (ReLU, Clip).
 bool activation_as_clamp(const ref::ActivationParams& activation, kernels::Epilogue* epilogue);
 Result<PreparedStep> prepare_conv(const PrepareContext& pc);
