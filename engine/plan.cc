@@ -9,8 +9,8 @@
 #include "graph/ops/op_schema.h"
 #include "graph/passes/eliminate_dead_nodes.h"
 #include "graph/passes/fold_batch_norm.h"
-#include "graph/passes/fuse_epilogue_adds.h"
 #include "graph/passes/fuse_activations.h"
+#include "graph/passes/fuse_epilogue_adds.h"
 #include "graph/passes/fuse_gelu.h"
 #include "graph/passes/infer_shapes.h"
 
@@ -124,7 +124,8 @@ Status Plan::plan_memory_and_bind() {
   // lets compile-time preparation see what the kernels will get.
   for (ValueId id : graph_.inputs) {
     const Value& v = graph_.value(id);
-    if (!is_dynamic_[static_cast<size_t>(id)]) tensors_[static_cast<size_t>(id)] = Tensor::borrow(v.dtype, concrete_shape(v), nullptr);
+    if (!is_dynamic_[static_cast<size_t>(id)])
+      tensors_[static_cast<size_t>(id)] = Tensor::borrow(v.dtype, concrete_shape(v), nullptr);
   }
   const MemoryPlan mem = plan_memory(usages);
   arena_bytes_ = mem.arena_bytes;
@@ -157,7 +158,8 @@ Status Plan::prepare_kernels(kernels::Backend backend) {
     if (step.dynamic) continue;
     const Node& node = graph_.nodes[step.node];
     PrepareContext pc{*step.context, {}, step.activation, backend};
-    for (ValueId in : node.inputs) pc.constant_inputs.push_back(in != kNoValue && graph_.value(in).constant.has_value());
+    for (ValueId in : node.inputs)
+      pc.constant_inputs.push_back(in != kNoValue && graph_.value(in).constant.has_value());
     Result<PreparedStep> prepared = prepare_step(pc);
     if (!prepared.ok()) return prepared.status();
     step.prepared = std::move(*prepared);
@@ -165,7 +167,8 @@ Status Plan::prepare_kernels(kernels::Backend backend) {
   }
   if (scratch_bytes_ == 0) return Status::Ok();
   void* scratch = std::aligned_alloc(64, (scratch_bytes_ + 63) / 64 * 64);
-  if (scratch == nullptr) return out_of_range("cannot allocate " + std::to_string(scratch_bytes_) + " bytes of kernel scratch");
+  if (scratch == nullptr)
+    return out_of_range("cannot allocate " + std::to_string(scratch_bytes_) + " bytes of kernel scratch");
   scratch_ = std::shared_ptr<void>(scratch, [](void* p) { std::free(p); });
   return Status::Ok();
 }
@@ -225,8 +228,8 @@ Status Plan::run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor
                               ", the plan was compiled for " + shape_to_string(concrete_shape(v)));
     }
     // Kernels only read inputs; the const_cast never leads to a write.
-    tensors_[static_cast<size_t>(id)] = Tensor::borrow(v.dtype, given->tensor.shape(),
-                                                       const_cast<void*>(given->tensor.raw_data()));
+    tensors_[static_cast<size_t>(id)] =
+        Tensor::borrow(v.dtype, given->tensor.shape(), const_cast<void*>(given->tensor.raw_data()));
   }
   for (const NamedTensor& in : inputs) {
     bool known = false;
@@ -235,9 +238,9 @@ Status Plan::run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor
   }
   for (Step& step : steps_) {
     const Node& node = graph_.nodes[step.node];
-    Status st = step.dynamic            ? run_dynamic_step(step)
-                : step.prepared.op      ? step.prepared.op->run(*step.context, scratch_.get())
-                                        : step.run(*step.context);
+    Status st = step.dynamic       ? run_dynamic_step(step)
+                : step.prepared.op ? step.prepared.op->run(*step.context, scratch_.get())
+                                   : step.run(*step.context);
     RETURN_IF_ERROR(st);
     if (step.activation.kind != ref::ActivationKind::kNone && !step.prepared.applies_activation) {
       Tensor& out = tensors_[static_cast<size_t>(node.outputs[0])];

@@ -72,7 +72,7 @@ class Plan {
   Graph graph_;
   CompileStats stats_;
   std::vector<Step> steps_;
-  std::vector<Tensor> tensors_;  // one per value id: constants, arena slices, bound inputs, run-time results
+  std::vector<Tensor> tensors_;   // one per value id: constants, arena slices, bound inputs, run-time results
   std::vector<bool> is_dynamic_;  // per value: shape known only at run time
   std::shared_ptr<void> arena_;
   size_t arena_bytes_ = 0;

@@ -65,7 +65,7 @@ CpuFeatures detect() {
   f.avx = bit(l1.c, 28);
   if (osxsave) {
     const uint64_t xcr0 = xgetbv0();
-    f.os_saves_ymm = (xcr0 & 0x6) == 0x6;     // SSE + AVX state
+    f.os_saves_ymm = (xcr0 & 0x6) == 0x6;    // SSE + AVX state
     f.os_saves_zmm = (xcr0 & 0xe6) == 0xe6;  // + opmask, ZMM_Hi256, Hi16_ZMM
   }
   if (max_leaf >= 7) {

@@ -35,11 +35,11 @@ Result<PreparedStep> prepare_conv(const PrepareContext& pc) {
   step.applies_activation = activation_as_clamp(pc.activation, &epilogue);
   if (!step.applies_activation) epilogue = kernels::Epilogue{epilogue.residual};
   const float* bias = ctx.has_input(2) ? ctx.input(2).data<float>() : nullptr;
-  auto kernel = kernels::create_kernel(kernels::conv2d_f32_impls(), s, pc.backend, ctx.input(1).data<float>(), bias,
-                                       epilogue);
+  auto kernel =
+      kernels::create_kernel(kernels::conv2d_f32_impls(), s, pc.backend, ctx.input(1).data<float>(), bias, epilogue);
   if (!kernel.ok()) return kernel.status().with_context(ctx.node().describe());
   step.op = std::make_unique<PreparedFamilyOp<kernels::Conv2dF32>>(kernel->first->name, std::move(kernel->second),
-                                                                epilogue.residual);
+                                                                   epilogue.residual);
   return step;
 }
 

@@ -57,7 +57,7 @@ Result<PreparedStep> prepare_dense(const PrepareContext& pc) {
   auto kernel = kernels::create_kernel(kernels::dense_f32_impls(), s, pc.backend, b.data<float>(), bias, epilogue);
   if (!kernel.ok()) return kernel.status().with_context(ctx.node().describe());
   step.op = std::make_unique<PreparedFamilyOp<kernels::DenseF32>>(kernel->first->name, std::move(kernel->second),
-                                                                epilogue.residual);
+                                                                  epilogue.residual);
   return step;
 }
 

@@ -27,7 +27,7 @@ class PreparedOp {
 };
 
 struct PreparedStep {
-  std::unique_ptr<PreparedOp> op;  // null: the node keeps its run function
+  std::unique_ptr<PreparedOp> op;   // null: the node keeps its run function
   bool applies_activation = false;  // the kernel's epilogue does the node's fused activation
 };
 
@@ -44,7 +44,8 @@ struct PrepareContext {
 Result<PreparedStep> prepare_step(const PrepareContext& pc);
 
 namespace ops {
-// A prepared conv2d or dense kernel: x is input 0, y output 0, a fused residual kFusedResidualInput. Kernel is Conv2dF32 or DenseF32, with the same run().
+// A prepared conv2d or dense kernel: x is input 0, y output 0, a fused residual kFusedResidualInput. Kernel is
+// Conv2dF32 or DenseF32, with the same run().
 template <typename Kernel>
 class PreparedFamilyOp final : public PreparedOp {
  public:

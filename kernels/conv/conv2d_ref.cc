@@ -27,8 +27,8 @@ class Conv2dF32Ref final : public Conv2dF32 {
  public:
   Conv2dF32Ref(const Conv2dShape& shape, const float* weights, const float* bias, const Epilogue& epilogue)
       : params_(ref_params(shape)), epilogue_(epilogue) {
-    weights_.assign(weights, weights + shape.out_channels * shape.in_channels_per_group() * shape.kernel_h *
-                                           shape.kernel_w);
+    weights_.assign(weights,
+                    weights + shape.out_channels * shape.in_channels_per_group() * shape.kernel_h * shape.kernel_w);
     if (bias != nullptr) bias_.assign(bias, bias + shape.out_channels);
   }
 

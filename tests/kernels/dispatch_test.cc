@@ -1,8 +1,9 @@
 // Dispatch: ISA names and caps, backend names, and choose_impl's order and fallbacks.
+#include "kernels/dispatch.h"
+
 #include <doctest/doctest.h>
 
 #include "kernels/conv/conv2d.h"
-#include "kernels/dispatch.h"
 
 namespace edgerun::kernels {
 namespace {
@@ -35,7 +36,8 @@ std::string pick(int groups, Backend backend) {
 }
 
 TEST_CASE("ISA names parse back, and an unknown name is an error that lists the valid ones") {
-  for (Isa isa : {Isa::kRef, Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni}) CHECK(parse_isa(isa_name(isa)).value() == isa);
+  for (Isa isa : {Isa::kRef, Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni})
+    CHECK(parse_isa(isa_name(isa)).value() == isa);
   const Result<Isa> bad = parse_isa("sse9");
   REQUIRE(!bad.ok());
   CHECK(bad.status().message().find("ref, avx2, avx512 or avx512vnni") != std::string::npos);

@@ -7,8 +7,9 @@ namespace edgerun {
 void add_kernel_options(CLI::App& app, KernelOptions& options) {
   app.add_option("--backend", options.backend, "kernel provider: native, onednn or xnnpack (other ops run native)")
       ->capture_default_str();
-  app.add_option("--isa", options.isa, "cap the kernels' instruction set: ref, avx2, avx512 or avx512vnni "
-                                       "(default: EDGERUN_ISA, else the CPU's best)");
+  app.add_option("--isa", options.isa,
+                 "cap the kernels' instruction set: ref, avx2, avx512 or avx512vnni "
+                 "(default: EDGERUN_ISA, else the CPU's best)");
 }
 
 Status apply_kernel_options(const KernelOptions& options, SessionOptions* session) {

@@ -25,11 +25,11 @@ int info(const KernelOptions& options) {
   const kernels::CpuFeatures& f = kernels::cpu_features();
   std::printf("cpu        %s (%s)\n", f.brand.c_str(), f.vendor.c_str());
   std::printf("features  ");
-  const std::pair<const char*, bool> flags[] = {
-      {"sse4.2", f.sse42},       {"avx", f.avx},           {"avx2", f.avx2},
-      {"fma", f.fma},            {"f16c", f.f16c},         {"avx512f", f.avx512f},
-      {"avx512bw", f.avx512bw},  {"avx512dq", f.avx512dq}, {"avx512vl", f.avx512vl},
-      {"avx512vnni", f.avx512vnni}};
+  const std::pair<const char*, bool> flags[] = {{"sse4.2", f.sse42},      {"avx", f.avx},
+                                                {"avx2", f.avx2},         {"fma", f.fma},
+                                                {"f16c", f.f16c},         {"avx512f", f.avx512f},
+                                                {"avx512bw", f.avx512bw}, {"avx512dq", f.avx512dq},
+                                                {"avx512vl", f.avx512vl}, {"avx512vnni", f.avx512vnni}};
   for (const auto& [name, present] : flags) {
     if (present) std::printf(" %s", name);
   }
