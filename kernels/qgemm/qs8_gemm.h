@@ -1,0 +1,29 @@
+// The native entries of the u8 x s8 GEMM family: the weights packed once into panels of the tile's
+// NR columns in k-groups (kernels/x86/qgemm), the activation zero point folded into a per-column start
+// value (bias[j] - a_zp * sum_k b[k][j]), then a loop over the tiles of C, threaded with OpenMP.
+// Baseline code: it calls the ISA's microkernels through the pointers of a QGemmTile only.
+#pragma once
+
+#include <vector>
+
+#include "kernels/qgemm/qgemm.h"
+#include "kernels/x86/qgemm/qs8_gemm.h"
+
+namespace edgerun::kernels {
+
+struct QGemmTile {
+  const char* name;  // "8x32c4": MR x NR, k-groups of G
+  x86::QGemmUkernel ukernel;
+  int64_t mr, nr, group;
+  bool widened;  // operands widened to int16 at pack time (AVX2's vpmaddwd); else uint8 x int8
+};
+
+// The tiles of `isa` (avx2 or avx512vnni; none for others), fastest first.
+const std::vector<QGemmTile>& qgemm_tiles(Isa isa);
+
+// The entry of `isa` (a tile of qgemm_tiles(isa)).
+template <Isa kIsa>
+Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_packed(const QGemmShape& shape, const int8_t* b,
+                                                            const int32_t* bias, const QGemmQuant& quant);
+
+}  // namespace edgerun::kernels

@@ -1,0 +1,30 @@
+// u8 x s8 -> s32 GEMM microkernels: one call computes c[mr x nr] = init[j] + sum_k a[i][k] * b[k][j]
+// for a tile of at most MR x NR over the whole depth. Operands come in k-groups of G values
+// ("c<G>" in the name, as XNNPACK): A row-major with the depth padded to a multiple of G, B packed
+// per panel of NR columns as [k / G][NR][G]; the padding of B is zero, so A's padding is never seen.
+// Declared here without intrinsics; each ISA's file defines its tiles.
+#pragma once
+
+#include <cstdint>
+
+namespace edgerun::kernels::x86 {
+
+struct QGemmUkernelParams {
+  int64_t groups = 0;         // k-groups of G along the depth
+  const void* a = nullptr;    // the tile's first row; uint8 (c4) or int16 widened from uint8 (c2)
+  int64_t lda = 0;            // elements between rows (a multiple of G)
+  const void* b = nullptr;    // the packed panel: int8 (c4) or int16 widened from int8 (c2)
+  const int32_t* init = nullptr;  // [NR]: the accumulators' start per column (bias - a_zp * colsum)
+  int32_t* c = nullptr;       // the tile's top-left output element
+  int64_t ldc = 0;
+  int64_t mr = 0, nr = 0;     // valid rows (<= MR) and columns (<= NR); the rest is not stored
+};
+
+using QGemmUkernel = void (*)(const QGemmUkernelParams& p);
+
+// <rows>x<columns>c<G>.
+void qs8_gemm_8x32c4__avx512vnni(const QGemmUkernelParams& p);
+void qs8_gemm_4x64c4__avx512vnni(const QGemmUkernelParams& p);
+void qs8_gemm_4x24c2__avx2(const QGemmUkernelParams& p);
+
+}  // namespace edgerun::kernels::x86
