@@ -44,12 +44,11 @@ class QGemmRef final : public QGemmU8S8 {
 
 }  // namespace
 
-Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_ref(const QGemmShape& shape, const int8_t* b,
-                                                         const int32_t* bias, const QGemmQuant& quant) {
+Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_ref(const QGemmShape& shape, const int8_t* b, const int32_t* bias,
+                                                         const QGemmQuant& quant) {
   ASSIGN_OR_RETURN(Requantization requant, make_requantization(quant.scale, quant.per_channel, shape.n,
                                                                quant.y_zero_point, quant.y_min, quant.y_max));
-  return std::unique_ptr<QGemmU8S8>(
-      std::make_unique<QGemmRef>(shape, b, bias, quant.a_zero_point, std::move(requant)));
+  return std::unique_ptr<QGemmU8S8>(std::make_unique<QGemmRef>(shape, b, bias, quant.a_zero_point, std::move(requant)));
 }
 
 }  // namespace edgerun::kernels

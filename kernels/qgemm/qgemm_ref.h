@@ -6,7 +6,7 @@
 
 namespace edgerun::kernels {
 
-Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_ref(const QGemmShape& shape, const int8_t* b,
-                                                         const int32_t* bias, const QGemmQuant& quant);
+Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_ref(const QGemmShape& shape, const int8_t* b, const int32_t* bias,
+                                                         const QGemmQuant& quant);
 
 }  // namespace edgerun::kernels

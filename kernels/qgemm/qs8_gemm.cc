@@ -14,11 +14,11 @@ namespace edgerun::kernels {
 
 const std::vector<QGemmTile>& qgemm_tiles(Isa isa) {
   static const std::vector<QGemmTile> vnni = {
-      {"8x32c4", x86::qs8_gemm_8x32c4__avx512vnni, 8, 32, 4, false},
-      {"4x64c4", x86::qs8_gemm_4x64c4__avx512vnni, 4, 64, 4, false},
+      {"8x32c4", x86::qs8_gemm_8x32c4__avx512vnni, 8, 32, 4, false, x86::qs8_requantize__avx512vnni},
+      {"4x64c4", x86::qs8_gemm_4x64c4__avx512vnni, 4, 64, 4, false, x86::qs8_requantize__avx512vnni},
   };
   static const std::vector<QGemmTile> avx2 = {
-      {"4x24c2", x86::qs8_gemm_4x24c2__avx2, 4, 24, 2, true},
+      {"4x24c2", x86::qs8_gemm_4x24c2__avx2, 4, 24, 2, true, nullptr},
   };
   static const std::vector<QGemmTile> none;
   if (isa == Isa::kAvx2) return avx2;
@@ -110,10 +110,28 @@ class QGemmPacked final : public QGemmU8S8 {
           p.c = own;
           p.ldc = nr;
           tile_.ukernel(p);
-          requantize_rows(requant_, j0, own, nr, p.mr, p.nr, y8 + i0 * s_.n + j0, s_.n);
+          requantize_tile(j0, own, p.mr, p.nr, y8 + i0 * s_.n + j0);
         }
       }
     }
+  }
+
+  // The tile acc [rows x cols, leading dimension NR] of columns from j0 into y (leading dimension n).
+  void requantize_tile(int64_t j0, const int32_t* acc, int64_t rows, int64_t cols, uint8_t* y) const {
+    if (tile_.requantize == nullptr) return requantize_rows(requant_, j0, acc, tile_.nr, rows, cols, y, s_.n);
+    x86::QRequantParams p;
+    p.acc = acc;
+    p.ld_acc = tile_.nr;
+    p.rows = rows;
+    p.cols = cols;
+    p.multiplier = requant_.multiplier.data() + j0;
+    p.shift = requant_.shift.data() + j0;
+    p.zero_point = requant_.zero_point;
+    p.lo = requant_.lo;
+    p.hi = requant_.hi;
+    p.y = y;
+    p.ldy = s_.n;
+    tile_.requantize(p);
   }
 
   QGemmShape s_;
@@ -135,15 +153,15 @@ Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_packed(const QGemmShape& sh
                                                                quant.y_zero_point, quant.y_min, quant.y_max));
   const QGemmTile& tile = qgemm_tiles(kIsa).front();
   if (tile.widened) {
-    return std::unique_ptr<QGemmU8S8>(std::make_unique<QGemmPacked<int16_t, int16_t>>(
-        shape, tile, b, bias, quant.a_zero_point, std::move(requant)));
+    return std::unique_ptr<QGemmU8S8>(
+        std::make_unique<QGemmPacked<int16_t, int16_t>>(shape, tile, b, bias, quant.a_zero_point, std::move(requant)));
   }
-  return std::unique_ptr<QGemmU8S8>(std::make_unique<QGemmPacked<uint8_t, int8_t>>(
-      shape, tile, b, bias, quant.a_zero_point, std::move(requant)));
+  return std::unique_ptr<QGemmU8S8>(
+      std::make_unique<QGemmPacked<uint8_t, int8_t>>(shape, tile, b, bias, quant.a_zero_point, std::move(requant)));
 }
 
-template Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_packed<Isa::kAvx512Vnni>(const QGemmShape&,
-                                                                                       const int8_t*, const int32_t*,
+template Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_packed<Isa::kAvx512Vnni>(const QGemmShape&, const int8_t*,
+                                                                                       const int32_t*,
                                                                                        const QGemmQuant&);
 template Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_packed<Isa::kAvx2>(const QGemmShape&, const int8_t*,
                                                                                  const int32_t*, const QGemmQuant&);

@@ -15,7 +15,8 @@ struct QGemmTile {
   const char* name;  // "8x32c4": MR x NR, k-groups of G
   x86::QGemmUkernel ukernel;
   int64_t mr, nr, group;
-  bool widened;  // operands widened to int16 at pack time (AVX2's vpmaddwd); else uint8 x int8
+  bool widened;                     // operands widened to int16 at pack time (AVX2's vpmaddwd); else uint8 x int8
+  x86::QRequantUkernel requantize;  // null: requantize_rows (baseline)
 };
 
 // The tiles of `isa` (avx2 or avx512vnni; none for others), fastest first.

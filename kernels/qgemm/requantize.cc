@@ -17,7 +17,7 @@ Result<FixedPointScale> quantize_multiplier(double scale) {
     ++exponent;
   }
   FixedPointScale s;
-  s.shift = 31 - exponent;  // >= 1 as scale < 2^30
+  s.shift = 31 - exponent;                         // >= 1 as scale < 2^30
   if (s.shift > 62) return FixedPointScale{0, 1};  // |acc * scale| < 2^31 * 2^-32: always rounds to 0
   s.multiplier = static_cast<int32_t>(multiplier);
   return s;
@@ -30,19 +30,20 @@ Result<Requantization> make_requantization(const float* scale, bool per_channel,
   q.zero_point = zero_point;
   q.lo = lo;
   q.hi = hi;
-  q.scale.resize(static_cast<size_t>(n));
   for (int64_t j = 0; j < n; ++j) {
-    ASSIGN_OR_RETURN(q.scale[static_cast<size_t>(j)], quantize_multiplier(scale == nullptr ? 1.0 : scale[per_channel ? j : 0]));
+    ASSIGN_OR_RETURN(FixedPointScale s, quantize_multiplier(scale == nullptr ? 1.0 : scale[per_channel ? j : 0]));
+    q.multiplier.push_back(s.multiplier);
+    q.shift.push_back(s.shift);
   }
   return q;
 }
 
 void requantize_rows(const Requantization& q, int64_t j0, const int32_t* acc, int64_t ld_acc, int64_t rows,
                      int64_t cols, uint8_t* y, int64_t ldy) {
-  const FixedPointScale* scale = q.scale.data() + j0;
   for (int64_t i = 0; i < rows; ++i) {
     for (int64_t j = 0; j < cols; ++j) {
-      y[i * ldy + j] = static_cast<uint8_t>(requantize(acc[i * ld_acc + j], scale[j], q.zero_point, q.lo, q.hi));
+      const FixedPointScale s{q.multiplier[static_cast<size_t>(j0 + j)], q.shift[static_cast<size_t>(j0 + j)]};
+      y[i * ldy + j] = static_cast<uint8_t>(requantize(acc[i * ld_acc + j], s, q.zero_point, q.lo, q.hi));
     }
   }
 }

@@ -31,7 +31,7 @@ inline int32_t requantize(int32_t acc, FixedPointScale s, int32_t zero_point, in
 
 // The requantization of every column of an n-column GEMM.
 struct Requantization {
-  std::vector<FixedPointScale> scale;  // [n]
+  std::vector<int32_t> multiplier, shift;  // [n] each: column j's FixedPointScale
   int32_t zero_point = 0, lo = 0, hi = 255;
 };
 

@@ -1,16 +1,21 @@
 // The u8 x s8 GEMM family: the fixed-point requantization, then every entry against the reference
 // with exact equality (int32 accumulators and requantized uint8).
+#include "kernels/qgemm/qgemm.h"
+
 #include <cmath>
 #include <memory>
 #include <string>
+#include <tuple>
 
-#include "kernels/qgemm/qgemm.h"
 #include "kernels/qgemm/qgemm_ref.h"
+#include "kernels/qgemm/qs8_gemm.h"
 #include "tests/kernels/kernel_tester.h"
 
 namespace edgerun::testing {
 
 namespace {
+
+using kernels::Isa;
 
 struct QCase {
   int64_t m, n, k;
@@ -128,17 +133,63 @@ TEST_CASE("qgemm requantize: fixed-point scale, rounding half away from zero, cl
   CHECK_FALSE(kernels::quantize_multiplier(2e9).ok());
 }
 
+TEST_CASE("qgemm requantize tiles equal the scalar requantization: ties, extremes, tails") {
+  const int64_t rows = 3, cols = 37;
+  // Small accumulators (most land inside the clamp; odd ones tie at scales 0.5 and 0.25), then extremes.
+  std::vector<int32_t> acc = random_ints<int32_t>(static_cast<size_t>(rows * cols), 5, -1000, 1000);
+  const int32_t specials[] = {2147483647, -2147483647 - 1, -3, -5, 3, 5, -1, 1 << 20};
+  for (size_t i = 0; i < std::size(specials); ++i) acc[i * 13] = specials[i];
+  // Columns alternate exact ties (0.5, 0.25) with random and extreme scales.
+  std::vector<float> scale = random_floats(static_cast<size_t>(cols), 6, 1e-9f, 1e-3f);
+  for (int64_t j = 0; j < cols; j += 4) scale[static_cast<size_t>(j)] = j % 8 == 0 ? 0.5f : 0.25f;
+  scale[1] = 1.0f;
+  scale[2] = 1e-12f;
+  scale[5] = 3.0f;
+  for (auto [zp, lo, hi] : {std::tuple<uint8_t, uint8_t, uint8_t>{128, 0, 255}, {0, 0, 255}, {100, 100, 180}}) {
+    auto q = kernels::make_requantization(scale.data(), true, cols, zp, lo, hi);
+    REQUIRE(q.ok());
+    std::vector<uint8_t> expected(static_cast<size_t>(rows * cols));
+    kernels::requantize_rows(*q, 0, acc.data(), cols, rows, cols, expected.data(), cols);
+    for (Isa isa : {Isa::kAvx2, Isa::kAvx512Vnni}) {
+      if (!kernels::isa_usable(isa)) continue;
+      for (const kernels::QGemmTile& tile : kernels::qgemm_tiles(isa)) {
+        if (tile.requantize == nullptr) continue;
+        const std::string name = tile.name;
+        CAPTURE(name);
+        std::vector<uint8_t> y(static_cast<size_t>(rows * (cols + 1)), 42);  // one column past cols stays
+        kernels::x86::QRequantParams p;
+        p.acc = acc.data();
+        p.ld_acc = cols;
+        p.rows = rows;
+        p.cols = cols;
+        p.multiplier = q->multiplier.data();
+        p.shift = q->shift.data();
+        p.zero_point = q->zero_point;
+        p.lo = q->lo;
+        p.hi = q->hi;
+        p.y = y.data();
+        p.ldy = cols + 1;
+        tile.requantize(p);
+        for (int64_t i = 0; i < rows; ++i) {
+          for (int64_t j = 0; j < cols; ++j) CHECK(y[i * (cols + 1) + j] == expected[i * cols + j]);
+          CHECK(y[i * (cols + 1) + cols] == 42);
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("qgemm u8s8: every entry equals the reference exactly") {
   const QCase cases[] = {
       // m, n, k, a_zp, bias, per_channel, y_zp, y_min, y_max, extremes
       {1, 1, 1, 0, false, false, 0, 0, 255, 0},
       {5, 7, 3, 128, true, true, 128, 0, 255, 0},
-      {9, 33, 13, 255, true, true, 3, 3, 255, 0},          // ReLU (y_min = y_zp)
-      {17, 65, 66, 0, true, false, 100, 0, 255, 0},        // tails past 64 columns, k % 4 == 2
-      {8, 48, 64, 128, false, true, 128, 20, 200, 0},      // clip
+      {9, 33, 13, 255, true, true, 3, 3, 255, 0},      // ReLU (y_min = y_zp)
+      {17, 65, 66, 0, true, false, 100, 0, 255, 0},    // tails past 64 columns, k % 4 == 2
+      {8, 48, 64, 128, false, true, 128, 20, 200, 0},  // clip
       {23, 97, 131, 77, true, true, 0, 0, 255, 0},
-      {3, 129, 4608, 0, false, true, 128, 0, 255, 1},      // a = 255, b = +-extremes, large k
-      {2, 19, 4607, 255, true, false, 255, 0, 255, 2},     // (0 - 255) * -128 over a large odd k
+      {3, 129, 4608, 0, false, true, 128, 0, 255, 1},   // a = 255, b = +-extremes, large k
+      {2, 19, 4607, 255, true, false, 255, 0, 255, 2},  // (0 - 255) * -128 over a large odd k
       {33, 40, 768, 113, true, true, 128, 128, 255, 0},
   };
   uint32_t seed = 11;
