@@ -18,7 +18,7 @@ const std::vector<QGemmTile>& qgemm_tiles(Isa isa) {
       {"4x64c4", x86::qs8_gemm_4x64c4__avx512vnni, 4, 64, 4, false, x86::qs8_requantize__avx512vnni},
   };
   static const std::vector<QGemmTile> avx2 = {
-      {"4x24c2", x86::qs8_gemm_4x24c2__avx2, 4, 24, 2, true, nullptr},
+      {"4x24c2", x86::qs8_gemm_4x24c2__avx2, 4, 24, 2, true, x86::qs8_requantize__avx2},
   };
   static const std::vector<QGemmTile> none;
   if (isa == Isa::kAvx2) return avx2;
@@ -118,7 +118,6 @@ class QGemmPacked final : public QGemmU8S8 {
 
   // The tile acc [rows x cols, leading dimension NR] of columns from j0 into y (leading dimension n).
   void requantize_tile(int64_t j0, const int32_t* acc, int64_t rows, int64_t cols, uint8_t* y) const {
-    if (tile_.requantize == nullptr) return requantize_rows(requant_, j0, acc, tile_.nr, rows, cols, y, s_.n);
     x86::QRequantParams p;
     p.acc = acc;
     p.ld_acc = tile_.nr;

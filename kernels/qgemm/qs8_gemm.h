@@ -16,7 +16,7 @@ struct QGemmTile {
   x86::QGemmUkernel ukernel;
   int64_t mr, nr, group;
   bool widened;                     // operands widened to int16 at pack time (AVX2's vpmaddwd); else uint8 x int8
-  x86::QRequantUkernel requantize;  // null: requantize_rows (baseline)
+  x86::QRequantUkernel requantize;  // of the same ISA
 };
 
 // The tiles of `isa` (avx2 or avx512vnni; none for others), fastest first.

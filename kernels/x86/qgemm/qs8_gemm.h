@@ -39,6 +39,7 @@ struct QRequantParams {
 using QRequantUkernel = void (*)(const QRequantParams& p);
 
 void qs8_requantize__avx512vnni(const QRequantParams& p);
+void qs8_requantize__avx2(const QRequantParams& p);
 
 // <rows>x<columns>c<G>.
 void qs8_gemm_8x32c4__avx512vnni(const QGemmUkernelParams& p);
