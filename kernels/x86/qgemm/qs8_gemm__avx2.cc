@@ -117,17 +117,24 @@ void qs8_requantize__avx2(const QRequantParams& p) {
     const __m256i shift = _mm256_load_si256(reinterpret_cast<const __m256i*>(shift_buf));
     const __m256i mult_odd = _mm256_srli_epi64(mult, 32), shift_odd = _mm256_srli_epi64(shift, 32);
     for (int64_t i = 0; i < p.rows; ++i) {
+      const int32_t* src = p.acc + i * p.ld_acc + j;
+      uint8_t* dst = p.y + i * p.ldy + j;
+      // Whole vectors go straight through; a tail through buffers (no read or write past cols).
       alignas(32) int32_t acc_buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      std::memcpy(acc_buf, p.acc + i * p.ld_acc + j, static_cast<size_t>(cols) * sizeof(int32_t));
-      const __m256i acc = _mm256_load_si256(reinterpret_cast<const __m256i*>(acc_buf));
+      if (cols < 8) std::memcpy(acc_buf, src, static_cast<size_t>(cols) * sizeof(int32_t));
+      const __m256i acc = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(cols < 8 ? acc_buf : src));
       const __m256i even = clamp64(_mm256_add_epi64(requantize_half(acc, mult, shift), zp), lo, hi);
       const __m256i odd =
           clamp64(_mm256_add_epi64(requantize_half(_mm256_srli_epi64(acc, 32), mult_odd, shift_odd), zp), lo, hi);
       const __m256i y32 = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
-      const __m256i y8 = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(y32, bytes), halves);
-      alignas(8) uint8_t out[8];
-      _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(y8));
-      std::memcpy(p.y + i * p.ldy + j, out, static_cast<size_t>(cols));
+      const __m128i y8 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(y32, bytes), halves));
+      if (cols == 8) {
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(dst), y8);
+      } else {
+        alignas(8) uint8_t out[8];
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(out), y8);
+        std::memcpy(dst, out, static_cast<size_t>(cols));
+      }
     }
   }
 }
