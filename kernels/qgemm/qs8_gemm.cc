@@ -145,18 +145,23 @@ class QGemmPacked final : public QGemmU8S8 {
 
 }  // namespace
 
-template <Isa kIsa>
-Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_packed(const QGemmShape& shape, const int8_t* b,
-                                                            const int32_t* bias, const QGemmQuant& quant) {
+Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_tile(const QGemmShape& shape, const QGemmTile& tile,
+                                                          const int8_t* b, const int32_t* bias,
+                                                          const QGemmQuant& quant) {
   ASSIGN_OR_RETURN(Requantization requant, make_requantization(quant.scale, quant.per_channel, shape.n,
                                                                quant.y_zero_point, quant.y_min, quant.y_max));
-  const QGemmTile& tile = qgemm_tiles(kIsa).front();
   if (tile.widened) {
     return std::unique_ptr<QGemmU8S8>(
         std::make_unique<QGemmPacked<int16_t, int16_t>>(shape, tile, b, bias, quant.a_zero_point, std::move(requant)));
   }
   return std::unique_ptr<QGemmU8S8>(
       std::make_unique<QGemmPacked<uint8_t, int8_t>>(shape, tile, b, bias, quant.a_zero_point, std::move(requant)));
+}
+
+template <Isa kIsa>
+Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_packed(const QGemmShape& shape, const int8_t* b,
+                                                            const int32_t* bias, const QGemmQuant& quant) {
+  return create_qgemm_u8s8_tile(shape, qgemm_tiles(kIsa).front(), b, bias, quant);
 }
 
 template Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_packed<Isa::kAvx512Vnni>(const QGemmShape&, const int8_t*,

@@ -19,10 +19,16 @@ struct QGemmTile {
   x86::QRequantUkernel requantize;  // of the same ISA
 };
 
-// The tiles of `isa` (avx2 or avx512vnni; none for others), fastest first.
+// The tiles of `isa` (avx2 or avx512vnni; none for others), fastest first (measured on this machine's
+// M=128, N=768, K=768: 8x32c4 ~525 GOP/s, 4x64c4 ~455 GOP/s on one thread).
 const std::vector<QGemmTile>& qgemm_tiles(Isa isa);
 
-// The entry of `isa` (a tile of qgemm_tiles(isa)).
+// The packed GEMM on `tile` (its ISA must be usable).
+Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_tile(const QGemmShape& shape, const QGemmTile& tile,
+                                                          const int8_t* b, const int32_t* bias,
+                                                          const QGemmQuant& quant);
+
+// The entry of `isa`: its fastest tile.
 template <Isa kIsa>
 Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_packed(const QGemmShape& shape, const int8_t* b,
                                                             const int32_t* bias, const QGemmQuant& quant);

@@ -3,6 +3,7 @@
 #include "kernels/qgemm/qgemm.h"
 
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -39,8 +40,11 @@ struct Outputs {
   std::vector<uint8_t> y;
 };
 
-Outputs run_impl(const kernels::QGemmU8S8Impl& impl, const QCase& c, const std::vector<uint8_t>& a,
-                 const std::vector<int8_t>& b, const std::vector<int32_t>& bias, const std::vector<float>& scale) {
+using Create = std::function<Result<std::unique_ptr<kernels::QGemmU8S8>>(const kernels::QGemmShape&, const int8_t*,
+                                                                         const int32_t*, const kernels::QGemmQuant&)>;
+
+Outputs run_impl(const Create& create, const QCase& c, const std::vector<uint8_t>& a, const std::vector<int8_t>& b,
+                 const std::vector<int32_t>& bias, const std::vector<float>& scale) {
   kernels::QGemmQuant q;
   q.a_zero_point = c.a_zp;
   q.scale = scale.data();
@@ -48,7 +52,7 @@ Outputs run_impl(const kernels::QGemmU8S8Impl& impl, const QCase& c, const std::
   q.y_zero_point = c.y_zp;
   q.y_min = c.y_min;
   q.y_max = c.y_max;
-  auto made = impl.create({c.m, c.n, c.k}, b.data(), c.bias ? bias.data() : nullptr, q);
+  auto made = create({c.m, c.n, c.k}, b.data(), c.bias ? bias.data() : nullptr, q);
   REQUIRE(made.ok());
   const kernels::QGemmU8S8& op = **made;
   // 64-byte aligned scratch, as the engine gives.
@@ -82,7 +86,7 @@ void check_case(const QCase& c, uint32_t seed) {
   // Scales that map the accumulators' spread (about 128 * 128 * sqrt(k)) onto a few hundred steps.
   std::vector<float> scale = random_floats(static_cast<size_t>(c.n), seed + 3, 0.5f, 2.0f);
   for (float& s : scale) s *= 8.0f / (16384.0f * std::sqrt(static_cast<float>(c.k)));
-  const Outputs expected = run_impl(kernels::qgemm_u8s8_impls().back(), c, a, b, bias, scale);
+  const Outputs expected = run_impl(kernels::qgemm_u8s8_impls().back().create, c, a, b, bias, scale);
   // The reference itself, in int64: the cases are chosen not to overflow int32.
   for (int64_t i = 0; i < c.m; ++i) {
     for (int64_t j = 0; j < c.n; ++j) {
@@ -92,10 +96,24 @@ void check_case(const QCase& c, uint32_t seed) {
     }
   }
   for_each_impl(kernels::qgemm_u8s8_impls(), [&](const kernels::QGemmU8S8Impl& impl) {
-    const Outputs got = run_impl(impl, c, a, b, bias, scale);
+    const Outputs got = run_impl(impl.create, c, a, b, bias, scale);
     CHECK(got.acc == expected.acc);
     CHECK(got.y == expected.y);
   });
+  // Every tile of every ISA, not only the one each entry picks.
+  for (Isa isa : {Isa::kAvx2, Isa::kAvx512Vnni}) {
+    if (!kernels::isa_usable(isa)) continue;
+    for (const kernels::QGemmTile& tile : kernels::qgemm_tiles(isa)) {
+      const std::string name = tile.name;
+      CAPTURE(name);
+      const Outputs got =
+          run_impl([&](const kernels::QGemmShape& shape, const int8_t* w, const int32_t* bi,
+                       const kernels::QGemmQuant& q) { return kernels::create_qgemm_u8s8_tile(shape, tile, w, bi, q); },
+                   c, a, b, bias, scale);
+      CHECK(got.acc == expected.acc);
+      CHECK(got.y == expected.y);
+    }
+  }
 }
 
 }  // namespace
