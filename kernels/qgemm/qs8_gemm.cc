@@ -70,7 +70,9 @@ class QGemmPacked final : public QGemmU8S8 {
   }
 
  private:
-  size_t a_bytes() const { return static_cast<size_t>(round_up(s_.m * lda_ * int64_t{sizeof(TA)}, 64)); }
+  size_t a_bytes() const {
+    return static_cast<size_t>(round_up(m_panels_ * tile_.mr * lda_ * int64_t{sizeof(TA)}, 64));
+  }
 
   // Exactly one of y32 (acc) and y8 (requantized) is set.
   void run_tiles(const uint8_t* a, int32_t* y32, uint8_t* y8, void* scratch) const {
@@ -79,11 +81,23 @@ class QGemmPacked final : public QGemmU8S8 {
     int32_t* tiles = reinterpret_cast<int32_t*>(static_cast<char*>(scratch) + a_bytes());
     const int64_t mr = tile_.mr, nr = tile_.nr, tile_count = m_panels_ * n_panels_;
     EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
+      // A into panels of MR rows like B: [panel][k-group][row][element]; zero past m and k.
       EDGERUN_OMP(for schedule(static))
-      for (int64_t i = 0; i < s_.m; ++i) {
-        TA* d = a_pack + i * lda_;
-        std::copy(a + i * s_.k, a + (i + 1) * s_.k, d);
-        std::fill(d + s_.k, d + lda_, TA{0});
+      for (int64_t ip = 0; ip < m_panels_; ++ip) {
+        TA* d = a_pack + ip * mr * lda_;
+        const int64_t g = tile_.group, full = s_.k / g;  // k-groups without padding
+        for (int64_t i = 0; i < mr; ++i) {
+          const int64_t row = ip * mr + i;
+          TA* di = d + i * g;
+          if (row >= s_.m) {
+            for (int64_t q = 0; q < lda_ / g; ++q) std::fill(di + q * mr * g, di + q * mr * g + g, TA{0});
+            continue;
+          }
+          const uint8_t* src = a + row * s_.k;
+          for (int64_t q = 0; q < full; ++q) std::copy(src + q * g, src + q * g + g, di + q * mr * g);
+          for (int64_t e = 0; e < lda_ - full * g; ++e)
+            di[full * mr * g + e] = full * g + e < s_.k ? src[full * g + e] : 0;
+        }
       }
 #if defined(_OPENMP)
       int32_t* own = tiles + omp_get_thread_num() * mr * nr;
@@ -96,8 +110,7 @@ class QGemmPacked final : public QGemmU8S8 {
         const int64_t jp = t / m_panels_, ip = t % m_panels_, i0 = ip * mr, j0 = jp * nr;
         x86::QGemmUkernelParams p;
         p.groups = lda_ / tile_.group;
-        p.a = a_pack + i0 * lda_;
-        p.lda = lda_;
+        p.a = a_pack + ip * mr * lda_;
         p.b = weights_.data() + jp * lda_ * nr;
         p.init = init_.data() + j0;
         p.mr = std::min(mr, s_.m - i0);

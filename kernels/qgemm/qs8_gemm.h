@@ -19,8 +19,8 @@ struct QGemmTile {
   x86::QRequantUkernel requantize;  // of the same ISA
 };
 
-// The tiles of `isa` (avx2 or avx512vnni; none for others), fastest first (measured on this machine's
-// M=128, N=768, K=768: 8x32c4 ~525 GOP/s, 4x64c4 ~455 GOP/s on one thread).
+// The tiles of `isa` (avx2 or avx512vnni; none for others), fastest first. One thread, M=128, N=768,
+// K=768, uint8 out: 8x32c4 ~590 GOP/s, 4x64c4 ~575; 14x32, 6x64 and 7x64 measured slower (548-570).
 const std::vector<QGemmTile>& qgemm_tiles(Isa isa);
 
 // The packed GEMM on `tile` (its ISA must be usable).

@@ -1,7 +1,7 @@
 // u8 x s8 -> s32 GEMM microkernels: one call computes c[mr x nr] = init[j] + sum_k a[i][k] * b[k][j]
 // for a tile of at most MR x NR over the whole depth. Operands come in k-groups of G values
-// ("c<G>" in the name, as XNNPACK): A row-major with the depth padded to a multiple of G, B packed
-// per panel of NR columns as [k / G][NR][G]; the padding of B is zero, so A's padding is never seen.
+// ("c<G>" in the name, as XNNPACK), packed in panels: A's MR rows as [k / G][MR][G], B's NR columns
+// as [k / G][NR][G], depth padded to a multiple of G and rows / columns past the end with zeros.
 // Declared here without intrinsics; each ISA's file defines its tiles.
 #pragma once
 
@@ -11,8 +11,7 @@ namespace edgerun::kernels::x86 {
 
 struct QGemmUkernelParams {
   int64_t groups = 0;             // k-groups of G along the depth
-  const void* a = nullptr;        // the tile's first row; uint8 (c4) or int16 widened from uint8 (c2)
-  int64_t lda = 0;                // elements between rows (a multiple of G)
+  const void* a = nullptr;        // the packed panel: uint8 (c4) or int16 widened from uint8 (c2)
   const void* b = nullptr;        // the packed panel: int8 (c4) or int16 widened from int8 (c2)
   const int32_t* init = nullptr;  // [NR]: the accumulators' start per column (bias - a_zp * colsum)
   int32_t* c = nullptr;           // the tile's top-left output element

@@ -34,16 +34,18 @@ void qgemm_tile(const QGemmUkernelParams& p) {
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       int32_t pair;
-      std::memcpy(&pair, a + i * p.lda + 2 * g, sizeof(pair));
+      std::memcpy(&pair, a + 2 * i, sizeof(pair));
       const __m256i ai = _mm256_set1_epi32(pair);
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm256_add_epi32(acc[i][v], _mm256_madd_epi16(ai, bv[v]));
     }
+    a += 2 * MR;
     b += 2 * kNr;
   }
   if (p.nr == kNr) {
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
+      if (i >= p.mr) break;
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) {
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(p.c + i * p.ldc + 8 * v), acc[i][v]);
@@ -57,21 +59,12 @@ void qgemm_tile(const QGemmUkernelParams& p) {
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) _mm256_store_si256(reinterpret_cast<__m256i*>(&tile[i][8 * v]), acc[i][v]);
   }
-  for (int i = 0; i < MR; ++i) std::memcpy(p.c + i * p.ldc, tile[i], static_cast<size_t>(p.nr) * sizeof(int32_t));
-}
-
-// Runs the tile of exactly p.mr rows (the last row panel is shorter), so no row of A past m is read.
-template <int MR, int NV>
-void qgemm_rows(const QGemmUkernelParams& p) {
-  if constexpr (MR > 1) {
-    if (p.mr < MR) return qgemm_rows<MR - 1, NV>(p);
-  }
-  qgemm_tile<MR, NV>(p);
+  for (int i = 0; i < p.mr; ++i) std::memcpy(p.c + i * p.ldc, tile[i], static_cast<size_t>(p.nr) * sizeof(int32_t));
 }
 
 }  // namespace
 
-void qs8_gemm_4x24c2__avx2(const QGemmUkernelParams& p) { qgemm_rows<4, 3>(p); }
+void qs8_gemm_4x24c2__avx2(const QGemmUkernelParams& p) { qgemm_tile<4, 3>(p); }
 
 }  // namespace edgerun::kernels::x86
 

@@ -37,34 +37,27 @@ void qgemm_tile(const QGemmUkernelParams& p) {
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       int32_t word;
-      std::memcpy(&word, a + i * p.lda + 4 * g, sizeof(word));
+      std::memcpy(&word, a + 4 * i, sizeof(word));
       const __m512i ai = _mm512_set1_epi32(word);
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], ai, bv[v]);
     }
+    a += 4 * MR;
     b += 4 * kNr;
   }
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
+    if (i >= p.mr) break;
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v)
       _mm512_mask_storeu_epi32(p.c + i * p.ldc + 16 * v, tail_mask(p.nr - 16 * v), acc[i][v]);
   }
 }
 
-// Runs the tile of exactly p.mr rows (the last row panel is shorter), so no row of A past m is read.
-template <int MR, int NV>
-void qgemm_rows(const QGemmUkernelParams& p) {
-  if constexpr (MR > 1) {
-    if (p.mr < MR) return qgemm_rows<MR - 1, NV>(p);
-  }
-  qgemm_tile<MR, NV>(p);
-}
-
 }  // namespace
 
-void qs8_gemm_8x32c4__avx512vnni(const QGemmUkernelParams& p) { qgemm_rows<8, 2>(p); }
-void qs8_gemm_4x64c4__avx512vnni(const QGemmUkernelParams& p) { qgemm_rows<4, 4>(p); }
+void qs8_gemm_8x32c4__avx512vnni(const QGemmUkernelParams& p) { qgemm_tile<8, 2>(p); }
+void qs8_gemm_4x64c4__avx512vnni(const QGemmUkernelParams& p) { qgemm_tile<4, 4>(p); }
 
 }  // namespace edgerun::kernels::x86
 
