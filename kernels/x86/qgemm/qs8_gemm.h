@@ -1,0 +1,48 @@
+// u8 x s8 -> s32 GEMM microkernels: one call computes c[mr x nr] = init[j] + sum_k a[i][k] * b[k][j]
+// for a tile of at most MR x NR over the whole depth. Operands come in k-groups of G values
+// ("c<G>" in the name, as XNNPACK), packed in panels: A's MR rows as [k / G][MR][G], B's NR columns
+// as [k / G][NR][G], depth padded to a multiple of G and rows / columns past the end with zeros.
+// Declared here without intrinsics; each ISA's file defines its tiles.
+#pragma once
+
+#include <cstdint>
+
+namespace edgerun::kernels::x86 {
+
+struct QGemmUkernelParams {
+  int64_t groups = 0;             // k-groups of G along the depth
+  const void* a = nullptr;        // the packed panel: uint8 (c4) or int16 widened from uint8 (c2)
+  const void* b = nullptr;        // the packed panel: int8 (c4) or int16 widened from int8 (c2)
+  const int32_t* init = nullptr;  // [NR]: the accumulators' start per column (bias - a_zp * colsum)
+  int32_t* c = nullptr;           // the tile's top-left output element
+  int64_t ldc = 0;
+  int64_t mr = 0, nr = 0;  // valid rows (<= MR) and columns (<= NR); the rest is not stored
+};
+
+using QGemmUkernel = void (*)(const QGemmUkernelParams& p);
+
+// y[i * ldy + j] = clamp(round(acc[i * ld_acc + j] * multiplier[j] / 2^shift[j]) + zero_point, lo, hi)
+// for i < rows, j < cols, bit for bit as kernels/qgemm/requantize.h (ties away from zero, 0 <= lo <= hi
+// <= 255, 1 <= shift <= 62).
+struct QRequantParams {
+  const int32_t* acc = nullptr;
+  int64_t ld_acc = 0;
+  int64_t rows = 0, cols = 0;
+  const int32_t* multiplier = nullptr;  // [cols]
+  const int32_t* shift = nullptr;       // [cols]
+  int32_t zero_point = 0, lo = 0, hi = 255;
+  uint8_t* y = nullptr;
+  int64_t ldy = 0;
+};
+
+using QRequantUkernel = void (*)(const QRequantParams& p);
+
+void qs8_requantize__avx512vnni(const QRequantParams& p);
+void qs8_requantize__avx2(const QRequantParams& p);
+
+// <rows>x<columns>c<G>.
+void qs8_gemm_8x32c4__avx512vnni(const QGemmUkernelParams& p);
+void qs8_gemm_4x64c4__avx512vnni(const QGemmUkernelParams& p);
+void qs8_gemm_4x24c2__avx2(const QGemmUkernelParams& p);
+
+}  // namespace edgerun::kernels::x86

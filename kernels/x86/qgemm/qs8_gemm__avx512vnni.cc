@@ -1,0 +1,106 @@
+// AVX-512 VNNI u8 x s8 GEMM tiles: vpdpbusd multiplies 4 uint8 of A (one 32-bit broadcast) by 4 int8
+// of B per 32-bit lane and adds the 4 products to the lane's int32 accumulator, exactly (no
+// saturation: |sum| <= 4 * 255 * 128). MR * NV accumulators; N tails are masked stores.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/x86/qgemm/qs8_gemm.h"
+
+namespace edgerun::kernels::x86 {
+
+namespace {
+
+inline __mmask16 tail_mask(int64_t left) {
+  if (left >= 16) return 0xFFFF;
+  return left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
+}
+
+template <int MR, int NV>
+void qgemm_tile(const QGemmUkernelParams& p) {
+  constexpr int kNr = 16 * NV;
+  const int32_t* init = p.init;
+  __m512i acc[MR][NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) acc[0][v] = _mm512_loadu_si512(init + 16 * v);
+#pragma GCC unroll 16
+  for (int i = 1; i < MR; ++i) {
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[i][v] = acc[0][v];
+  }
+  const uint8_t* a = static_cast<const uint8_t*>(p.a);
+  const int8_t* b = static_cast<const int8_t*>(p.b);
+  for (int64_t g = 0; g < p.groups; ++g) {
+    __m512i bv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_si512(b + 64 * v);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      int32_t word;
+      std::memcpy(&word, a + 4 * i, sizeof(word));
+      const __m512i ai = _mm512_set1_epi32(word);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], ai, bv[v]);
+    }
+    a += 4 * MR;
+    b += 4 * kNr;
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    if (i >= p.mr) break;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v)
+      _mm512_mask_storeu_epi32(p.c + i * p.ldc + 16 * v, tail_mask(p.nr - 16 * v), acc[i][v]);
+  }
+}
+
+}  // namespace
+
+void qs8_gemm_8x32c4__avx512vnni(const QGemmUkernelParams& p) { qgemm_tile<8, 2>(p); }
+void qs8_gemm_4x64c4__avx512vnni(const QGemmUkernelParams& p) { qgemm_tile<4, 4>(p); }
+
+}  // namespace edgerun::kernels::x86
+
+namespace edgerun::kernels::x86 {
+
+namespace {
+
+// All 8 lanes of 64 bits. maskz_: GCC 12 warns on the unmasked forms (their _mm512_undefined_epi32).
+constexpr __mmask8 kAll = 0xFF;
+
+// The requantized even int32 lanes of acc, as int64 lanes (before the zero point and clamp).
+inline __m512i requantize_half(__m512i acc, __m512i multiplier, __m512i shift) {
+  const __m512i p = _mm512_maskz_mul_epi32(kAll, acc, multiplier);  // even lanes, signed 32 x 32 -> 64
+  const __m512i s = _mm512_and_si512(shift, _mm512_set1_epi64(0xFFFFFFFF));
+  const __m512i half =
+      _mm512_maskz_sllv_epi64(kAll, _mm512_set1_epi64(1), _mm512_maskz_sub_epi64(kAll, s, _mm512_set1_epi64(1)));
+  // (p + half - (p < 0)) >> s, arithmetic: ties away from zero.
+  return _mm512_maskz_srav_epi64(
+      kAll, _mm512_maskz_add_epi64(kAll, _mm512_maskz_add_epi64(kAll, p, half), _mm512_maskz_srai_epi64(kAll, p, 63)),
+      s);
+}
+
+}  // namespace
+
+void qs8_requantize__avx512vnni(const QRequantParams& p) {
+  const __m512i zp = _mm512_set1_epi64(p.zero_point);
+  const __m512i lo = _mm512_set1_epi64(p.lo), hi = _mm512_set1_epi64(p.hi);
+  for (int64_t j = 0; j < p.cols; j += 16) {
+    const __mmask16 mask = tail_mask(p.cols - j);
+    const __m512i mult = _mm512_maskz_loadu_epi32(mask, p.multiplier + j);
+    const __m512i shift = _mm512_mask_loadu_epi32(_mm512_set1_epi32(1), mask, p.shift + j);
+    const __m512i mult_odd = _mm512_maskz_srli_epi64(kAll, mult, 32),
+                  shift_odd = _mm512_maskz_srli_epi64(kAll, shift, 32);
+    for (int64_t i = 0; i < p.rows; ++i) {
+      const __m512i acc = _mm512_maskz_loadu_epi32(mask, p.acc + i * p.ld_acc + j);
+      __m512i even = requantize_half(acc, mult, shift);
+      __m512i odd = requantize_half(_mm512_maskz_srli_epi64(kAll, acc, 32), mult_odd, shift_odd);
+      even = _mm512_maskz_min_epi64(kAll, _mm512_maskz_max_epi64(kAll, _mm512_maskz_add_epi64(kAll, even, zp), lo), hi);
+      odd = _mm512_maskz_min_epi64(kAll, _mm512_maskz_max_epi64(kAll, _mm512_maskz_add_epi64(kAll, odd, zp), lo), hi);
+      const __m512i y = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(kAll, odd, 32));
+      _mm512_mask_cvtepi32_storeu_epi8(p.y + i * p.ldy + j, mask, y);
+    }
+  }
+}
+
+}  // namespace edgerun::kernels::x86
