@@ -9,22 +9,9 @@
 // JSON: {"ort_version", "threads", "median_ms", "min_ms", "samples"}.
 // onnxruntime-node is loaded from <repo>/.peer/node_modules (tools/install-deps) or else NODE_PATH.
 'use strict';
-const path = require('path');
 const { performance } = require('perf_hooks');
 
-const SKIP = 77;
-const REPO = path.join(__dirname, '..', '..');
-
-function loadOrt() {
-  for (const where of [path.join(REPO, '.peer', 'node_modules', 'onnxruntime-node'), 'onnxruntime-node']) {
-    try {
-      return { ort: require(where), version: require(path.join(where, 'package.json')).version };
-    } catch (e) {
-      if (e.code !== 'MODULE_NOT_FOUND') throw e;
-    }
-  }
-  return null;
-}
+const { SKIP, loadOrt, random, randomInput } = require('../../tools/common/ort_common.js');
 
 function parseArgs(argv) {
   const args = { warmup: 2, repeats: 10 };
@@ -39,36 +26,6 @@ function parseArgs(argv) {
   }
   if (!args.check && (!args.model || !args.threads)) throw new Error('--model FILE and --threads T are required');
   return args;
-}
-
-const TYPES = {
-  float32: Float32Array, float64: Float64Array, int8: Int8Array, uint8: Uint8Array, int16: Int16Array,
-  uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array,
-  bool: Uint8Array,
-};
-
-function makeInput(ort, meta, next) {
-  if (!meta.isTensor || !TYPES[meta.type]) throw new Error(`input '${meta.name}': unsupported type ${meta.type}`);
-  const shape = meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : 1));
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new TYPES[meta.type](n);
-  for (let i = 0; i < n; ++i) {
-    if (meta.type === 'float32' || meta.type === 'float64') data[i] = 2 * next() - 1;
-    else if (meta.type === 'bool') data[i] = i % 2;
-    else data[i] = typeof data[0] === 'bigint' ? BigInt(next() < 0.5 ? 0 : 1) : (next() < 0.5 ? 0 : 1);
-  }
-  return new ort.Tensor(meta.type, data, shape);
-}
-
-function random(seed) {  // mulberry32
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function main() {
@@ -89,7 +46,10 @@ async function main() {
   });
   const next = random(1);
   const feeds = {};
-  for (const meta of session.inputMetadata) feeds[meta.name] = makeInput(ort, meta, next);
+  for (const meta of session.inputMetadata) {
+    const input = randomInput(meta, next, 1);
+    feeds[meta.name] = new ort.Tensor(input.type, input.data, input.shape);
+  }
   for (let i = 0; i < Number(args.warmup); ++i) await session.run(feeds);
   const samples = [];
   for (let i = 0; i < Number(args.repeats); ++i) {

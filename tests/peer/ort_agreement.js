@@ -18,8 +18,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const SKIP = 77;
-const REPO = path.join(__dirname, '..', '..');
+const { SKIP, loadOrt, ARRAY_TYPES, random, randomInput } = require('../../tools/common/ort_common.js');
 
 function parseArgs(argv) {
   const args = { rtol: 1e-4, seed: 1 };
@@ -34,29 +33,16 @@ function parseArgs(argv) {
   return args;
 }
 
-function loadOrt() {
-  for (const where of [path.join(REPO, '.peer', 'node_modules', 'onnxruntime-node'), 'onnxruntime-node']) {
-    try {
-      return require(where);
-    } catch (e) {
-      if (e.code !== 'MODULE_NOT_FOUND') throw e;
-    }
-  }
-  return null;
-}
-
 // ---- .npy ----
 
-const NPY_TYPES = {
-  float32: ['<f4', Float32Array], float64: ['<f8', Float64Array], int8: ['|i1', Int8Array],
-  uint8: ['|u1', Uint8Array], int16: ['<i2', Int16Array], uint16: ['<u2', Uint16Array],
-  int32: ['<i4', Int32Array], uint32: ['<u4', Uint32Array], int64: ['<i8', BigInt64Array],
-  uint64: ['<u8', BigUint64Array], bool: ['|b1', Uint8Array],
+const NPY_DESCR = {
+  float32: '<f4', float64: '<f8', int8: '|i1', uint8: '|u1', int16: '<i2', uint16: '<u2', int32: '<i4',
+  uint32: '<u4', int64: '<i8', uint64: '<u8', bool: '|b1',
 };
 
 function writeNpy(file, type, shape, data) {
   const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
-  let header = `{'descr': '${NPY_TYPES[type][0]}', 'fortran_order': False, 'shape': (${dims}), }`;
+  let header = `{'descr': '${NPY_DESCR[type]}', 'fortran_order': False, 'shape': (${dims}), }`;
   header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';  // data starts at a multiple of 64
   const prefix = Buffer.alloc(10);
   Buffer.from('\x93NUMPY', 'latin1').copy(prefix);
@@ -74,41 +60,14 @@ function readNpy(file) {
   const header = buf.toString('latin1', v1 ? 10 : 12, start);
   const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
   const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1].split(',').filter((s) => s.trim()).map(Number);
-  const type = Object.keys(NPY_TYPES).find((t) => NPY_TYPES[t][0] === descr);
+  const type = Object.keys(NPY_DESCR).find((t) => NPY_DESCR[t] === descr);
   if (!type) throw new Error(`${file}: unsupported dtype ${descr}`);
   const bytes = buf.subarray(start);
-  const Ctor = NPY_TYPES[type][1];
+  const Ctor = ARRAY_TYPES[type];
   return { type, shape, data: new Ctor(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)) };
 }
 
 // ---- inputs ----
-
-// mulberry32: a tiny seeded generator, so every run (and machine) feeds the same input.
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function makeInput(meta, next) {
-  if (!meta.isTensor || !NPY_TYPES[meta.type]) throw new Error(`input '${meta.name}': unsupported type ${meta.type}`);
-  const shape = meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : 2));
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new NPY_TYPES[meta.type][1](n);
-  for (let i = 0; i < n; ++i) {
-    if (meta.type === 'float32' || meta.type === 'float64') data[i] = 2 * next() - 1;
-    else if (meta.type === 'bool') data[i] = i % 2;
-    else data[i] = typeof data[0] === 'bigint' ? BigInt(next() < 0.5 ? 0 : 1) : (next() < 0.5 ? 0 : 1);
-  }
-  return { type: meta.type, shape, data };
-}
-
-// ---- comparison ----
 
 function compare(name, got, want, rtol) {
   const sameShape = got.shape.length === want.dims.length && got.shape.every((d, i) => d === want.dims[i]);
@@ -148,11 +107,12 @@ function run(cmd, args) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const ort = loadOrt();
-  if (!ort) {
+  const loaded = loadOrt();
+  if (!loaded) {
     console.log('SKIPPED: onnxruntime-node is not installed (tools/install-deps puts it in .peer/node_modules)');
     return SKIP;
   }
+  const { ort } = loaded;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'edgerun-ort-'));
   try {
     let model = args.onnx;
@@ -166,7 +126,7 @@ async function main() {
     const feeds = {};
     const runArgs = ['run', model, '-o', path.join(tmp, 'out')];
     session.inputMetadata.forEach((meta, i) => {
-      const input = makeInput(meta, next);
+      const input = randomInput(meta, next, 2);
       const file = path.join(tmp, `input_${i}.npy`);
       writeNpy(file, input.type, input.shape, input.data);
       feeds[meta.name] = new ort.Tensor(input.type, input.data, input.shape);
