@@ -1,0 +1,15 @@
+// The qconv2d table, best first (see kernels/dispatch.h).
+#include "kernels/qconv/qconv2d.h"
+
+#include "kernels/qconv/qconv2d_ref.h"
+
+namespace edgerun::kernels {
+
+const std::vector<QConv2dImpl>& qconv2d_impls() {
+  static const std::vector<QConv2dImpl> table = {
+      {"qs8_conv2d__ref", Isa::kRef, Backend::kNative, nullptr, create_qconv2d_ref},
+  };
+  return table;
+}
+
+}  // namespace edgerun::kernels
