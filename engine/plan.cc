@@ -13,6 +13,7 @@
 #include "graph/passes/fuse_epilogue_adds.h"
 #include "graph/passes/fuse_gelu.h"
 #include "graph/passes/infer_shapes.h"
+#include "graph/passes/lower_qdq.h"
 
 namespace edgerun {
 
@@ -25,24 +26,6 @@ Status evaluate_node(const Node& node, const std::vector<const Tensor*>& inputs,
   return fn(ctx);
 }
 
-ref::ActivationParams activation_of(const Node& node) {
-  ref::ActivationParams p;
-  const std::string name = node.attrs.get_string(kFusedActivation, "");
-  using K = ref::ActivationKind;
-  if (name.empty()) return p;
-  if (name == "Relu") p.kind = K::kRelu;
-  if (name == "Sigmoid") p.kind = K::kSigmoid;
-  if (name == "Tanh") p.kind = K::kTanh;
-  if (name == "HardSwish") p.kind = K::kHardSwish;
-  if (name == "LeakyRelu") p.kind = K::kLeakyRelu;
-  if (name == "HardSigmoid") p.kind = K::kHardSigmoid;
-  if (name == "Clip") p.kind = K::kClip;
-  p.alpha = node.attrs.get_float(kFusedAlpha, 0.0f);
-  p.beta = node.attrs.get_float(kFusedBeta, 0.0f);
-  p.min = node.attrs.get_float(kFusedMin, -std::numeric_limits<float>::infinity());
-  p.max = node.attrs.get_float(kFusedMax, std::numeric_limits<float>::infinity());
-  return p;
-}
 
 }  // namespace
 
@@ -54,6 +37,12 @@ Result<std::unique_ptr<Plan>> Plan::compile(const Graph& graph, const std::map<s
   const NodeEvaluator evaluator = evaluate_node;
   ShapeInferenceOptions infer_options;
   if (options.optimize) infer_options.fold = &evaluator;
+  if (options.optimize && options.lower_qdq) {
+    ShapeInferenceOptions keep_weights = infer_options;
+    keep_weights.keep_unfolded = is_weight_dequantize;
+    RETURN_IF_ERROR(infer_shapes(g, input_shapes, keep_weights));
+    plan->stats_.lowered_int8_nodes = lower_qdq(g).total();
+  }
   RETURN_IF_ERROR(infer_shapes(g, input_shapes, infer_options));
   if (options.optimize) {
     ASSIGN_OR_RETURN(plan->stats_.folded_batch_norms, fold_batch_norm(g));
@@ -84,7 +73,7 @@ Status Plan::build_steps() {
     for (ValueId o : node.outputs) {
       if (o != kNoValue && is_dynamic_[static_cast<size_t>(o)]) step.dynamic = true;
     }
-    step.activation = activation_of(node);
+    step.activation = ops::fused_activation(node);
     steps_.push_back(std::move(step));
   }
   return Status::Ok();
@@ -244,6 +233,8 @@ Status Plan::run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor
     RETURN_IF_ERROR(st);
     if (step.activation.kind != ref::ActivationKind::kNone && !step.prepared.applies_activation) {
       Tensor& out = tensors_[static_cast<size_t>(node.outputs[0])];
+      // INT8 ops clamp their uint8 outputs themselves (ops/quant_int8_params.h).
+      if (out.dtype() != DType::kF32) continue;
       ref::apply_activation(out.data<float>(), out.num_elements(), step.activation);
     }
   }

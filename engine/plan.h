@@ -21,6 +21,9 @@ struct CompileOptions {
   // where the graph must keep the exported op structure (the zoo's layer signatures).
   bool fuse_epilogue_adds = true;
   kernels::Backend backend = kernels::Backend::kNative;  // who provides conv / dense kernels
+  // Run QDQ (QuantizeLinear / DequantizeLinear around float ops) on INT8 kernels (graph/passes/lower_qdq.h);
+  // off: as fake-quant float, the ONNX reference semantics.
+  bool lower_qdq = true;
 };
 
 struct CompileStats {
@@ -28,6 +31,7 @@ struct CompileStats {
   int fused_activations = 0;
   int fused_adds = 0;
   int removed_nodes = 0;
+  int lowered_int8_nodes = 0;  // QConv, QMatMul, QLinearAdd, pools on uint8
 };
 
 class Plan {

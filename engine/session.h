@@ -19,6 +19,8 @@ struct SessionOptions {
   // Who provides the conv and dense kernels; ops a backend lacks run on native kernels.
   kernels::Backend backend = kernels::Backend::kNative;
   bool fold_constants = true;  // constant folding, BN folding, fusion, dead-node elimination
+  // With fold_constants: run QDQ models on INT8 kernels; off, as fake-quant float (ONNX's reference).
+  bool lower_qdq = true;
   // Sizes for symbolic input dims by symbol name ("batch": 1); unnamed unknown dims default to 1.
   std::map<std::string, int64_t> dim_bindings;
 };

@@ -7,11 +7,7 @@
 
 namespace edgerun::ops {
 
-Result<PreparedStep> prepare_conv(const PrepareContext& pc) {
-  const KernelContext& ctx = pc.kernel;
-  if (ctx.input(0).dtype() != DType::kF32 || ctx.input(0).rank() != 4 || !pc.constant(1)) return PreparedStep{};
-  if (ctx.has_input(2) && !pc.constant(2)) return PreparedStep{};
-  ASSIGN_OR_RETURN(ref::ConvParams p, conv_params(ctx, 0, 1, false));
+kernels::Conv2dShape conv2d_shape(const ref::ConvParams& p) {
   kernels::Conv2dShape s;
   s.batch = p.batch;
   s.in_channels = p.in_channels;
@@ -29,6 +25,15 @@ Result<PreparedStep> prepare_conv(const PrepareContext& pc) {
   s.dilation_w = p.patch.dilations[1];
   s.pad_top = p.patch.pads_begin[0];
   s.pad_left = p.patch.pads_begin[1];
+  return s;
+}
+
+Result<PreparedStep> prepare_conv(const PrepareContext& pc) {
+  const KernelContext& ctx = pc.kernel;
+  if (ctx.input(0).dtype() != DType::kF32 || ctx.input(0).rank() != 4 || !pc.constant(1)) return PreparedStep{};
+  if (ctx.has_input(2) && !pc.constant(2)) return PreparedStep{};
+  ASSIGN_OR_RETURN(ref::ConvParams p, conv_params(ctx, 0, 1, false));
+  const kernels::Conv2dShape s = conv2d_shape(p);
   kernels::Epilogue epilogue;
   epilogue.residual = ctx.has_input(kFusedResidualInput);
   PreparedStep step;

@@ -1,8 +1,31 @@
 #include "engine/ops/prepared_op.h"
 
+#include <limits>
+
+#include "graph/passes/fuse_activations.h"
+
 namespace edgerun {
 
 namespace ops {
+ref::ActivationParams fused_activation(const Node& node) {
+  ref::ActivationParams p;
+  const std::string name = node.attrs.get_string(kFusedActivation, "");
+  using K = ref::ActivationKind;
+  if (name.empty()) return p;
+  if (name == "Relu") p.kind = K::kRelu;
+  if (name == "Sigmoid") p.kind = K::kSigmoid;
+  if (name == "Tanh") p.kind = K::kTanh;
+  if (name == "HardSwish") p.kind = K::kHardSwish;
+  if (name == "LeakyRelu") p.kind = K::kLeakyRelu;
+  if (name == "HardSigmoid") p.kind = K::kHardSigmoid;
+  if (name == "Clip") p.kind = K::kClip;
+  p.alpha = node.attrs.get_float(kFusedAlpha, 0.0f);
+  p.beta = node.attrs.get_float(kFusedBeta, 0.0f);
+  p.min = node.attrs.get_float(kFusedMin, -std::numeric_limits<float>::infinity());
+  p.max = node.attrs.get_float(kFusedMax, std::numeric_limits<float>::infinity());
+  return p;
+}
+
 bool activation_as_clamp(const ref::ActivationParams& activation, kernels::Epilogue* epilogue) {
   switch (activation.kind) {
     case ref::ActivationKind::kNone: return true;
@@ -21,6 +44,8 @@ Result<PreparedStep> prepare_step(const PrepareContext& pc) {
     case OpType::kConv: return ops::prepare_conv(pc);
     case OpType::kGemm:
     case OpType::kMatMul: return ops::prepare_dense(pc);
+    case OpType::kQConv: return ops::prepare_qconv(pc);
+    case OpType::kQMatMul: return ops::prepare_qmatmul(pc);
     default: return PreparedStep{};
   }
 }

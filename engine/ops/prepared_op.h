@@ -12,6 +12,8 @@
 #include "engine/ops/kernel_context.h"
 #include "graph/passes/fuse_epilogue_adds.h"
 #include "kernels/backend.h"
+#include "kernels/conv/conv2d.h"
+#include "kernels/ref/nn/conv.h"
 #include "kernels/epilogue.h"
 #include "kernels/ref/activation.h"
 
@@ -66,10 +68,18 @@ class PreparedFamilyOp final : public PreparedOp {
   bool residual_;
 };
 
+// The activation fused onto a node (graph/passes/fuse_activations.h attributes); kind kNone if none.
+ref::ActivationParams fused_activation(const Node& node);
 // The clamp an activation becomes in an epilogue, if it is one (ReLU, Clip).
 bool activation_as_clamp(const ref::ActivationParams& activation, kernels::Epilogue* epilogue);
+// The family's shape of a 2-D conv (Conv, QConv).
+kernels::Conv2dShape conv2d_shape(const ref::ConvParams& p);
 Result<PreparedStep> prepare_conv(const PrepareContext& pc);
 Result<PreparedStep> prepare_dense(const PrepareContext& pc);
+// QConv / QMatMul (graph/ops/quant_int8.h) on the INT8 families; every case has a kernel (the
+// families end with their reference).
+Result<PreparedStep> prepare_qconv(const PrepareContext& pc);
+Result<PreparedStep> prepare_qmatmul(const PrepareContext& pc);
 }  // namespace ops
 
 }  // namespace edgerun

@@ -272,7 +272,7 @@ Status read_graph_parts(pb::Reader& g, const std::string& external_data_dir, Gra
 }
 
 Result<OpType> resolve_op(const NodeHeader& h) {
-  const std::optional<OpType> op = h.domain.empty() ? find_op(h.op_type) : std::nullopt;
+  const std::optional<OpType> op = find_model_op(h.op_type, h.domain);
   if (!op) return unsupported("node '" + h.name + "': unknown op '" + h.op_type + "' (domain '" + h.domain + "')");
   return *op;
 }

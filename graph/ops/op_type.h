@@ -15,7 +15,10 @@ enum class OpType : int {
 };
 
 const char* op_name(OpType op);
-// Looks an ONNX op type (domain ai.onnx) up; nullopt if edgerun has no such op.
+// Looks an op type up by name, any domain; nullopt if edgerun has no such op.
 std::optional<OpType> find_op(const std::string& name);
+// The op a model file may name in `domain` ("" is ai.onnx, "com.microsoft" ONNX Runtime's contrib
+// ops); nullopt for unknown ops and edgerun's internal ones, which only passes create.
+std::optional<OpType> find_model_op(const std::string& name, const std::string& domain);
 
 }  // namespace edgerun

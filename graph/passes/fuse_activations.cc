@@ -6,12 +6,16 @@ namespace edgerun {
 
 namespace {
 
+// The INT8 QConv / QMatMul carry one too (their float output; a uint8 one never reaches a float
+// activation).
 bool can_carry_activation(OpType op) {
-  return op == OpType::kConv || op == OpType::kConvTranspose || op == OpType::kGemm;
+  return op == OpType::kConv || op == OpType::kConvTranspose || op == OpType::kGemm || op == OpType::kQConv ||
+         op == OpType::kQMatMul;
 }
 
-// Writes the activation's parameters onto the producer; false if it is not fusable.
-bool describe_activation(const Graph& g, const Node& act, Attributes& attrs) {
+}  // namespace
+
+bool describe_fusable_activation(const Graph& g, const Node& act, Attributes& attrs) {
   switch (act.op) {
     case OpType::kRelu: case OpType::kSigmoid: case OpType::kTanh: case OpType::kHardSwish:
       break;
@@ -47,8 +51,6 @@ bool describe_activation(const Graph& g, const Node& act, Attributes& attrs) {
   return true;
 }
 
-}  // namespace
-
 int fuse_activations(Graph& graph) {
   const std::vector<int> uses = graph.use_counts();
   const std::vector<int> producer = graph.producers();
@@ -65,7 +67,7 @@ int fuse_activations(Graph& graph) {
     if (graph.value(x).dtype != DType::kF32) continue;
     if (graph.is_output(x)) continue;
     Attributes attrs = prod.attrs;
-    if (!describe_activation(graph, act, attrs)) continue;
+    if (!describe_fusable_activation(graph, act, attrs)) continue;
     prod.attrs = std::move(attrs);
     prod.outputs[0] = act.outputs[0];
     removed[k] = true;

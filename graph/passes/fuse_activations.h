@@ -17,4 +17,8 @@ inline constexpr const char* kFusedMax = "_fused_max";
 // Returns the number of activations fused.
 int fuse_activations(Graph& graph);
 
+// Writes the _fused_* attributes describing activation node `act` into attrs; false if it is not an
+// activation a producer can carry (Clip bounds must be constants).
+bool describe_fusable_activation(const Graph& graph, const Node& act, Attributes& attrs);
+
 }  // namespace edgerun

@@ -26,8 +26,11 @@ bool has_constant_weights(const Graph& g, const Node& n) {
   return n.inputs.size() >= 2 && n.inputs[1] != kNoValue && g.value(n.inputs[1]).constant.has_value();
 }
 
+// The INT8 QConv / QMatMul qualify with a float output (their residual input is also input 3).
 bool can_take_epilogue(const Graph& g, const Node& n) {
-  const bool op_ok = n.op == OpType::kConv || n.op == OpType::kGemm || n.op == OpType::kMatMul;
+  const bool int8_float_out = (n.op == OpType::kQConv || n.op == OpType::kQMatMul) && !n.outputs.empty() &&
+                              g.value(n.outputs[0]).dtype == DType::kF32;
+  const bool op_ok = n.op == OpType::kConv || n.op == OpType::kGemm || n.op == OpType::kMatMul || int8_float_out;
   return op_ok && n.outputs.size() == 1 && has_constant_weights(g, n) && !n.attrs.has(kFusedActivation) &&
          !n.attrs.has(kFusedResidual);
 }

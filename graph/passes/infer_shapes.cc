@@ -117,7 +117,8 @@ Status infer_shapes(Graph& graph, const std::map<std::string, Shape>& input_shap
       known[static_cast<size_t>(node.outputs[o])] = true;
       out_bytes += static_cast<size_t>(num_elements(ctx.output_shape(o))) * dtype_size(ctx.output_type(o));
     }
-    if (options.fold == nullptr || !all_constant || out_bytes > options.max_folded_bytes) {
+    if (options.fold == nullptr || !all_constant || out_bytes > options.max_folded_bytes ||
+        (options.keep_unfolded != nullptr && options.keep_unfolded(graph, node))) {
       kept.push_back(std::move(node));
       continue;
     }

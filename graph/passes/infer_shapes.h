@@ -18,6 +18,9 @@ using NodeEvaluator =
 struct ShapeInferenceOptions {
   const NodeEvaluator* fold = nullptr;          // null: infer only, fold nothing
   size_t max_folded_bytes = size_t{64} << 20;   // larger results stay computed at run time
+  // Nodes never folded even when their inputs are constant (the int8 weights' DequantizeLinear, which
+  // the QDQ lowering reads); null: none.
+  bool (*keep_unfolded)(const Graph& graph, const Node& node) = nullptr;
 };
 
 Status infer_shapes(Graph& graph, const std::map<std::string, Shape>& input_shapes,
