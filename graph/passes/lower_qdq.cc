@@ -334,7 +334,16 @@ bool lower_matmul(Graph& g, const Index& ix, size_t k, Edits& edits) {
   n.inputs[qop::kMatAZeroPoint] = zero_point_input(g, *a, mm.name + "_a");
   ValueId float_out = mm.outputs[0];
   int bias_add = -1;
-  const std::optional<DenseWeight> w = dense_weight(g, ix, mm.inputs[1], gemm && mm.attrs.get_int("transB", 0) != 0);
+  ValueId b = mm.inputs[1];
+  bool transposed = gemm && mm.attrs.get_int("transB", 0) != 0;
+  // PyTorch exports a quantized Linear's weight as DQ([out, in]) -> Transpose -> MatMul.
+  if (const Node* t = ix.producer_node(g, b, OpType::kTranspose);
+      t != nullptr && t->attrs.get_ints("perm", {1, 0}) == std::vector<int64_t>{1, 0} &&
+      ix.producer_node(g, t->inputs[0], OpType::kDequantizeLinear) != nullptr) {
+    b = t->inputs[0];
+    transposed = !transposed;
+  }
+  const std::optional<DenseWeight> w = dense_weight(g, ix, b, transposed);
   if (w) {
     ValueId c = gemm && mm.inputs.size() > 2 ? mm.inputs[2] : kNoValue;
     if (c == kNoValue) {  // PyTorch's Linear on 3-D input: MatMul, then Add of the bias
