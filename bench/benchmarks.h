@@ -13,12 +13,17 @@ void register_fma_peak_benchmarks();
 void register_conv2d_benchmarks(const std::vector<ModelLayers>& models);
 void register_dense_benchmarks(const std::vector<ModelLayers>& models);
 void register_matmul_benchmarks(const std::vector<ModelLayers>& models);
+// The INT8 families: qgemm (constant int8 weights) and qmatmul (both operands at run time).
+void register_qgemm_benchmarks(const std::vector<ModelLayers>& models);
 // One shape run directly by a library at its preferred layout, registered by the family right after
 // its own entries for that shape, so the comparison runs side by side. Defined when the build found
 // the library (EDGERUN_BENCH_ONEDNN, EDGERUN_BENCH_XNNPACK).
 void register_onednn_conv2d(const std::string& model, const Layer<kernels::Conv2dShape>& layer);
 void register_onednn_dense(const std::string& model, const Layer<kernels::DenseShape>& layer);
 void register_onednn_matmul(const std::string& model, const Layer<MatMulShape>& layer);
+// oneDNN's int8 matmul (u8 x s8 -> u8, source zero point, per-column output scales).
+void register_onednn_qgemm(const std::string& model, const Layer<kernels::DenseShape>& layer);
+void register_onednn_qmatmul(const std::string& model, const Layer<MatMulShape>& layer);
 void register_xnnpack_conv2d(const std::string& model, const Layer<kernels::Conv2dShape>& layer);
 void register_xnnpack_dense(const std::string& model, const Layer<kernels::DenseShape>& layer);
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "kernels/gemm/f32_gemm.h"
+#include "kernels/qgemm/quant_store.h"
 #include "kernels/ref/omp.h"
 
 #if defined(_OPENMP)
@@ -13,17 +14,31 @@
 namespace edgerun::kernels {
 
 const std::vector<QGemmTile>& qgemm_tiles(Isa isa) {
+  static const x86::QOutputUkernels vnni_out = {x86::qs8_requantize__avx512vnni, x86::qs8_float_out__avx512vnni};
+  static const x86::QOutputUkernels avx2_out = {x86::qs8_requantize__avx2, x86::qs8_float_out__avx2};
   static const std::vector<QGemmTile> vnni = {
-      {"8x32c4", x86::qs8_gemm_8x32c4__avx512vnni, 8, 32, 4, false, x86::qs8_requantize__avx512vnni},
-      {"4x64c4", x86::qs8_gemm_4x64c4__avx512vnni, 4, 64, 4, false, x86::qs8_requantize__avx512vnni},
+      {"8x32c4", x86::qs8_gemm_8x32c4__avx512vnni, 8, 32, 4, false, vnni_out},
+      {"4x64c4", x86::qs8_gemm_4x64c4__avx512vnni, 4, 64, 4, false, vnni_out},
+      {"1x64c4", x86::qs8_gemm_1x64c4__avx512vnni, 1, 64, 4, false, vnni_out},
   };
   static const std::vector<QGemmTile> avx2 = {
-      {"4x24c2", x86::qs8_gemm_4x24c2__avx2, 4, 24, 2, true, x86::qs8_requantize__avx2},
+      {"4x24c2", x86::qs8_gemm_4x24c2__avx2, 4, 24, 2, true, avx2_out},
+      {"1x32c2", x86::qs8_gemm_1x32c2__avx2, 1, 32, 2, true, avx2_out},
   };
   static const std::vector<QGemmTile> none;
   if (isa == Isa::kAvx2) return avx2;
   if (isa == Isa::kAvx512Vnni) return vnni;
   return none;
+}
+
+const QGemmTile& choose_qgemm_tile(Isa isa, int64_t m) {
+  const std::vector<QGemmTile>& tiles = qgemm_tiles(isa);
+  const QGemmTile* best = &tiles.front();
+  auto cost = [m](const QGemmTile& t) { return ceil_div(std::max<int64_t>(m, 1), t.mr) * (t.mr + 4); };
+  for (const QGemmTile& t : tiles) {
+    if (cost(t) < cost(*best)) best = &t;
+  }
+  return *best;
 }
 
 namespace {
@@ -34,15 +49,14 @@ inline int64_t round_up(int64_t x, int64_t to) { return ceil_div(x, to) * to; }
 template <typename TA, typename TB>
 class QGemmPacked final : public QGemmU8S8 {
  public:
-  QGemmPacked(const QGemmShape& shape, const QGemmTile& tile, const int8_t* b, const int32_t* bias, uint8_t a_zp,
-              Requantization requant)
+  QGemmPacked(const QGemmShape& shape, const QGemmTile& tile, const int8_t* b, uint8_t a_zp, QuantStore store)
       : s_(shape),
         tile_(tile),
         lda_(round_up(shape.k, tile.group)),
         m_panels_(ceil_div(shape.m, tile.mr)),
         n_panels_(ceil_div(shape.n, tile.nr)),
         threads_(gemm_max_threads()),
-        requant_(std::move(requant)) {
+        store_(std::move(store)) {
     const int64_t nr = tile.nr, g = tile.group;
     // Panel jp, k-group q, column j, element e of the group: [jp][q][j][e]; zero past k and n.
     weights_.assign(static_cast<size_t>(n_panels_ * lda_ * nr), TB{0});
@@ -56,14 +70,18 @@ class QGemmPacked final : public QGemmU8S8 {
         colsum += v;
       }
       // Wrapping int32 arithmetic, as the accumulators (exact whenever the result fits).
-      const uint32_t start = (bias != nullptr ? static_cast<uint32_t>(bias[j]) : 0u) -
+      const uint32_t start = static_cast<uint32_t>(store_.bias()[static_cast<size_t>(j)]) -
                              static_cast<uint32_t>(a_zp) * static_cast<uint32_t>(colsum);
       init_[static_cast<size_t>(j)] = static_cast<int32_t>(start);
     }
   }
 
-  void run_s32(const uint8_t* a, int32_t* y, void* scratch) const override { run_tiles(a, y, nullptr, scratch); }
-  void run(const uint8_t* a, uint8_t* y, void* scratch) const override { run_tiles(a, nullptr, y, scratch); }
+  void run_s32(const uint8_t* a, int32_t* y, void* scratch) const override {
+    run_tiles(a, nullptr, y, true, scratch);
+  }
+  void run(const uint8_t* a, const float* residual, void* y, void* scratch) const override {
+    run_tiles(a, residual, y, false, scratch);
+  }
 
   size_t scratch_bytes() const override {
     return a_bytes() + static_cast<size_t>(threads_ * tile_.mr * tile_.nr) * sizeof(int32_t);
@@ -74,8 +92,8 @@ class QGemmPacked final : public QGemmU8S8 {
     return static_cast<size_t>(round_up(m_panels_ * tile_.mr * lda_ * int64_t{sizeof(TA)}, 64));
   }
 
-  // Exactly one of y32 (acc) and y8 (requantized) is set.
-  void run_tiles(const uint8_t* a, int32_t* y32, uint8_t* y8, void* scratch) const {
+  // y: the int32 accumulators when s32, else the QuantOutput's uint8 or float.
+  void run_tiles(const uint8_t* a, const float* residual, void* y, bool s32, void* scratch) const {
     if (s_.m <= 0 || s_.n <= 0) return;
     TA* a_pack = static_cast<TA*>(scratch);
     int32_t* tiles = reinterpret_cast<int32_t*>(static_cast<char*>(scratch) + a_bytes());
@@ -115,35 +133,22 @@ class QGemmPacked final : public QGemmU8S8 {
         p.init = init_.data() + j0;
         p.mr = std::min(mr, s_.m - i0);
         p.nr = std::min(nr, s_.n - j0);
-        if (y32 != nullptr) {
-          p.c = y32 + i0 * s_.n + j0;
+        if (s32) {
+          p.c = static_cast<int32_t*>(y) + i0 * s_.n + j0;
           p.ldc = s_.n;
           tile_.ukernel(p);
-        } else {
-          p.c = own;
-          p.ldc = nr;
-          tile_.ukernel(p);
-          requantize_tile(j0, own, p.mr, p.nr, y8 + i0 * s_.n + j0);
+          continue;
         }
+        p.c = own;
+        p.ldc = nr;
+        tile_.ukernel(p);
+        const int64_t offset = i0 * s_.n + j0;
+        void* y_tile = store_.float_output() ? static_cast<void*>(static_cast<float*>(y) + offset)
+                                             : static_cast<void*>(static_cast<uint8_t*>(y) + offset);
+        store_.store(tile_.output, j0, own, nr, p.mr, p.nr, residual == nullptr ? nullptr : residual + offset, y_tile,
+                     s_.n);
       }
     }
-  }
-
-  // The tile acc [rows x cols, leading dimension NR] of columns from j0 into y (leading dimension n).
-  void requantize_tile(int64_t j0, const int32_t* acc, int64_t rows, int64_t cols, uint8_t* y) const {
-    x86::QRequantParams p;
-    p.acc = acc;
-    p.ld_acc = tile_.nr;
-    p.rows = rows;
-    p.cols = cols;
-    p.multiplier = requant_.multiplier.data() + j0;
-    p.shift = requant_.shift.data() + j0;
-    p.zero_point = requant_.zero_point;
-    p.lo = requant_.lo;
-    p.hi = requant_.hi;
-    p.y = y;
-    p.ldy = s_.n;
-    tile_.requantize(p);
   }
 
   QGemmShape s_;
@@ -153,34 +158,33 @@ class QGemmPacked final : public QGemmU8S8 {
   int threads_;
   std::vector<TB> weights_;
   std::vector<int32_t> init_;  // [n_panels * nr]
-  Requantization requant_;
+  QuantStore store_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_tile(const QGemmShape& shape, const QGemmTile& tile,
-                                                          const int8_t* b, const int32_t* bias,
-                                                          const QGemmQuant& quant) {
-  ASSIGN_OR_RETURN(Requantization requant, make_requantization(quant.scale, quant.per_channel, shape.n,
-                                                               quant.y_zero_point, quant.y_min, quant.y_max));
+                                                          const int8_t* b, uint8_t a_zero_point,
+                                                          const QuantOutput& out) {
+  ASSIGN_OR_RETURN(QuantStore store, QuantStore::make(out, shape.n));
   if (tile.widened) {
     return std::unique_ptr<QGemmU8S8>(
-        std::make_unique<QGemmPacked<int16_t, int16_t>>(shape, tile, b, bias, quant.a_zero_point, std::move(requant)));
+        std::make_unique<QGemmPacked<int16_t, int16_t>>(shape, tile, b, a_zero_point, std::move(store)));
   }
   return std::unique_ptr<QGemmU8S8>(
-      std::make_unique<QGemmPacked<uint8_t, int8_t>>(shape, tile, b, bias, quant.a_zero_point, std::move(requant)));
+      std::make_unique<QGemmPacked<uint8_t, int8_t>>(shape, tile, b, a_zero_point, std::move(store)));
 }
 
 template <Isa kIsa>
 Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_packed(const QGemmShape& shape, const int8_t* b,
-                                                            const int32_t* bias, const QGemmQuant& quant) {
-  return create_qgemm_u8s8_tile(shape, qgemm_tiles(kIsa).front(), b, bias, quant);
+                                                            uint8_t a_zero_point, const QuantOutput& out) {
+  return create_qgemm_u8s8_tile(shape, choose_qgemm_tile(kIsa, shape.m), b, a_zero_point, out);
 }
 
-template Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_packed<Isa::kAvx512Vnni>(const QGemmShape&, const int8_t*,
-                                                                                       const int32_t*,
-                                                                                       const QGemmQuant&);
+template Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_packed<Isa::kAvx512Vnni>(const QGemmShape&,
+                                                                                       const int8_t*, uint8_t,
+                                                                                       const QuantOutput&);
 template Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_packed<Isa::kAvx2>(const QGemmShape&, const int8_t*,
-                                                                                 const int32_t*, const QGemmQuant&);
+                                                                                 uint8_t, const QuantOutput&);
 
 }  // namespace edgerun::kernels

@@ -1,14 +1,17 @@
 // The u8 x s8 GEMM family: the fixed-point requantization, then every entry against the reference
-// with exact equality (int32 accumulators and requantized uint8).
+// with exact equality (int32 accumulators, requantized uint8 and float output bit for bit).
 #include "kernels/qgemm/qgemm.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
 #include <tuple>
 
 #include "kernels/qgemm/qgemm_ref.h"
+#include "kernels/qgemm/requantize.h"
 #include "kernels/qgemm/qs8_gemm.h"
 #include "tests/kernels/kernel_tester.h"
 
@@ -24,6 +27,9 @@ struct QCase {
   bool bias, per_channel;
   uint8_t y_zp, y_min, y_max;
   int extremes;  // 0: random data; 1: a = 255, b alternating -128 / 127; 2: a = 0 with a_zp 255, b = -128
+  // Float output (MatMulIntegerToFloat) instead of uint8: with a residual, clamped to [lo, hi].
+  bool float_output = false, residual = false;
+  float lo = -INFINITY, hi = INFINITY;
 };
 
 template <typename T>
@@ -38,21 +44,29 @@ std::vector<T> random_ints(size_t n, uint32_t seed, int lo, int hi) {
 struct Outputs {
   std::vector<int32_t> acc;
   std::vector<uint8_t> y;
+  std::vector<float> yf;
 };
 
 using Create = std::function<Result<std::unique_ptr<kernels::QGemmU8S8>>(const kernels::QGemmShape&, const int8_t*,
-                                                                         const int32_t*, const kernels::QGemmQuant&)>;
+                                                                         uint8_t, const kernels::QuantOutput&)>;
+
+kernels::QuantOutput quant_output(const QCase& c, const std::vector<int32_t>& bias, const std::vector<float>& scale) {
+  kernels::QuantOutput q;
+  q.scale = c.per_channel ? scale : std::vector<float>{scale[0]};
+  if (c.bias) q.bias = bias;
+  q.float_output = c.float_output;
+  q.zero_point = c.y_zp;
+  q.lo = c.y_min;
+  q.hi = c.y_max;
+  q.epilogue.residual = c.residual;
+  q.epilogue.min = c.lo;
+  q.epilogue.max = c.hi;
+  return q;
+}
 
 Outputs run_impl(const Create& create, const QCase& c, const std::vector<uint8_t>& a, const std::vector<int8_t>& b,
                  const std::vector<int32_t>& bias, const std::vector<float>& scale) {
-  kernels::QGemmQuant q;
-  q.a_zero_point = c.a_zp;
-  q.scale = scale.data();
-  q.per_channel = c.per_channel;
-  q.y_zero_point = c.y_zp;
-  q.y_min = c.y_min;
-  q.y_max = c.y_max;
-  auto made = create({c.m, c.n, c.k}, b.data(), c.bias ? bias.data() : nullptr, q);
+  auto made = create({c.m, c.n, c.k}, b.data(), c.a_zp, quant_output(c, bias, scale));
   REQUIRE(made.ok());
   const kernels::QGemmU8S8& op = **made;
   // 64-byte aligned scratch, as the engine gives.
@@ -60,10 +74,20 @@ Outputs run_impl(const Create& create, const QCase& c, const std::vector<uint8_t
   void* s = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(scratch.data()) + 63) & ~uintptr_t{63});
   Outputs out;
   out.acc.assign(static_cast<size_t>(c.m * c.n), 0x5A5A5A5A);
-  out.y.assign(static_cast<size_t>(c.m * c.n), 0x5A);
   op.run_s32(a.data(), out.acc.data(), s);
-  op.run(a.data(), out.y.data(), s);
+  if (c.float_output) {
+    // The residual is y itself (the in-place skip connection the engine may give).
+    out.yf = random_floats(static_cast<size_t>(c.m * c.n), 99, -4.0f, 4.0f);
+    op.run(a.data(), out.yf.data(), out.yf.data(), s);
+  } else {
+    out.y.assign(static_cast<size_t>(c.m * c.n), 0x5A);
+    op.run(a.data(), nullptr, out.y.data(), s);
+  }
   return out;
+}
+
+bool same_bits(const std::vector<float>& x, const std::vector<float>& y) {
+  return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0;
 }
 
 void check_case(const QCase& c, uint32_t seed) {
@@ -95,10 +119,20 @@ void check_case(const QCase& c, uint32_t seed) {
       REQUIRE(sum == expected.acc[static_cast<size_t>(i * c.n + j)]);
     }
   }
+  if (c.float_output) {
+    const std::vector<float> residual = random_floats(static_cast<size_t>(c.m * c.n), 99, -4.0f, 4.0f);
+    for (size_t e = 0; e < residual.size(); ++e) {
+      const size_t j = e % static_cast<size_t>(c.n);
+      float v = static_cast<float>(expected.acc[e]) * scale[c.per_channel ? j : 0] + (c.residual ? residual[e] : 0.0f);
+      v = std::min(std::max(v, c.lo), c.hi);
+      REQUIRE(std::fabs(v - expected.yf[e]) <= 1e-6f * (1.0f + std::fabs(v)));
+    }
+  }
   for_each_impl(kernels::qgemm_u8s8_impls(), [&](const kernels::QGemmU8S8Impl& impl) {
     const Outputs got = run_impl(impl.create, c, a, b, bias, scale);
     CHECK(got.acc == expected.acc);
     CHECK(got.y == expected.y);
+    CHECK(same_bits(got.yf, expected.yf));
   });
   // Every tile of every ISA, not only the one each entry picks.
   for (Isa isa : {Isa::kAvx2, Isa::kAvx512Vnni}) {
@@ -107,11 +141,12 @@ void check_case(const QCase& c, uint32_t seed) {
       const std::string name = tile.name;
       CAPTURE(name);
       const Outputs got =
-          run_impl([&](const kernels::QGemmShape& shape, const int8_t* w, const int32_t* bi,
-                       const kernels::QGemmQuant& q) { return kernels::create_qgemm_u8s8_tile(shape, tile, w, bi, q); },
+          run_impl([&](const kernels::QGemmShape& shape, const int8_t* w, uint8_t zp,
+                       const kernels::QuantOutput& q) { return kernels::create_qgemm_u8s8_tile(shape, tile, w, zp, q); },
                    c, a, b, bias, scale);
       CHECK(got.acc == expected.acc);
       CHECK(got.y == expected.y);
+      CHECK(same_bits(got.yf, expected.yf));
     }
   }
 }
@@ -186,7 +221,7 @@ TEST_CASE("qgemm requantize tiles equal the scalar requantization: ties, extreme
         p.hi = q->hi;
         p.y = y.data();
         p.ldy = cols + 1;
-        tile.requantize(p);
+        tile.output.requantize(p);
         for (int64_t i = 0; i < rows; ++i) {
           for (int64_t j = 0; j < cols; ++j) CHECK(y[i * (cols + 1) + j] == expected[i * cols + j]);
           CHECK(y[i * (cols + 1) + cols] == 42);
@@ -208,23 +243,52 @@ TEST_CASE("qgemm u8s8: every entry equals the reference exactly") {
       {3, 129, 4608, 0, false, true, 128, 0, 255, 1},   // a = 255, b = +-extremes, large k
       {2, 19, 4607, 255, true, false, 255, 0, 255, 2},  // (0 - 255) * -128 over a large odd k
       {33, 40, 768, 113, true, true, 128, 128, 255, 0},
+      {1, 1000, 203, 128, true, true, 128, 0, 255, 0},  // a classifier head (m = 1)
+      {2, 70, 35, 3, true, true, 128, 0, 255, 0},
   };
   uint32_t seed = 11;
+  for (const QCase& c : cases) check_case(c, seed += 10);
+}
+
+TEST_CASE("qgemm u8s8 float output: float(acc + bias) * scale + residual, clamped, bit for bit") {
+  const QCase cases[] = {
+      // m, n, k, a_zp, bias, per_channel, y_zp, y_min, y_max, extremes, float, residual, lo, hi
+      {1, 1, 1, 0, false, false, 0, 0, 255, 0, true, false, -INFINITY, INFINITY},
+      {1, 1000, 96, 128, true, true, 0, 0, 255, 0, true, false, -INFINITY, INFINITY},  // classifier head
+      {5, 7, 3, 128, true, true, 0, 0, 255, 0, true, true, -INFINITY, INFINITY},
+      {17, 65, 66, 0, true, false, 0, 0, 255, 0, true, true, 0.0f, INFINITY},  // ReLU
+      {23, 97, 131, 77, true, true, 0, 0, 255, 0, true, false, -0.5f, 0.75f},  // clip
+      {33, 40, 768, 113, false, true, 0, 0, 255, 0, true, true, -INFINITY, INFINITY},
+      {3, 129, 4608, 0, false, true, 0, 0, 255, 1, true, true, -INFINITY, INFINITY},  // large accumulators
+  };
+  uint32_t seed = 311;
   for (const QCase& c : cases) check_case(c, seed += 10);
 }
 
 TEST_CASE("qgemm u8s8: bad quantization parameters are errors") {
   const std::vector<int8_t> b(12, 1);
   for_each_impl(kernels::qgemm_u8s8_impls(), [&](const kernels::QGemmU8S8Impl& impl) {
-    const float bad_scale = -1.0f;
-    kernels::QGemmQuant q;
-    q.scale = &bad_scale;
-    CHECK_FALSE(impl.create({2, 3, 4}, b.data(), nullptr, q).ok());
-    const float scale = 0.5f;
-    q.scale = &scale;
-    q.y_min = 10;
-    q.y_max = 5;
-    CHECK_FALSE(impl.create({2, 3, 4}, b.data(), nullptr, q).ok());
+    kernels::QuantOutput q;
+    q.scale = {-1.0f};
+    CHECK_FALSE(impl.create({2, 3, 4}, b.data(), 0, q).ok());
+    q.scale = {0.5f};
+    q.lo = 10;
+    q.hi = 5;
+    CHECK_FALSE(impl.create({2, 3, 4}, b.data(), 0, q).ok());
+    q.lo = 0;
+    q.scale = {0.5f, 0.5f};  // neither 1 nor n = 3 scales
+    CHECK_FALSE(impl.create({2, 3, 4}, b.data(), 0, q).ok());
+    q.scale = {0.5f};
+    q.bias = {1, 2};  // neither 0 nor 3
+    CHECK_FALSE(impl.create({2, 3, 4}, b.data(), 0, q).ok());
+    q.bias.clear();
+    q.float_output = true;
+    q.epilogue.min = 1.0f;
+    q.epilogue.max = 0.0f;
+    CHECK_FALSE(impl.create({2, 3, 4}, b.data(), 0, q).ok());
+    q.epilogue.min = 0.0f;
+    q.scale = {NAN};
+    CHECK_FALSE(impl.create({2, 3, 4}, b.data(), 0, q).ok());
   });
 }
 

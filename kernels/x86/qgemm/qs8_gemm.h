@@ -14,6 +14,7 @@ struct QGemmUkernelParams {
   const void* a = nullptr;        // the packed panel: uint8 (c4) or int16 widened from uint8 (c2)
   const void* b = nullptr;        // the packed panel: int8 (c4) or int16 widened from int8 (c2)
   const int32_t* init = nullptr;  // [NR]: the accumulators' start per column (bias - a_zp * colsum)
+  const int32_t* row_init = nullptr;  // [MR] added to every column's start of that row, or null (qmatmul)
   int32_t* c = nullptr;           // the tile's top-left output element
   int64_t ldc = 0;
   int64_t mr = 0, nr = 0;  // valid rows (<= MR) and columns (<= NR); the rest is not stored
@@ -37,12 +38,40 @@ struct QRequantParams {
 
 using QRequantUkernel = void (*)(const QRequantParams& p);
 
+// y[i * ldy + j] = clamp(float(acc[i * ld_acc + j]) * scale[j] + residual[i * ld_residual + j], min, max)
+// for i < rows, j < cols: the product rounded to float, then the sum rounded (never fused), then
+// v = v > min ? v : min; v = v < max ? v : max, bit for bit as the scalar reference. residual: null for
+// none; it may alias y.
+struct QFloatOutParams {
+  const int32_t* acc = nullptr;
+  int64_t ld_acc = 0;
+  int64_t rows = 0, cols = 0;
+  const float* scale = nullptr;  // [cols]
+  const float* residual = nullptr;
+  int64_t ld_residual = 0;
+  float min = 0, max = 0;
+  float* y = nullptr;
+  int64_t ldy = 0;
+};
+
+using QFloatOutUkernel = void (*)(const QFloatOutParams& p);
+
+// The output stage of one ISA; null members: the scalar code.
+struct QOutputUkernels {
+  QRequantUkernel requantize = nullptr;
+  QFloatOutUkernel float_out = nullptr;
+};
+
 void qs8_requantize__avx512vnni(const QRequantParams& p);
 void qs8_requantize__avx2(const QRequantParams& p);
+void qs8_float_out__avx512vnni(const QFloatOutParams& p);
+void qs8_float_out__avx2(const QFloatOutParams& p);
 
 // <rows>x<columns>c<G>.
 void qs8_gemm_8x32c4__avx512vnni(const QGemmUkernelParams& p);
 void qs8_gemm_4x64c4__avx512vnni(const QGemmUkernelParams& p);
+void qs8_gemm_1x64c4__avx512vnni(const QGemmUkernelParams& p);
 void qs8_gemm_4x24c2__avx2(const QGemmUkernelParams& p);
+void qs8_gemm_1x32c2__avx2(const QGemmUkernelParams& p);
 
 }  // namespace edgerun::kernels::x86

@@ -25,6 +25,14 @@ void qgemm_tile(const QGemmUkernelParams& p) {
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) acc[i][v] = acc[0][v];
   }
+  if (p.row_init != nullptr) {
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      const __m256i r = _mm256_set1_epi32(p.row_init[i]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm256_add_epi32(acc[i][v], r);
+    }
+  }
   const int16_t* a = static_cast<const int16_t*>(p.a);
   const int16_t* b = static_cast<const int16_t*>(p.b);
   for (int64_t g = 0; g < p.groups; ++g) {
@@ -65,6 +73,7 @@ void qgemm_tile(const QGemmUkernelParams& p) {
 }  // namespace
 
 void qs8_gemm_4x24c2__avx2(const QGemmUkernelParams& p) { qgemm_tile<4, 3>(p); }
+void qs8_gemm_1x32c2__avx2(const QGemmUkernelParams& p) { qgemm_tile<1, 4>(p); }
 
 }  // namespace edgerun::kernels::x86
 
@@ -127,6 +136,41 @@ void qs8_requantize__avx2(const QRequantParams& p) {
         alignas(8) uint8_t out[8];
         _mm_storel_epi64(reinterpret_cast<__m128i*>(out), y8);
         std::memcpy(dst, out, static_cast<size_t>(cols));
+      }
+    }
+  }
+}
+
+void qs8_float_out__avx2(const QFloatOutParams& p) {
+  const __m256 lo = _mm256_set1_ps(p.min), hi = _mm256_set1_ps(p.max);
+  for (int64_t j = 0; j < p.cols; j += 8) {
+    const int64_t cols = p.cols - j < 8 ? p.cols - j : 8;
+    alignas(32) float scale_buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    std::memcpy(scale_buf, p.scale + j, static_cast<size_t>(cols) * sizeof(float));
+    const __m256 scale = _mm256_load_ps(scale_buf);
+    for (int64_t i = 0; i < p.rows; ++i) {
+      const int32_t* src = p.acc + i * p.ld_acc + j;
+      float* dst = p.y + i * p.ldy + j;
+      // Whole vectors go straight through; a tail through buffers (no read or write past cols).
+      alignas(32) int32_t acc_buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      alignas(32) float res_buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      if (cols < 8) std::memcpy(acc_buf, src, static_cast<size_t>(cols) * sizeof(int32_t));
+      __m256 v = _mm256_mul_ps(
+          _mm256_cvtepi32_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(cols < 8 ? acc_buf : src))), scale);
+      // An empty asm hides the product from the compiler so that it cannot contract mul + add into an FMA.
+      asm("" : "+x"(v));
+      if (p.residual != nullptr) {
+        const float* r = p.residual + i * p.ld_residual + j;
+        if (cols < 8) std::memcpy(res_buf, r, static_cast<size_t>(cols) * sizeof(float));
+        v = _mm256_add_ps(v, _mm256_loadu_ps(cols < 8 ? res_buf : r));
+      }
+      v = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
+      if (cols == 8) {
+        _mm256_storeu_ps(dst, v);
+      } else {
+        alignas(32) float out[8];
+        _mm256_store_ps(out, v);
+        std::memcpy(dst, out, static_cast<size_t>(cols) * sizeof(float));
       }
     }
   }

@@ -28,6 +28,14 @@ void qgemm_tile(const QGemmUkernelParams& p) {
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) acc[i][v] = acc[0][v];
   }
+  if (p.row_init != nullptr) {
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      const __m512i r = _mm512_set1_epi32(p.row_init[i]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_add_epi32(acc[i][v], r);
+    }
+  }
   const uint8_t* a = static_cast<const uint8_t*>(p.a);
   const int8_t* b = static_cast<const int8_t*>(p.b);
   for (int64_t g = 0; g < p.groups; ++g) {
@@ -58,6 +66,7 @@ void qgemm_tile(const QGemmUkernelParams& p) {
 
 void qs8_gemm_8x32c4__avx512vnni(const QGemmUkernelParams& p) { qgemm_tile<8, 2>(p); }
 void qs8_gemm_4x64c4__avx512vnni(const QGemmUkernelParams& p) { qgemm_tile<4, 4>(p); }
+void qs8_gemm_1x64c4__avx512vnni(const QGemmUkernelParams& p) { qgemm_tile<1, 4>(p); }
 
 }  // namespace edgerun::kernels::x86
 
@@ -99,6 +108,25 @@ void qs8_requantize__avx512vnni(const QRequantParams& p) {
       odd = _mm512_maskz_min_epi64(kAll, _mm512_maskz_max_epi64(kAll, _mm512_maskz_add_epi64(kAll, odd, zp), lo), hi);
       const __m512i y = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(kAll, odd, 32));
       _mm512_mask_cvtepi32_storeu_epi8(p.y + i * p.ldy + j, mask, y);
+    }
+  }
+}
+
+void qs8_float_out__avx512vnni(const QFloatOutParams& p) {
+  const __m512 lo = _mm512_set1_ps(p.min), hi = _mm512_set1_ps(p.max);
+  for (int64_t j = 0; j < p.cols; j += 16) {
+    const __mmask16 mask = tail_mask(p.cols - j);
+    const __m512 scale = _mm512_maskz_loadu_ps(mask, p.scale + j);
+    for (int64_t i = 0; i < p.rows; ++i) {
+      // maskz_ forms throughout: GCC 12 warns on the unmasked ones (see kAll).
+      const __m512 acc = _mm512_maskz_cvtepi32_ps(mask, _mm512_maskz_loadu_epi32(mask, p.acc + i * p.ld_acc + j));
+      // The embedded-rounding form (round to nearest, as the default) is never contracted into an FMA.
+      __m512 v = _mm512_maskz_mul_round_ps(mask, acc, scale, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      if (p.residual != nullptr) {
+        v = _mm512_maskz_add_ps(mask, v, _mm512_maskz_loadu_ps(mask, p.residual + i * p.ld_residual + j));
+      }
+      // max_ps(v, lo) is v > lo ? v : lo; min_ps(v, hi) is v < hi ? v : hi (NaN goes to lo, as the reference).
+      _mm512_mask_storeu_ps(p.y + i * p.ldy + j, mask, _mm512_maskz_min_ps(mask, _mm512_maskz_max_ps(mask, v, lo), hi));
     }
   }
 }
