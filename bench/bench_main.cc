@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   bench::register_conv2d_benchmarks(models.value());
   bench::register_dense_benchmarks(models.value());
   bench::register_matmul_benchmarks(models.value());
+  bench::register_qeltwise_benchmarks();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

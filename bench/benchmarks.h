@@ -13,6 +13,7 @@ void register_fma_peak_benchmarks();
 void register_conv2d_benchmarks(const std::vector<ModelLayers>& models);
 void register_dense_benchmarks(const std::vector<ModelLayers>& models);
 void register_matmul_benchmarks(const std::vector<ModelLayers>& models);
+void register_qeltwise_benchmarks();
 // One shape run directly by a library at its preferred layout, registered by the family right after
 // its own entries for that shape, so the comparison runs side by side. Defined when the build found
 // the library (EDGERUN_BENCH_ONEDNN, EDGERUN_BENCH_XNNPACK).

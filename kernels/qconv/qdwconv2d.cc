@@ -1,6 +1,7 @@
 #include "kernels/qconv/qdwconv2d.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -180,6 +181,9 @@ Status validate(const Conv2dShape& s, const QConv2dParams& p) {
   if (o.scale.size() != 1 && o.scale.size() != c) return invalid_argument("qdwconv2d: scale count does not match");
   if (!o.bias.empty() && o.bias.size() != c) return invalid_argument("qdwconv2d: bias count does not match");
   if (o.float_output && !(o.epilogue.min <= o.epilogue.max)) return invalid_argument("qdwconv2d: clamp min > max");
+  for (const float scale : o.scale) {
+    if (o.float_output && !std::isfinite(scale)) return invalid_argument("qdwconv2d: float output scale is not finite");
+  }
   return Status::Ok();
 }
 

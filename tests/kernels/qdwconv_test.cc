@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -180,7 +181,11 @@ TEST_CASE("qdwconv: create rejects bad parameters") {
   CHECK_FALSE(create_qdwconv2d_avx2(s, w.data(), p).ok());
   p.output.scale = {0.0f};
   CHECK_FALSE(create_qdwconv2d_avx2(s, w.data(), p).ok());
+  p.output.float_output = true;
+  p.output.scale = {std::numeric_limits<float>::infinity()};
+  CHECK_FALSE(create_qdwconv2d_avx2(s, w.data(), p).ok());
   p.output.scale = {0.5f};
+  CHECK(create_qdwconv2d_avx2(s, w.data(), p).ok());
   s.groups = 1;
   CHECK_FALSE(qdwconv2d_supported(s));
   CHECK_FALSE(create_qdwconv2d_avx2(s, w.data(), p).ok());
