@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   bench::register_dense_benchmarks(models.value());
   bench::register_matmul_benchmarks(models.value());
   bench::register_qgemm_benchmarks(models.value());
+  bench::register_qeltwise_benchmarks();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

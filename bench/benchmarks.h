@@ -15,6 +15,7 @@ void register_dense_benchmarks(const std::vector<ModelLayers>& models);
 void register_matmul_benchmarks(const std::vector<ModelLayers>& models);
 // The INT8 families: qgemm (constant int8 weights) and qmatmul (both operands at run time).
 void register_qgemm_benchmarks(const std::vector<ModelLayers>& models);
+void register_qeltwise_benchmarks();
 // One shape run directly by a library at its preferred layout, registered by the family right after
 // its own entries for that shape, so the comparison runs side by side. Defined when the build found
 // the library (EDGERUN_BENCH_ONEDNN, EDGERUN_BENCH_XNNPACK).

@@ -4,9 +4,7 @@
 
 namespace edgerun::kernels {
 
-namespace {
-
-ref::PoolParams ref_params(const Pool2dShape& s) {
+ref::PoolParams pool2d_ref_params(const Pool2dShape& s) {
   ref::PoolParams p;
   p.channels = s.planes();
   p.patch.image = {s.in_h, s.in_w};
@@ -20,9 +18,11 @@ ref::PoolParams ref_params(const Pool2dShape& s) {
   return p;
 }
 
+namespace {
+
 class Pool2dF32Ref final : public Pool2dF32 {
  public:
-  explicit Pool2dF32Ref(const Pool2dShape& shape) : shape_(shape), params_(ref_params(shape)) {}
+  explicit Pool2dF32Ref(const Pool2dShape& shape) : shape_(shape), params_(pool2d_ref_params(shape)) {}
 
   void run(const float* x, float* y, void* /*scratch*/) const override {
     const int64_t plane = shape_.in_h * shape_.in_w;

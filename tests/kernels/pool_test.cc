@@ -1,12 +1,15 @@
 // The pool2d table against its reference entry on generated shapes: every row width from 1 to past two
 // AVX-512 vectors, odd channel counts, batch 2, kernels 1..7, strides 1..3, padding 0..3 (also
 // asymmetric), dilation 2, ceil_mode (with windows that lie wholly in the padding), count_include_pad
-// both ways, and global pools over planes of every tail length and the model heads' 7x7.
+// both ways, and global pools over planes of every tail length and the model heads' 7x7. The uint8 max
+// pool table on the same shapes, exactly.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <random>
 #include <vector>
 
+#include "kernels/pool/maxpool2d_u8.h"
 #include "kernels/pool/pool2d.h"
 #include "kernels/pool/pool2d_ref.h"
 #include "tests/kernels/kernel_tester.h"
@@ -131,6 +134,53 @@ TEST_CASE("pool2d: global max and average over every plane tail and the heads' 7
       check(impl, pool_shape(kind, 1, 2048, 7, 7, {1, 1, 1, 0, 0, 1}, false));
     }
   });
+}
+
+void check_u8(const kernels::MaxPool2dU8Impl& impl, const Pool2dShape& s) {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::vector<uint8_t> x(static_cast<size_t>(s.planes() * s.in_h * s.in_w));
+  for (uint8_t& v : x) v = static_cast<uint8_t>(byte(rng));
+  const size_t out_size = static_cast<size_t>(s.planes() * s.out_h * s.out_w);
+  std::vector<uint8_t> expected(out_size), y(out_size, 77);
+  kernels::maxpool2d_u8_impls().back().create(s)->run(x.data(), expected.data());
+  impl.create(s)->run(x.data(), y.data());
+  CAPTURE(static_cast<int>(s.kind));
+  CAPTURE(s.in_h);
+  CAPTURE(s.in_w);
+  CAPTURE(s.kernel_w);
+  CAPTURE(s.stride_w);
+  CAPTURE(s.pad_left);
+  CAPTURE(s.pad_right);
+  CAPTURE(s.dilation_w);
+  CAPTURE(s.out_w);
+  CHECK(y == expected);
+}
+
+TEST_CASE("pool2d: uint8 max pool, every row width, ceil_mode, windows wholly in the padding, global") {
+  testing::for_each_impl(kernels::maxpool2d_u8_impls(), [&](const kernels::MaxPool2dU8Impl& impl) {
+    for (const Window& w : windows()) {
+      for (bool ceil_mode : {false, true}) {
+        for (int64_t in_w = 1; in_w <= 37; ++in_w) {
+          const Pool2dShape s = pool_shape(PoolKind::kMax, 1, 3, 7, in_w, w, ceil_mode);
+          if (s.out_h > 0 && s.out_w > 0) check_u8(impl, s);
+        }
+      }
+    }
+    for (int64_t in_w : {56, 113}) {
+      Pool2dShape s = pool_shape(PoolKind::kMax, 2, 5, 11, in_w, {3, 3, 2, 1, 1, 1}, true);
+      check_u8(impl, s);
+      s.out_h += 2;  // outputs past the end padding: their windows hold no tap (uint8's lowest, 0)
+      s.out_w += 3;
+      check_u8(impl, s);
+    }
+    for (int64_t plane = 1; plane <= 70; ++plane) {
+      check_u8(impl, pool_shape(PoolKind::kGlobalMax, 2, 3, 1, plane, {1, 1, 1, 0, 0, 1}, false));
+    }
+    check_u8(impl, pool_shape(PoolKind::kGlobalMax, 1, 130, 56, 56, {1, 1, 1, 0, 0, 1}, false));
+  });
+  CHECK_FALSE(kernels::maxpool2d_u8_impls().back().supports(pool_shape(PoolKind::kAverage, 1, 1, 4, 4,
+                                                                        {2, 2, 2, 0, 0, 1}, false)));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ namespace edgerun::kernels::x86 {
 namespace {
 
 struct F32x8 {
+  using Elem = float;  // what loads read
   using Reg = __m256;
   using Mask = __m256i;  // all ones in the selected lanes
   static constexpr int kLanes = 8;

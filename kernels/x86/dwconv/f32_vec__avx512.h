@@ -11,6 +11,7 @@ namespace edgerun::kernels::x86 {
 namespace {
 
 struct F32x16 {
+  using Elem = float;  // what loads read
   using Reg = __m512;
   using Mask = __mmask16;
   static constexpr int kLanes = 16;

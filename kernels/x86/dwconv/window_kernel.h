@@ -6,7 +6,8 @@
 // path loads each input row once per vector and shifts lanes for the side taps. Row tails store
 // through a mask.
 //
-// Templates over the vector type V (kernels/x86/dwconv/f32_vec__<isa>.h) and the op; include from
+// Templates over the vector type V (kernels/x86/dwconv/f32_vec__<isa>.h; V::Elem is what the plane
+// holds: float, or uint8_t for the uint8 max pool, loaded as floats) and the op; include from
 // __<isa>.cc files only. Everything has internal linkage (anonymous namespace), so no code compiled for
 // one ISA is shared with another translation unit.
 //
@@ -26,7 +27,7 @@ inline int64_t window_ceil_div(int64_t a, int64_t b) { return a <= 0 ? 0 : (a + 
 
 // Lanes j of row[col + j * stride]; with kEdge, lanes outside [0, in_w) are not read and take fill.
 template <class V, int S, bool kEdge>
-typename V::Reg window_load(const float* row, int64_t col, int64_t stride, int64_t in_w, typename V::Reg fill) {
+typename V::Reg window_load(const typename V::Elem* row, int64_t col, int64_t stride, int64_t in_w, typename V::Reg fill) {
   constexpr int L = V::kLanes;
   if constexpr (S == 1) {
     if constexpr (!kEdge) return V::load(row + col);
@@ -46,7 +47,7 @@ typename V::Reg window_load(const float* row, int64_t col, int64_t stride, int64
 // Outputs (oh + r, ow + j) for r < R, j < N * L, of which the last vector of each row stores
 // `last_lanes`: R * N independent accumulators hide the latency of the taps' chain.
 template <class V, int S, int R, int N, bool kEdge, class Op>
-void window_tile(const WindowGeometry& g, const float* x, int64_t oh, int64_t ow, int64_t last_lanes, const Op& op) {
+void window_tile(const WindowGeometry& g, const typename V::Elem* x, int64_t oh, int64_t ow, int64_t last_lanes, const Op& op) {
   using Reg = typename V::Reg;
   constexpr int L = V::kLanes;
   const int64_t stride_w = S != 0 ? S : g.stride_w;
@@ -61,7 +62,7 @@ void window_tile(const WindowGeometry& g, const float* x, int64_t oh, int64_t ow
     for (int64_t kh = 0; kh < g.kernel_h; ++kh) {
       const int64_t ih = ih0 + kh * g.dilation_h;
       if (ih < 0 || ih >= g.in_h) continue;
-      const float* row = x + ih * g.in_w;
+      const typename V::Elem* row = x + ih * g.in_w;
       for (int64_t kw = 0; kw < g.kernel_w; ++kw) {
         const int64_t col = col0 + kw * g.dilation_w;
         for (int u = 0; u < N; ++u) {
@@ -78,7 +79,7 @@ void window_tile(const WindowGeometry& g, const float* x, int64_t oh, int64_t ow
 
 // Output rows [oh, oh + R): tiles of N vectors, then single vectors, then a masked tail.
 template <class V, int S, int R, int N, class Op>
-void window_rows(const WindowGeometry& g, const float* x, int64_t oh, int64_t ow_lo, int64_t ow_hi, const Op& op) {
+void window_rows(const WindowGeometry& g, const typename V::Elem* x, int64_t oh, int64_t ow_lo, int64_t ow_hi, const Op& op) {
   constexpr int L = V::kLanes;
   const auto inside = [&](int64_t ow, int64_t n) { return ow >= ow_lo && ow + n <= ow_hi; };
   int64_t ow = 0;
@@ -105,12 +106,12 @@ void window_rows(const WindowGeometry& g, const float* x, int64_t oh, int64_t ow
 // into even and odd columns) and the other taps are lane shifts against the previous and next vectors,
 // carried along the row. Each input row feeds every one of the R output rows whose window holds it.
 template <class V, int S, int R, class Op>
-void window_rows_3x3p1(const WindowGeometry& g, const float* x, int64_t oh, const Op& op) {
+void window_rows_3x3p1(const WindowGeometry& g, const typename V::Elem* x, int64_t oh, const Op& op) {
   using Reg = typename V::Reg;
   constexpr int L = V::kLanes;
   constexpr int kRows = (R - 1) * S + 3;  // input rows under R output rows
   const Reg fill = op.fill();
-  const float* rows[kRows];
+  const typename V::Elem* rows[kRows];
   bool valid[kRows];
   for (int t = 0; t < kRows; ++t) {
     const int64_t ih = oh * S - g.pad_top + t;
@@ -118,7 +119,7 @@ void window_rows_3x3p1(const WindowGeometry& g, const float* x, int64_t oh, cons
     rows[t] = x + (valid[t] ? ih : 0) * g.in_w;
   }
   // L * S input columns from col, those past the row taking fill.
-  const auto load = [&](const float* row, int64_t col) {
+  const auto load = [&](const typename V::Elem* row, int64_t col) {
     return col + L <= g.in_w ? V::load(row + col) : V::load(row + col, V::lanes(0, g.in_w - col), fill);
   };
   Reg carry[kRows], cur[kRows];  // stride 1: previous and current vector; stride 2: previous odd columns
@@ -161,7 +162,7 @@ void window_rows_3x3p1(const WindowGeometry& g, const float* x, int64_t oh, cons
 }
 
 template <class V, int S, int R, class Op>
-void window_plane_3x3p1(const WindowGeometry& g, const float* x, const Op& op) {
+void window_plane_3x3p1(const WindowGeometry& g, const typename V::Elem* x, const Op& op) {
   int64_t oh = 0;
   for (; oh + R <= g.out_h; oh += R) window_rows_3x3p1<V, S, R>(g, x, oh, op);
   for (; oh < g.out_h; ++oh) window_rows_3x3p1<V, S, 1>(g, x, oh, op);
@@ -169,7 +170,7 @@ void window_plane_3x3p1(const WindowGeometry& g, const float* x, const Op& op) {
 
 // The whole plane, R rows at a time, then the rows left one at a time.
 template <class V, int S, int R, int N, class Op>
-void window_plane(const WindowGeometry& g, const float* x, const Op& op) {
+void window_plane(const WindowGeometry& g, const typename V::Elem* x, const Op& op) {
   const int64_t stride_w = S != 0 ? S : g.stride_w;
   // Output columns [ow_lo, ow_hi) load only columns inside the row; stride 2 also loads the odd column
   // after its last tap.
@@ -185,7 +186,7 @@ void window_plane(const WindowGeometry& g, const float* x, const Op& op) {
 // tiles of R rows by N vectors. The 3x3 path does 2 rows at a time: on Zen 4, 1.5-2x faster than 1 or
 // 4 rows (4 spill its carried vectors) with 8 and 16 lanes alike.
 template <class V, int K, int S, int R, int N, class Op>
-void window_variant_plane(const WindowGeometry& g, const float* x, const Op& op) {
+void window_variant_plane(const WindowGeometry& g, const typename V::Elem* x, const Op& op) {
   if constexpr (K == 3) {
     window_plane_3x3p1<V, S, 2>(g, x, op);
   } else {

@@ -1,0 +1,22 @@
+// Depthwise entries of the u8 x s8 conv family (kernels/qconv/qconv2d.h): groups == in_channels ==
+// out_channels, any kernel size, stride, dilation and padding. Each (image, channel) plane is packed
+// into int16 pairs of taps (kernels/x86/qdwconv/qdwconv.h) and convolved with vpdpwssd (AVX-512 VNNI)
+// or vpmaddwd (AVX2), exact int32 accumulators; uint8 outputs go through the family's fixed-point
+// requantization (qs8_requantize_*), float outputs are float(acc + bias) * scale + residual, clamped.
+#pragma once
+
+#include <memory>
+
+#include "graph/status.h"
+#include "kernels/qconv/qconv2d.h"
+
+namespace edgerun::kernels {
+
+bool qdwconv2d_supported(const Conv2dShape& shape);
+
+Result<std::unique_ptr<QConv2d>> create_qdwconv2d_avx512vnni(const Conv2dShape& shape, const int8_t* weights,
+                                                             const QConv2dParams& params);
+Result<std::unique_ptr<QConv2d>> create_qdwconv2d_avx2(const Conv2dShape& shape, const int8_t* weights,
+                                                       const QConv2dParams& params);
+
+}  // namespace edgerun::kernels
