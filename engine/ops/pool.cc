@@ -8,6 +8,7 @@
 #include "engine/ops/op_kernels.h"
 #include "graph/ops/nn_extra.h"
 #include "kernels/dispatch.h"
+#include "kernels/pool/maxpool2d_u8.h"
 #include "kernels/pool/pool2d.h"
 #include "kernels/ref/nn/pool.h"
 #include "kernels/ref/nn/pool_lp.h"
@@ -149,9 +150,20 @@ Status global_pool_typed(KernelContext& ctx, bool is_max) {
 }
 }  // namespace
 
+// uint8 max pooling (a quantized graph's MaxPool, graph/passes/lower_qdq.h) through its table.
+Status run_maxpool2d_u8(KernelContext& ctx, const kernels::Pool2dShape& shape) {
+  const kernels::MaxPool2dU8Impl* impl =
+      kernels::choose_impl(kernels::maxpool2d_u8_impls(), shape, kernels::Backend::kNative);
+  if (impl == nullptr) return ctx.unsupported_here("no uint8 max pool kernel for this shape");
+  impl->create(shape)->run(ctx.input(0).data<uint8_t>(), ctx.output(0).data<uint8_t>());
+  return Status::Ok();
+}
+
 Status run_MaxPool(KernelContext& ctx) {
   ASSIGN_OR_RETURN(ref::PoolParams p, pool_params(ctx));
   if (use_pool2d(ctx, p) && !ctx.has_output(1)) return run_pool2d(ctx, pool2d_shape(ctx, p, kernels::PoolKind::kMax));
+  if (ctx.input(0).dtype() == DType::kU8 && p.patch.rank() == 2 && !ctx.has_output(1))
+    return run_maxpool2d_u8(ctx, pool2d_shape(ctx, p, kernels::PoolKind::kMax));
   switch (ctx.input(0).dtype()) {
 #define EDGERUN_RUN(T) return max_pool_typed<T>(ctx, p);
     EDGERUN_FLOAT_CASES(EDGERUN_RUN);

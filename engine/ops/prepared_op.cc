@@ -1,6 +1,8 @@
 #include "engine/ops/prepared_op.h"
 
+#include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "graph/passes/fuse_activations.h"
 
@@ -38,6 +40,12 @@ bool activation_as_clamp(const ref::ActivationParams& activation, kernels::Epilo
   }
 }
 }  // namespace ops
+
+Status run_once(const PreparedOp& op, KernelContext& ctx) {
+  std::vector<uint8_t> scratch(op.scratch_bytes() + 64);
+  void* aligned = scratch.data() + (64 - reinterpret_cast<uintptr_t>(scratch.data()) % 64) % 64;
+  return op.run(ctx, aligned);
+}
 
 Result<PreparedStep> prepare_step(const PrepareContext& pc) {
   switch (pc.kernel.node().op) {

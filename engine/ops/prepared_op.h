@@ -45,6 +45,10 @@ struct PrepareContext {
 
 Result<PreparedStep> prepare_step(const PrepareContext& pc);
 
+// Runs a prepared op once with heap scratch: run functions of ops that prepare per call (the
+// run-function path of dynamic shapes and constant folding).
+Status run_once(const PreparedOp& op, KernelContext& ctx);
+
 namespace ops {
 // A prepared conv2d or dense kernel: x is input 0, y output 0, a fused residual kFusedResidualInput. Kernel is
 // Conv2dF32 or DenseF32, with the same run().

@@ -67,8 +67,7 @@ Result<PreparedStep> prepare_qconv(const PrepareContext& pc) {
 
 Status run_QConv(KernelContext& ctx) {
   ASSIGN_OR_RETURN(QConvKernel k, create_qconv(ctx, fused_activation(ctx.node()), kernels::Backend::kNative));
-  run_with_scratch(*k.kernel, ctx.input(qop::kConvX).data<uint8_t>(), residual_of(ctx), ctx.output(0).raw_data());
-  return Status::Ok();
+  return run_once(PreparedQConv(std::move(k)), ctx);
 }
 
 }  // namespace edgerun::ops

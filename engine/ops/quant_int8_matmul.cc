@@ -1,6 +1,6 @@
-// QMatMul (graph/ops/quant_int8.h): a dense layer (constant int8 b [k, n]) prepared on the u8 x s8
-// GEMM family; activation x activation products (attention) and the run-function path on the
-// reference integer product.
+// QMatMul (graph/ops/quant_int8.h): a dense layer (constant int8 b [k, n]) on the u8 x s8 GEMM family
+// with its weights packed once; activation x activation products (attention) on the quantized batched
+// matmul family. Prepared at compile time, or created per call on the run-function path.
 #include <memory>
 
 #include "engine/ops/nn_params.h"
@@ -8,8 +8,9 @@
 #include "engine/ops/prepared_op.h"
 #include "engine/ops/quant_int8_params.h"
 #include "graph/ops/quant_int8.h"
-#include "kernels/qgemm/requantize.h"
-#include "kernels/ref/quant/qgemm.h"
+#include "kernels/dispatch.h"
+#include "kernels/qgemm/qgemm.h"
+#include "kernels/qgemm/qmatmul.h"
 
 namespace edgerun::ops {
 
@@ -18,65 +19,124 @@ namespace {
 constexpr QuantInputs kMatQuantInputs{qop::kMatAScale, qop::kMatBScale, qop::kMatBias, qop::kMatResidual,
                                       qop::kMatYScale};
 
-// Stores one [m, n] block of accumulators as the output description says (column j is channel j).
-Status store_block(const kernels::QuantOutput& out, const int32_t* acc, int64_t m, int64_t n, const float* residual,
-                   void* y) {
-  if (out.float_output) {
-    float* yf = static_cast<float*>(y);
-    for (int64_t i = 0; i < m; ++i) {
-      for (int64_t j = 0; j < n; ++j) {
-        const int64_t e = i * n + j;
-        float v = static_cast<float>(static_cast<int32_t>(static_cast<uint32_t>(acc[e]) +
-                                                          static_cast<uint32_t>(out.channel_bias(j)))) *
-                  out.channel_scale(j);
-        if (residual != nullptr) v = v + residual[e];
-        yf[e] = std::min(std::max(v, out.epilogue.min), out.epilogue.max);
-      }
+const float* residual_of(const KernelContext& ctx) {
+  return ctx.has_input(qop::kMatResidual) ? ctx.input(qop::kMatResidual).data<float>() : nullptr;
+}
+
+bool is_dense(const KernelContext& ctx, bool b_constant) {
+  return b_constant && ctx.input(qop::kMatB).dtype() == DType::kI8 && ctx.input(qop::kMatB).rank() == 2 &&
+         ctx.input(qop::kMatA).rank() >= 1;
+}
+
+// Both operands at run time: one batched call when the batches are evenly strided (no broadcast of
+// A), else one call per matrix.
+struct BatchedPlan {
+  kernels::QMatMulShape shape;
+  MatMulBatches batches;
+  bool strided = false;
+};
+
+BatchedPlan batched_plan(const KernelContext& ctx) {
+  BatchedPlan p;
+  p.batches = matmul_batches(ctx.input(qop::kMatA).shape(), ctx.input(qop::kMatB).shape());
+  const MatMulBatches& b = p.batches;
+  p.shape.m = b.m;
+  p.shape.n = b.n;
+  p.shape.k = b.k;
+  p.shape.b_signed = ctx.input(qop::kMatB).dtype() == DType::kI8;
+  p.strided = true;
+  for (size_t i = 0; i < b.a_offsets.size(); ++i) {
+    const int64_t b_step = b.b_offsets.size() > 1 ? b.b_offsets[1] - b.b_offsets[0] : 0;
+    p.strided &= b.a_offsets[i] == static_cast<int64_t>(i) * b.m * b.k &&
+                 b.b_offsets[i] == static_cast<int64_t>(i) * b_step;
+  }
+  p.shape.batch = p.strided ? static_cast<int64_t>(b.a_offsets.size()) : 1;
+  return p;
+}
+
+class PreparedQDense final : public PreparedOp {
+ public:
+  PreparedQDense(const char* name, std::unique_ptr<kernels::QGemmU8S8> k) : name_(name), kernel_(std::move(k)) {}
+  Status run(KernelContext& ctx, void* scratch) const override {
+    kernel_->run(ctx.input(qop::kMatA).data<uint8_t>(), residual_of(ctx), ctx.output(0).raw_data(), scratch);
+    return Status::Ok();
+  }
+  size_t scratch_bytes() const override { return kernel_->scratch_bytes(); }
+  const char* kernel_name() const override { return name_; }
+
+ private:
+  const char* name_;
+  std::unique_ptr<kernels::QGemmU8S8> kernel_;
+};
+
+class PreparedQBatched final : public PreparedOp {
+ public:
+  PreparedQBatched(const char* name, std::unique_ptr<kernels::QMatMul> k, BatchedPlan plan)
+      : name_(name), kernel_(std::move(k)), plan_(std::move(plan)) {}
+  Status run(KernelContext& ctx, void* scratch) const override {
+    const MatMulBatches& b = plan_.batches;
+    const size_t y_bytes = ctx.output(0).dtype() == DType::kF32 ? sizeof(float) : 1;
+    const size_t b_bytes = 1;
+    const float* residual = residual_of(ctx);
+    const size_t calls = plan_.strided ? 1 : b.a_offsets.size();
+    for (size_t i = 0; i < calls; ++i) {
+      kernels::QMatMulArgs args;
+      args.a = ctx.input(qop::kMatA).data<uint8_t>() + b.a_offsets[i];
+      args.a_batch_stride = b.m * b.k;
+      args.a_row_stride = b.k;
+      args.b = static_cast<const uint8_t*>(ctx.input(qop::kMatB).raw_data()) + b.b_offsets[i] * b_bytes;
+      args.b_batch_stride = b.b_offsets.size() > 1 ? b.b_offsets[1] - b.b_offsets[0] : 0;
+      args.b_row_stride = b.n;
+      const int64_t y_offset = static_cast<int64_t>(i) * b.m * b.n;
+      args.residual = residual == nullptr ? nullptr : residual + y_offset;
+      args.y = static_cast<uint8_t*>(ctx.output(0).raw_data()) + y_offset * static_cast<int64_t>(y_bytes);
+      args.scratch = scratch;
+      kernel_->run(args);
     }
     return Status::Ok();
   }
-  const bool per_channel = out.scale.size() > 1;
-  ASSIGN_OR_RETURN(kernels::Requantization rq, kernels::make_requantization(out.scale.data(), per_channel, n,
-                                                                             out.zero_point, out.lo, out.hi));
-  std::vector<int32_t> biased(acc, acc + m * n);
-  for (int64_t i = 0; i < m; ++i) {
-    for (int64_t j = 0; j < n; ++j)
-      biased[static_cast<size_t>(i * n + j)] = static_cast<int32_t>(
-          static_cast<uint32_t>(biased[static_cast<size_t>(i * n + j)]) + static_cast<uint32_t>(out.channel_bias(j)));
-  }
-  kernels::requantize_rows(rq, 0, biased.data(), n, m, n, static_cast<uint8_t*>(y), n);
-  return Status::Ok();
-}
+  size_t scratch_bytes() const override { return kernel_->scratch_bytes(); }
+  const char* kernel_name() const override { return name_; }
 
-template <typename TB>
-Status run_reference(const KernelContext& ctx, const kernels::QuantOutput& out) {
-  const MatMulBatches batches = matmul_batches(ctx.input(qop::kMatA).shape(), ctx.input(qop::kMatB).shape());
-  const int64_t per_matrix = batches.m * batches.n;
+ private:
+  const char* name_;
+  std::unique_ptr<kernels::QMatMul> kernel_;
+  BatchedPlan plan_;
+};
+
+Result<std::unique_ptr<PreparedOp>> create_qmatmul(const KernelContext& ctx, bool b_constant,
+                                                   const kernels::QuantOutput& out, kernels::Backend backend) {
   const uint8_t a_zp = zero_point_u8(ctx, qop::kMatAZeroPoint);
-  const TB b_zp = ctx.has_input(qop::kMatBZeroPoint) ? ctx.input(qop::kMatBZeroPoint).data<TB>()[0] : TB(0);
-  std::vector<int32_t> acc(static_cast<size_t>(per_matrix));
-  const float* residual =
-      ctx.has_input(qop::kMatResidual) ? ctx.input(qop::kMatResidual).data<float>() : nullptr;
-  const size_t y_size = out.float_output ? sizeof(float) : 1;
-  for (size_t i = 0; i < batches.a_offsets.size(); ++i) {
-    ref::qgemm<uint8_t, TB>(batches.m, batches.n, batches.k, ctx.input(qop::kMatA).data<uint8_t>() + batches.a_offsets[i],
-                            batches.k, {&a_zp, false}, ctx.input(qop::kMatB).data<TB>() + batches.b_offsets[i],
-                            batches.n, {&b_zp, false}, acc.data(), batches.n);
-    const int64_t off = static_cast<int64_t>(i) * per_matrix;
-    RETURN_IF_ERROR(store_block(out, acc.data(), batches.m, batches.n, residual == nullptr ? nullptr : residual + off,
-                                static_cast<uint8_t*>(ctx.output(0).raw_data()) + off * static_cast<int64_t>(y_size)));
+  if (is_dense(ctx, b_constant)) {
+    const Tensor& b = ctx.input(qop::kMatB);
+    const kernels::QGemmShape shape{ctx.input(qop::kMatA).num_elements() / b.dim(0), b.dim(1), b.dim(0)};
+    auto made = kernels::create_kernel(kernels::qgemm_u8s8_impls(), shape, backend, b.data<int8_t>(), a_zp, out);
+    if (!made.ok()) return made.status().with_context(ctx.node().describe());
+    return std::unique_ptr<PreparedOp>(new PreparedQDense(made->first->name, std::move(made->second)));
   }
-  return Status::Ok();
+  BatchedPlan plan = batched_plan(ctx);
+  int32_t b_zp = 0;
+  if (ctx.has_input(qop::kMatBZeroPoint))
+    b_zp = static_cast<int32_t>(ctx.input(qop::kMatBZeroPoint).as_int64(0));
+  auto made = kernels::create_kernel(kernels::qmatmul_impls(), plan.shape, backend, a_zp, b_zp, out);
+  if (!made.ok()) return made.status().with_context(ctx.node().describe());
+  return std::unique_ptr<PreparedOp>(new PreparedQBatched(made->first->name, std::move(made->second), std::move(plan)));
 }
 
 }  // namespace
 
-Result<PreparedStep> prepare_qmatmul(const PrepareContext&) { return PreparedStep{}; }
+Result<PreparedStep> prepare_qmatmul(const PrepareContext& pc) {
+  ASSIGN_OR_RETURN(QuantOutputSetup out, quant_output_setup(pc.kernel, kMatQuantInputs, pc.activation));
+  PreparedStep step;
+  step.applies_activation = out.applies_activation;
+  ASSIGN_OR_RETURN(step.op, create_qmatmul(pc.kernel, pc.constant(qop::kMatB), out.output, pc.backend));
+  return step;
+}
 
 Status run_QMatMul(KernelContext& ctx) {
   ASSIGN_OR_RETURN(QuantOutputSetup out, quant_output_setup(ctx, kMatQuantInputs, fused_activation(ctx.node())));
-  if (ctx.input(qop::kMatB).dtype() == DType::kU8) return run_reference<uint8_t>(ctx, out.output);
-  return run_reference<int8_t>(ctx, out.output);
+  ASSIGN_OR_RETURN(std::unique_ptr<PreparedOp> op, create_qmatmul(ctx, true, out.output, kernels::Backend::kNative));
+  return run_once(*op, ctx);
 }
 
 }  // namespace edgerun::ops

@@ -19,6 +19,14 @@ uint8_t code_of(float v, float y_scale, uint8_t zero_point) {
 }
 }  // namespace
 
+Result<Uint8Clamp> uint8_clamp(const KernelContext& ctx, size_t y_scale, const ref::ActivationParams& activation) {
+  kernels::Epilogue clamp;
+  if (!activation_as_clamp(activation, &clamp)) return ctx.unsupported_here("a uint8 output can only carry a ReLU or Clip");
+  const float scale = ctx.input(y_scale).data<float>()[0];
+  const uint8_t zero_point = zero_point_u8(ctx, y_scale + 1);
+  return Uint8Clamp{code_of(clamp.min, scale, zero_point), code_of(clamp.max, scale, zero_point)};
+}
+
 Result<QuantOutputSetup> quant_output_setup(const KernelContext& ctx, const QuantInputs& in,
                                             const ref::ActivationParams& activation) {
   QuantOutputSetup s;
@@ -33,18 +41,18 @@ Result<QuantOutputSetup> quant_output_setup(const KernelContext& ctx, const Quan
     const Tensor& b = ctx.input(in.bias);
     out.bias.assign(b.data<int32_t>(), b.data<int32_t>() + b.num_elements());
   }
-  kernels::Epilogue clamp;
-  s.applies_activation = activation_as_clamp(activation, &clamp);
-  if (!s.applies_activation && !out.float_output)
-    return ctx.unsupported_here("a uint8 output can only carry a ReLU or Clip");
   if (out.float_output) {
+    kernels::Epilogue clamp;
+    s.applies_activation = activation_as_clamp(activation, &clamp);
     if (s.applies_activation) out.epilogue = clamp;
     out.epilogue.residual = ctx.has_input(in.residual);
     return s;
   }
+  ASSIGN_OR_RETURN(Uint8Clamp clamp, uint8_clamp(ctx, in.y_scale, activation));
+  s.applies_activation = true;
   out.zero_point = zero_point_u8(ctx, in.y_scale + 1);
-  out.lo = code_of(clamp.min, y_scale, out.zero_point);
-  out.hi = code_of(clamp.max, y_scale, out.zero_point);
+  out.lo = clamp.lo;
+  out.hi = clamp.hi;
   return s;
 }
 

@@ -1,10 +1,12 @@
 // What the INT8 ops' run functions and prepared kernels read from a node: the shared output
 // description (kernels/qgemm/quant_output.h) from the scale, zero point and bias inputs and the fused
-// ReLU / Clip, and a kernel run with its scratch for the run-function path.
+// ReLU / Clip.
 #pragma once
 
 #include <cstdint>
 #include <vector>
+
+#include "graph/status.h"
 
 #include "engine/ops/kernel_context.h"
 #include "kernels/qgemm/quant_output.h"
@@ -29,12 +31,13 @@ Result<QuantOutputSetup> quant_output_setup(const KernelContext& ctx, const Quan
 
 uint8_t zero_point_u8(const KernelContext& ctx, size_t i);
 
-// Runs a family kernel with heap scratch (the run-function path: dynamic shapes, constant folding).
-template <typename Kernel, typename... Args>
-void run_with_scratch(const Kernel& kernel, Args... args) {
-  std::vector<uint8_t> scratch(kernel.scratch_bytes() + 64);
-  void* aligned = scratch.data() + (64 - reinterpret_cast<uintptr_t>(scratch.data()) % 64) % 64;
-  kernel.run(args..., aligned);
-}
+// A fused ReLU / Clip as bounds on the uint8 codes of the output whose scale is input y_scale (zero
+// point y_scale + 1): round(clamp(v)) = clamp(round(v)) since rounding is monotonic. Error for any
+// other activation.
+struct Uint8Clamp {
+  uint8_t lo = 0, hi = 255;
+};
+Result<Uint8Clamp> uint8_clamp(const KernelContext& ctx, size_t y_scale, const ref::ActivationParams& activation);
+
 
 }  // namespace edgerun::ops
