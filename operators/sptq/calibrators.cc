@@ -178,10 +178,20 @@ Range percentile_range(const Histogram& h, double percentile) {
 
 Range entropy_range(const Histogram& h) {
   if (degenerate(h) || h.bins() < kLevels) return with_zero(h.range().min, h.range().max);
-  std::vector<double> prefix(static_cast<size_t>(h.bins()) + 1, 0.0);
-  for (int k = 0; k < h.bins(); ++k) prefix[static_cast<size_t>(k) + 1] = prefix[static_cast<size_t>(k)] + h.counts()[static_cast<size_t>(k)];
+  // The bin holding 0 takes its neighbours' mean count: a spike of exact zeros (after ReLU, padding)
+  // would otherwise dominate the divergence and favour the narrowest window (as NVIDIA's entropy
+  // calibrator sets bins[0] = bins[1]).
+  std::vector<double> counts = h.counts();
+  const int zero = std::clamp(static_cast<int>(-h.range().min / ((h.range().max - h.range().min) / h.bins())), 0,
+                              h.bins() - 1);
+  const int left = std::max(zero - 1, 0), right = std::min(zero + 1, h.bins() - 1);
+  counts[static_cast<size_t>(zero)] = left == zero   ? counts[static_cast<size_t>(right)]
+                                      : right == zero ? counts[static_cast<size_t>(left)]
+                                                      : 0.5 * (counts[static_cast<size_t>(left)] + counts[static_cast<size_t>(right)]);
+  std::vector<double> prefix(counts.size() + 1, 0.0);
+  for (size_t k = 0; k < counts.size(); ++k) prefix[k + 1] = prefix[k] + counts[k];
   return best_window(h, kLevels, [&](Window w) {
-    return w.b - w.a < kLevels ? std::numeric_limits<double>::infinity() : window_divergence(h.counts(), prefix, w);
+    return w.b - w.a < kLevels ? std::numeric_limits<double>::infinity() : window_divergence(counts, prefix, w);
   });
 }
 
