@@ -19,18 +19,19 @@ struct OpRole {
   bool bias;           // input 2 is a bias
   bool shares_input;   // the output reuses input 0's parameters
   bool activation_after;  // a Relu / Clip reading the output alone takes the output's place
+  bool needs_quantized_reader;  // quantized only when a quantized op reads its output
 };
 
 constexpr OpRole kRoles[] = {
-    {OpType::kConv, 0, 1, true, true, false, true},
-    {OpType::kGemm, 0, 1, false, true, false, true},
-    {OpType::kMatMul, 0, 1, false, false, false, true},
-    {OpType::kAdd, kAllInputs, -1, false, false, false, true},
-    {OpType::kMaxPool, 0, -1, false, false, true, false},
-    {OpType::kAveragePool, 0, -1, false, false, false, false},
-    {OpType::kGlobalAveragePool, 0, -1, false, false, false, false},
-    {OpType::kConcat, kAllInputs, -1, false, false, false, false},
-    {OpType::kResize, 0, -1, false, false, true, false},
+    {OpType::kConv, 0, 1, true, true, false, true, false},
+    {OpType::kGemm, 0, 1, false, true, false, true, false},
+    {OpType::kMatMul, 0, 1, false, false, false, true, false},
+    {OpType::kAdd, kAllInputs, -1, false, false, false, true, true},
+    {OpType::kMaxPool, 0, -1, false, false, true, false, false},
+    {OpType::kAveragePool, 0, -1, false, false, false, false, false},
+    {OpType::kGlobalAveragePool, 0, -1, false, false, false, false, false},
+    {OpType::kConcat, kAllInputs, -1, false, false, false, false, false},
+    {OpType::kResize, 0, -1, false, false, true, false, false},
 };
 
 const OpRole* role_of(OpType op) {
@@ -230,12 +231,18 @@ QdqSelection select_qdq(const Graph& g, const std::vector<bool>& excluded) {
   QdqSelection sel;
   sel.nodes.assign(g.nodes.size(), false);
   const std::vector<int> uses = g.use_counts();
-  std::vector<int> reader(g.values.size(), -1);  // the node reading a value (the last one)
+  std::vector<std::vector<int>> readers(g.values.size());
   for (size_t n = 0; n < g.nodes.size(); ++n) {
     for (ValueId in : g.nodes[n].inputs) {
-      if (in != kNoValue) reader[static_cast<size_t>(in)] = static_cast<int>(n);
+      if (in != kNoValue) readers[static_cast<size_t>(in)].push_back(static_cast<int>(n));
     }
   }
+  auto read_by_quantized_op = [&](ValueId v) {
+    for (int r : readers[static_cast<size_t>(v)]) {
+      if (is_quantized_op(g.nodes[static_cast<size_t>(r)].op) && !excluded[static_cast<size_t>(r)]) return true;
+    }
+    return false;
+  };
   std::vector<bool> chosen(g.values.size(), false);
   auto choose = [&](ValueId v) {
     if (v != kNoValue && !is_constant(g, v) && !chosen[static_cast<size_t>(v)]) chosen[static_cast<size_t>(v)] = true;
@@ -244,16 +251,19 @@ QdqSelection select_qdq(const Graph& g, const std::vector<bool>& excluded) {
     const Node& node = g.nodes[n];
     const OpRole* role = role_of(node.op);
     if (role == nullptr || excluded[n] || !quantizable(g, node, *role)) continue;
+    ValueId out = node.outputs[0];
+    const std::vector<int>& next = readers[static_cast<size_t>(out)];
+    if (role->activation_after && uses[static_cast<size_t>(out)] == 1 && !g.is_output(out) && next.size() == 1 &&
+        !excluded[static_cast<size_t>(next[0])] && is_fusable_activation(g, g.nodes[static_cast<size_t>(next[0])]) &&
+        g.nodes[static_cast<size_t>(next[0])].inputs[0] == out) {
+      out = g.nodes[static_cast<size_t>(next[0])].outputs[0];
+    }
+    // An Add whose sum only float ops read (a residual into LayerNorm, the attention mask before
+    // Softmax, whose range the mask's -1e4 would swamp) gains nothing from int8 and loses accuracy.
+    if (role->needs_quantized_reader && !read_by_quantized_op(out)) continue;
     sel.nodes[n] = true;
     for (int s : activation_slots(node, *role)) choose(node.inputs[static_cast<size_t>(s)]);
     if (role->weight >= 0 && !weight_is_constant(g, node, *role)) choose(node.inputs[static_cast<size_t>(role->weight)]);
-    ValueId out = node.outputs[0];
-    const int next = reader[static_cast<size_t>(out)];
-    if (role->activation_after && uses[static_cast<size_t>(out)] == 1 && !g.is_output(out) && next >= 0 &&
-        !excluded[static_cast<size_t>(next)] && is_fusable_activation(g, g.nodes[static_cast<size_t>(next)]) &&
-        g.nodes[static_cast<size_t>(next)].inputs[0] == out) {
-      out = g.nodes[static_cast<size_t>(next)].outputs[0];
-    }
     choose(out);
     if (role->shares_input && !is_constant(g, node.inputs[0])) sel.shared[out] = node.inputs[0];
   }

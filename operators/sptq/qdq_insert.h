@@ -16,6 +16,9 @@
 // - Quantized ops: Conv, Gemm, MatMul (both operands may be activations: attention), Add, MaxPool,
 //   AveragePool, GlobalAveragePool, Concat, Resize; their float activation inputs and their output.
 //   MaxPool and Resize outputs reuse their input's parameters (the engine runs them on uint8 as is).
+//   An Add is quantized only where a quantized op reads its sum (directly or after the Relu below):
+//   a sum read by float ops alone (a residual into LayerNorm, the attention mask before Softmax, whose
+//   -1e4 would swamp the range) gains nothing from int8 and costs accuracy.
 //   A Relu or Clip (constant bounds) that alone reads a Conv / Gemm / MatMul / Add output, which is no
 //   graph output, takes the output's place: the Q follows the activation, so the lowering fuses it.
 // - Excluded nodes stay float (they may still read a DequantizeLinear of a tensor others quantize).
