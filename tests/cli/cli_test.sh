@@ -87,5 +87,22 @@ check_error "eval: truncated Fashion-MNIST" "truncated gzip" "$edgerun" eval --m
 mkdir -p "$tmp/trained"
 echo '{"zoo_name": "x", "task": "fashion-mnist"' >"$tmp/trained/record.json"
 check_error "eval: corrupt record.json" "not valid JSON" "$edgerun" eval --model "$tmp/trained"
+# edgerun quantize: a trained model on its train data, the QDQ file it writes runs in `edgerun eval`;
+# a model file on .npy calibration data; bad calibrator / exclude / data give one-line errors.
+check "quantize writes a QDQ model and prints the report" bash -c "'$edgerun' quantize --model resnet-student \
+  --samples 64 --calibrator mse --exclude Gemm --report -o '$tmp/q.onnx' | grep -q 'excluded     /fc/Gemm\\|excluded     .*Gemm' \
+  && grep -q QuantizeLinear '$tmp/q.onnx'"
+check "the QDQ model evaluates" bash -c "'$edgerun' eval --model '$tmp/q.onnx' --data fashion-mnist --limit 64 | grep -q '^top1'"
+mkdir -p "$tmp/calib/a" "$tmp/calib/b"
+/usr/bin/python3 -c "import numpy as np, sys; [np.save(f'{sys.argv[1]}/{d}/input.npy', np.random.default_rng(i).random((2, 1, 28, 28), dtype=np.float32)) for i, d in enumerate('ab')]" "$tmp/calib"
+check "quantize a model file on .npy sample folders" bash -c "'$edgerun' quantize --model '$eval_dir/classifier.onnx' \
+  --calib-data '$tmp/calib' -o '$tmp/c.onnx' | grep -q 'calibration  .*calib, 2 batches'"
+check "quantize a model file on random inputs" "$edgerun" quantize --model "$eval_dir/classifier.onnx" --calibrator entropy -o "$tmp/r.onnx"
+check_error "quantize: unknown calibrator" "unknown calibrator 'kl'" "$edgerun" quantize --model resnet-student --calibrator kl -o "$tmp/x.onnx"
+check_error "quantize: unknown exclude" "exclude 'conv99' names no node" "$edgerun" quantize --model resnet-student --samples 32 --exclude conv99 -o "$tmp/x.onnx"
+check_error "quantize: unknown model" "neither a model file" "$edgerun" quantize --model no-such-model
+check_error "quantize: missing calibration data" "does not exist" "$edgerun" quantize --model resnet-student --calib-data "$tmp/none" -o "$tmp/x.onnx"
+mkdir -p "$tmp/calib_bad" && cp "$tmp/calib/a/input.npy" "$tmp/calib_bad/other.npy"
+check_error "quantize: .npy folder without the input" "no .*input.npy" "$edgerun" quantize --model resnet-student --calib-data "$tmp/calib_bad" -o "$tmp/x.onnx"
 echo "cli: $passes passed, $failures failed"
 [[ $failures -eq 0 ]]
