@@ -78,7 +78,12 @@ Result<EvalResult> evaluate(const EvalRequest& request) {
   ASSIGN_OR_RETURN(std::unique_ptr<TaskEvaluator> task, load_task(request, data_path));
 
   // Load once to learn the batch dim, then bind it.
-  ASSIGN_OR_RETURN(std::unique_ptr<Session> probe, Session::load_file(request.model_path));
+  std::unique_ptr<Session> probe;
+  if (request.graph) {
+    ASSIGN_OR_RETURN(probe, Session::from_graph(*request.graph));
+  } else {
+    ASSIGN_OR_RETURN(probe, Session::load_file(request.model_path));
+  }
   RETURN_IF_ERROR(task->check_model(probe->graph()).with_context("'" + request.model_path + "'"));
   ASSIGN_OR_RETURN(BatchDim dim, batch_dim(probe->graph()));
   const int64_t rows = dim.fixed > 0 ? dim.fixed : request.batch;

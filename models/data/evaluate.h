@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "graph/graph.h"
 #include "graph/status.h"
 #include "models/data/eval_task.h"
 #include "models/data/task.h"
@@ -13,7 +15,8 @@
 namespace edgerun::data {
 
 struct EvalRequest {
-  std::string model_path;  // ONNX file
+  std::string model_path;  // ONNX file (names the model in messages and finds vocab.txt when `graph` is set)
+  std::optional<Graph> graph;  // the model itself, when it is not read from model_path (a transformed graph)
   Task task = Task::kFashionMnist;
   std::string data_path;   // empty: default_data_path(task)
   std::string vocab_path;  // text tasks; empty: vocab.txt next to the model

@@ -1,7 +1,8 @@
-// bench_engine: the main CLI. This version runs one model in FP32 on this machine: a zoo model built
-// natively at full size (latency) with the accuracy of its trained surrogate, or an ONNX file; it
-// prints the latency distribution and planned arena. Later issues add the deployment operators, tiers
-// and the studies' tables.
+// bench_engine: the main CLI. This version runs one model on this machine after one deployment
+// operator (identity, sptq, qat: tools/bench_engine/deployment_operator.h): a zoo model built natively
+// at full size (latency) with the accuracy of its trained surrogate under the same operator, or an
+// ONNX file; it prints the latency distribution and planned arena. Later issues add the other
+// operators, tiers and the studies' tables.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -9,8 +10,12 @@
 
 #include "engine/plan.h"
 #include "engine/session.h"
+#include "graph/onnx/onnx_importer.h"
+#include "models/zoo/zoo.h"
+#include "tools/bench_engine/deployment_operator.h"
 #include "tools/common/kernel_options.h"
 #include "tools/common/latency_stats.h"
+#include "tools/common/plan_summary.h"
 #include "tools/bench_engine/surrogate_accuracy.h"
 #include "tools/common/model_source.h"
 #include "tools/common/model_inputs.h"
@@ -40,7 +45,15 @@ int main(int argc, char** argv) {
   std::vector<std::string> dims;
   AccuracyOptions accuracy;
   bool no_accuracy = false;
+  std::string op_name = "identity", calibrator = "percentile";
+  OperatorOptions op;
   app.add_option("--model", model, "zoo model name or ONNX model file")->capture_default_str();
+  app.add_option("--op", op_name, "deployment operator: identity, sptq, qat")->capture_default_str();
+  app.add_option("--calibrator", calibrator, "sptq / qat: minmax, percentile, entropy or mse")->capture_default_str();
+  app.add_option("--percentile", op.sptq.percentile, "percentile calibrator: the kept percent")->capture_default_str();
+  app.add_option("--calib-rows", op.train_rows, "sptq: train rows calibrating the trained surrogate")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--threads", threads, "threads for the kernels")->check(CLI::Range(1, 256))->capture_default_str();
   app.add_option("--warmup", warmup, "runs before timing (dropped)")->check(CLI::Range(0, 100000))->capture_default_str();
   app.add_option("--repeats", repeats, "timed runs")->check(CLI::Range(1, 1000000))->capture_default_str();
@@ -62,12 +75,27 @@ int main(int argc, char** argv) {
   if (!bindings.ok()) return fail(bindings.status());
   options.dim_bindings = bindings.value();
 
+  auto parsed_op = parse_deployment_op(op_name);
+  if (!parsed_op.ok()) return fail(parsed_op.status());
+  op.op = parsed_op.value();
+  auto parsed_calibrator = sptq::parse_calibrator(calibrator);
+  if (!parsed_calibrator.ok()) return fail(parsed_calibrator.status());
+  op.sptq.calibrator = parsed_calibrator.value();
+  op.sptq.threads = threads;
+
   auto source = resolve_model(model);
   if (!source.ok()) return fail(source.status());
   const auto t_load = std::chrono::steady_clock::now();
-  auto session = open_session(source.value(), options);
-  if (!session.ok()) return fail(session.status());
+  auto loaded = source.value().zoo_name.empty() ? onnx::import_model_file(source.value().path)
+                                                : zoo::build_zoo_model(source.value().zoo_name);
+  if (!loaded.ok()) return fail(loaded.status());
   const double load_ms = ms_since(t_load);
+  const auto t_op = std::chrono::steady_clock::now();
+  auto applied = apply_for_latency(loaded.value(), op);
+  if (!applied.ok()) return fail(applied.status());
+  const double op_ms = ms_since(t_op);
+  auto session = Session::from_graph(std::move(applied.value().graph), options);
+  if (!session.ok()) return fail(session.status());
   Session& s = *session.value();
   auto inputs = make_random_inputs(s);
   if (!inputs.ok()) return fail(inputs.status());
@@ -98,20 +126,22 @@ int main(int argc, char** argv) {
     std::printf("input      %s %s %s\n", in.name.c_str(), dtype_name(in.tensor.dtype()),
                 shape_to_string(in.tensor.shape()).c_str());
   }
-  std::printf("engine     %s, FP32, %d thread(s); %zu steps after passes\n",
-              describe_kernel_options(options).c_str(), threads, s.planned_nodes());
   const Plan& plan = *s.plan();
+  std::printf("operator   %s (%.0f ms)\n", applied.value().summary.c_str(), op_ms);
+  std::printf("engine     %s, %s, %d thread(s); %zu steps after passes\n", describe_kernel_options(options).c_str(),
+              plan.stats().lowered_int8_nodes > 0 ? "INT8" : "FP32", threads, s.planned_nodes());
   std::printf("arena      %.3f MiB planned for activations (lower bound %.3f MiB); kernel scratch %.3f MiB\n",
               static_cast<double>(plan.arena_bytes()) / (1 << 20),
               static_cast<double>(plan.arena_lower_bound_bytes()) / (1 << 20),
               static_cast<double>(plan.scratch_bytes()) / (1 << 20));
   std::printf("cold       load %.2f ms, first run (compile + run) %.2f ms\n", load_ms, first_ms);
+  std::printf("kernels    %s\n", plan_kernel_summary(plan).c_str());
   std::printf("warm       %zu runs after %d warm-up (ms)\n", lat.count, warmup);
   std::printf("           %-10s %-10s %-10s %-10s %-10s %-10s\n", "median", "p90", "mean", "std", "min", "max");
   std::printf("           %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f\n", lat.median, lat.p90, lat.mean,
               lat.stddev, lat.min, lat.max);
   if (no_accuracy || source.value().zoo_name.empty()) return 0;
   accuracy.threads = threads;
-  st = print_surrogate_accuracy(source.value().zoo_name, accuracy);
+  st = print_surrogate_accuracy(source.value().zoo_name, accuracy, op);
   return st.ok() ? 0 : fail(st);
 }

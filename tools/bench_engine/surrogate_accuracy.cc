@@ -3,38 +3,102 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "graph/onnx/onnx_importer.h"
 #include "models/data/evaluate.h"
 #include "models/data/trained_record.h"
+#include "operators/sptq/calibration_data.h"
 
 namespace edgerun {
 
-Status print_surrogate_accuracy(const std::string& zoo_name, const AccuracyOptions& options) {
+namespace {
+
+struct Evaluated {
+  std::string label;
+  data::EvalResult result;
+};
+
+Result<Evaluated> evaluate_variant(const data::TrainedRecord& record, const std::string& variant,
+                                   const AccuracyOptions& options) {
+  data::EvalRequest request;
+  ASSIGN_OR_RETURN(request.model_path, record.model_path(variant));
+  request.task = record.task;
+  request.limit = options.limit;
+  request.threads = options.threads;
+  ASSIGN_OR_RETURN(data::EvalResult result, data::evaluate(request));
+  return Evaluated{variant, std::move(result)};
+}
+
+Result<Evaluated> evaluate_sptq(const data::TrainedRecord& record, const AccuracyOptions& options,
+                                const OperatorOptions& op) {
+  data::EvalRequest request;
+  ASSIGN_OR_RETURN(request.model_path, record.model_path("fp32"));
+  ASSIGN_OR_RETURN(Graph fp32, onnx::import_model_file(request.model_path));
+  sptq::CalibrationRequest calibration;
+  calibration.task = record.task;
+  calibration.samples = op.train_rows;
+  calibration.vocab_path = (std::filesystem::path(request.model_path).parent_path() / "vocab.txt").string();
+  ASSIGN_OR_RETURN(auto samples, sptq::calibration_samples(fp32, calibration));
+  ASSIGN_OR_RETURN(sptq::SptqResult q, sptq::quantize(fp32, samples, op.sptq));
+  request.graph = std::move(q.graph);
+  request.task = record.task;
+  request.limit = options.limit;
+  request.threads = options.threads;
+  ASSIGN_OR_RETURN(data::EvalResult result, data::evaluate(request));
+  return Evaluated{std::string("sptq ") + sptq::calibrator_name(op.sptq.calibrator) + ", " +
+                       std::to_string(op.train_rows) + " train rows",
+                   std::move(result)};
+}
+
+void print_metrics(const Evaluated& e, const data::VariantRecord* recorded, const Evaluated* reference) {
+  std::printf("           %s (%lld of %lld test samples, %.1f s)\n", e.label.c_str(),
+              static_cast<long long>(e.result.samples), static_cast<long long>(e.result.split_samples),
+              e.result.seconds);
+  const bool full_split = e.result.samples == e.result.split_samples;
+  for (size_t i = 0; i < e.result.metrics.size(); ++i) {
+    const data::Metric& m = e.result.metrics[i];
+    std::printf("             %-8s %6.2f %%", m.name.c_str(), m.percent);
+    if (reference != nullptr) std::printf("   drop %+.2f points", reference->result.metrics[i].percent - m.percent);
+    if (recorded != nullptr && full_split) {
+      const auto torch = recorded->metrics.find(m.name);
+      if (torch != recorded->metrics.end()) std::printf("   (PyTorch recorded %.2f)", torch->second);
+    }
+    std::printf("\n");
+  }
+}
+
+const data::VariantRecord* recorded_variant(const data::TrainedRecord& record, const std::string& variant) {
+  const auto it = record.variants.find(variant);
+  return it == record.variants.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+Status print_surrogate_accuracy(const std::string& zoo_name, const AccuracyOptions& options,
+                                const OperatorOptions& op) {
   const std::string dir = data::trained_models_dir() + "/" + zoo_name;
   if (!std::filesystem::exists(dir + "/record.json")) {
     std::printf("accuracy   n/a: no trained surrogate for '%s' in models/trained/\n", zoo_name.c_str());
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(data::TrainedRecord record, data::load_trained_record(dir));
-  data::EvalRequest request;
-  ASSIGN_OR_RETURN(request.model_path, record.model_path(options.variant));
-  request.task = record.task;
-  request.limit = options.limit;
-  request.threads = options.threads;
-  ASSIGN_OR_RETURN(data::EvalResult result, data::evaluate(request));
-
-  std::printf("accuracy   measured by edgerun on the trained surrogate, not on the full-size model:\n");
-  std::printf("           %s, variant %s (%s)\n", record.architecture.c_str(), options.variant.c_str(),
-              request.model_path.c_str());
-  std::printf("           %s test split, %lld of %lld samples, %.1f s\n", data::task_name(record.task),
-              static_cast<long long>(result.samples), static_cast<long long>(result.split_samples), result.seconds);
-  const data::VariantRecord& recorded = record.variants.at(options.variant);
-  const bool full_split = result.samples == result.split_samples;
-  for (const data::Metric& m : result.metrics) {
-    std::printf("           %-8s %6.2f %%", m.name.c_str(), m.percent);
-    const auto torch = recorded.metrics.find(m.name);
-    if (full_split && torch != recorded.metrics.end()) std::printf("   (PyTorch recorded %.2f)", torch->second);
-    std::printf("\n");
+  const std::string variant = op.op == DeploymentOp::kQat ? "qat" : options.variant;
+  if (op.op != DeploymentOp::kSptq && recorded_variant(record, variant) == nullptr) {
+    std::printf("accuracy   n/a: the surrogate of '%s' has no %s variant\n", zoo_name.c_str(), variant.c_str());
+    return Status::Ok();
   }
+  std::printf("accuracy   measured by edgerun on the trained surrogate, not on the full-size model:\n");
+  std::printf("           %s, %s test split\n", record.architecture.c_str(), data::task_name(record.task));
+  if (op.op == DeploymentOp::kIdentity) {
+    ASSIGN_OR_RETURN(Evaluated e, evaluate_variant(record, variant, options));
+    print_metrics(e, recorded_variant(record, variant), nullptr);
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(Evaluated reference, evaluate_variant(record, "fp32", options));
+  print_metrics(reference, recorded_variant(record, "fp32"), nullptr);
+  Result<Evaluated> e = op.op == DeploymentOp::kSptq ? evaluate_sptq(record, options, op)
+                                                     : evaluate_variant(record, "qat", options);
+  if (!e.ok()) return e.status();
+  print_metrics(*e, op.op == DeploymentOp::kQat ? recorded_variant(record, "qat") : nullptr, &reference);
   return Status::Ok();
 }
 

@@ -1,12 +1,16 @@
 // Accuracy for bench_engine's tables: a full-size zoo model has random (seeded) weights, so its
 // accuracy comes from the trained surrogate of the same family (models/trained/<zoo-name>/),
-// evaluated natively on the surrogate's real test data.
+// evaluated natively on the surrogate's real test data, after the same deployment operator:
+//   identity  the variant asked for (fp32, qat, pruned);
+//   sptq      the fp32 surrogate quantized by operators/sptq on its task's train data, against fp32;
+//   qat       the qat variant, against fp32.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "graph/status.h"
+#include "tools/bench_engine/deployment_operator.h"
 
 namespace edgerun {
 
@@ -16,7 +20,8 @@ struct AccuracyOptions {
   int threads = 1;
 };
 
-// Prints the accuracy block; a zoo model without a trained surrogate says so and succeeds.
-Status print_surrogate_accuracy(const std::string& zoo_name, const AccuracyOptions& options);
+// Prints the accuracy block; a zoo model without a trained surrogate (or variant) says so and succeeds.
+Status print_surrogate_accuracy(const std::string& zoo_name, const AccuracyOptions& options,
+                                const OperatorOptions& op);
 
 }  // namespace edgerun

@@ -8,6 +8,7 @@
 #include "graph/passes/infer_shapes.h"
 #include "models/zoo/layer_signature.h"
 #include "tools/common/model_inputs.h"
+#include "tools/common/plan_summary.h"
 #include "tools/edgerun/commands.h"
 
 namespace edgerun::cli {
@@ -82,20 +83,7 @@ int inspect(const InspectArgs& args) {
               plan.value()->arena_bytes(), bound,
               bound == 0 ? 0.0 : 100.0 * (static_cast<double>(plan.value()->arena_bytes()) / bound - 1.0));
   // Which kernel runs each step: family kernels by name, the rest on their reference run functions.
-  std::map<std::string, std::map<std::string, int>> kernels;  // kernel -> op -> steps
-  const Plan& p = *plan.value();
-  for (size_t i = 0; i < p.num_steps(); ++i) ++kernels[p.step_kernel(i)][p.step_op(i)];
-  std::printf("kernels ");
-  for (const auto& [kernel, ops] : kernels) {
-    std::printf(" %s(", kernel.c_str());
-    const char* sep = "";
-    for (const auto& [op, n] : ops) {
-      std::printf("%s%s:%d", sep, op.c_str(), n);
-      sep = " ";
-    }
-    std::printf(")");
-  }
-  std::printf("\n");
+  std::printf("kernels  %s\n", plan_kernel_summary(*plan.value()).c_str());
   if (!args.signature.empty()) {
     auto sig = zoo::layer_signature(g, shapes.value());
     if (!sig.ok()) return fail(sig.status());

@@ -1,0 +1,38 @@
+#include "tools/bench_engine/deployment_operator.h"
+
+#include "operators/sptq/calibration_data.h"
+
+namespace edgerun {
+
+Result<DeploymentOp> parse_deployment_op(const std::string& name) {
+  if (name == "identity") return DeploymentOp::kIdentity;
+  if (name == "sptq") return DeploymentOp::kSptq;
+  if (name == "qat") return DeploymentOp::kQat;
+  return invalid_argument("unknown operator '" + name + "' (identity, sptq, qat)");
+}
+
+const char* deployment_op_name(DeploymentOp op) {
+  switch (op) {
+    case DeploymentOp::kIdentity: return "identity";
+    case DeploymentOp::kSptq: return "sptq";
+    case DeploymentOp::kQat: return "qat";
+  }
+  return "?";
+}
+
+Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options) {
+  if (options.op == DeploymentOp::kIdentity) return AppliedOperator{model, "identity: FP32 as loaded"};
+  sptq::CalibrationRequest calibration;
+  calibration.samples = options.random_batches;
+  ASSIGN_OR_RETURN(auto samples, sptq::calibration_samples(model, calibration));
+  ASSIGN_OR_RETURN(sptq::SptqResult q, sptq::quantize(model, samples, options.sptq));
+  std::string ops;
+  for (const auto& [op, count] : q.quantized_ops) ops += (ops.empty() ? "" : ", ") + op + " " + std::to_string(count);
+  std::string summary = std::string(deployment_op_name(options.op)) + ": INT8 graph of SPTQ (" +
+                        sptq::calibrator_name(options.sptq.calibrator) + ", " +
+                        std::to_string(samples.size()) + " seeded random batches); quantized " + ops;
+  if (options.op == DeploymentOp::kQat) summary += "; QAT changes the weights, not this graph";
+  return AppliedOperator{std::move(q.graph), summary};
+}
+
+}  // namespace edgerun

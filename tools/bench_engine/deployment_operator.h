@@ -1,0 +1,40 @@
+// The deployment operators bench_engine applies before measuring (DESIGN.md's vocabulary: an operator
+// is a graph-to-graph transform). This issue's: identity and the two quantizations.
+//   identity  the model as it is (FP32).
+//   sptq      static post-training quantization (operators/sptq): the full-size model calibrated on
+//             seeded random inputs for latency; the trained surrogate calibrated on its task's train
+//             data for accuracy. Runs on INT8 kernels (graph/passes/lower_qdq.h).
+//   qat       the QAT-trained surrogate (models/trained/<name>/qat.onnx, a QDQ export) for accuracy; for
+//             latency the full-size model in SPTQ's INT8 graph, since QAT changes the weights, not the
+//             graph the engine runs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "graph/graph.h"
+#include "operators/sptq/sptq.h"
+
+namespace edgerun {
+
+enum class DeploymentOp { kIdentity, kSptq, kQat };
+
+Result<DeploymentOp> parse_deployment_op(const std::string& name);
+const char* deployment_op_name(DeploymentOp op);
+
+struct OperatorOptions {
+  DeploymentOp op = DeploymentOp::kIdentity;
+  sptq::SptqOptions sptq;
+  int64_t random_batches = 4;  // calibration of a full-size / file model on seeded random inputs
+  int64_t train_rows = 128;    // calibration of a trained surrogate on its train data
+};
+
+struct AppliedOperator {
+  Graph graph;
+  std::string summary;  // one line: what the operator did
+};
+
+// The graph bench_engine measures latency on.
+Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options);
+
+}  // namespace edgerun
