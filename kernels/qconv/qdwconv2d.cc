@@ -67,6 +67,7 @@ class QDwConv2d final : public QConv2d {
                      ? 0
                      : aligned64(static_cast<size_t>(shape.out_h * width + 2 * shape.out_w) * sizeof(int32_t));
     ld_acc_ = width;
+    if (k.group == 4) x86::qdwconv_c4_pattern(shape.stride_w, shape.dilation_w, c4_index_, c4_pattern_);
 #if defined(_OPENMP)
     threads_ = omp_get_max_threads();
 #endif
@@ -174,6 +175,8 @@ class QDwConv2d final : public QConv2d {
     a.weights = weights_.data() + c * a.taps;
     a.tap_offset = tap_offset_.data();
     a.init = init_[static_cast<size_t>(c)];
+    a.c4_index = c4_index_;
+    a.c4_pattern = c4_pattern_;
     if (p_.output.float_output) {
       a.y = static_cast<float*>(y) + plane * out_plane;
       a.residual = p_.output.epilogue.residual ? residual + plane * out_plane : nullptr;
@@ -226,6 +229,8 @@ class QDwConv2d final : public QConv2d {
   Requantization requant_;
   size_t row_bytes_ = 0, packed_bytes_ = 0, acc_bytes_ = 0;
   int threads_ = 1;
+  int32_t c4_index_[16] = {};
+  uint8_t c4_pattern_[64] = {};
 };
 
 Status validate(const Conv2dShape& s, const QConv2dParams& p) {

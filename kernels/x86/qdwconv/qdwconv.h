@@ -49,6 +49,11 @@ struct QDwConvPlaneArgs {
   const int32_t* weights = nullptr;
   const int64_t* tap_offset = nullptr;
   int32_t init = 0;  // the accumulators' start: bias (c2), bias - zp * sum(w) (c4)
+  // c4: the vpermd indices (16 int32: 128-bit lane k takes the 16 bytes from 4k * stride_w, output
+  // 4k's first column) and vpshufb pattern (64 bytes: int32 lane i of lane k takes bytes
+  // i * stride_w + q * dilation_w, the taps q = 0..3 of output 4k + i): qdwconv_c4_pattern.
+  const int32_t* c4_index = nullptr;
+  const uint8_t* c4_pattern = nullptr;
   // uint8 out when yq is set (c4): yq[oh * out_w + ow] = kernels/qgemm/requantize.h's
   // requantize(acc, {multiplier, shift}, zero_point, lo, hi), bit for bit.
   uint8_t* yq = nullptr;
@@ -63,6 +68,16 @@ struct QDwConvPlaneArgs {
   const float* residual = nullptr;
   float scale = 1.0f, min = 0.0f, max = 0.0f;
 };
+
+// Fills QDwConvPlaneArgs::c4_index / c4_pattern for a stride and dilation along the row.
+inline void qdwconv_c4_pattern(int64_t stride_w, int64_t dilation_w, int32_t index[16], uint8_t pattern[64]) {
+  for (int64_t k = 0; k < 4; ++k) {
+    for (int64_t i = 0; i < 4; ++i) {
+      index[4 * k + i] = static_cast<int32_t>(k * stride_w + i);
+      for (int64_t q = 0; q < 4; ++q) pattern[16 * k + 4 * i + q] = static_cast<uint8_t>(i * stride_w + q * dilation_w);
+    }
+  }
+}
 
 void qs8_dwconv2d_pack_c2__avx2(const QDwConvC2PackArgs& a);
 void qs8_dwconv2d_chw_c2__avx2(const QDwConvPlaneArgs& a);

@@ -74,23 +74,14 @@ struct I32x16 {
 }  // namespace
 
 void qs8_dwconv2d_chw_c4__avx512vnni(const QDwConvPlaneArgs& a) {
-  const int64_t s = a.stride_w, d = a.dilation_w;
-  // vpermd: 128-bit lane k takes the 16 bytes from 4k * s, output 4k's first column; vpshufb: int32
-  // lane i of it takes bytes i * s + q * d, the taps q = 0..3 of output 4k + i.
-  alignas(64) int32_t index[16];
-  alignas(64) uint8_t pattern[64];
-  for (int k = 0; k < 4; ++k) {
-    for (int i = 0; i < 4; ++i) {
-      index[4 * k + i] = static_cast<int32_t>(k * s + i);
-      for (int q = 0; q < 4; ++q) pattern[16 * k + 4 * i + q] = static_cast<uint8_t>(i * s + q * d);
-    }
-  }
-  const __m512i gather = _mm512_load_si512(index), shuffle = _mm512_load_si512(pattern);
+  const int64_t s = a.stride_w;
+  const __m512i gather = _mm512_loadu_si512(a.c4_index), shuffle = _mm512_loadu_si512(a.c4_pattern);
   const uint8_t* x = static_cast<const uint8_t*>(a.packed);
-  qdwconv_plane<I32x16, 4>(a, [&](int64_t oh, int64_t ow) {
+  qdwconv_plane<I32x16, 4>(a, [&](int64_t oh, int64_t ow, bool rows) {
     const uint8_t* start = x + oh * a.stride_h * a.row_stride + ow * s;
-    return [&, start](__m512i acc, int u, int64_t t, __m512i w) {
-      const __m512i v = _mm512_loadu_si512(start + a.tap_offset[t] + u * 16 * s);
+    const int64_t step = rows ? a.stride_h * a.row_stride : 16 * s;
+    return [&, start, step](__m512i acc, int u, int64_t t, __m512i w) {
+      const __m512i v = _mm512_loadu_si512(start + a.tap_offset[t] + u * step);
       return _mm512_dpbusd_epi32(acc, _mm512_shuffle_epi8(_mm512_maskz_permutexvar_epi32(kAll, gather, v), shuffle), w);
     };
   });

@@ -53,9 +53,10 @@ inline void qdwconv_pack_c2(const QDwConvC2PackArgs& a) {
   }
 }
 
-// Outputs (oh, ow ... ow + N * L): N independent accumulators hide the latency of the taps' chain.
-// taps(acc, u, t, w) adds group of taps t with weights w to vector u of the tile.
-template <class V, int N, class Taps>
+// N vectors of outputs: along the row from (oh, ow), or (kRows) at column ow of rows oh ... oh + N - 1.
+// N independent accumulators hide the latency of the taps' chain. taps(acc, u, t, w) adds group of
+// taps t with weights w to vector u.
+template <class V, int N, bool kRows, class Taps>
 void qdwconv_tile(const QDwConvPlaneArgs& a, const typename V::Out& out, int64_t oh, int64_t ow, const Taps& taps) {
   using Reg = typename V::Reg;
   Reg acc[N];
@@ -64,19 +65,35 @@ void qdwconv_tile(const QDwConvPlaneArgs& a, const typename V::Out& out, int64_t
     const Reg w = V::set1(a.weights[t]);
     for (int u = 0; u < N; ++u) acc[u] = taps(acc[u], u, t, w);
   }
-  for (int u = 0; u < N; ++u) out.store(oh, ow + u * V::kLanes, acc[u]);
+  for (int u = 0; u < N; ++u) {
+    if constexpr (kRows) {
+      out.store(oh + u, ow, acc[u]);
+    } else {
+      out.store(oh, ow + u * V::kLanes, acc[u]);
+    }
+  }
 }
 
-// The plane in tiles of N vectors, then single vectors; taps_at(oh, ow) gives the tile's taps functor.
+// The plane in tiles of N vectors along the row; rows narrower than that in tiles of N rows.
+// taps_at(oh, ow, rows) gives the taps functor of the tile at (oh, ow), its vectors along the row or
+// (rows) down the column.
 template <class V, int N, class TapsAt>
 void qdwconv_plane(const QDwConvPlaneArgs& a, const TapsAt& taps_at) {
   constexpr int64_t L = V::kLanes;
   const typename V::Out out(a);
   const int64_t width = (a.out_w + L - 1) / L * L;
+  if (width < N * L) {
+    for (int64_t ow = 0; ow < width; ow += L) {
+      int64_t oh = 0;
+      for (; oh + N <= a.out_h; oh += N) qdwconv_tile<V, N, true>(a, out, oh, ow, taps_at(oh, ow, true));
+      for (; oh < a.out_h; ++oh) qdwconv_tile<V, 1, false>(a, out, oh, ow, taps_at(oh, ow, false));
+    }
+    return;
+  }
   for (int64_t oh = 0; oh < a.out_h; ++oh) {
     int64_t ow = 0;
-    for (; ow + N * L <= width; ow += N * L) qdwconv_tile<V, N>(a, out, oh, ow, taps_at(oh, ow));
-    for (; ow < width; ow += L) qdwconv_tile<V, 1>(a, out, oh, ow, taps_at(oh, ow));
+    for (; ow + N * L <= width; ow += N * L) qdwconv_tile<V, N, false>(a, out, oh, ow, taps_at(oh, ow, false));
+    for (; ow < width; ow += L) qdwconv_tile<V, 1, false>(a, out, oh, ow, taps_at(oh, ow, false));
   }
 }
 
@@ -84,10 +101,11 @@ void qdwconv_plane(const QDwConvPlaneArgs& a, const TapsAt& taps_at) {
 template <class V, int N>
 void qdwconv_plane_c2(const QDwConvPlaneArgs& a) {
   const int32_t* pairs = static_cast<const int32_t*>(a.packed);
-  qdwconv_plane<V, N>(a, [&](int64_t oh, int64_t ow) {
+  qdwconv_plane<V, N>(a, [&](int64_t oh, int64_t ow, bool rows) {
     const int32_t* start = pairs + oh * a.stride_h * a.row_stride + ow;
-    return [&a, start](typename V::Reg acc, int u, int64_t t, typename V::Reg w) {
-      return V::dot(acc, V::load(start + a.tap_offset[t] + u * V::kLanes), w);
+    const int64_t step = rows ? a.stride_h * a.row_stride : V::kLanes;
+    return [&a, start, step](typename V::Reg acc, int u, int64_t t, typename V::Reg w) {
+      return V::dot(acc, V::load(start + a.tap_offset[t] + u * step), w);
     };
   });
 }
