@@ -22,7 +22,7 @@ namespace {
 // c4 (quads of taps on padded bytes, requantizing in the kernel) or c2 (pairs of taps on packed int16
 // pairs, an accumulator plane requantized afterwards): see qdwconv.h.
 struct QDwConvKernels {
-  int group;                                          // taps per group: 4 or 2
+  int group;                                         // taps per group: 4 or 2
   void (*pack_c2)(const x86::QDwConvC2PackArgs& a);  // c2 only
   void (*plane)(const x86::QDwConvPlaneArgs& a);
   x86::QRequantUkernel requantize;  // c2 only

@@ -28,8 +28,8 @@ struct I32x8 {
       }
       const int64_t lanes = a_.out_w - ow < kLanes ? a_.out_w - ow : kLanes;
       const int64_t o = oh * a_.out_w + ow;
-      const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int32_t>(lanes)),
-                                           _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+      const __m256i m =
+          _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int32_t>(lanes)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
       __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), scale_);
       __asm__("" : "+x"(v));  // keeps the product rounded: no FMA contraction with the add
       if (a_.residual != nullptr) v = _mm256_add_ps(v, _mm256_maskload_ps(a_.residual + o, m));

@@ -60,8 +60,7 @@ struct I32x16 {
       // (p + half - (p < 0)) >> shift, arithmetic: ties away from zero.
       const __m512i r = _mm512_maskz_sra_epi64(
           kAll64, _mm512_add_epi64(_mm512_add_epi64(p, half_), _mm512_maskz_srai_epi64(kAll64, p, 63)), shift_);
-      return _mm512_maskz_min_epi64(kAll64, _mm512_maskz_max_epi64(kAll64, _mm512_add_epi64(r, zero_point_), lo_),
-                                    hi_);
+      return _mm512_maskz_min_epi64(kAll64, _mm512_maskz_max_epi64(kAll64, _mm512_add_epi64(r, zero_point_), lo_), hi_);
     }
 
     const QDwConvPlaneArgs& a_;
