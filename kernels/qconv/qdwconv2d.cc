@@ -33,6 +33,20 @@ constexpr QDwConvKernels kAvx2 = {2, x86::qs8_dwconv2d_pack_c2__avx2, x86::qs8_d
                                   x86::qs8_requantize__avx2};
 
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+// memcpy of n bytes; rows of 16 or fewer (7x7 and 14x14 planes) as two fixed-size, overlapping copies
+// the compiler inlines, not a library call per row.
+void copy_row(uint8_t* dst, const uint8_t* src, int64_t n) {
+  if (n >= 8 && n <= 16) {
+    std::memcpy(dst, src, 8);
+    std::memcpy(dst + n - 8, src + n - 8, 8);
+  } else if (n >= 4 && n < 8) {
+    std::memcpy(dst, src, 4);
+    std::memcpy(dst + n - 4, src + n - 4, 4);
+  } else {
+    std::memcpy(dst, src, static_cast<size_t>(n));
+  }
+}
 size_t aligned64(size_t bytes) { return (bytes + 63) / 64 * 64; }
 
 class QDwConv2d final : public QConv2d {
@@ -134,9 +148,8 @@ class QDwConv2d final : public QConv2d {
     if (!padded) std::memset(out, p_.x_zero_point, static_cast<size_t>(rows_ * row_stride_));
     const int64_t copy = std::max<int64_t>(0, std::min(s_.in_w, row_stride_ - s_.pad_left));
     const int64_t first = std::max<int64_t>(0, s_.pad_top), last = std::min(rows_, s_.pad_top + s_.in_h);
-    for (int64_t r = first; r < last; ++r) {
-      std::memcpy(out + r * row_stride_ + s_.pad_left, x + (r - s_.pad_top) * s_.in_w, static_cast<size_t>(copy));
-    }
+    for (int64_t r = first; r < last; ++r)
+      copy_row(out + r * row_stride_ + s_.pad_left, x + (r - s_.pad_top) * s_.in_w, copy);
   }
 
   void run_plane(int64_t plane, const uint8_t* x, const float* residual, void* y, char* mine, bool padded) const {

@@ -86,6 +86,12 @@ void qdwconv_plane(const QDwConvPlaneArgs& a, const TapsAt& taps_at) {
     for (int64_t ow = 0; ow < width; ow += L) {
       int64_t oh = 0;
       for (; oh + N <= a.out_h; oh += N) qdwconv_tile<V, N, true>(a, out, oh, ow, taps_at(oh, ow, true));
+      if constexpr (N > 2) {
+        if (oh + 2 <= a.out_h) {
+          qdwconv_tile<V, 2, true>(a, out, oh, ow, taps_at(oh, ow, true));
+          oh += 2;
+        }
+      }
       for (; oh < a.out_h; ++oh) qdwconv_tile<V, 1, false>(a, out, oh, ow, taps_at(oh, ow, false));
     }
     return;
