@@ -67,7 +67,7 @@ TEST_CASE("qeltwise: dequantize matches the reference exactly") {
           impl.run(QuantizeShape{n}, x.data(), scale, zp, y.data());
           CHECK(y.back() == 77.0f);
           y.pop_back();
-          CHECK(std::memcmp(y.data(), want.data(), want.size() * sizeof(float)) == 0);
+          CHECK((want.empty() || std::memcmp(y.data(), want.data(), want.size() * sizeof(float)) == 0));
         });
       }
     }
