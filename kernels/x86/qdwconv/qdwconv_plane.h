@@ -74,7 +74,8 @@ void qdwconv_tile(const QDwConvPlaneArgs& a, const typename V::Out& out, int64_t
   }
 }
 
-// The plane in tiles of N vectors along the row; rows narrower than that in tiles of N rows.
+// The plane in tiles of N vectors along the row (the rest in 2 and 1); rows narrower than that in
+// tiles of N rows (the rest in 2 and 1).
 // taps_at(oh, ow, rows) gives the taps functor of the tile at (oh, ow), its vectors along the row or
 // (rows) down the column.
 template <class V, int N, class TapsAt>
@@ -99,6 +100,12 @@ void qdwconv_plane(const QDwConvPlaneArgs& a, const TapsAt& taps_at) {
   for (int64_t oh = 0; oh < a.out_h; ++oh) {
     int64_t ow = 0;
     for (; ow + N * L <= width; ow += N * L) qdwconv_tile<V, N, false>(a, out, oh, ow, taps_at(oh, ow, false));
+    if constexpr (N > 2) {
+      if (ow + 2 * L <= width) {
+        qdwconv_tile<V, 2, false>(a, out, oh, ow, taps_at(oh, ow, false));
+        ow += 2 * L;
+      }
+    }
     for (; ow < width; ow += L) qdwconv_tile<V, 1, false>(a, out, oh, ow, taps_at(oh, ow, false));
   }
 }
