@@ -51,26 +51,22 @@ void register_qeltwise_benchmarks() {
   for (const int64_t n : kSizes) {
     const std::string size = std::to_string(n);
     each_runnable(kernels::quantize_u8_impls(), [&](const kernels::QuantizeU8Impl& impl) {
-      configure(benchmark::RegisterBenchmark(bench_name("qeltwise", "quantize", size, impl.name).c_str(),
-                                             [&impl, n](benchmark::State& state) {
-                                               set_threads(static_cast<int>(state.range(0)));
-                                               const auto x = random_floats(static_cast<size_t>(n), 1);
-                                               std::vector<uint8_t> y(static_cast<size_t>(n));
-                                               timed(state, 5.0 * static_cast<double>(n), [&] {
-                                                 impl.run({n}, x.get(), 0.01f, 128, y.data());
-                                               });
-                                             }));
+      configure(benchmark::RegisterBenchmark(
+          bench_name("qeltwise", "quantize", size, impl.name).c_str(), [&impl, n](benchmark::State& state) {
+            set_threads(static_cast<int>(state.range(0)));
+            const auto x = random_floats(static_cast<size_t>(n), 1);
+            std::vector<uint8_t> y(static_cast<size_t>(n));
+            timed(state, 5.0 * static_cast<double>(n), [&] { impl.run({n}, x.get(), 0.01f, 128, y.data()); });
+          }));
     });
     each_runnable(kernels::dequantize_u8_impls(), [&](const kernels::DequantizeU8Impl& impl) {
-      configure(benchmark::RegisterBenchmark(bench_name("qeltwise", "dequantize", size, impl.name).c_str(),
-                                             [&impl, n](benchmark::State& state) {
-                                               set_threads(static_cast<int>(state.range(0)));
-                                               const auto x = bytes(n, 1);
-                                               const auto y = random_floats(static_cast<size_t>(n), 1);
-                                               timed(state, 5.0 * static_cast<double>(n), [&] {
-                                                 impl.run({n}, x.data(), 0.01f, 128, y.get());
-                                               });
-                                             }));
+      configure(benchmark::RegisterBenchmark(
+          bench_name("qeltwise", "dequantize", size, impl.name).c_str(), [&impl, n](benchmark::State& state) {
+            set_threads(static_cast<int>(state.range(0)));
+            const auto x = bytes(n, 1);
+            const auto y = random_floats(static_cast<size_t>(n), 1);
+            timed(state, 5.0 * static_cast<double>(n), [&] { impl.run({n}, x.data(), 0.01f, 128, y.get()); });
+          }));
     });
     each_runnable(kernels::qadd_u8_impls(), [&](const kernels::QAddU8Impl& impl) {
       configure(benchmark::RegisterBenchmark(

@@ -13,8 +13,8 @@ namespace edgerun::kernels {
 
 namespace {
 
-using VaddUkernel = void (*)(int64_t n, const uint8_t* a, const uint8_t* b, int32_t b_term,
-                             const QAddQuantization& q, uint8_t* y);
+using VaddUkernel = void (*)(int64_t n, const uint8_t* a, const uint8_t* b, int32_t b_term, const QAddQuantization& q,
+                             uint8_t* y);
 
 constexpr int64_t kGrain = 32768;
 

@@ -16,8 +16,8 @@ void qu8_dequantize_ref(int64_t n, const uint8_t* x, float scale, int32_t zero_p
 void qu8_vadd_ref(int64_t n, const uint8_t* a, const uint8_t* b, int32_t b_term, const QAddQuantization& q,
                   uint8_t* y) {
   for (int64_t i = 0; i < n; ++i) {
-    const int32_t acc = (a[i] - q.a_zero_point) * q.a_multiplier +
-                        (b != nullptr ? (b[i] - q.b_zero_point) * q.b_multiplier : b_term);
+    const int32_t acc =
+        (a[i] - q.a_zero_point) * q.a_multiplier + (b != nullptr ? (b[i] - q.b_zero_point) * q.b_multiplier : b_term);
     // Floor division by 2^shift of acc + half (- 1 when negative): ties away from zero.
     const int32_t r = (acc + (1 << (q.shift - 1)) - (acc < 0 ? 1 : 0)) >> q.shift;
     const int32_t v = r + q.y_zero_point;

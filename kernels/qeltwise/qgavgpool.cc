@@ -41,8 +41,9 @@ Result<QGlobalAvgPoolQuantization> make_qgavgpool_quantization(const QGlobalAvgP
     return invalid_argument("QLinearGlobalAveragePool: plane size must be in [1, 2^23]");
   }
   QGlobalAvgPoolQuantization q;
-  ASSIGN_OR_RETURN(q.scale, quantize_multiplier(static_cast<double>(params.x_scale) /
-                                                (static_cast<double>(params.y_scale) * static_cast<double>(shape.plane))));
+  ASSIGN_OR_RETURN(q.scale,
+                   quantize_multiplier(static_cast<double>(params.x_scale) /
+                                       (static_cast<double>(params.y_scale) * static_cast<double>(shape.plane))));
   q.x_zero_point = params.x_zero_point;
   q.y_zero_point = params.y_zero_point;
   return q;

@@ -179,8 +179,8 @@ TEST_CASE("pool2d: uint8 max pool, every row width, ceil_mode, windows wholly in
     }
     check_u8(impl, pool_shape(PoolKind::kGlobalMax, 1, 130, 56, 56, {1, 1, 1, 0, 0, 1}, false));
   });
-  CHECK_FALSE(kernels::maxpool2d_u8_impls().back().supports(pool_shape(PoolKind::kAverage, 1, 1, 4, 4,
-                                                                        {2, 2, 2, 0, 0, 1}, false)));
+  CHECK_FALSE(kernels::maxpool2d_u8_impls().back().supports(
+      pool_shape(PoolKind::kAverage, 1, 1, 4, 4, {2, 2, 2, 0, 0, 1}, false)));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The depthwise entries of the u8 x s8 conv family against a plain loop over ONNX's definition:
 // exact for uint8 and float outputs, on odd channel counts and widths (vector tails), padding,
-// strides 1-3, 3x3 / 5x5 / 1x4 windows, dilation 2, batch 2, clamps and zero points 0 / 128 / 255.
+// strides 1-3, 1x1 / 3x3 / 5x5 / 7x7 / 1x4 windows, dilations 2 and 3, batch 2, clamps and zero points 0 / 128 / 255.
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -18,9 +18,9 @@ namespace {
 // The depthwise entries (the family table merges them with the general ones).
 const std::vector<QConv2dImpl>& qdwconv_table() {
   static const std::vector<QConv2dImpl> table = {
-      {"qs8_dwconv2d__avx512vnni", Isa::kAvx512Vnni, Backend::kNative, qdwconv2d_supported,
+      {"qs8_dwconv2d_c4__avx512vnni", Isa::kAvx512Vnni, Backend::kNative, qdwconv2d_c4_supported,
        create_qdwconv2d_avx512vnni},
-      {"qs8_dwconv2d__avx2", Isa::kAvx2, Backend::kNative, qdwconv2d_supported, create_qdwconv2d_avx2},
+      {"qs8_dwconv2d_c2__avx2", Isa::kAvx2, Backend::kNative, qdwconv2d_supported, create_qdwconv2d_avx2},
   };
   return table;
 }
@@ -96,7 +96,8 @@ void check_case(const Case& cs, uint8_t x_zp, const Mode& mode, uint32_t seed) {
   QuantOutput& o = p.output;
   o.float_output = mode.float_output;
   const int64_t channels = s.out_channels;
-  for (int64_t c = 0; c < (mode.per_channel ? channels : 1); ++c) o.scale.push_back(0.0003f * static_cast<float>(c + 1));
+  for (int64_t c = 0; c < (mode.per_channel ? channels : 1); ++c)
+    o.scale.push_back(0.0003f * static_cast<float>(c + 1));
   for (int64_t c = 0; c < channels; ++c) o.bias.push_back(bias(rng));
   o.zero_point = mode.zero_point;
   o.lo = mode.lo;
@@ -124,6 +125,7 @@ void check_case(const Case& cs, uint8_t x_zp, const Mode& mode, uint32_t seed) {
   }
 
   testing::for_each_impl(qdwconv_table(), [&](const QConv2dImpl& impl) {
+    if (impl.supports != nullptr && !impl.supports(s)) return;
     auto kernel = impl.create(s, w.data(), p);
     REQUIRE(kernel.ok());
     std::vector<uint8_t> scratch((*kernel)->scratch_bytes() + 64);
@@ -142,10 +144,14 @@ void check_case(const Case& cs, uint8_t x_zp, const Mode& mode, uint32_t seed) {
 
 const Case kCases[] = {
     // batch, channels, in_h, in_w, kh, kw, stride, dilation, pad
-    {1, 3, 7, 9, 3, 3, 1, 1, 1},      {2, 5, 13, 37, 3, 3, 1, 1, 1},  {1, 7, 14, 33, 3, 3, 2, 1, 1},
-    {2, 3, 11, 70, 5, 5, 1, 1, 2},    {1, 5, 17, 41, 5, 5, 2, 1, 2},  {1, 3, 12, 29, 3, 3, 1, 2, 2},
-    {1, 3, 15, 23, 3, 3, 2, 2, 1},    {1, 2, 9, 19, 1, 4, 3, 1, 0},   {1, 1, 1, 1, 3, 3, 1, 1, 1},
-    {1, 4, 6, 130, 3, 3, 1, 1, 0},    {2, 9, 5, 5, 5, 5, 1, 1, 3},
+    {1, 3, 7, 9, 3, 3, 1, 1, 1},   {2, 5, 13, 37, 3, 3, 1, 1, 1},
+    {1, 7, 14, 33, 3, 3, 2, 1, 1}, {2, 3, 11, 70, 5, 5, 1, 1, 2},
+    {1, 5, 17, 41, 5, 5, 2, 1, 2}, {1, 3, 12, 29, 3, 3, 1, 2, 2},
+    {1, 3, 15, 23, 3, 3, 2, 2, 1}, {1, 2, 9, 19, 1, 4, 3, 1, 0},
+    {1, 1, 1, 1, 3, 3, 1, 1, 1},   {1, 4, 6, 130, 3, 3, 1, 1, 0},
+    {2, 9, 5, 5, 5, 5, 1, 1, 3},   {1, 3, 16, 45, 7, 7, 1, 1, 3},
+    {1, 3, 13, 50, 3, 3, 2, 3, 3}, {1, 2, 14, 40, 3, 3, 3, 3, 2} /* c4 declines */,
+    {1, 5, 9, 17, 1, 1, 1, 1, 0},
 };
 
 TEST_CASE("qdwconv: every entry matches the reference, uint8 output") {

@@ -37,8 +37,9 @@ TEST_CASE("qeltwise: quantize matches the reference exactly") {
       for (const int64_t n : kLengths) {
         std::vector<float> x = testing::random_floats(static_cast<size_t>(n), 7, -300.0f * scale, 300.0f * scale);
         // Specials, ties (k + 1/2) * scale and values just inside / outside the range.
-        const float specials[] = {nan, inf, -inf, -0.0f, 0.5f * scale, 1.5f * scale, -2.5f * scale, 127.5f * scale,
-                                  -128.5f * scale, 255.4f * scale, 1e30f, -1e30f, 1e-40f};
+        const float specials[] = {nan,          inf,           -inf,           -0.0f,           0.5f * scale,
+                                  1.5f * scale, -2.5f * scale, 127.5f * scale, -128.5f * scale, 255.4f * scale,
+                                  1e30f,        -1e30f,        1e-40f};
         for (size_t i = 0; i < x.size(); i += 3) x[i] = specials[(i / 3) % std::size(specials)];
         std::vector<uint8_t> want(x.size());
         ref::quantize_linear<float, uint8_t>(1, 1, n, x.data(), &scale, &zp, want.data());
@@ -66,7 +67,7 @@ TEST_CASE("qeltwise: dequantize matches the reference exactly") {
           impl.run(QuantizeShape{n}, x.data(), scale, zp, y.data());
           CHECK(y.back() == 77.0f);
           y.pop_back();
-          CHECK(std::memcmp(y.data(), want.data(), want.size() * sizeof(float)) == 0);
+          CHECK((want.empty() || std::memcmp(y.data(), want.data(), want.size() * sizeof(float)) == 0));
         });
       }
     }
@@ -87,8 +88,11 @@ TEST_CASE("qeltwise: qadd matches the reference exactly and the float formula wi
   struct Scales {
     float a, b, y;
   };
-  const Scales scales[] = {{0.02f, 0.02f, 0.04f}, {0.1f, 0.003f, 0.05f}, {1.0f, 1.0f, 1.0f},
-                           {0.5f, 2.0f, 0.01f} /* saturates */, {1e-4f, 3e-4f, 0.7f} /* small */,
+  const Scales scales[] = {{0.02f, 0.02f, 0.04f},
+                           {0.1f, 0.003f, 0.05f},
+                           {1.0f, 1.0f, 1.0f},
+                           {0.5f, 2.0f, 0.01f} /* saturates */,
+                           {1e-4f, 3e-4f, 0.7f} /* small */,
                            {7.0f, 0.001f, 1e-5f} /* ratio near 2^20 */};
   uint32_t seed = 5;
   for (const Scales& s : scales) {
@@ -156,8 +160,8 @@ TEST_CASE("qeltwise: qadd quantization rejects bad scales") {
 TEST_CASE("qeltwise: qgavgpool matches the reference exactly and the float formula within 1") {
   const auto& table = qgavgpool_u8_impls();
   uint32_t seed = 9;
-  for (const int64_t plane : {int64_t{1}, int64_t{7}, int64_t{49}, int64_t{63}, int64_t{64}, int64_t{65},
-                              int64_t{196}, int64_t{3136}}) {
+  for (const int64_t plane :
+       {int64_t{1}, int64_t{7}, int64_t{49}, int64_t{63}, int64_t{64}, int64_t{65}, int64_t{196}, int64_t{3136}}) {
     for (const uint8_t zp : kZeroPoints) {
       for (const float ratio : {1.0f, 0.37f, 25.0f, 1e-3f}) {
         QGlobalAvgPoolShape shape{2 * 67, plane};

@@ -27,7 +27,8 @@ inline int64_t window_ceil_div(int64_t a, int64_t b) { return a <= 0 ? 0 : (a + 
 
 // Lanes j of row[col + j * stride]; with kEdge, lanes outside [0, in_w) are not read and take fill.
 template <class V, int S, bool kEdge>
-typename V::Reg window_load(const typename V::Elem* row, int64_t col, int64_t stride, int64_t in_w, typename V::Reg fill) {
+typename V::Reg window_load(const typename V::Elem* row, int64_t col, int64_t stride, int64_t in_w,
+                            typename V::Reg fill) {
   constexpr int L = V::kLanes;
   if constexpr (S == 1) {
     if constexpr (!kEdge) return V::load(row + col);
@@ -47,7 +48,8 @@ typename V::Reg window_load(const typename V::Elem* row, int64_t col, int64_t st
 // Outputs (oh + r, ow + j) for r < R, j < N * L, of which the last vector of each row stores
 // `last_lanes`: R * N independent accumulators hide the latency of the taps' chain.
 template <class V, int S, int R, int N, bool kEdge, class Op>
-void window_tile(const WindowGeometry& g, const typename V::Elem* x, int64_t oh, int64_t ow, int64_t last_lanes, const Op& op) {
+void window_tile(const WindowGeometry& g, const typename V::Elem* x, int64_t oh, int64_t ow, int64_t last_lanes,
+                 const Op& op) {
   using Reg = typename V::Reg;
   constexpr int L = V::kLanes;
   const int64_t stride_w = S != 0 ? S : g.stride_w;
@@ -79,7 +81,8 @@ void window_tile(const WindowGeometry& g, const typename V::Elem* x, int64_t oh,
 
 // Output rows [oh, oh + R): tiles of N vectors, then single vectors, then a masked tail.
 template <class V, int S, int R, int N, class Op>
-void window_rows(const WindowGeometry& g, const typename V::Elem* x, int64_t oh, int64_t ow_lo, int64_t ow_hi, const Op& op) {
+void window_rows(const WindowGeometry& g, const typename V::Elem* x, int64_t oh, int64_t ow_lo, int64_t ow_hi,
+                 const Op& op) {
   constexpr int L = V::kLanes;
   const auto inside = [&](int64_t ow, int64_t n) { return ow >= ow_lo && ow + n <= ow_hi; };
   int64_t ow = 0;

@@ -22,7 +22,7 @@ using U8PoolPlaneFn = void (*)(const WindowGeometry& g, const U8PoolPlaneArgs& a
 // y[p] = max of x[p * plane ... (p + 1) * plane) for p < planes (0 for an empty plane).
 using U8GlobalPoolFn = void (*)(int64_t planes, int64_t plane, const uint8_t* x, uint8_t* y);
 
-#define EDGERUN_X86_U8_POOL_DECLARE(variant, k, s)                                               \
+#define EDGERUN_X86_U8_POOL_DECLARE(variant, k, s)                                            \
   void u8_maxpool2d_chw_##variant##__avx2(const WindowGeometry& g, const U8PoolPlaneArgs& a); \
   void u8_maxpool2d_chw_##variant##__avx512(const WindowGeometry& g, const U8PoolPlaneArgs& a);
 EDGERUN_X86_WINDOW_VARIANTS(EDGERUN_X86_U8_POOL_DECLARE)

@@ -44,7 +44,7 @@ struct U8F32x8 : F32x8 {
 
 }  // namespace
 
-#define EDGERUN_X86_U8_POOL_DEFINE(variant, k, s)                                                \
+#define EDGERUN_X86_U8_POOL_DEFINE(variant, k, s)                                              \
   void u8_maxpool2d_chw_##variant##__avx2(const WindowGeometry& g, const U8PoolPlaneArgs& a) { \
     window_variant_plane<U8F32x8, k, s, 1, 1>(g, a.x, U8MaxPoolOp<U8F32x8>(g, a));             \
   }

@@ -37,7 +37,7 @@ struct U8F32x16 : F32x16 {
 
 }  // namespace
 
-#define EDGERUN_X86_U8_POOL_DEFINE(variant, k, s)                                                  \
+#define EDGERUN_X86_U8_POOL_DEFINE(variant, k, s)                                                \
   void u8_maxpool2d_chw_##variant##__avx512(const WindowGeometry& g, const U8PoolPlaneArgs& a) { \
     window_variant_plane<U8F32x16, k, s, 1, 1>(g, a.x, U8MaxPoolOp<U8F32x16>(g, a));             \
   }
@@ -51,7 +51,8 @@ void u8_gmaxpool_chw__avx512(int64_t planes, int64_t plane, const uint8_t* x, ui
     int64_t i = 0;
     for (; i + 64 <= plane; i += 64) acc = _mm512_max_epu8(acc, _mm512_loadu_si512(in + i));
     if (i < plane) acc = _mm512_max_epu8(acc, _mm512_maskz_loadu_epi8((~uint64_t{0}) >> (64 - (plane - i)), in + i));
-    __m256i h = _mm256_max_epu8(_mm512_maskz_extracti64x4_epi64(0xFF, acc, 0), _mm512_maskz_extracti64x4_epi64(0xFF, acc, 1));
+    __m256i h =
+        _mm256_max_epu8(_mm512_maskz_extracti64x4_epi64(0xFF, acc, 0), _mm512_maskz_extracti64x4_epi64(0xFF, acc, 1));
     __m128i q = _mm_max_epu8(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
     q = _mm_max_epu8(q, _mm_srli_si128(q, 8));
     q = _mm_max_epu8(q, _mm_srli_si128(q, 4));

@@ -19,9 +19,7 @@ class U8MaxPoolOp {
   Reg fill() const { return zero_; }
   Reg init() const { return zero_; }
   Reg tap(Reg acc, int64_t, int64_t, Reg x) const { return V::max(x, acc); }
-  void store(int64_t oh, int64_t ow, Reg acc, int64_t lanes) const {
-    V::store_u8(a_.y + oh * out_w_ + ow, acc, lanes);
-  }
+  void store(int64_t oh, int64_t ow, Reg acc, int64_t lanes) const { V::store_u8(a_.y + oh * out_w_ + ow, acc, lanes); }
 
  private:
   const U8PoolPlaneArgs& a_;

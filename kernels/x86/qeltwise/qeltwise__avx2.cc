@@ -66,7 +66,8 @@ void qu8_vadd__avx2(int64_t n, const uint8_t* a, const uint8_t* b, int32_t b_ter
   };
   const auto finish = [&](__m256i acc, uint8_t* out) {
     // (acc + half - (acc < 0)) >> shift, arithmetic: ties away from zero.
-    const __m256i r = _mm256_sra_epi32(_mm256_add_epi32(_mm256_add_epi32(acc, half), _mm256_srai_epi32(acc, 31)), shift);
+    const __m256i r =
+        _mm256_sra_epi32(_mm256_add_epi32(_mm256_add_epi32(acc, half), _mm256_srai_epi32(acc, 31)), shift);
     const __m256i v = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(r, zy), lo), hi);
     _mm_storel_epi64(reinterpret_cast<__m128i*>(out), pack_bytes(v));
   };

@@ -22,7 +22,8 @@ void qu8_quantize__avx512(int64_t n, const float* x, float scale, int32_t zero_p
   for (int64_t i = 0; i < n; i += 16) {
     const __mmask16 m = mask16(n - i);
     const __m512 v = _mm512_maskz_div_ps(kAll, _mm512_maskz_loadu_ps(m, x + i), s);
-    const __m512 q = _mm512_add_ps(_mm512_maskz_roundscale_ps(kAll, v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), zp);
+    const __m512 q =
+        _mm512_add_ps(_mm512_maskz_roundscale_ps(kAll, v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), zp);
     // vmaxps returns its second operand when either is NaN: NaN -> 0, as the reference.
     const __m512 c = _mm512_maskz_min_ps(kAll, _mm512_maskz_max_ps(kAll, q, lo), hi);
     _mm512_mask_cvtepi32_storeu_epi8(y + i, m, _mm512_maskz_cvttps_epi32(kAll, c));
@@ -57,7 +58,8 @@ void qu8_vadd__avx512(int64_t n, const uint8_t* a, const uint8_t* b, int32_t b_t
       acc = _mm512_add_epi32(acc, term);
     }
     // (acc + half - (acc < 0)) >> shift, arithmetic: ties away from zero.
-    const __m512i r = _mm512_maskz_sra_epi32(kAll, _mm512_add_epi32(_mm512_add_epi32(acc, half), _mm512_maskz_srai_epi32(kAll, acc, 31)), shift);
+    const __m512i r = _mm512_maskz_sra_epi32(
+        kAll, _mm512_add_epi32(_mm512_add_epi32(acc, half), _mm512_maskz_srai_epi32(kAll, acc, 31)), shift);
     const __m512i v = _mm512_maskz_min_epi32(kAll, _mm512_maskz_max_epi32(kAll, _mm512_add_epi32(r, zy), lo), hi);
     _mm512_mask_cvtepi32_storeu_epi8(y + i, m, v);
   }
