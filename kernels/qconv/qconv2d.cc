@@ -8,8 +8,9 @@ namespace edgerun::kernels {
 
 const std::vector<QConv2dImpl>& qconv2d_impls() {
   static const std::vector<QConv2dImpl> table = {
-      {"qs8_dwconv2d__avx512vnni", Isa::kAvx512Vnni, Backend::kNative, qdwconv2d_supported, create_qdwconv2d_avx512vnni},
-      {"qs8_dwconv2d__avx2", Isa::kAvx2, Backend::kNative, qdwconv2d_supported, create_qdwconv2d_avx2},
+      {"qs8_dwconv2d_c4__avx512vnni", Isa::kAvx512Vnni, Backend::kNative, qdwconv2d_c4_supported,
+       create_qdwconv2d_avx512vnni},
+      {"qs8_dwconv2d_c2__avx2", Isa::kAvx2, Backend::kNative, qdwconv2d_supported, create_qdwconv2d_avx2},
       {"qs8_conv2d__ref", Isa::kRef, Backend::kNative, nullptr, create_qconv2d_ref},
   };
   return table;
