@@ -4,10 +4,12 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
 
+#include "kernels/qconv/qconv2d_gemm.h"
 #include "kernels/qconv/qconv2d_ref.h"
 #include "tests/kernels/kernel_tester.h"
 
@@ -16,6 +18,7 @@ namespace edgerun::testing {
 namespace {
 
 using kernels::Conv2dShape;
+using kernels::Isa;
 using kernels::QConv2dImpl;
 using kernels::QConv2dParams;
 
@@ -87,10 +90,13 @@ struct Buffers {
 };
 
 // y as bytes (uint8 or float), so uint8 and float outputs compare the same way.
-std::vector<uint8_t> run_entry(const QConv2dImpl& impl, const QConvCase& c, const Buffers& b) {
+using Create = std::function<Result<std::unique_ptr<kernels::QConv2d>>(const Conv2dShape&, const int8_t*,
+                                                                      const QConv2dParams&)>;
+
+std::vector<uint8_t> run_entry(const Create& create, const QConvCase& c, const Buffers& b) {
   const Conv2dShape s = shape_of(c);
   const QConv2dParams p = params_of(c, s, 7);
-  auto made = impl.create(s, b.w.data(), p);
+  auto made = create(s, b.w.data(), p);
   REQUIRE(made.ok());
   const kernels::QConv2d& op = **made;
   std::vector<uint64_t> scratch(op.scratch_bytes() / 8 + 8);
@@ -133,14 +139,27 @@ void check_case(const QConvCase& c, uint32_t seed) {
       static_cast<size_t>(s.out_channels * s.in_channels_per_group() * s.kernel_h * s.kernel_w), seed + 1, -128, 127);
   b.residual = random_floats(static_cast<size_t>(s.batch * s.out_channels * s.out_h * s.out_w), seed + 2, -1.0f, 1.0f);
   const auto& table = kernels::qconv2d_impls();
-  const std::vector<uint8_t> want = run_entry(table.back(), c, b);
-  for_each_impl(table, [&](const QConv2dImpl& impl) {
-    if (impl.supports != nullptr && !impl.supports(s)) return;
-    const std::vector<uint8_t> got = run_entry(impl, c, b);
+  const std::vector<uint8_t> want = run_entry(table.back().create, c, b);
+  const auto check = [&](const Create& create) {
+    const std::vector<uint8_t> got = run_entry(create, c, b);
     size_t mismatches = 0;
     for (size_t i = 0; i < got.size(); ++i) mismatches += got[i] != want[i];
     CHECK(mismatches == 0);
+  };
+  for_each_impl(table, [&](const QConv2dImpl& impl) {
+    if (impl.supports == nullptr || impl.supports(s)) check(impl.create);
   });
+  // Every tile of the GEMM entries, on every shape (depthwise included: correct if ever selected).
+  for (const Isa isa : {Isa::kAvx512Vnni, Isa::kAvx2}) {
+    if (!kernels::isa_usable(isa)) continue;
+    for (const kernels::QConvTile& tile : kernels::qconv2d_tiles(isa)) {
+      const std::string name = tile.name;
+      CAPTURE(name);
+      check([&](const Conv2dShape& shape, const int8_t* w, const QConv2dParams& p) {
+        return kernels::create_qconv2d_gemm_tile(shape, tile, w, p);
+      });
+    }
+  }
 }
 
 }  // namespace

@@ -1,0 +1,120 @@
+// AVX2 conv2d tiles without overflow: vpmaddubsw would saturate its int16 pair sums, so both operands
+// are widened to int16 when packed and vpmaddwd adds each pair of products into an int32 lane
+// exactly. A pair of weights (one 32-bit broadcast) meets 8 pixels per vector; MR * NV accumulators;
+// pixel tails go through stack buffers.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/x86/qconv/qs8_conv2d.h"
+
+namespace edgerun::kernels::x86 {
+
+namespace {
+
+// requantize() of the even int32 lanes of acc, as int64 lanes, with zero point and clamp (the same
+// steps as qs8_requantize__avx2: no arithmetic 64-bit shift, so the sum is offset by 2^63, shifted
+// logically and the offset's share 2^(63 - s) taken back off).
+inline __m256i requantize_half(__m256i acc, __m256i multiplier, __m256i shift, __m256i half, __m256i offset_share,
+                               __m256i zp, __m256i lo, __m256i hi) {
+  const __m256i p = _mm256_mul_epi32(acc, multiplier);
+  const __m256i negative = _mm256_cmpgt_epi64(_mm256_setzero_si256(), p);
+  const __m256i t = _mm256_add_epi64(_mm256_add_epi64(_mm256_add_epi64(p, half), negative),
+                                     _mm256_set1_epi64x(static_cast<int64_t>(uint64_t{1} << 63)));
+  __m256i r = _mm256_add_epi64(_mm256_sub_epi64(_mm256_srlv_epi64(t, shift), offset_share), zp);
+  r = _mm256_blendv_epi8(r, lo, _mm256_cmpgt_epi64(lo, r));
+  return _mm256_blendv_epi8(r, hi, _mm256_cmpgt_epi64(r, hi));
+}
+
+// Row i's 8 pixels from j (n of them valid) through the output stage.
+inline void store_row(const QConvUkernelParams& p, int i, int64_t j, int64_t n, __m256i acc) {
+  if (p.float_output) {
+    float* y = static_cast<float*>(p.y) + i * p.ldy + j;
+    __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_set1_ps(p.scale[i]));
+    if (p.residual != nullptr) {
+      alignas(32) float r[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      std::memcpy(r, p.residual + i * p.ldy + j, static_cast<size_t>(n) * sizeof(float));
+      __asm__("" : "+x"(v));  // no FMA contraction of the mul + add
+      v = _mm256_add_ps(v, _mm256_load_ps(r));
+    }
+    v = _mm256_min_ps(_mm256_set1_ps(p.max), _mm256_max_ps(_mm256_set1_ps(p.min), v));
+    if (n == 8) {
+      _mm256_storeu_ps(y, v);
+    } else {
+      alignas(32) float out[8];
+      _mm256_store_ps(out, v);
+      std::memcpy(y, out, static_cast<size_t>(n) * sizeof(float));
+    }
+    return;
+  }
+  const int64_t s = p.shift[i];
+  const __m256i mult = _mm256_set1_epi64x(p.multiplier[i]), shift = _mm256_set1_epi64x(s);
+  const __m256i half = _mm256_set1_epi64x(int64_t{1} << (s - 1));
+  const __m256i share = _mm256_set1_epi64x(int64_t{1} << (63 - s));
+  const __m256i zp = _mm256_set1_epi64x(p.zero_point), lo = _mm256_set1_epi64x(p.lo), hi = _mm256_set1_epi64x(p.hi);
+  const __m256i even = requantize_half(acc, mult, shift, half, share, zp, lo, hi);
+  const __m256i odd = requantize_half(_mm256_srli_epi64(acc, 32), mult, shift, half, share, zp, lo, hi);
+  const __m256i y32 = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+  // Byte 0 of each int32 to the low 4 bytes of each 128-bit half, then both halves together.
+  const __m256i bytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12, -1,
+                                         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+  const __m128i y8 = _mm256_castsi256_si128(
+      _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(y32, bytes), _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0)));
+  alignas(8) uint8_t out[8];
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), y8);
+  std::memcpy(static_cast<uint8_t*>(p.y) + i * p.ldy + j, out, static_cast<size_t>(n));
+}
+
+template <int MR, int NV>
+void conv_tile(const QConvUkernelParams& p) {
+  constexpr int kNr = 8 * NV;
+  __m256i acc[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    const __m256i start = _mm256_set1_epi32(p.init[i]);
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[i][v] = start;
+  }
+  const int16_t* w = static_cast<const int16_t*>(p.w);
+  const int16_t* x = static_cast<const int16_t*>(p.x);
+  for (int64_t g = 0; g < p.groups; ++g) {
+    __m256i xv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) xv[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + 16 * v));
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      int32_t pair;
+      std::memcpy(&pair, w + 2 * i, sizeof(pair));
+      const __m256i wi = _mm256_set1_epi32(pair);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm256_add_epi32(acc[i][v], _mm256_madd_epi16(xv[v], wi));
+    }
+    w += 2 * MR;
+    x += 2 * kNr;
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    if (i >= p.mr) break;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      const int64_t n = p.nr - 8 * v;
+      if (n > 0) store_row(p, i, 8 * v, n < 8 ? n : 8, acc[i][v]);
+    }
+  }
+}
+
+}  // namespace
+
+void qs8_conv2d_4x24c2__avx2(const QConvUkernelParams& p) { conv_tile<4, 3>(p); }
+
+// Plain loop: the compiler vectorizes it with this file's flags.
+void qs8_conv2d_interleave_c2__avx2(const uint8_t* const* rows, int64_t n, void* out) {
+  const uint8_t *r0 = rows[0], *r1 = rows[1];
+  int16_t* o = static_cast<int16_t*>(out);
+  for (int64_t j = 0; j < n; ++j) {
+    o[2 * j] = r0[j];
+    o[2 * j + 1] = r1[j];
+  }
+}
+
+}  // namespace edgerun::kernels::x86

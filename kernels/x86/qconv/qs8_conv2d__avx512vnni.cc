@@ -1,0 +1,116 @@
+// AVX-512 VNNI conv2d tiles: vpdpbusd multiplies 4 uint8 activations of a pixel (one 32-bit lane of
+// the panel) by 4 int8 weights of a row (one 32-bit broadcast) and adds them to the lane's int32
+// accumulator, exactly. MR * NV accumulators; pixel tails are masked.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/x86/qconv/qs8_conv2d.h"
+
+namespace edgerun::kernels::x86 {
+
+namespace {
+
+// maskz_ forms with every lane: GCC 12 warns on the unmasked ones (their _mm512_undefined_*).
+constexpr __mmask8 kAll = 0xFF;
+constexpr __mmask16 kAll16 = 0xFFFF;
+
+inline __mmask16 tail_mask(int64_t left) {
+  if (left >= 16) return 0xFFFF;
+  return left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
+}
+
+// requantize() of the even int32 lanes of acc, as int64 lanes, with zero point and clamp (the same
+// steps as qs8_requantize__avx512vnni, with one row's scale in every lane).
+inline __m512i requantize_half(__m512i acc, __m512i multiplier, __m512i shift, __m512i half, __m512i zp, __m512i lo,
+                               __m512i hi) {
+  const __m512i p = _mm512_maskz_mul_epi32(kAll, acc, multiplier);  // signed 32 x 32 -> 64
+  // (p + half - (p < 0)) >> shift, arithmetic: ties away from zero.
+  const __m512i r = _mm512_maskz_srav_epi64(
+      kAll, _mm512_maskz_add_epi64(kAll, _mm512_maskz_add_epi64(kAll, p, half), _mm512_maskz_srai_epi64(kAll, p, 63)),
+      shift);
+  return _mm512_maskz_min_epi64(kAll, _mm512_maskz_max_epi64(kAll, _mm512_maskz_add_epi64(kAll, r, zp), lo), hi);
+}
+
+inline void store_u8(const QConvUkernelParams& p, int i, int64_t j, __m512i acc, __mmask16 mask) {
+  const __m512i mult = _mm512_set1_epi64(p.multiplier[i]), shift = _mm512_set1_epi64(p.shift[i]);
+  const __m512i half = _mm512_set1_epi64(int64_t{1} << (p.shift[i] - 1));
+  const __m512i zp = _mm512_set1_epi64(p.zero_point), lo = _mm512_set1_epi64(p.lo), hi = _mm512_set1_epi64(p.hi);
+  const __m512i even = requantize_half(acc, mult, shift, half, zp, lo, hi);
+  const __m512i odd = requantize_half(_mm512_maskz_srli_epi64(kAll, acc, 32), mult, shift, half, zp, lo, hi);
+  const __m512i y = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(kAll, odd, 32));
+  _mm512_mask_cvtepi32_storeu_epi8(static_cast<uint8_t*>(p.y) + i * p.ldy + j, mask, y);
+}
+
+// float(acc) * scale + residual, clamped as std::min(std::max(v, min), max). The empty asm keeps the
+// product rounded on its own: the compiler must not contract mul + add into an FMA.
+inline void store_f32(const QConvUkernelParams& p, int i, int64_t j, __m512i acc, __mmask16 mask) {
+  __m512 v = _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(kAll16, acc), _mm512_set1_ps(p.scale[i]));
+  if (p.residual != nullptr) {
+    __asm__("" : "+v"(v));
+    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, p.residual + i * p.ldy + j));
+  }
+  v = _mm512_maskz_min_ps(kAll16, _mm512_set1_ps(p.max), _mm512_maskz_max_ps(kAll16, _mm512_set1_ps(p.min), v));
+  _mm512_mask_storeu_ps(static_cast<float*>(p.y) + i * p.ldy + j, mask, v);
+}
+
+template <int MR, int NV>
+void conv_tile(const QConvUkernelParams& p) {
+  constexpr int kNr = 16 * NV;
+  __m512i acc[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    const __m512i start = _mm512_set1_epi32(p.init[i]);
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[i][v] = start;
+  }
+  const int8_t* w = static_cast<const int8_t*>(p.w);
+  const uint8_t* x = static_cast<const uint8_t*>(p.x);
+  for (int64_t g = 0; g < p.groups; ++g) {
+    __m512i xv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) xv[v] = _mm512_loadu_si512(x + 64 * v);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      int32_t word;
+      std::memcpy(&word, w + 4 * i, sizeof(word));
+      const __m512i wi = _mm512_set1_epi32(word);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], xv[v], wi);
+    }
+    w += 4 * MR;
+    x += 4 * kNr;
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    if (i >= p.mr) break;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      const __mmask16 mask = tail_mask(p.nr - 16 * v);
+      if (p.float_output) {
+        store_f32(p, i, 16 * v, acc[i][v], mask);
+      } else {
+        store_u8(p, i, 16 * v, acc[i][v], mask);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void qs8_conv2d_8x32c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<8, 2>(p); }
+void qs8_conv2d_4x64c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<4, 4>(p); }
+void qs8_conv2d_6x64c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<6, 4>(p); }
+void qs8_conv2d_12x32c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<12, 2>(p); }
+
+// Plain loop: the compiler vectorizes it with this file's flags.
+void qs8_conv2d_interleave_c4__avx512vnni(const uint8_t* const* rows, int64_t n, void* out) {
+  const uint8_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
+  uint32_t* o = static_cast<uint32_t*>(out);
+  for (int64_t j = 0; j < n; ++j) {
+    o[j] = static_cast<uint32_t>(r0[j]) | static_cast<uint32_t>(r1[j]) << 8 | static_cast<uint32_t>(r2[j]) << 16 |
+           static_cast<uint32_t>(r3[j]) << 24;
+  }
+}
+
+}  // namespace edgerun::kernels::x86
