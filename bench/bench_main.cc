@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   bench::register_conv2d_benchmarks(models.value());
   bench::register_dense_benchmarks(models.value());
   bench::register_matmul_benchmarks(models.value());
+  bench::register_qconv2d_benchmarks(models.value());
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
