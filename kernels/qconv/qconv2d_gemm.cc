@@ -39,6 +39,12 @@ inline int64_t round_up(int64_t x, int64_t to) { return ceil_div(x, to) * to; }
 constexpr int64_t kBlockBytes = 192 * 1024;
 
 // TX / TW: the packed element types of X and W (uint8 / int8, or both int16 when widened).
+//
+// Per image and group, the input channels are first interleaved G at a time into an image padded with
+// x_zp on every side a tap can reach, [channel group][padded row][padded column][G]; the depth is
+// ordered (tap, channel) so a k-group is G channels of one tap, and an im2col panel row of NR pixels
+// is then a copy of 4-byte (G-element) cells: runs of them along an output row at stride 1. A 1x1
+// stride 1 convolution without padding reads the interleaved image directly.
 template <typename TX, typename TW>
 class QConv2dGemm final : public QConv2d {
  public:
@@ -48,26 +54,32 @@ class QConv2dGemm final : public QConv2d {
         tile_(tile),
         x_zp_(x_zp),
         t_(std::move(tables)),
-        depth_(shape.in_channels_per_group() * shape.kernel_h * shape.kernel_w),
-        padded_depth_(round_up(depth_, tile.group)),
+        cin_(shape.in_channels_per_group()),
+        cin_groups_(ceil_div(cin_, tile.group)),
+        taps_(shape.kernel_h * shape.kernel_w),
+        k_groups_(taps_ * cin_groups_),
         cout_(shape.out_channels_per_group()),
         row_tiles_(ceil_div(cout_, tile.mr)),
         plane_(shape.out_h * shape.out_w),
-        direct_(shape.kernel_h == 1 && shape.kernel_w == 1 && shape.stride_h == 1 && shape.stride_w == 1 &&
-                shape.pad_top == 0 && shape.pad_left == 0 && shape.out_h == shape.in_h && shape.out_w == shape.in_w),
+        padded_h_((shape.out_h - 1) * shape.stride_h + (shape.kernel_h - 1) * shape.dilation_h + 1),
+        padded_w_((shape.out_w - 1) * shape.stride_w + (shape.kernel_w - 1) * shape.dilation_w + 1),
+        direct_(taps_ == 1 && shape.stride_h == 1 && shape.stride_w == 1 && shape.pad_top == 0 &&
+                shape.pad_left == 0),
         threads_(gemm_max_threads()),
-        zp_row_(static_cast<size_t>(tile.nr), x_zp) {
-    const int64_t mr = tile.mr, g = tile.group;
-    // Group gi, row tile t, k-group q, row i, element e: [gi][t][q][i][e]; zero past depth and rows.
-    weights_.assign(static_cast<size_t>(s_.groups * row_tiles_ * padded_depth_ * mr), TW{0});
+        zp_row_(static_cast<size_t>(shape.in_w), x_zp) {
+    const int64_t mr = tile.mr, g = tile.group, depth = cin_ * taps_;
+    // Group gi, row tile t, k-group q = (tap, channel group), row i, element e: [gi][t][q][i][e]; zero
+    // past the channels and rows.
+    weights_.assign(static_cast<size_t>(s_.groups * row_tiles_ * k_groups_ * mr * g), TW{0});
     init_.assign(static_cast<size_t>(s_.groups * row_tiles_ * mr), 0);
     for (int64_t c = 0; c < s_.out_channels; ++c) {
       const int64_t gi = c / cout_, row = c % cout_, t = row / mr, i = row % mr;
-      TW* panel = weights_.data() + (gi * row_tiles_ + t) * padded_depth_ * mr;
+      TW* panel = weights_.data() + (gi * row_tiles_ + t) * k_groups_ * mr * g;
       int32_t rowsum = 0;
-      for (int64_t k = 0; k < depth_; ++k) {
-        const int8_t v = weights[c * depth_ + k];
-        panel[(k / g) * mr * g + i * g + k % g] = static_cast<TW>(v);
+      for (int64_t k = 0; k < depth; ++k) {  // OIHW: k = channel * taps + tap
+        const int64_t ci = k / taps_, tap = k % taps_;
+        const int8_t v = weights[c * depth + k];
+        panel[(tap * cin_groups_ + ci / g) * mr * g + i * g + ci % g] = static_cast<TW>(v);
         rowsum += v;
       }
       // Wrapping int32 arithmetic, as the accumulators (exact whenever the result fits).
@@ -78,106 +90,120 @@ class QConv2dGemm final : public QConv2d {
     const int64_t panels = ceil_div(plane_, tile.nr);
     block_panels_ = std::clamp<int64_t>(kBlockBytes / panel_bytes(), 1, panels);
     pixel_blocks_ = ceil_div(panels, block_panels_);
-    // Fewer (image, group, pixel block) tasks than threads: split the row tiles too.
-    const int64_t tasks = s_.batch * s_.groups * pixel_blocks_;
-    row_chunks_ = std::clamp<int64_t>(ceil_div(threads_, tasks), 1, row_tiles_);
+    // Fewer pixel blocks than threads: split the row tiles too.
+    row_chunks_ = std::clamp<int64_t>(ceil_div(threads_, pixel_blocks_), 1, row_tiles_);
   }
 
-  size_t scratch_bytes() const override { return static_cast<size_t>(threads_ * thread_bytes()); }
+  size_t scratch_bytes() const override {
+    return static_cast<size_t>(image_bytes() + threads_ * thread_bytes());
+  }
 
   void run(const uint8_t* x, const float* residual, void* y, void* scratch) const override {
-    const int64_t tasks = s_.batch * s_.groups * pixel_blocks_ * row_chunks_;
-    const int64_t chunk_tiles = ceil_div(row_tiles_, row_chunks_);
-    EDGERUN_OMP(parallel for schedule(static) num_threads(std::min<int64_t>(threads_, gemm_max_threads())))
-    for (int64_t task = 0; task < tasks; ++task) {
+    TX* image = static_cast<TX*>(scratch);
+    char* own_base = static_cast<char*>(scratch) + image_bytes();
+    const int64_t tasks = pixel_blocks_ * row_chunks_, chunk_tiles = ceil_div(row_tiles_, row_chunks_);
+    EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
 #if defined(_OPENMP)
-      char* own = static_cast<char*>(scratch) + omp_get_thread_num() * thread_bytes();
+      char* own = own_base + omp_get_thread_num() * thread_bytes();
 #else
-      char* own = static_cast<char*>(scratch);
+      char* own = own_base;
 #endif
-      const int64_t chunk = task % row_chunks_, block = task / row_chunks_ % pixel_blocks_,
-                    gi = task / (row_chunks_ * pixel_blocks_) % s_.groups,
-                    n = task / (row_chunks_ * pixel_blocks_ * s_.groups);
-      const int64_t p_begin = block * block_panels_ * tile_.nr;
-      const int64_t p_end = std::min(plane_, p_begin + block_panels_ * tile_.nr);
-      const uint8_t* xg = x + (n * s_.in_channels + gi * s_.in_channels_per_group()) * s_.in_h * s_.in_w;
-      TX* panels = reinterpret_cast<TX*>(own);
-      uint8_t* rows = reinterpret_cast<uint8_t*>(own + panel_bytes() * block_panels_);
-      for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
-        pack_panel(xg, p0, std::min(tile_.nr, p_end - p0), rows, panels + b * padded_depth_ * tile_.nr);
-      }
-      const int64_t t_end = std::min(row_tiles_, (chunk + 1) * chunk_tiles);
-      for (int64_t t = chunk * chunk_tiles; t < t_end; ++t) {
-        for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
-          run_tile(n, gi, t, p0, std::min(tile_.nr, p_end - p0), panels + b * padded_depth_ * tile_.nr, residual, y);
+      for (int64_t n = 0; n < s_.batch; ++n) {
+        for (int64_t gi = 0; gi < s_.groups; ++gi) {
+          const uint8_t* xg = x + (n * s_.in_channels + gi * cin_) * s_.in_h * s_.in_w;
+          EDGERUN_OMP(for schedule(static))
+          for (int64_t cg = 0; cg < cin_groups_; ++cg) interleave_channels(xg, cg, image);
+          EDGERUN_OMP(for schedule(static))
+          for (int64_t task = 0; task < tasks; ++task) {
+            const int64_t chunk = task % row_chunks_, block = task / row_chunks_;
+            const int64_t p_begin = block * block_panels_ * tile_.nr;
+            const int64_t p_end = std::min(plane_, p_begin + block_panels_ * tile_.nr);
+            TX* panels = reinterpret_cast<TX*>(own);
+            if (!direct_) {
+              for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
+                pack_panel(image, p0, std::min(tile_.nr, p_end - p0), panels + b * k_groups_ * tile_.nr * tile_.group);
+              }
+            }
+            const int64_t t_end = std::min(row_tiles_, (chunk + 1) * chunk_tiles);
+            for (int64_t t = chunk * chunk_tiles; t < t_end; ++t) {
+              for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
+                const TX* xs = direct_ ? image + p0 * tile_.group : panels + b * k_groups_ * tile_.nr * tile_.group;
+                run_tile(n, gi, t, p0, std::min(tile_.nr, p_end - p0), xs, residual, y);
+              }
+            }
+          }
         }
       }
     }
   }
 
  private:
-  int64_t panel_bytes() const { return padded_depth_ * tile_.nr * int64_t{sizeof(TX)}; }
-  int64_t thread_bytes() const { return round_up(panel_bytes() * block_panels_ + tile_.group * tile_.nr, 64); }
-
-  // The im2col panel of pixels [p0, p0 + nr) of one image's group xg: [k-group][NR][G]; taps in the
-  // padding, depth past the end and pixels past nr read x_zp. rows: G scratch rows of NR bytes.
-  void pack_panel(const uint8_t* xg, int64_t p0, int64_t nr, uint8_t* rows, TX* panel) const {
-    const int64_t g = tile_.group, taps = s_.kernel_h * s_.kernel_w;
-    const uint8_t* src[4];
-    for (int64_t q = 0; q < padded_depth_ / g; ++q) {
-      for (int64_t e = 0; e < g; ++e) {
-        const int64_t k = q * g + e;
-        if (k >= depth_) {
-          src[e] = zp_row_.data();
-        } else if (direct_ && nr == tile_.nr) {
-          src[e] = xg + k * plane_ + p0;
-        } else {
-          uint8_t* row = rows + e * tile_.nr;
-          gather_row(xg + (k / taps) * s_.in_h * s_.in_w, (k % taps) / s_.kernel_w, k % s_.kernel_w, p0, nr, row);
-          std::fill(row + nr, row + tile_.nr, x_zp_);
-          src[e] = row;
-        }
-      }
-      tile_.interleave(src, tile_.nr, panel + q * tile_.nr * g);
-    }
+  int64_t g() const { return tile_.group; }
+  // One channel group of the padded interleaved image, in elements; the image, with the slack a
+  // direct tile's lanes past the plane read (they are not stored), in bytes.
+  int64_t image_plane() const { return padded_h_ * padded_w_ * g(); }
+  int64_t image_bytes() const {
+    return round_up((cin_groups_ * image_plane() + tile_.nr * g()) * int64_t{sizeof(TX)}, 64);
   }
+  int64_t panel_bytes() const { return k_groups_ * tile_.nr * g() * int64_t{sizeof(TX)}; }
+  int64_t thread_bytes() const { return direct_ ? 0 : round_up(panel_bytes() * block_panels_, 64); }
 
-  // row[j] = the tap (kh, kw) of channel plane xc for output pixel p0 + j, j < nr.
-  void gather_row(const uint8_t* xc, int64_t kh, int64_t kw, int64_t p0, int64_t nr, uint8_t* row) const {
-    const int64_t sw = s_.stride_w;
-    int64_t oh = p0 / s_.out_w, ow = p0 % s_.out_w;
-    for (int64_t j = 0; j < nr; ++oh, ow = 0) {
-      const int64_t seg = std::min(s_.out_w - ow, nr - j);
-      const int64_t ih = oh * s_.stride_h - s_.pad_top + kh * s_.dilation_h;
-      uint8_t* d = row + j;
-      j += seg;
+  // Channels [cg * G, cg * G + G) of the group's input xg into the padded interleaved image.
+  void interleave_channels(const uint8_t* xg, int64_t cg, TX* image) const {
+    const uint8_t* rows[4];
+    TX* plane = image + cg * image_plane();
+    const int64_t left = std::min(s_.pad_left, padded_w_);
+    const int64_t count = std::clamp<int64_t>(padded_w_ - s_.pad_left, 0, s_.in_w);
+    for (int64_t r = 0; r < padded_h_; ++r) {
+      TX* out = plane + r * padded_w_ * g();
+      const int64_t ih = r - s_.pad_top;
       if (ih < 0 || ih >= s_.in_h) {
-        std::fill(d, d + seg, x_zp_);
+        std::fill(out, out + padded_w_ * g(), static_cast<TX>(x_zp_));
         continue;
       }
-      // iw = iw0 + t * sw is inside the row for t in [lo, hi).
-      const int64_t iw0 = ow * sw - s_.pad_left + kw * s_.dilation_w;
-      const int64_t lo = std::clamp<int64_t>(iw0 < 0 ? (-iw0 + sw - 1) / sw : 0, 0, seg);
-      const int64_t hi = std::clamp<int64_t>(iw0 < s_.in_w ? (s_.in_w - 1 - iw0) / sw + 1 : 0, lo, seg);
-      const uint8_t* s = xc + ih * s_.in_w + iw0;
-      std::fill(d, d + lo, x_zp_);
-      if (sw == 1) {
-        std::memcpy(d + lo, s + lo, static_cast<size_t>(hi - lo));
-      } else {
-        for (int64_t t = lo; t < hi; ++t) d[t] = s[t * sw];
+      for (int64_t e = 0; e < g(); ++e) {
+        const int64_t ci = cg * g() + e;
+        rows[e] = ci < cin_ ? xg + (ci * s_.in_h + ih) * s_.in_w : zp_row_.data();
       }
-      std::fill(d + hi, d + seg, x_zp_);
+      std::fill(out, out + left * g(), static_cast<TX>(x_zp_));
+      tile_.interleave(rows, count, out + left * g());
+      std::fill(out + (left + count) * g(), out + padded_w_ * g(), static_cast<TX>(x_zp_));
     }
   }
 
-  void run_tile(int64_t n, int64_t gi, int64_t t, int64_t p0, int64_t nr, const TX* panel, const float* residual,
+  // The im2col panel of pixels [p0, p0 + nr): [k-group][NR][G], pixels past nr left as they are
+  // (their lanes are not stored).
+  void pack_panel(const TX* image, int64_t p0, int64_t nr, TX* panel) const {
+    const int64_t sw = s_.stride_w, cell = g() * int64_t{sizeof(TX)};  // one pixel's G elements
+    for (int64_t tap = 0; tap < taps_; ++tap) {
+      const int64_t kh = tap / s_.kernel_w, kw = tap % s_.kernel_w;
+      for (int64_t cg = 0; cg < cin_groups_; ++cg) {
+        const TX* plane = image + cg * image_plane();
+        TX* d = panel + (tap * cin_groups_ + cg) * tile_.nr * g();
+        int64_t oh = p0 / s_.out_w, ow = p0 % s_.out_w;
+        for (int64_t j = 0; j < nr; ++oh, ow = 0) {
+          const int64_t seg = std::min(s_.out_w - ow, nr - j);
+          const TX* src = plane + ((oh * s_.stride_h + kh * s_.dilation_h) * padded_w_ + ow * sw + kw * s_.dilation_w) * g();
+          if (sw == 1) {
+            std::memcpy(d + j * g(), src, static_cast<size_t>(seg * cell));
+          } else {
+            for (int64_t t = 0; t < seg; ++t) std::memcpy(d + (j + t) * g(), src + t * sw * g(), static_cast<size_t>(cell));
+          }
+          j += seg;
+        }
+      }
+    }
+  }
+
+  void run_tile(int64_t n, int64_t gi, int64_t t, int64_t p0, int64_t nr, const TX* xs, const float* residual,
                 void* y) const {
     const int64_t mr = tile_.mr, c0 = gi * cout_ + t * mr;
     const int64_t offset = (n * s_.out_channels + c0) * plane_ + p0;
     x86::QConvUkernelParams p;
-    p.groups = padded_depth_ / tile_.group;
-    p.w = weights_.data() + (gi * row_tiles_ + t) * padded_depth_ * mr;
-    p.x = panel;
+    p.groups = k_groups_;
+    p.w = weights_.data() + (gi * row_tiles_ + t) * k_groups_ * mr * g();
+    p.x = xs;
+    p.x_stride = (direct_ ? image_plane() : tile_.nr * g()) * int64_t{sizeof(TX)};
     p.init = init_.data() + (gi * row_tiles_ + t) * mr;
     p.mr = std::min(mr, cout_ - t * mr);
     p.nr = nr;
@@ -205,13 +231,15 @@ class QConv2dGemm final : public QConv2d {
   QConvTile tile_;
   uint8_t x_zp_;
   QConvOutputTables t_;
-  int64_t depth_, padded_depth_;  // k per group, padded to the k-group
-  int64_t cout_, row_tiles_;      // output channels per group, in tiles of MR
-  int64_t plane_;                 // output pixels per channel
-  bool direct_;                   // 1x1, stride 1, no padding: a panel's rows are rows of x
+  int64_t cin_, cin_groups_;       // input channels per group, in groups of G (the last padded)
+  int64_t taps_, k_groups_;        // kernel_h * kernel_w; depth in k-groups: taps * cin_groups
+  int64_t cout_, row_tiles_;       // output channels per group, in tiles of MR
+  int64_t plane_;                  // output pixels per channel
+  int64_t padded_h_, padded_w_;    // the interleaved image: every row / column a tap reads
+  bool direct_;                    // 1x1, stride 1, no padding: the interleaved image is the panel
   int threads_;
   int64_t block_panels_ = 1, pixel_blocks_ = 1, row_chunks_ = 1;
-  std::vector<uint8_t> zp_row_;  // NR bytes of x_zp: the depth past the end
+  std::vector<uint8_t> zp_row_;  // in_w bytes of x_zp: the channels past the end
   std::vector<TW> weights_;
   std::vector<int32_t> init_;  // [groups][row_tiles][MR]
 };

@@ -1,7 +1,8 @@
 // Microkernels of the u8 x s8 NCHW conv2d as a GEMM per group, Y[co][p] = sum_k W[co][k] * X[k][p]:
 // weights are the rows (broadcast G values at a time), output pixels the vector lanes. Operands come
-// in k-groups of G ("c<G>"), packed in panels: W's MR rows as [k / G][MR][G] (packed once at create),
-// X's NR pixels as [k / G][NR][G] (an im2col panel packed per call). One call computes a whole tile
+// in k-groups of G ("c<G>"): W's MR rows packed as [k / G][MR][G] (once at create); X's NR pixels as
+// G-interleaved vectors [NR][G], x_stride bytes from one k-group to the next (an im2col panel packed
+// per call, or the channel-interleaved image itself for a 1x1 stride 1 convolution). One call computes a whole tile
 // over the depth and stores it through the fused output stage (uint8 requantization bit for bit as
 // kernels/qgemm/requantize.h, or float(acc) * scale + residual, clamped, in that order, no FMA).
 // Declared here without intrinsics; each ISA's file defines its tiles.
@@ -14,7 +15,8 @@ namespace edgerun::kernels::x86 {
 struct QConvUkernelParams {
   int64_t groups = 0;             // k-groups of G along the depth
   const void* w = nullptr;        // the weight panel: int8 (c4) or int16 widened from int8 (c2)
-  const void* x = nullptr;        // the activation panel: uint8 (c4) or int16 widened from uint8 (c2)
+  const void* x = nullptr;        // the activations: uint8 (c4) or int16 widened from uint8 (c2)
+  int64_t x_stride = 0;           // bytes from k-group to k-group of x
   const int32_t* init = nullptr;  // [MR]: the accumulators' start per row (bias - x_zp * rowsum)
   int64_t mr = 0, nr = 0;         // valid rows (<= MR) and pixels (<= NR); the rest is not stored
   // Output: row i, pixel j at y[i * ldy + j] (uint8 or float); residual likewise (float out, or null).

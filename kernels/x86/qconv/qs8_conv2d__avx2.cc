@@ -67,7 +67,6 @@ inline void store_row(const QConvUkernelParams& p, int i, int64_t j, int64_t n, 
 
 template <int MR, int NV>
 void conv_tile(const QConvUkernelParams& p) {
-  constexpr int kNr = 8 * NV;
   __m256i acc[MR][NV];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
@@ -90,7 +89,7 @@ void conv_tile(const QConvUkernelParams& p) {
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm256_add_epi32(acc[i][v], _mm256_madd_epi16(xv[v], wi));
     }
     w += 2 * MR;
-    x += 2 * kNr;
+    x += p.x_stride / static_cast<int64_t>(sizeof(*x));
   }
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {

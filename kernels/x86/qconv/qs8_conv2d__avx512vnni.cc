@@ -56,7 +56,6 @@ inline void store_f32(const QConvUkernelParams& p, int i, int64_t j, __m512i acc
 
 template <int MR, int NV>
 void conv_tile(const QConvUkernelParams& p) {
-  constexpr int kNr = 16 * NV;
   __m512i acc[MR][NV];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
@@ -79,7 +78,7 @@ void conv_tile(const QConvUkernelParams& p) {
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], xv[v], wi);
     }
     w += 4 * MR;
-    x += 4 * kNr;
+    x += p.x_stride / static_cast<int64_t>(sizeof(*x));
   }
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
