@@ -43,8 +43,8 @@ constexpr int64_t kBlockBytes = 192 * 1024;
 // Per image and group, the input channels are first interleaved G at a time into an image padded with
 // x_zp on every side a tap can reach, [channel group][padded row][padded column][G]; the depth is
 // ordered (tap, channel) so a k-group is G channels of one tap, and an im2col panel row of NR pixels
-// is then a copy of 4-byte (G-element) cells: runs of them along an output row at stride 1. A 1x1
-// stride 1 convolution without padding reads the interleaved image directly.
+// is then a copy of G-element cells: runs of them along an output row at stride 1. A 1x1 stride 1
+// convolution without padding interleaves its panels straight from x.
 template <typename TX, typename TW>
 class QConv2dGemm final : public QConv2d {
  public:
@@ -64,9 +64,9 @@ class QConv2dGemm final : public QConv2d {
         padded_h_((shape.out_h - 1) * shape.stride_h + (shape.kernel_h - 1) * shape.dilation_h + 1),
         padded_w_((shape.out_w - 1) * shape.stride_w + (shape.kernel_w - 1) * shape.dilation_w + 1),
         direct_(taps_ == 1 && shape.stride_h == 1 && shape.stride_w == 1 && shape.pad_top == 0 &&
-                shape.pad_left == 0),
+                shape.pad_left == 0 && shape.out_h == shape.in_h && shape.out_w == shape.in_w),
         threads_(gemm_max_threads()),
-        zp_row_(static_cast<size_t>(shape.in_w), x_zp) {
+        zp_row_(static_cast<size_t>(std::max(shape.in_w, direct_ ? plane_ : 0)), x_zp) {
     const int64_t mr = tile.mr, g = tile.group, depth = cin_ * taps_;
     // Group gi, row tile t, k-group q = (tap, channel group), row i, element e: [gi][t][q][i][e]; zero
     // past the channels and rows.
@@ -111,24 +111,29 @@ class QConv2dGemm final : public QConv2d {
       for (int64_t n = 0; n < s_.batch; ++n) {
         for (int64_t gi = 0; gi < s_.groups; ++gi) {
           const uint8_t* xg = x + (n * s_.in_channels + gi * cin_) * s_.in_h * s_.in_w;
-          EDGERUN_OMP(for schedule(static))
-          for (int64_t cg = 0; cg < cin_groups_; ++cg) interleave_channels(xg, cg, image);
+          if (!direct_) {
+            EDGERUN_OMP(for schedule(static))
+            for (int64_t cg = 0; cg < cin_groups_; ++cg) interleave_channels(xg, cg, image);
+          }
           EDGERUN_OMP(for schedule(static))
           for (int64_t task = 0; task < tasks; ++task) {
             const int64_t chunk = task % row_chunks_, block = task / row_chunks_;
             const int64_t p_begin = block * block_panels_ * tile_.nr;
             const int64_t p_end = std::min(plane_, p_begin + block_panels_ * tile_.nr);
             TX* panels = reinterpret_cast<TX*>(own);
-            if (!direct_) {
-              for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
-                pack_panel(image, p0, std::min(tile_.nr, p_end - p0), panels + b * k_groups_ * tile_.nr * tile_.group);
+            for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
+              TX* panel = panels + b * k_groups_ * tile_.nr * tile_.group;
+              if (direct_) {
+                interleave_panel(xg, p0, std::min(tile_.nr, p_end - p0), panel);
+              } else {
+                pack_panel(image, p0, std::min(tile_.nr, p_end - p0), panel);
               }
             }
             const int64_t t_end = std::min(row_tiles_, (chunk + 1) * chunk_tiles);
             for (int64_t t = chunk * chunk_tiles; t < t_end; ++t) {
               for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
-                const TX* xs = direct_ ? image + p0 * tile_.group : panels + b * k_groups_ * tile_.nr * tile_.group;
-                run_tile(n, gi, t, p0, std::min(tile_.nr, p_end - p0), xs, residual, y);
+                run_tile(n, gi, t, p0, std::min(tile_.nr, p_end - p0), panels + b * k_groups_ * tile_.nr * tile_.group,
+                         residual, y);
               }
             }
           }
@@ -139,14 +144,23 @@ class QConv2dGemm final : public QConv2d {
 
  private:
   int64_t g() const { return tile_.group; }
-  // One channel group of the padded interleaved image, in elements; the image, with the slack a
-  // direct tile's lanes past the plane read (they are not stored), in bytes.
+  // One channel group of the padded interleaved image, in elements; the image in bytes (none when direct).
   int64_t image_plane() const { return padded_h_ * padded_w_ * g(); }
-  int64_t image_bytes() const {
-    return round_up((cin_groups_ * image_plane() + tile_.nr * g()) * int64_t{sizeof(TX)}, 64);
-  }
+  int64_t image_bytes() const { return direct_ ? 0 : round_up(cin_groups_ * image_plane() * int64_t{sizeof(TX)}, 64); }
   int64_t panel_bytes() const { return k_groups_ * tile_.nr * g() * int64_t{sizeof(TX)}; }
-  int64_t thread_bytes() const { return direct_ ? 0 : round_up(panel_bytes() * block_panels_, 64); }
+  int64_t thread_bytes() const { return round_up(panel_bytes() * block_panels_, 64); }
+
+  // A direct panel: the channels of pixels [p0, p0 + nr) interleaved G at a time straight from x.
+  void interleave_panel(const uint8_t* xg, int64_t p0, int64_t nr, TX* panel) const {
+    const uint8_t* rows[4];
+    for (int64_t cg = 0; cg < cin_groups_; ++cg) {
+      for (int64_t e = 0; e < g(); ++e) {
+        const int64_t ci = cg * g() + e;
+        rows[e] = ci < cin_ ? xg + ci * plane_ + p0 : zp_row_.data();
+      }
+      tile_.interleave(rows, nr, panel + cg * tile_.nr * g());
+    }
+  }
 
   // Channels [cg * G, cg * G + G) of the group's input xg into the padded interleaved image.
   void interleave_channels(const uint8_t* xg, int64_t cg, TX* image) const {
@@ -203,7 +217,7 @@ class QConv2dGemm final : public QConv2d {
     p.groups = k_groups_;
     p.w = weights_.data() + (gi * row_tiles_ + t) * k_groups_ * mr * g();
     p.x = xs;
-    p.x_stride = (direct_ ? image_plane() : tile_.nr * g()) * int64_t{sizeof(TX)};
+    p.x_stride = tile_.nr * g() * int64_t{sizeof(TX)};
     p.init = init_.data() + (gi * row_tiles_ + t) * mr;
     p.mr = std::min(mr, cout_ - t * mr);
     p.nr = nr;
@@ -236,7 +250,7 @@ class QConv2dGemm final : public QConv2d {
   int64_t cout_, row_tiles_;       // output channels per group, in tiles of MR
   int64_t plane_;                  // output pixels per channel
   int64_t padded_h_, padded_w_;    // the interleaved image: every row / column a tap reads
-  bool direct_;                    // 1x1, stride 1, no padding: the interleaved image is the panel
+  bool direct_;                    // 1x1, stride 1, no padding: panels interleave x itself
   int threads_;
   int64_t block_panels_ = 1, pixel_blocks_ = 1, row_chunks_ = 1;
   std::vector<uint8_t> zp_row_;  // in_w bytes of x_zp: the channels past the end
