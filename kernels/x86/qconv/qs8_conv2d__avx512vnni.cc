@@ -54,6 +54,21 @@ inline void store_f32(const QConvUkernelParams& p, int i, int64_t j, __m512i acc
   _mm512_mask_storeu_ps(static_cast<float*>(p.y) + i * p.ldy + j, mask, v);
 }
 
+// Rows [0, p.mr) of the tile (row i at acc + i * ld), pixels [0, p.nr), through the output stage.
+__attribute__((noinline)) void store_tile(const QConvUkernelParams& p, const int32_t* acc, int64_t ld) {
+  for (int i = 0; i < p.mr; ++i) {
+    for (int64_t j = 0; j < p.nr; j += 16) {
+      const __mmask16 mask = tail_mask(p.nr - j);
+      const __m512i a = _mm512_load_si512(acc + i * ld + j);
+      if (p.float_output) {
+        store_f32(p, i, j, a, mask);
+      } else {
+        store_u8(p, i, j, a, mask);
+      }
+    }
+  }
+}
+
 template <int MR, int NV>
 void conv_tile(const QConvUkernelParams& p) {
   __m512i acc[MR][NV];
@@ -80,19 +95,15 @@ void conv_tile(const QConvUkernelParams& p) {
     w += 4 * MR;
     x += p.x_stride / static_cast<int64_t>(sizeof(*x));
   }
+  // Through memory to the output stage: with it inlined here, GCC shuffles the accumulators between
+  // registers and the stack inside the depth loop.
+  alignas(64) int32_t tile[MR * NV * 16];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
-    if (i >= p.mr) break;
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) {
-      const __mmask16 mask = tail_mask(p.nr - 16 * v);
-      if (p.float_output) {
-        store_f32(p, i, 16 * v, acc[i][v], mask);
-      } else {
-        store_u8(p, i, 16 * v, acc[i][v], mask);
-      }
-    }
+    for (int v = 0; v < NV; ++v) _mm512_store_si512(tile + (i * NV + v) * 16, acc[i][v]);
   }
+  store_tile(p, tile, NV * 16);
 }
 
 }  // namespace
