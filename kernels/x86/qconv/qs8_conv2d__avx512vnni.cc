@@ -32,39 +32,45 @@ inline __m512i requantize_half(__m512i acc, __m512i multiplier, __m512i shift, _
   return _mm512_maskz_min_epi64(kAll, _mm512_maskz_max_epi64(kAll, _mm512_maskz_add_epi64(kAll, r, zp), lo), hi);
 }
 
-inline void store_u8(const QConvUkernelParams& p, int i, int64_t j, __m512i acc, __mmask16 mask) {
-  const __m512i mult = _mm512_set1_epi64(p.multiplier[i]), shift = _mm512_set1_epi64(p.shift[i]);
-  const __m512i half = _mm512_set1_epi64(int64_t{1} << (p.shift[i] - 1));
+// The output stage of rows [0, p.mr) of a tile (row i at acc + i * ld), pixels [0, p.nr). Everything
+// read from p is copied to locals first: the uint8 stores may alias it, which would reload it.
+__attribute__((noinline)) void store_tile_u8(const QConvUkernelParams& p, const int32_t* acc, int64_t ld) {
+  const int64_t mr = p.mr, nr = p.nr, ldy = p.ldy;
+  const int32_t* multiplier = p.multiplier;
+  const int32_t* shift = p.shift;
   const __m512i zp = _mm512_set1_epi64(p.zero_point), lo = _mm512_set1_epi64(p.lo), hi = _mm512_set1_epi64(p.hi);
-  const __m512i even = requantize_half(acc, mult, shift, half, zp, lo, hi);
-  const __m512i odd = requantize_half(_mm512_maskz_srli_epi64(kAll, acc, 32), mult, shift, half, zp, lo, hi);
-  const __m512i y = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(kAll, odd, 32));
-  _mm512_mask_cvtepi32_storeu_epi8(static_cast<uint8_t*>(p.y) + i * p.ldy + j, mask, y);
+  uint8_t* y = static_cast<uint8_t*>(p.y);
+  for (int64_t i = 0; i < mr; ++i) {
+    const __m512i mult = _mm512_set1_epi64(multiplier[i]), s = _mm512_set1_epi64(shift[i]);
+    const __m512i half = _mm512_set1_epi64(int64_t{1} << (shift[i] - 1));
+    for (int64_t j = 0; j < nr; j += 16) {
+      const __m512i a = _mm512_load_si512(acc + i * ld + j);
+      const __m512i even = requantize_half(a, mult, s, half, zp, lo, hi);
+      const __m512i odd = requantize_half(_mm512_maskz_srli_epi64(kAll, a, 32), mult, s, half, zp, lo, hi);
+      const __m512i out = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(kAll, odd, 32));
+      _mm512_mask_cvtepi32_storeu_epi8(y + i * ldy + j, tail_mask(nr - j), out);
+    }
+  }
 }
 
 // float(acc) * scale + residual, clamped as std::min(std::max(v, min), max). The empty asm keeps the
 // product rounded on its own: the compiler must not contract mul + add into an FMA.
-inline void store_f32(const QConvUkernelParams& p, int i, int64_t j, __m512i acc, __mmask16 mask) {
-  __m512 v = _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(kAll16, acc), _mm512_set1_ps(p.scale[i]));
-  if (p.residual != nullptr) {
-    __asm__("" : "+v"(v));
-    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, p.residual + i * p.ldy + j));
-  }
-  v = _mm512_maskz_min_ps(kAll16, _mm512_set1_ps(p.max), _mm512_maskz_max_ps(kAll16, _mm512_set1_ps(p.min), v));
-  _mm512_mask_storeu_ps(static_cast<float*>(p.y) + i * p.ldy + j, mask, v);
-}
-
-// Rows [0, p.mr) of the tile (row i at acc + i * ld), pixels [0, p.nr), through the output stage.
-__attribute__((noinline)) void store_tile(const QConvUkernelParams& p, const int32_t* acc, int64_t ld) {
-  for (int i = 0; i < p.mr; ++i) {
-    for (int64_t j = 0; j < p.nr; j += 16) {
-      const __mmask16 mask = tail_mask(p.nr - j);
-      const __m512i a = _mm512_load_si512(acc + i * ld + j);
-      if (p.float_output) {
-        store_f32(p, i, j, a, mask);
-      } else {
-        store_u8(p, i, j, a, mask);
+__attribute__((noinline)) void store_tile_f32(const QConvUkernelParams& p, const int32_t* acc, int64_t ld) {
+  const int64_t mr = p.mr, nr = p.nr, ldy = p.ldy;
+  const __m512 lo = _mm512_set1_ps(p.min), hi = _mm512_set1_ps(p.max);
+  const float* residual = p.residual;
+  float* y = static_cast<float*>(p.y);
+  for (int64_t i = 0; i < mr; ++i) {
+    const __m512 scale = _mm512_set1_ps(p.scale[i]);
+    for (int64_t j = 0; j < nr; j += 16) {
+      const __mmask16 mask = tail_mask(nr - j);
+      __m512 v = _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(kAll16, _mm512_load_si512(acc + i * ld + j)), scale);
+      if (residual != nullptr) {
+        __asm__("" : "+v"(v));
+        v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, residual + i * ldy + j));
       }
+      v = _mm512_maskz_min_ps(kAll16, hi, _mm512_maskz_max_ps(kAll16, lo, v));
+      _mm512_mask_storeu_ps(y + i * ldy + j, mask, v);
     }
   }
 }
@@ -103,7 +109,11 @@ void conv_tile(const QConvUkernelParams& p) {
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) _mm512_store_si512(tile + (i * NV + v) * 16, acc[i][v]);
   }
-  store_tile(p, tile, NV * 16);
+  if (p.float_output) {
+    store_tile_f32(p, tile, NV * 16);
+  } else {
+    store_tile_u8(p, tile, NV * 16);
+  }
 }
 
 }  // namespace
