@@ -4,11 +4,14 @@
 // Counters: GOP/s (2 per multiply-add) and vnni% of the measured vpdpbusd peak (vnni_peak below).
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <string>
 
 #include "bench/benchmarks.h"
 #include "bench/table_bench.h"
 #include "bench/vnni_loop.h"
 #include "kernels/qconv/qconv2d.h"
+#include "kernels/qconv/qconv2d_gemm.h"
 #include "kernels/ref/omp.h"
 
 namespace edgerun::bench {
@@ -82,7 +85,10 @@ std::vector<uint8_t> random_bytes(size_t n, uint32_t seed) {
   return v;
 }
 
-void time_qconv2d(benchmark::State& state, const QConv2dImpl& impl, const Layer<Conv2dShape>& layer) {
+using Create = std::function<Result<std::unique_ptr<kernels::QConv2d>>(const Conv2dShape&, const int8_t*,
+                                                                      const kernels::QConv2dParams&)>;
+
+void time_qconv2d(benchmark::State& state, const Create& create, const char* label, const Layer<Conv2dShape>& layer) {
   const int threads = static_cast<int>(state.range(0));
   set_threads(threads);  // before create: kernels size per-thread scratch for omp_get_max_threads()
   const Conv2dShape& s = layer.shape;
@@ -95,7 +101,7 @@ void time_qconv2d(benchmark::State& state, const QConv2dImpl& impl, const Layer<
   if (layer.bias) params.output.bias.assign(static_cast<size_t>(s.out_channels), 100);
   params.output.zero_point = 10;
   if (layer.epilogue.min == 0) params.output.lo = 10;
-  auto created = impl.create(s, reinterpret_cast<const int8_t*>(w.data()), params);
+  auto created = create(s, reinterpret_cast<const int8_t*>(w.data()), params);
   if (!created.ok()) {
     state.SkipWithError(("create: " + created.status().to_string()).c_str());
     return;
@@ -107,7 +113,7 @@ void time_qconv2d(benchmark::State& state, const QConv2dImpl& impl, const Layer<
     op->run(x.data(), nullptr, y.data(), scratch.get());
     benchmark::ClobberMemory();
   }
-  state.SetLabel(kernels::backend_name(impl.backend));
+  state.SetLabel(label);
   report_int8_ops(state, s.flops(), threads, layer.count, seconds_since(start));
 }
 
@@ -123,7 +129,19 @@ void register_qconv2d_benchmarks(const std::vector<ModelLayers>& models) {
         if (impl.supports != nullptr && !impl.supports(layer.shape)) continue;
         if (skip_reference(&impl == &table.back(), layer.shape.flops())) continue;
         configure(benchmark::RegisterBenchmark(bench_name("qconv2d", model.model, layer.name, impl.name).c_str(),
-                                               time_qconv2d, impl, layer));
+                                               time_qconv2d, Create(impl.create), kernels::backend_name(impl.backend),
+                                               layer));
+      }
+      // Each tile of the VNNI GEMM entry (the entry runs the first), to compare them side by side.
+      for (const kernels::QConvTile& tile : kernels::qconv2d_tiles(kernels::Isa::kAvx512Vnni)) {
+        if (!kernels::isa_usable(kernels::Isa::kAvx512Vnni)) break;
+        const std::string name = std::string("qs8_conv2d_gemm_") + tile.name + "__avx512vnni";
+        configure(benchmark::RegisterBenchmark(
+            bench_name("qconv2d_tile", model.model, layer.name, name).c_str(), time_qconv2d,
+            Create([&tile](const Conv2dShape& shape, const int8_t* w, const kernels::QConv2dParams& p) {
+              return kernels::create_qconv2d_gemm_tile(shape, tile, w, p);
+            }),
+            "native", layer));
       }
 #if defined(EDGERUN_BENCH_ONEDNN)
       register_onednn_qconv2d(model.model, layer);

@@ -188,7 +188,8 @@ class QConv2dGemm final : public QConv2d {
   // The im2col panel of pixels [p0, p0 + nr): [k-group][NR][G], pixels past nr left as they are
   // (their lanes are not stored).
   void pack_panel(const TX* image, int64_t p0, int64_t nr, TX* panel) const {
-    const int64_t sw = s_.stride_w, cell = g() * int64_t{sizeof(TX)};  // one pixel's G elements
+    constexpr size_t kCell = 4;  // one pixel's G elements: 4 uint8 (c4) or 2 int16 (c2)
+    const int64_t sw = s_.stride_w;
     for (int64_t tap = 0; tap < taps_; ++tap) {
       const int64_t kh = tap / s_.kernel_w, kw = tap % s_.kernel_w;
       for (int64_t cg = 0; cg < cin_groups_; ++cg) {
@@ -199,9 +200,9 @@ class QConv2dGemm final : public QConv2d {
           const int64_t seg = std::min(s_.out_w - ow, nr - j);
           const TX* src = plane + ((oh * s_.stride_h + kh * s_.dilation_h) * padded_w_ + ow * sw + kw * s_.dilation_w) * g();
           if (sw == 1) {
-            std::memcpy(d + j * g(), src, static_cast<size_t>(seg * cell));
+            std::memcpy(d + j * g(), src, static_cast<size_t>(seg) * kCell);
           } else {
-            for (int64_t t = 0; t < seg; ++t) std::memcpy(d + (j + t) * g(), src + t * sw * g(), static_cast<size_t>(cell));
+            for (int64_t t = 0; t < seg; ++t) std::memcpy(d + (j + t) * g(), src + t * sw * g(), kCell);
           }
           j += seg;
         }
