@@ -26,43 +26,70 @@ inline __m256i requantize_half(__m256i acc, __m256i multiplier, __m256i shift, _
   return _mm256_blendv_epi8(r, hi, _mm256_cmpgt_epi64(r, hi));
 }
 
-// Row i's 8 pixels from j (n of them valid) through the output stage.
-inline void store_row(const QConvUkernelParams& p, int i, int64_t j, int64_t n, __m256i acc) {
-  if (p.float_output) {
-    float* y = static_cast<float*>(p.y) + i * p.ldy + j;
-    __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_set1_ps(p.scale[i]));
-    if (p.residual != nullptr) {
-      alignas(32) float r[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      std::memcpy(r, p.residual + i * p.ldy + j, static_cast<size_t>(n) * sizeof(float));
-      __asm__("" : "+x"(v));  // no FMA contraction of the mul + add
-      v = _mm256_add_ps(v, _mm256_load_ps(r));
-    }
-    v = _mm256_min_ps(_mm256_set1_ps(p.max), _mm256_max_ps(_mm256_set1_ps(p.min), v));
-    if (n == 8) {
-      _mm256_storeu_ps(y, v);
-    } else {
-      alignas(32) float out[8];
-      _mm256_store_ps(out, v);
-      std::memcpy(y, out, static_cast<size_t>(n) * sizeof(float));
-    }
-    return;
-  }
-  const int64_t s = p.shift[i];
-  const __m256i mult = _mm256_set1_epi64x(p.multiplier[i]), shift = _mm256_set1_epi64x(s);
-  const __m256i half = _mm256_set1_epi64x(int64_t{1} << (s - 1));
-  const __m256i share = _mm256_set1_epi64x(int64_t{1} << (63 - s));
+// The output stage of rows [0, p.mr) of a tile (row i at acc + i * ld), pixels [0, p.nr); tails go
+// through stack buffers. Everything read from p is copied to locals first: the uint8 stores may alias
+// it, which would reload it.
+__attribute__((noinline)) void store_tile_u8(const QConvUkernelParams& p, const int32_t* acc, int64_t ld) {
+  const int64_t mr = p.mr, nr = p.nr, ldy = p.ldy;
+  const int32_t* multiplier = p.multiplier;
+  const int32_t* shift = p.shift;
   const __m256i zp = _mm256_set1_epi64x(p.zero_point), lo = _mm256_set1_epi64x(p.lo), hi = _mm256_set1_epi64x(p.hi);
-  const __m256i even = requantize_half(acc, mult, shift, half, share, zp, lo, hi);
-  const __m256i odd = requantize_half(_mm256_srli_epi64(acc, 32), mult, shift, half, share, zp, lo, hi);
-  const __m256i y32 = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
   // Byte 0 of each int32 to the low 4 bytes of each 128-bit half, then both halves together.
   const __m256i bytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12, -1,
                                          -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-  const __m128i y8 = _mm256_castsi256_si128(
-      _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(y32, bytes), _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0)));
-  alignas(8) uint8_t out[8];
-  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), y8);
-  std::memcpy(static_cast<uint8_t*>(p.y) + i * p.ldy + j, out, static_cast<size_t>(n));
+  const __m256i halves = _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0);
+  uint8_t* y = static_cast<uint8_t*>(p.y);
+  for (int64_t i = 0; i < mr; ++i) {
+    const int64_t s = shift[i];
+    const __m256i mult = _mm256_set1_epi64x(multiplier[i]), sv = _mm256_set1_epi64x(s);
+    const __m256i half = _mm256_set1_epi64x(int64_t{1} << (s - 1));
+    const __m256i share = _mm256_set1_epi64x(int64_t{1} << (63 - s));
+    for (int64_t j = 0; j < nr; j += 8) {
+      const __m256i a = _mm256_load_si256(reinterpret_cast<const __m256i*>(acc + i * ld + j));
+      const __m256i even = requantize_half(a, mult, sv, half, share, zp, lo, hi);
+      const __m256i odd = requantize_half(_mm256_srli_epi64(a, 32), mult, sv, half, share, zp, lo, hi);
+      const __m256i y32 = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+      const __m128i y8 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(y32, bytes), halves));
+      if (nr - j >= 8) {
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(y + i * ldy + j), y8);
+      } else {
+        alignas(8) uint8_t out[8];
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(out), y8);
+        std::memcpy(y + i * ldy + j, out, static_cast<size_t>(nr - j));
+      }
+    }
+  }
+}
+
+// float(acc) * scale + residual, clamped as std::min(std::max(v, min), max). The empty asm keeps the
+// product rounded on its own: the compiler must not contract mul + add into an FMA.
+__attribute__((noinline)) void store_tile_f32(const QConvUkernelParams& p, const int32_t* acc, int64_t ld) {
+  const int64_t mr = p.mr, nr = p.nr, ldy = p.ldy;
+  const __m256 lo = _mm256_set1_ps(p.min), hi = _mm256_set1_ps(p.max);
+  const float* residual = p.residual;
+  float* y = static_cast<float*>(p.y);
+  for (int64_t i = 0; i < mr; ++i) {
+    const __m256 scale = _mm256_set1_ps(p.scale[i]);
+    for (int64_t j = 0; j < nr; j += 8) {
+      const size_t n = static_cast<size_t>(nr - j < 8 ? nr - j : 8);
+      __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(acc + i * ld + j))),
+                               scale);
+      if (residual != nullptr) {
+        alignas(32) float r[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        std::memcpy(r, residual + i * ldy + j, n * sizeof(float));
+        __asm__("" : "+x"(v));
+        v = _mm256_add_ps(v, _mm256_load_ps(r));
+      }
+      v = _mm256_min_ps(hi, _mm256_max_ps(lo, v));
+      if (n == 8) {
+        _mm256_storeu_ps(y + i * ldy + j, v);
+      } else {
+        alignas(32) float out[8];
+        _mm256_store_ps(out, v);
+        std::memcpy(y + i * ldy + j, out, n * sizeof(float));
+      }
+    }
+  }
 }
 
 template <int MR, int NV>
@@ -91,14 +118,17 @@ void conv_tile(const QConvUkernelParams& p) {
     w += 2 * MR;
     x += p.x_stride / static_cast<int64_t>(sizeof(*x));
   }
+  // Through memory to the output stage, which inlined here makes GCC spill in the depth loop.
+  alignas(32) int32_t tile[MR * NV * 8];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
-    if (i >= p.mr) break;
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) {
-      const int64_t n = p.nr - 8 * v;
-      if (n > 0) store_row(p, i, 8 * v, n < 8 ? n : 8, acc[i][v]);
-    }
+    for (int v = 0; v < NV; ++v) _mm256_store_si256(reinterpret_cast<__m256i*>(tile + (i * NV + v) * 8), acc[i][v]);
+  }
+  if (p.float_output) {
+    store_tile_f32(p, tile, NV * 8);
+  } else {
+    store_tile_u8(p, tile, NV * 8);
   }
 }
 
