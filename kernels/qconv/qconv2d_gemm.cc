@@ -35,6 +35,15 @@ namespace {
 
 inline int64_t round_up(int64_t x, int64_t to) { return ceil_div(x, to) * to; }
 
+// dst cell t = src cell t * kStride, for t < n; cells of 4 bytes. A constant stride lets the compiler
+// vectorize the copy.
+template <int64_t kStride>
+void copy_cells(const void* src, int64_t n, void* dst) {
+  const char* s = static_cast<const char*>(src);
+  char* d = static_cast<char*>(dst);
+  for (int64_t t = 0; t < n; ++t) std::memcpy(d + 4 * t, s + 4 * kStride * t, 4);
+}
+
 // Packed activations of one task kept around this size (in L2 while every row tile reads them).
 constexpr int64_t kBlockBytes = 192 * 1024;
 
@@ -201,6 +210,8 @@ class QConv2dGemm final : public QConv2d {
           const TX* src = plane + ((oh * s_.stride_h + kh * s_.dilation_h) * padded_w_ + ow * sw + kw * s_.dilation_w) * g();
           if (sw == 1) {
             std::memcpy(d + j * g(), src, static_cast<size_t>(seg) * kCell);
+          } else if (sw == 2) {
+            copy_cells<2>(src, seg, d + j * g());
           } else {
             for (int64_t t = 0; t < seg; ++t) std::memcpy(d + (j + t) * g(), src + t * sw * g(), kCell);
           }
