@@ -77,6 +77,9 @@ __attribute__((noinline)) void store_tile_f32(const QConvUkernelParams& p, const
 
 template <int MR, int NV>
 void conv_tile(const QConvUkernelParams& p) {
+  if constexpr (NV > 1) {  // a tail panel that fits fewer vectors: skip the empty ones
+    if (p.nr <= 16 * (NV - 1)) return conv_tile<MR, NV - 1>(p);
+  }
   __m512i acc[MR][NV];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
