@@ -15,9 +15,9 @@ namespace edgerun::kernels {
 
 const std::vector<QConvTile>& qconv2d_tiles(Isa isa) {
   static const std::vector<QConvTile> vnni = {
+      {"6x64c4", x86::qs8_conv2d_6x64c4__avx512vnni, x86::qs8_conv2d_interleave_c4__avx512vnni, 6, 64, 4, false},
       {"8x32c4", x86::qs8_conv2d_8x32c4__avx512vnni, x86::qs8_conv2d_interleave_c4__avx512vnni, 8, 32, 4, false},
       {"4x64c4", x86::qs8_conv2d_4x64c4__avx512vnni, x86::qs8_conv2d_interleave_c4__avx512vnni, 4, 64, 4, false},
-      {"6x64c4", x86::qs8_conv2d_6x64c4__avx512vnni, x86::qs8_conv2d_interleave_c4__avx512vnni, 6, 64, 4, false},
       {"12x32c4", x86::qs8_conv2d_12x32c4__avx512vnni, x86::qs8_conv2d_interleave_c4__avx512vnni, 12, 32, 4, false},
   };
   static const std::vector<QConvTile> avx2 = {
