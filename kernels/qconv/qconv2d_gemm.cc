@@ -70,12 +70,14 @@ class QConv2dGemm final : public QConv2d {
         cout_(shape.out_channels_per_group()),
         row_tiles_(ceil_div(cout_, tile.mr)),
         plane_(shape.out_h * shape.out_w),
-        padded_h_((shape.out_h - 1) * shape.stride_h + (shape.kernel_h - 1) * shape.dilation_h + 1),
-        padded_w_((shape.out_w - 1) * shape.stride_w + (shape.kernel_w - 1) * shape.dilation_w + 1),
+        sub_h_(taps_ == 1 ? shape.stride_h : 1),
+        sub_w_(taps_ == 1 ? shape.stride_w : 1),
+        padded_h_((shape.out_h - 1) * (shape.stride_h / sub_h_) + (shape.kernel_h - 1) * shape.dilation_h + 1),
+        padded_w_((shape.out_w - 1) * (shape.stride_w / sub_w_) + (shape.kernel_w - 1) * shape.dilation_w + 1),
         direct_(taps_ == 1 && shape.stride_h == 1 && shape.stride_w == 1 && shape.pad_top == 0 &&
                 shape.pad_left == 0 && shape.out_h == shape.in_h && shape.out_w == shape.in_w),
         threads_(gemm_max_threads()),
-        zp_row_(static_cast<size_t>(std::max(shape.in_w, direct_ ? plane_ : 0)), x_zp) {
+        zp_row_(static_cast<size_t>(std::max(shape.in_w, plane_)), x_zp) {
     const int64_t mr = tile.mr, g = tile.group, depth = cin_ * taps_;
     // Group gi, row tile t, k-group q = (tap, channel group), row i, element e: [gi][t][q][i][e]; zero
     // past the channels and rows.
@@ -167,29 +169,31 @@ class QConv2dGemm final : public QConv2d {
         const int64_t ci = cg * g() + e;
         rows[e] = ci < cin_ ? xg + ci * plane_ + p0 : zp_row_.data();
       }
-      tile_.interleave(rows, nr, panel + cg * tile_.nr * g());
+      tile_.interleave(rows, nr, 1, panel + cg * tile_.nr * g());
     }
   }
 
-  // Channels [cg * G, cg * G + G) of the group's input xg into the padded interleaved image.
+  // Channels [cg * G, cg * G + G) of the group's input xg into the padded interleaved image: image
+  // row r, column c hold input row r * sub_h - pad_top, column c * sub_w - pad_left, or x_zp.
   void interleave_channels(const uint8_t* xg, int64_t cg, TX* image) const {
     const uint8_t* rows[4];
     TX* plane = image + cg * image_plane();
-    const int64_t left = std::min(s_.pad_left, padded_w_);
-    const int64_t count = std::clamp<int64_t>(padded_w_ - s_.pad_left, 0, s_.in_w);
+    const int64_t left = std::min(ceil_div(s_.pad_left, sub_w_), padded_w_);  // columns left of the input
+    const int64_t iw0 = left * sub_w_ - s_.pad_left;                            // the first one inside
+    const int64_t count = iw0 < s_.in_w ? std::min((s_.in_w - 1 - iw0) / sub_w_ + 1, padded_w_ - left) : 0;
     for (int64_t r = 0; r < padded_h_; ++r) {
       TX* out = plane + r * padded_w_ * g();
-      const int64_t ih = r - s_.pad_top;
+      const int64_t ih = r * sub_h_ - s_.pad_top;
       if (ih < 0 || ih >= s_.in_h) {
         std::fill(out, out + padded_w_ * g(), static_cast<TX>(x_zp_));
         continue;
       }
       for (int64_t e = 0; e < g(); ++e) {
         const int64_t ci = cg * g() + e;
-        rows[e] = ci < cin_ ? xg + (ci * s_.in_h + ih) * s_.in_w : zp_row_.data();
+        rows[e] = ci < cin_ ? xg + (ci * s_.in_h + ih) * s_.in_w + iw0 : zp_row_.data();
       }
       std::fill(out, out + left * g(), static_cast<TX>(x_zp_));
-      tile_.interleave(rows, count, out + left * g());
+      tile_.interleave(rows, count, sub_w_, out + left * g());
       std::fill(out + (left + count) * g(), out + padded_w_ * g(), static_cast<TX>(x_zp_));
     }
   }
@@ -198,7 +202,7 @@ class QConv2dGemm final : public QConv2d {
   // (their lanes are not stored).
   void pack_panel(const TX* image, int64_t p0, int64_t nr, TX* panel) const {
     constexpr size_t kCell = 4;  // one pixel's G elements: 4 uint8 (c4) or 2 int16 (c2)
-    const int64_t sw = s_.stride_w;
+    const int64_t sh = s_.stride_h / sub_h_, sw = s_.stride_w / sub_w_;  // in image rows / columns
     for (int64_t tap = 0; tap < taps_; ++tap) {
       const int64_t kh = tap / s_.kernel_w, kw = tap % s_.kernel_w;
       for (int64_t cg = 0; cg < cin_groups_; ++cg) {
@@ -207,7 +211,7 @@ class QConv2dGemm final : public QConv2d {
         int64_t oh = p0 / s_.out_w, ow = p0 % s_.out_w;
         for (int64_t j = 0; j < nr; ++oh, ow = 0) {
           const int64_t seg = std::min(s_.out_w - ow, nr - j);
-          const TX* src = plane + ((oh * s_.stride_h + kh * s_.dilation_h) * padded_w_ + ow * sw + kw * s_.dilation_w) * g();
+          const TX* src = plane + ((oh * sh + kh * s_.dilation_h) * padded_w_ + ow * sw + kw * s_.dilation_w) * g();
           if (sw == 1) {
             std::memcpy(d + j * g(), src, static_cast<size_t>(seg) * kCell);
           } else if (sw == 2) {
@@ -261,6 +265,7 @@ class QConv2dGemm final : public QConv2d {
   int64_t taps_, k_groups_;        // kernel_h * kernel_w; depth in k-groups: taps * cin_groups
   int64_t cout_, row_tiles_;       // output channels per group, in tiles of MR
   int64_t plane_;                  // output pixels per channel
+  int64_t sub_h_, sub_w_;          // 1x1: the stride, applied when interleaving (the image is the output grid)
   int64_t padded_h_, padded_w_;    // the interleaved image: every row / column a tap reads
   bool direct_;                    // 1x1, stride 1, no padding: panels interleave x itself
   int threads_;

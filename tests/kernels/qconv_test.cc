@@ -206,6 +206,9 @@ TEST_CASE("qconv2d: every entry matches the reference exactly") {
       {2, 6, 6, 6, 9, 8, 3, 1, 1, 1, 128, true, Out::kU8Clip},  // depthwise
       {1, 20, 130, 2, 20, 20, 1, 1, 0, 1, 255, true, Out::kF32ResidualAliased},
       {1, 9, 7, 1, 40, 37, 5, 1, 2, 1, 3, false, Out::kU8},
+      {1, 12, 10, 1, 11, 10, 1, 2, 1, 1, 128, true, Out::kU8},  // 1x1 stride 2 with padding
+      {1, 7, 9, 1, 16, 17, 3, 3, 1, 1, 200, true, Out::kF32Residual},
+      {2, 5, 6, 1, 13, 14, 1, 3, 0, 1, 9, false, Out::kU8Relu},
   };
   uint32_t seed = 11;
   for (const QConvCase& c : cases) check_case(c, seed += 10);

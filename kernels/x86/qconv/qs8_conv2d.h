@@ -33,8 +33,8 @@ struct QConvUkernelParams {
 
 using QConvUkernel = void (*)(const QConvUkernelParams& p);
 
-// out[j * G + e] = rows[e][j] for j < n, e < G (G = 4: bytes; G = 2: widened to int16).
-using QConvInterleave = void (*)(const uint8_t* const* rows, int64_t n, void* out);
+// out[j * G + e] = rows[e][j * stride] for j < n, e < G (G = 4: bytes; G = 2: widened to int16).
+using QConvInterleave = void (*)(const uint8_t* const* rows, int64_t n, int64_t stride, void* out);
 
 // <rows>x<pixels>c<G>.
 void qs8_conv2d_8x32c4__avx512vnni(const QConvUkernelParams& p);
@@ -43,7 +43,7 @@ void qs8_conv2d_6x64c4__avx512vnni(const QConvUkernelParams& p);
 void qs8_conv2d_12x32c4__avx512vnni(const QConvUkernelParams& p);
 void qs8_conv2d_4x24c2__avx2(const QConvUkernelParams& p);
 
-void qs8_conv2d_interleave_c4__avx512vnni(const uint8_t* const* rows, int64_t n, void* out);
-void qs8_conv2d_interleave_c2__avx2(const uint8_t* const* rows, int64_t n, void* out);
+void qs8_conv2d_interleave_c4__avx512vnni(const uint8_t* const* rows, int64_t n, int64_t stride, void* out);
+void qs8_conv2d_interleave_c2__avx2(const uint8_t* const* rows, int64_t n, int64_t stride, void* out);
 
 }  // namespace edgerun::kernels::x86

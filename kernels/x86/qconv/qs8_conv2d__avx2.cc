@@ -136,14 +136,26 @@ void conv_tile(const QConvUkernelParams& p) {
 
 void qs8_conv2d_4x24c2__avx2(const QConvUkernelParams& p) { conv_tile<4, 3>(p); }
 
-// Plain loop: the compiler vectorizes it with this file's flags.
-void qs8_conv2d_interleave_c2__avx2(const uint8_t* const* rows, int64_t n, void* out) {
+namespace {
+
+// Plain loop: the compiler vectorizes it with this file's flags (for a constant stride).
+template <int64_t kStride>
+void interleave_c2(const uint8_t* const* rows, int64_t n, int64_t stride, void* out) {
+  const int64_t step = kStride > 0 ? kStride : stride;
   const uint8_t *r0 = rows[0], *r1 = rows[1];
   int16_t* o = static_cast<int16_t*>(out);
   for (int64_t j = 0; j < n; ++j) {
-    o[2 * j] = r0[j];
-    o[2 * j + 1] = r1[j];
+    o[2 * j] = r0[j * step];
+    o[2 * j + 1] = r1[j * step];
   }
+}
+
+}  // namespace
+
+void qs8_conv2d_interleave_c2__avx2(const uint8_t* const* rows, int64_t n, int64_t stride, void* out) {
+  if (stride == 1) return interleave_c2<1>(rows, n, stride, out);
+  if (stride == 2) return interleave_c2<2>(rows, n, stride, out);
+  interleave_c2<0>(rows, n, stride, out);
 }
 
 }  // namespace edgerun::kernels::x86

@@ -126,14 +126,27 @@ void qs8_conv2d_4x64c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<4, 4
 void qs8_conv2d_6x64c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<6, 4>(p); }
 void qs8_conv2d_12x32c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<12, 2>(p); }
 
-// Plain loop: the compiler vectorizes it with this file's flags.
-void qs8_conv2d_interleave_c4__avx512vnni(const uint8_t* const* rows, int64_t n, void* out) {
+namespace {
+
+// Plain loop: the compiler vectorizes it with this file's flags (for a constant stride).
+template <int64_t kStride>
+void interleave_c4(const uint8_t* const* rows, int64_t n, int64_t stride, void* out) {
+  const int64_t step = kStride > 0 ? kStride : stride;
   const uint8_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
   uint32_t* o = static_cast<uint32_t*>(out);
   for (int64_t j = 0; j < n; ++j) {
-    o[j] = static_cast<uint32_t>(r0[j]) | static_cast<uint32_t>(r1[j]) << 8 | static_cast<uint32_t>(r2[j]) << 16 |
-           static_cast<uint32_t>(r3[j]) << 24;
+    const int64_t i = j * step;
+    o[j] = static_cast<uint32_t>(r0[i]) | static_cast<uint32_t>(r1[i]) << 8 | static_cast<uint32_t>(r2[i]) << 16 |
+           static_cast<uint32_t>(r3[i]) << 24;
   }
+}
+
+}  // namespace
+
+void qs8_conv2d_interleave_c4__avx512vnni(const uint8_t* const* rows, int64_t n, int64_t stride, void* out) {
+  if (stride == 1) return interleave_c4<1>(rows, n, stride, out);
+  if (stride == 2) return interleave_c4<2>(rows, n, stride, out);
+  interleave_c4<0>(rows, n, stride, out);
 }
 
 }  // namespace edgerun::kernels::x86
