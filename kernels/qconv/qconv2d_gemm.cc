@@ -101,6 +101,10 @@ class QConv2dGemm final : public QConv2d {
     const int64_t panels = ceil_div(plane_, tile.nr);
     block_panels_ = std::clamp<int64_t>(kBlockBytes / panel_bytes(), 1, panels);
     pixel_blocks_ = ceil_div(panels, block_panels_);
+    if (pixel_blocks_ < 4 * threads_ && pixel_blocks_ % threads_ != 0) {  // a few blocks: as many per thread
+      block_panels_ = ceil_div(panels, round_up(pixel_blocks_, threads_));
+      pixel_blocks_ = ceil_div(panels, block_panels_);
+    }
     // Fewer pixel blocks than threads: split the row tiles too.
     row_chunks_ = std::clamp<int64_t>(ceil_div(threads_, pixel_blocks_), 1, row_tiles_);
   }
