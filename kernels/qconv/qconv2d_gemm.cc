@@ -109,20 +109,35 @@ class QConv2dGemm final : public QConv2d {
     row_chunks_ = std::clamp<int64_t>(ceil_div(threads_, pixel_blocks_), 1, row_tiles_);
   }
 
+  // Per thread: its panels, and its own image when it runs whole (image, group) pairs.
   size_t scratch_bytes() const override {
-    return static_cast<size_t>(image_bytes() + threads_ * thread_bytes());
+    return static_cast<size_t>((whole_groups() ? 0 : image_bytes()) + threads_ * thread_bytes());
   }
 
   void run(const uint8_t* x, const float* residual, void* y, void* scratch) const override {
-    TX* image = static_cast<TX*>(scratch);
-    char* own_base = static_cast<char*>(scratch) + image_bytes();
+    const int threads = static_cast<int>(std::min<int64_t>(threads_, gemm_max_threads()));
+    if (whole_groups()) {
+      // Enough (image, group) pairs for every thread: each runs whole pairs, without barriers.
+      EDGERUN_OMP(parallel for schedule(static) num_threads(threads))
+      for (int64_t pair = 0; pair < s_.batch * s_.groups; ++pair) {
+        char* own = static_cast<char*>(scratch) + thread_index() * thread_bytes();
+        const int64_t n = pair / s_.groups, gi = pair % s_.groups;
+        const uint8_t* xg = x + (n * s_.in_channels + gi * cin_) * s_.in_h * s_.in_w;
+        TX* image = reinterpret_cast<TX*>(own + panels_bytes());
+        if (!direct_) {
+          for (int64_t cg = 0; cg < cin_groups_; ++cg) interleave_channels(xg, cg, image);
+        }
+        for (int64_t block = 0; block < pixel_blocks_; ++block) {
+          run_block(n, gi, xg, image, block, 0, row_tiles_, reinterpret_cast<TX*>(own), residual, y);
+        }
+      }
+      return;
+    }
+    // Few pairs: the threads share each pair's image and split its pixel blocks and row tiles.
+    TX* image = reinterpret_cast<TX*>(static_cast<char*>(scratch) + threads_ * thread_bytes());
     const int64_t tasks = pixel_blocks_ * row_chunks_, chunk_tiles = ceil_div(row_tiles_, row_chunks_);
-    EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
-#if defined(_OPENMP)
-      char* own = own_base + omp_get_thread_num() * thread_bytes();
-#else
-      char* own = own_base;
-#endif
+    EDGERUN_OMP(parallel num_threads(threads)) {
+      TX* panels = reinterpret_cast<TX*>(static_cast<char*>(scratch) + thread_index() * thread_bytes());
       for (int64_t n = 0; n < s_.batch; ++n) {
         for (int64_t gi = 0; gi < s_.groups; ++gi) {
           const uint8_t* xg = x + (n * s_.in_channels + gi * cin_) * s_.in_h * s_.in_w;
@@ -132,25 +147,9 @@ class QConv2dGemm final : public QConv2d {
           }
           EDGERUN_OMP(for schedule(static))
           for (int64_t task = 0; task < tasks; ++task) {
-            const int64_t chunk = task % row_chunks_, block = task / row_chunks_;
-            const int64_t p_begin = block * block_panels_ * tile_.nr;
-            const int64_t p_end = std::min(plane_, p_begin + block_panels_ * tile_.nr);
-            TX* panels = reinterpret_cast<TX*>(own);
-            for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
-              TX* panel = panels + b * k_groups_ * tile_.nr * tile_.group;
-              if (direct_) {
-                interleave_panel(xg, p0, std::min(tile_.nr, p_end - p0), panel);
-              } else {
-                pack_panel(image, p0, std::min(tile_.nr, p_end - p0), panel);
-              }
-            }
-            const int64_t t_end = std::min(row_tiles_, (chunk + 1) * chunk_tiles);
-            for (int64_t t = chunk * chunk_tiles; t < t_end; ++t) {
-              for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
-                run_tile(n, gi, t, p0, std::min(tile_.nr, p_end - p0), panels + b * k_groups_ * tile_.nr * tile_.group,
-                         residual, y);
-              }
-            }
+            const int64_t chunk = task % row_chunks_;
+            run_block(n, gi, xg, image, task / row_chunks_, chunk * chunk_tiles,
+                      std::min(row_tiles_, (chunk + 1) * chunk_tiles), panels, residual, y);
           }
         }
       }
@@ -159,11 +158,42 @@ class QConv2dGemm final : public QConv2d {
 
  private:
   int64_t g() const { return tile_.group; }
-  // One channel group of the padded interleaved image, in elements; the image in bytes (none when direct).
+  // One channel group of the padded interleaved image, in elements; the image in bytes (none when
+  // direct); the panels of a pixel block in bytes; a thread's scratch.
   int64_t image_plane() const { return padded_h_ * padded_w_ * g(); }
   int64_t image_bytes() const { return direct_ ? 0 : round_up(cin_groups_ * image_plane() * int64_t{sizeof(TX)}, 64); }
   int64_t panel_bytes() const { return k_groups_ * tile_.nr * g() * int64_t{sizeof(TX)}; }
-  int64_t thread_bytes() const { return round_up(panel_bytes() * block_panels_, 64); }
+  int64_t panels_bytes() const { return round_up(panel_bytes() * block_panels_, 64); }
+  int64_t thread_bytes() const { return panels_bytes() + (whole_groups() ? image_bytes() : 0); }
+  bool whole_groups() const { return s_.batch * s_.groups >= threads_; }
+  static int thread_index() {
+#if defined(_OPENMP)
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+  }
+
+  // Pixel block `block` of image n, group gi (input xg, interleaved image) for row tiles
+  // [t_begin, t_end): its panels packed into `panels`, then every tile of the block.
+  void run_block(int64_t n, int64_t gi, const uint8_t* xg, const TX* image, int64_t block, int64_t t_begin,
+                 int64_t t_end, TX* panels, const float* residual, void* y) const {
+    const int64_t p_begin = block * block_panels_ * tile_.nr;
+    const int64_t p_end = std::min(plane_, p_begin + block_panels_ * tile_.nr);
+    for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
+      TX* panel = panels + b * k_groups_ * tile_.nr * g();
+      if (direct_) {
+        interleave_panel(xg, p0, std::min(tile_.nr, p_end - p0), panel);
+      } else {
+        pack_panel(image, p0, std::min(tile_.nr, p_end - p0), panel);
+      }
+    }
+    for (int64_t t = t_begin; t < t_end; ++t) {
+      for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
+        run_tile(n, gi, t, p0, std::min(tile_.nr, p_end - p0), panels + b * k_groups_ * tile_.nr * g(), residual, y);
+      }
+    }
+  }
 
   // A direct panel: the channels of pixels [p0, p0 + nr) interleaved G at a time straight from x.
   void interleave_panel(const uint8_t* xg, int64_t p0, int64_t nr, TX* panel) const {
