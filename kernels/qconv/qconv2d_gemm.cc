@@ -246,8 +246,10 @@ class QConv2dGemm final : public QConv2d {
         for (int64_t j = 0; j < nr; ++oh, ow = 0) {
           const int64_t seg = std::min(s_.out_w - ow, nr - j);
           const TX* src = plane + ((oh * sh + kh * s_.dilation_h) * padded_w_ + ow * sw + kw * s_.dilation_w) * g();
-          if (sw == 1) {
+          if (sw == 1 && seg >= 16) {
             std::memcpy(d + j * g(), src, static_cast<size_t>(seg) * kCell);
+          } else if (sw == 1) {  // short rows (7x7, 14x14 images): inline, not a libc call each
+            copy_cells<1>(src, seg, d + j * g());
           } else if (sw == 2) {
             copy_cells<2>(src, seg, d + j * g());
           } else {
