@@ -214,6 +214,38 @@ TEST_CASE("qconv2d: every entry matches the reference exactly") {
   for (const QConvCase& c : cases) check_case(c, seed += 10);
 }
 
+TEST_CASE("qconv2d: every entry matches the reference on extreme biases and scales") {
+  // Accumulators near the int32 limits (they wrap alike everywhere), scales from 2^-40 to 2^20.
+  Conv2dShape s;
+  s.in_channels = 5;
+  s.out_channels = 12;
+  s.in_h = s.in_w = s.out_h = s.out_w = 6;
+  s.kernel_h = s.kernel_w = 3;
+  s.pad_top = s.pad_left = 1;
+  const auto x = random_ints<uint8_t>(5 * 36, 3, 0, 255);
+  const auto w = random_ints<int8_t>(12 * 5 * 9, 4, -128, 127);
+  QConv2dParams p;
+  p.x_zero_point = 255;
+  p.output.scale = {1e-12f, 1e-9f, 1e-6f, 0.5f, 1.0f, 1000.0f, 1048576.0f, 0.25f, 3e-5f, 7e-4f, 2.0f, 1e-3f};
+  p.output.bias = {2147483647, -2147483647 - 1, 2147000000, -2147000000, 0, 1, -1, 123456789, -987654321,
+                   1000000000, -1000000000, 5};
+  p.output.zero_point = 128;
+  const auto& table = kernels::qconv2d_impls();
+  const auto run = [&](const QConv2dImpl& impl) {
+    auto made = impl.create(s, w.data(), p);
+    REQUIRE(made.ok());
+    std::vector<uint64_t> scratch((*made)->scratch_bytes() / 8 + 8);
+    void* sp = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(scratch.data()) + 63) & ~uintptr_t{63});
+    std::vector<uint8_t> y(12 * 36, 0x5A);
+    (*made)->run(x.data(), nullptr, y.data(), sp);
+    return y;
+  };
+  const std::vector<uint8_t> want = run(table.back());
+  for_each_impl(table, [&](const QConv2dImpl& impl) {
+    if (impl.supports == nullptr || impl.supports(s)) CHECK(run(impl) == want);
+  });
+}
+
 TEST_CASE("qconv2d: create() rejects bad parameters with an error") {
   Conv2dShape s;
   s.in_channels = 4;
