@@ -6,6 +6,7 @@
 #include "kernels/gemm/f32_gemm.h"
 #include "kernels/qgemm/qmatmul_ref.h"
 #include "kernels/qgemm/qs8_gemm.h"
+#include "kernels/qgemm/qs8_pack.h"
 #include "kernels/qgemm/quant_store.h"
 #include "kernels/ref/omp.h"
 
@@ -25,7 +26,6 @@ inline size_t aligned(int64_t bytes) { return static_cast<size_t>(round_up(bytes
 template <typename TB, typename TP>
 class QMatMulPacked final : public QMatMul {
   static constexpr bool kWidened = sizeof(TP) == 2;
-  using TA = std::conditional_t<kWidened, int16_t, uint8_t>;
 
  public:
   QMatMulPacked(const QMatMulShape& shape, const QGemmTile& tile, uint8_t a_zp, int32_t b_zp, QuantStore store)
@@ -39,9 +39,9 @@ class QMatMulPacked final : public QMatMul {
         // VNNI takes B as int8: a uint8 B moves down by 128, its zero point with it.
         b_zp_(!kWidened && !std::is_signed_v<TB> ? b_zp - 128 : b_zp),
         store_(std::move(store)) {
-    a_bytes_ = aligned(m_panels_ * tile.mr * lda_ * int64_t{sizeof(TA)});
+    a_bytes_ = kWidened ? aligned(m_panels_ * tile.mr * lda_ * int64_t{sizeof(int16_t)}) : 0;
     b_bytes_ = aligned(n_panels_ * tile.nr * lda_ * int64_t{sizeof(TP)});
-    row_bytes_ = aligned(m_panels_ * tile.mr * int64_t{sizeof(int32_t)});
+    row_bytes_ = kWidened ? 0 : aligned(m_panels_ * tile.mr * int64_t{sizeof(int32_t)});
     col_bytes_ = aligned(n_panels_ * tile.nr * int64_t{sizeof(int32_t)});
   }
 
@@ -54,41 +54,36 @@ class QMatMulPacked final : public QMatMul {
   }
 
  private:
-  // One batch item's packed operands: A panels, B panels, row starts, column starts.
+  // One batch item's packed operands: A panels (widened), B panels, row starts (VNNI), column starts.
   size_t item_bytes() const { return a_bytes_ + b_bytes_ + row_bytes_ + col_bytes_; }
 
   struct Item {
-    TA* a;
+    int16_t* a;
     TP* b;
     int32_t* row_init;
     int32_t* col_init;
   };
   Item item(void* scratch, int64_t batch) const {
     char* base = static_cast<char*>(scratch) + static_cast<size_t>(batch) * item_bytes();
-    return {reinterpret_cast<TA*>(base), reinterpret_cast<TP*>(base + a_bytes_),
+    return {reinterpret_cast<int16_t*>(base), reinterpret_cast<TP*>(base + a_bytes_),
             reinterpret_cast<int32_t*>(base + a_bytes_ + b_bytes_),
             reinterpret_cast<int32_t*>(base + a_bytes_ + b_bytes_ + row_bytes_)};
   }
 
-  // A's panel ip of batch item `batch`: [k-group][row][element], zero past m and k; its row starts.
+  // A's panel ip of batch item `batch`: widened, packed into scratch; VNNI (A read in place): the row
+  // starts -b_zp * rowsum(a) (wrapping).
   void pack_a(const QMatMulArgs& args, int64_t batch, int64_t ip, const Item& it) const {
-    const int64_t mr = tile_.mr, g = tile_.group;
-    TA* d = it.a + ip * mr * lda_;
-    for (int64_t i = 0; i < mr; ++i) {
-      const int64_t row = ip * mr + i;
-      TA* di = d + i * g;
-      int32_t sum = 0;
-      if (row < s_.m) {
-        const uint8_t* src = args.a + batch * args.a_batch_stride + row * args.a_row_stride;
-        for (int64_t p = 0; p < s_.k; ++p) {
-          di[(p / g) * mr * g + p % g] = kWidened ? static_cast<TA>(src[p] - a_zp_) : static_cast<TA>(src[p]);
-          sum += src[p];
-        }
+    const int64_t mr = tile_.mr, rows = std::min(mr, s_.m - ip * mr);
+    const uint8_t* src = args.a + batch * args.a_batch_stride + ip * mr * args.a_row_stride;
+    if constexpr (kWidened) {
+      pack_a_widened(src, args.a_row_stride, rows, s_.k, mr, a_zp_, it.a + ip * mr * lda_);
+    } else {
+      for (int64_t i = 0; i < rows; ++i) {
+        const uint8_t* row = src + i * args.a_row_stride;
+        uint32_t sum = 0;
+        for (int64_t p = 0; p < s_.k; ++p) sum += row[p];
+        it.row_init[ip * mr + i] = static_cast<int32_t>(0u - static_cast<uint32_t>(b_zp_) * sum);
       }
-      for (int64_t p = row < s_.m ? s_.k : 0; p < lda_; ++p) di[(p / g) * mr * g + p % g] = 0;
-      // The row term -b_zp * rowsum(a) (wrapping; VNNI only: the widened operands carry both zero points).
-      it.row_init[row] =
-          kWidened ? 0 : static_cast<int32_t>(0u - static_cast<uint32_t>(b_zp_) * static_cast<uint32_t>(sum));
     }
   }
 
@@ -161,8 +156,13 @@ class QMatMulPacked final : public QMatMul {
         const int64_t i0 = ip * mr, j0 = jp * nr;
         const Item it = item(args.scratch, batch);
         x86::QGemmUkernelParams p;
-        p.groups = lda_ / tile_.group;
-        p.a = it.a + ip * mr * lda_;
+        p.k = s_.k;
+        if constexpr (kWidened) {
+          p.a = it.a + ip * mr * lda_;
+        } else {
+          p.a = args.a + batch * args.a_batch_stride + i0 * args.a_row_stride;
+          p.a_stride = args.a_row_stride;
+        }
         p.b = it.b + jp * nr * lda_;
         p.init = it.col_init + j0;
         p.row_init = kWidened ? nullptr : it.row_init + i0;

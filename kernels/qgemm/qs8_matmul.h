@@ -1,6 +1,7 @@
 // The native entries of the quantized batched matmul family, on the u8 x s8 GEMM tiles
-// (kernels/qgemm/qs8_gemm.h). Both operands are packed at run time into caller scratch, every batch
-// item at once (threads share the packing), then the tiles of all items are spread over the threads.
+// (kernels/qgemm/qs8_gemm.h). B (and A for the widened tiles; VNNI reads A in place) is packed at run
+// time into caller scratch, every batch item at once (threads share the packing), then the tiles of
+// all items are spread over the threads.
 //   VNNI (uint8 x int8): a uint8 B is shifted to int8 (b - 128, its zero point with it); with
 //     b' = b - b_zp the sum splits into sum a * b - a_zp * colsum(b) - b_zp * rowsum(a) + k * a_zp * b_zp,
 //     the column terms in the tile's start values, the row term in its row starts (wrapping int32, so

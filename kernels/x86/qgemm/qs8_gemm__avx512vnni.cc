@@ -16,7 +16,31 @@ inline __mmask16 tail_mask(int64_t left) {
   return left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
 }
 
-template <int MR, int NV>
+// One k-group: acc[i][v] += 4 bytes of A's row i from `offset` . B's 4 bytes of columns 16v..16v+15.
+// kTail: the depth's last, partial group of `tail` bytes (the rest zero; B is zero there too).
+template <int MR, int NV, bool kTail = false, int PF = 0>
+__attribute__((always_inline)) inline void qgemm_group(__m512i (&acc)[MR][NV], const uint8_t* const (&rows)[MR],
+                                                       int64_t offset, const int8_t* b, int64_t tail = 4) {
+  if constexpr (PF > 0) {
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) _mm_prefetch(reinterpret_cast<const char*>(b + PF + 64 * v), _MM_HINT_T0);
+  }
+  __m512i bv[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_si512(b + 64 * v);
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    int32_t word = 0;
+    std::memcpy(&word, rows[i] + offset, kTail ? static_cast<size_t>(tail) : sizeof(word));
+    const __m512i ai = _mm512_set1_epi32(word);
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], ai, bv[v]);
+  }
+}
+
+// KS > 1: KS sets of accumulators take turns over the k-groups (summed at the end), so that a tile of
+// few rows still has enough independent vpdpbusd chains to hide their latency.
+template <int MR, int NV, int KS = 1, int PF = 0>
 void qgemm_tile(const QGemmUkernelParams& p) {
   constexpr int kNr = 16 * NV;
   const int32_t* init = p.init;
@@ -31,28 +55,50 @@ void qgemm_tile(const QGemmUkernelParams& p) {
   if (p.row_init != nullptr) {
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
-      const __m512i r = _mm512_set1_epi32(p.row_init[i]);
+      const __m512i r = _mm512_set1_epi32(p.row_init[i < p.mr ? i : 0]);
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_add_epi32(acc[i][v], r);
     }
   }
-  const uint8_t* a = static_cast<const uint8_t*>(p.a);
-  const int8_t* b = static_cast<const int8_t*>(p.b);
-  for (int64_t g = 0; g < p.groups; ++g) {
-    __m512i bv[NV];
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_si512(b + 64 * v);
+  // Rows past mr repeat the last valid one (computed, never stored), so nothing past A is read.
+  const uint8_t* rows[MR];
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-      int32_t word;
-      std::memcpy(&word, a + 4 * i, sizeof(word));
-      const __m512i ai = _mm512_set1_epi32(word);
+  for (int i = 0; i < MR; ++i) {
+    rows[i] = static_cast<const uint8_t*>(p.a) + (i < p.mr ? i : p.mr - 1) * p.a_stride;
+  }
+  const int8_t* b = static_cast<const int8_t*>(p.b);
+  const int64_t full = p.k / 4;
+  int64_t g = 0;
+  if constexpr (KS > 1) {
+    __m512i more[KS - 1][MR][NV];
 #pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], ai, bv[v]);
+    for (int s = 0; s < KS - 1; ++s) {
+#pragma GCC unroll 16
+      for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) more[s][i][v] = _mm512_setzero_si512();
+      }
     }
-    a += 4 * MR;
+    for (; g + KS <= full; g += KS) {
+      qgemm_group<MR, NV, false, PF>(acc, rows, 4 * g, b);
+#pragma GCC unroll 4
+      for (int s = 0; s < KS - 1; ++s) qgemm_group<MR, NV, false, PF>(more[s], rows, 4 * (g + s + 1), b + 4 * kNr * (s + 1));
+      b += 4 * kNr * KS;
+    }
+#pragma GCC unroll 4
+    for (int s = 0; s < KS - 1; ++s) {
+#pragma GCC unroll 16
+      for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_add_epi32(acc[i][v], more[s][i][v]);
+      }
+    }
+  }
+  for (; g < full; ++g) {
+    qgemm_group<MR, NV, false, PF>(acc, rows, 4 * g, b);
     b += 4 * kNr;
   }
+  if (p.k % 4 != 0) qgemm_group<MR, NV, true>(acc, rows, 4 * full, b, p.k % 4);
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
     if (i >= p.mr) break;
@@ -66,7 +112,10 @@ void qgemm_tile(const QGemmUkernelParams& p) {
 
 void qs8_gemm_8x32c4__avx512vnni(const QGemmUkernelParams& p) { qgemm_tile<8, 2>(p); }
 void qs8_gemm_4x64c4__avx512vnni(const QGemmUkernelParams& p) { qgemm_tile<4, 4>(p); }
-void qs8_gemm_1x64c4__avx512vnni(const QGemmUkernelParams& p) { qgemm_tile<1, 4>(p); }
+// One row: memory bound (B streams through once); 4 sets of accumulators and B prefetched 4 KiB ahead
+// (1x1000x2048 from L3: 100 -> 124 GOP/s; 1x768x768 from L2: 127 -> 150).
+void qs8_gemm_1x64c4__avx512vnni(const QGemmUkernelParams& p) { qgemm_tile<1, 4, 4, 4096>(p); }
+
 
 }  // namespace edgerun::kernels::x86
 
