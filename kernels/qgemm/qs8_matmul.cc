@@ -8,6 +8,7 @@
 #include "kernels/qgemm/qs8_gemm.h"
 #include "kernels/qgemm/qs8_pack.h"
 #include "kernels/qgemm/quant_store.h"
+#include "kernels/x86/qgemm/qs8_pack.h"
 #include "kernels/ref/omp.h"
 
 #if defined(_OPENMP)
@@ -21,6 +22,12 @@ namespace {
 inline int64_t round_up(int64_t x, int64_t to) { return ceil_div(x, to) * to; }
 inline size_t aligned(int64_t bytes) { return static_cast<size_t>(round_up(bytes, 64)); }
 
+// The c4 tiles' run-time packing (VNNI); the widened tiles pack with the portable loops here.
+struct QPackUkernels {
+  x86::QPackBUkernel pack_b = nullptr;
+  x86::QRowSumUkernel row_sums = nullptr;
+};
+
 // TB: B's element type (uint8 or int8). TP: the packed type of both operands: int16 (widened, zero
 // points subtracted) or the VNNI pair uint8 (A) / int8 (B), TP naming B's.
 template <typename TB, typename TP>
@@ -28,7 +35,8 @@ class QMatMulPacked final : public QMatMul {
   static constexpr bool kWidened = sizeof(TP) == 2;
 
  public:
-  QMatMulPacked(const QMatMulShape& shape, const QGemmTile& tile, uint8_t a_zp, int32_t b_zp, QuantStore store)
+  QMatMulPacked(const QMatMulShape& shape, const QGemmTile& tile, const QPackUkernels& pack, uint8_t a_zp,
+                int32_t b_zp, QuantStore store)
       : s_(shape),
         tile_(tile),
         lda_(round_up(shape.k, tile.group)),
@@ -38,7 +46,8 @@ class QMatMulPacked final : public QMatMul {
         a_zp_(a_zp),
         // VNNI takes B as int8: a uint8 B moves down by 128, its zero point with it.
         b_zp_(!kWidened && !std::is_signed_v<TB> ? b_zp - 128 : b_zp),
-        store_(std::move(store)) {
+        store_(std::move(store)),
+        pack_(pack) {
     a_bytes_ = kWidened ? aligned(m_panels_ * tile.mr * lda_ * int64_t{sizeof(int16_t)}) : 0;
     b_bytes_ = aligned(n_panels_ * tile.nr * lda_ * int64_t{sizeof(TP)});
     row_bytes_ = kWidened ? 0 : aligned(m_panels_ * tile.mr * int64_t{sizeof(int32_t)});
@@ -78,11 +87,10 @@ class QMatMulPacked final : public QMatMul {
     if constexpr (kWidened) {
       pack_a_widened(src, args.a_row_stride, rows, s_.k, mr, a_zp_, it.a + ip * mr * lda_);
     } else {
+      int32_t* sums = it.row_init + ip * mr;
+      pack_.row_sums(src, args.a_row_stride, rows, s_.k, sums);
       for (int64_t i = 0; i < rows; ++i) {
-        const uint8_t* row = src + i * args.a_row_stride;
-        uint32_t sum = 0;
-        for (int64_t p = 0; p < s_.k; ++p) sum += row[p];
-        it.row_init[ip * mr + i] = static_cast<int32_t>(0u - static_cast<uint32_t>(b_zp_) * sum);
+        sums[i] = static_cast<int32_t>(0u - static_cast<uint32_t>(b_zp_) * static_cast<uint32_t>(sums[i]));
       }
     }
   }
@@ -90,34 +98,31 @@ class QMatMulPacked final : public QMatMul {
   // B's panel jp of batch item `batch`: [k-group][column][element], zero past n and k; its column
   // starts bias - a_zp * colsum(b') + k * a_zp * b_zp (VNNI) or bias (widened).
   void pack_b(const QMatMulArgs& args, int64_t batch, int64_t jp, const Item& it) const {
-    const int64_t nr = tile_.nr, g = tile_.group, j0 = jp * nr, cols = std::min(nr, s_.n - j0);
-    const TB* src = static_cast<const TB*>(args.b) + batch * args.b_batch_stride;
+    const int64_t nr = tile_.nr, j0 = jp * nr, cols = std::min(nr, s_.n - j0), rs = args.b_row_stride;
+    const TB* src = static_cast<const TB*>(args.b) + batch * args.b_batch_stride + (s_.b_transposed ? j0 * rs : j0);
     TP* d = it.b + jp * nr * lda_;
-    auto convert = [&](TB v) -> TP {
-      if (kWidened) return static_cast<TP>(v - b_zp_);
-      return static_cast<TP>(std::is_signed_v<TB> ? v : v - 128);
-    };
-    std::fill(d, d + nr * lda_, TP{0});
     int32_t colsum[64] = {};  // nr <= 64
-    if (s_.b_transposed) {
+    if constexpr (kWidened) {
+      // Element (p, column jj) to [p / 2][jj][p % 2], minus the zero point; zero past k and cols.
+      std::fill(d, d + nr * lda_, TP{0});
       for (int64_t jj = 0; jj < cols; ++jj) {
-        const TB* col = src + (j0 + jj) * args.b_row_stride;
         for (int64_t p = 0; p < s_.k; ++p) {
-          const TP v = convert(col[p]);
-          d[(p / g) * nr * g + jj * g + p % g] = v;
-          colsum[jj] += v;
+          const TB v = s_.b_transposed ? src[jj * rs + p] : src[p * rs + jj];
+          d[(p / 2) * nr * 2 + jj * 2 + p % 2] = static_cast<TP>(v - b_zp_);
         }
       }
     } else {
-      for (int64_t p = 0; p < s_.k; ++p) {
-        const TB* row = src + p * args.b_row_stride + j0;
-        TP* dp = d + (p / g) * nr * g + p % g;
-        for (int64_t jj = 0; jj < cols; ++jj) {
-          const TP v = convert(row[jj]);
-          dp[jj * g] = v;
-          colsum[jj] += v;
-        }
-      }
+      x86::QPackBParams p;
+      p.b = reinterpret_cast<const uint8_t*>(src);
+      p.stride = rs;
+      p.transposed = s_.b_transposed;
+      p.flip = !std::is_signed_v<TB>;
+      p.k = s_.k;
+      p.cols = cols;
+      p.nr = nr;
+      p.dst = d;
+      p.colsum = colsum;
+      pack_.pack_b(p);
     }
     const uint32_t za = a_zp_, zb = static_cast<uint32_t>(b_zp_), k = static_cast<uint32_t>(s_.k);
     for (int64_t jj = 0; jj < nr; ++jj) {
@@ -193,17 +198,19 @@ class QMatMulPacked final : public QMatMul {
   int threads_;
   int32_t a_zp_, b_zp_;  // b_zp_: of B as packed (VNNI: shifted to int8)
   QuantStore store_;
+  QPackUkernels pack_;
   size_t a_bytes_ = 0, b_bytes_ = 0, row_bytes_ = 0, col_bytes_ = 0;
 };
 
 template <typename TB>
-Result<std::unique_ptr<QMatMul>> make_packed(const QMatMulShape& shape, const QGemmTile& tile, uint8_t a_zp,
-                                             int32_t b_zp, QuantStore store) {
+Result<std::unique_ptr<QMatMul>> make_packed(const QMatMulShape& shape, const QGemmTile& tile,
+                                             const QPackUkernels& pack, uint8_t a_zp, int32_t b_zp, QuantStore store) {
   if (tile.widened) {
     return std::unique_ptr<QMatMul>(
-        std::make_unique<QMatMulPacked<TB, int16_t>>(shape, tile, a_zp, b_zp, std::move(store)));
+        std::make_unique<QMatMulPacked<TB, int16_t>>(shape, tile, pack, a_zp, b_zp, std::move(store)));
   }
-  return std::unique_ptr<QMatMul>(std::make_unique<QMatMulPacked<TB, int8_t>>(shape, tile, a_zp, b_zp, std::move(store)));
+  return std::unique_ptr<QMatMul>(
+      std::make_unique<QMatMulPacked<TB, int8_t>>(shape, tile, pack, a_zp, b_zp, std::move(store)));
 }
 
 }  // namespace
@@ -214,8 +221,10 @@ Result<std::unique_ptr<QMatMul>> create_qmatmul_packed(const QMatMulShape& shape
   RETURN_IF_ERROR(check_qmatmul_zero_point(shape, b_zero_point));
   ASSIGN_OR_RETURN(QuantStore store, QuantStore::make(out, shape.n));
   const QGemmTile& tile = choose_qgemm_tile(kIsa, shape.m);
-  if (shape.b_signed) return make_packed<int8_t>(shape, tile, a_zero_point, b_zero_point, std::move(store));
-  return make_packed<uint8_t>(shape, tile, a_zero_point, b_zero_point, std::move(store));
+  QPackUkernels pack;
+  if constexpr (kIsa == Isa::kAvx512Vnni) pack = {x86::qs8_pack_b_c4__avx512vnni, x86::qs8_row_sums__avx512vnni};
+  if (shape.b_signed) return make_packed<int8_t>(shape, tile, pack, a_zero_point, b_zero_point, std::move(store));
+  return make_packed<uint8_t>(shape, tile, pack, a_zero_point, b_zero_point, std::move(store));
 }
 
 template Result<std::unique_ptr<QMatMul>> create_qmatmul_packed<Isa::kAvx512Vnni>(const QMatMulShape&, uint8_t,
