@@ -154,10 +154,10 @@ class QMatMulPacked final : public QMatMul {
 #else
       int32_t* own = tile_bufs;
 #endif
-      // Consecutive tiles share a panel of B.
+      // Consecutive tiles share rows of A and fill whole rows of y (one item's B is small: in L1 or L2).
       EDGERUN_OMP(for schedule(static))
       for (int64_t t = 0; t < s_.batch * tiles; ++t) {
-        const int64_t batch = t / tiles, jp = (t % tiles) / m_panels_, ip = t % m_panels_;
+        const int64_t batch = t / tiles, ip = (t % tiles) / n_panels_, jp = t % n_panels_;
         const int64_t i0 = ip * mr, j0 = jp * nr;
         const Item it = item(args.scratch, batch);
         x86::QGemmUkernelParams p;
