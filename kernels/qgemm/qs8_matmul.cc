@@ -63,6 +63,10 @@ class QMatMulPacked final : public QMatMul {
   }
 
  private:
+  // VNNI's row term -b_zp * rowsum(a) (none when the int8 B's zero point is 0: int8 B with zero point
+  // 0 or uint8 B with 128).
+  bool row_terms() const { return !kWidened && b_zp_ != 0; }
+
   // One batch item's packed operands: A panels (widened), B panels, row starts (VNNI), column starts.
   size_t item_bytes() const { return a_bytes_ + b_bytes_ + row_bytes_ + col_bytes_; }
 
@@ -135,7 +139,9 @@ class QMatMulPacked final : public QMatMul {
   void run_tiles(const QMatMulArgs& args, bool s32) const {
     if (s_.batch <= 0 || s_.m <= 0 || s_.n <= 0) return;
     const int64_t mr = tile_.mr, nr = tile_.nr, size = s_.m * s_.n;
-    const int64_t panels = m_panels_ + n_panels_, tiles = m_panels_ * n_panels_;
+    // A needs a pass only to be widened, or for its row sums when B's (int8) zero point is not 0.
+    const int64_t a_panels = kWidened || row_terms() ? m_panels_ : 0;
+    const int64_t panels = a_panels + n_panels_, tiles = m_panels_ * n_panels_;
     int32_t* tile_bufs =
         reinterpret_cast<int32_t*>(static_cast<char*>(args.scratch) + static_cast<size_t>(s_.batch) * item_bytes());
     EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
@@ -143,10 +149,10 @@ class QMatMulPacked final : public QMatMul {
       for (int64_t t = 0; t < s_.batch * panels; ++t) {
         const int64_t batch = t / panels, panel = t % panels;
         const Item it = item(args.scratch, batch);
-        if (panel < m_panels_) {
+        if (panel < a_panels) {
           pack_a(args, batch, panel, it);
         } else {
-          pack_b(args, batch, panel - m_panels_, it);
+          pack_b(args, batch, panel - a_panels, it);
         }
       }
 #if defined(_OPENMP)
@@ -170,7 +176,7 @@ class QMatMulPacked final : public QMatMul {
         }
         p.b = it.b + jp * nr * lda_;
         p.init = it.col_init + j0;
-        p.row_init = kWidened ? nullptr : it.row_init + i0;
+        p.row_init = row_terms() ? it.row_init + i0 : nullptr;
         p.mr = std::min(mr, s_.m - i0);
         p.nr = std::min(nr, s_.n - j0);
         const int64_t offset = batch * size + i0 * s_.n + j0;

@@ -96,10 +96,9 @@ void qs8_row_sums__avx512vnni(const uint8_t* a, int64_t stride, int64_t rows, in
       const __mmask64 mask = left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
       acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(mask, row + p), _mm512_setzero_si512()));
     }
-    alignas(64) uint64_t lanes[8];
-    _mm512_store_si512(lanes, acc);
-    uint64_t total = 0;
-    for (uint64_t lane : lanes) total += lane;
+    const __m256i quarter = _mm256_add_epi64(_mm512_maskz_extracti64x4_epi64(0xFF, acc, 0), _mm512_maskz_extracti64x4_epi64(0xFF, acc, 1));
+    const __m128i half = _mm_add_epi64(_mm256_castsi256_si128(quarter), _mm256_extracti128_si256(quarter, 1));
+    const uint64_t total = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_add_epi64(half, _mm_unpackhi_epi64(half, half))));
     sum[i] = static_cast<int32_t>(static_cast<uint32_t>(total));
   }
 }
