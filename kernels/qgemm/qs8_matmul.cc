@@ -1,6 +1,7 @@
 #include "kernels/qgemm/qs8_matmul.h"
 
 #include <algorithm>
+#include <string>
 #include <type_traits>
 
 #include "kernels/gemm/f32_gemm.h"
@@ -21,6 +22,7 @@ namespace {
 
 inline int64_t round_up(int64_t x, int64_t to) { return ceil_div(x, to) * to; }
 inline size_t aligned(int64_t bytes) { return static_cast<size_t>(round_up(bytes, 64)); }
+constexpr int64_t kMaxNr = 64;  // the widest tile's columns
 
 // The c4 tiles' run-time packing (VNNI); the widened tiles pack with the portable loops here.
 struct QPackUkernels {
@@ -105,7 +107,7 @@ class QMatMulPacked final : public QMatMul {
     const int64_t nr = tile_.nr, j0 = jp * nr, cols = std::min(nr, s_.n - j0), rs = args.b_row_stride;
     const TB* src = static_cast<const TB*>(args.b) + batch * args.b_batch_stride + (s_.b_transposed ? j0 * rs : j0);
     TP* d = it.b + jp * nr * lda_;
-    int32_t colsum[64] = {};  // nr <= 64
+    int32_t colsum[kMaxNr] = {};
     if constexpr (kWidened) {
       // Element (p, column jj) to [p / 2][jj][p % 2], minus the zero point; zero past k and cols.
       std::fill(d, d + nr * lda_, TP{0});
@@ -227,6 +229,10 @@ Result<std::unique_ptr<QMatMul>> create_qmatmul_packed(const QMatMulShape& shape
   RETURN_IF_ERROR(check_qmatmul_zero_point(shape, b_zero_point));
   ASSIGN_OR_RETURN(QuantStore store, QuantStore::make(out, shape.n));
   const QGemmTile& tile = choose_qgemm_tile(kIsa, shape.m);
+  // pack_b's column sums live on the stack; the c4 packing takes blocks of 16 columns.
+  if (tile.nr > kMaxNr || (!tile.widened && tile.nr % 16 != 0)) {
+    return internal_error(std::string("qmatmul: tile ") + tile.name + " has an unsupported width");
+  }
   QPackUkernels pack;
   if constexpr (kIsa == Isa::kAvx512Vnni) pack = {x86::qs8_pack_b_c4__avx512vnni, x86::qs8_row_sums__avx512vnni};
   if (shape.b_signed) return make_packed<int8_t>(shape, tile, pack, a_zero_point, b_zero_point, std::move(store));
