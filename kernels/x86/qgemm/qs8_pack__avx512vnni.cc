@@ -1,6 +1,6 @@
 // AVX-512 packing for the c4 tiles: 16 columns at a time, 4 rows interleaved by byte unpacks (B
-// stored [k, n]) or one 32-bit gather per k-group (B stored [n, k]); column sums by vpdpbusd with
-// ones, row sums by vpsadbw.
+// stored [k, n]) or 16 x 16 transposes of 32-bit words (B stored [n, k]); column sums by vpdpbusd
+// with ones, row sums by vpsadbw.
 #include <immintrin.h>
 
 #include <cstring>
@@ -38,34 +38,57 @@ void pack_rows(const QPackBParams& p, int64_t c, __mmask16 mask, __m512i& colsum
   }
 }
 
-// Columns [c, c + 16) of B stored [n, k]: column j's group q is the 32-bit word at b + j * stride + 4q.
-void pack_columns(const QPackBParams& p, int64_t c, __mmask16 mask, __m512i& colsum) {
+// r[i] = row i of a 16 x 16 matrix of 32-bit words; on return r[i] = its column i. maskz_ forms with
+// full masks: GCC 12 warns on the unmasked ones (their _mm512_undefined_epi32).
+inline void transpose16x16(__m512i (&r)[16]) {
+  __m512i t[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_maskz_unpacklo_epi32(0xFFFF, r[i], r[i + 1]);
+    t[i + 1] = _mm512_maskz_unpackhi_epi32(0xFFFF, r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4) {
+    r[i] = _mm512_maskz_unpacklo_epi64(0xFF, t[i], t[i + 2]);
+    r[i + 1] = _mm512_maskz_unpackhi_epi64(0xFF, t[i], t[i + 2]);
+    r[i + 2] = _mm512_maskz_unpacklo_epi64(0xFF, t[i + 1], t[i + 3]);
+    r[i + 3] = _mm512_maskz_unpackhi_epi64(0xFF, t[i + 1], t[i + 3]);
+  }
+  // Now r[4b + e] holds words e of 128-bit lane l of rows 4b..4b+3 in its lane l; gather the lanes.
+  for (int i = 0; i < 4; ++i) {
+    t[i] = _mm512_maskz_shuffle_i32x4(0xFFFF, r[i], r[4 + i], 0x88);
+    t[4 + i] = _mm512_maskz_shuffle_i32x4(0xFFFF, r[i], r[4 + i], 0xDD);
+    t[8 + i] = _mm512_maskz_shuffle_i32x4(0xFFFF, r[8 + i], r[12 + i], 0x88);
+    t[12 + i] = _mm512_maskz_shuffle_i32x4(0xFFFF, r[8 + i], r[12 + i], 0xDD);
+  }
+  for (int i = 0; i < 4; ++i) {
+    r[i] = _mm512_maskz_shuffle_i32x4(0xFFFF, t[i], t[8 + i], 0x88);
+    r[8 + i] = _mm512_maskz_shuffle_i32x4(0xFFFF, t[i], t[8 + i], 0xDD);
+    r[4 + i] = _mm512_maskz_shuffle_i32x4(0xFFFF, t[4 + i], t[12 + i], 0x88);
+    r[12 + i] = _mm512_maskz_shuffle_i32x4(0xFFFF, t[4 + i], t[12 + i], 0xDD);
+  }
+}
+
+// Columns [c, c + 16) of B stored [n, k]: each column is a row of 16 k-groups per 64 bytes; 16 such
+// rows transposed as 32-bit words give 16 group rows of the panel. Bytes past k and columns past cols
+// load as zero (and are not flipped).
+void pack_columns(const QPackBParams& p, int64_t c, int64_t cols, __m512i& colsum) {
   const __m512i flip = _mm512_set1_epi8(p.flip ? static_cast<char>(0x80) : 0);
   const __m512i ones = _mm512_set1_epi8(1);
-  const int64_t full = p.k / 4, tail = p.k % 4;
-  const uint8_t* base = p.b + c * p.stride;
-  // 32-bit gather offsets: one column block's rows must lie within 2 GiB (else word by word).
-  const bool gather = 15 * p.stride < (int64_t{1} << 31) - 64;
-  const __m512i index = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                                           _mm512_set1_epi32(static_cast<int32_t>(gather ? p.stride : 0)));
-  for (int64_t q = 0; q <= full; ++q) {
-    if (q == full && tail == 0) break;
-    __m512i w;
-    if (q < full && gather) {
-      w = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), mask, index, base + 4 * q, 1);
-    } else {
-      alignas(64) int32_t words[16] = {};
-      const size_t bytes = q < full ? 4 : static_cast<size_t>(tail);
-      for (int64_t j = 0; j < 16; ++j) {
-        if ((mask >> j) & 1) std::memcpy(&words[j], base + j * p.stride + 4 * q, bytes);
-      }
-      w = _mm512_load_si512(words);
+  const int64_t groups = (p.k + 3) / 4;
+  for (int64_t k0 = 0; k0 < p.k; k0 += 64) {
+    const int64_t left = p.k - k0;
+    const __mmask64 bytes = left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
+    __m512i r[16];
+    for (int64_t j = 0; j < 16; ++j) {
+      r[j] = j < cols ? _mm512_maskz_mov_epi8(
+                            bytes, _mm512_xor_si512(_mm512_maskz_loadu_epi8(bytes, p.b + (c + j) * p.stride + k0), flip))
+                      : _mm512_setzero_si512();
     }
-    // Flip only the bytes that exist: past k and cols they stay zero.
-    const int32_t lane_bytes = q < full ? -1 : static_cast<int32_t>((uint32_t{1} << (8 * tail)) - 1);
-    w = _mm512_xor_si512(w, _mm512_and_si512(flip, _mm512_maskz_set1_epi32(mask, lane_bytes)));
-    _mm512_storeu_si512(p.dst + q * p.nr * 4 + c * 4, w);
-    colsum = _mm512_dpbusd_epi32(colsum, ones, w);
+    transpose16x16(r);
+    const int64_t q0 = k0 / 4;
+    for (int64_t g = 0; g < 16 && q0 + g < groups; ++g) {
+      _mm512_storeu_si512(p.dst + (q0 + g) * p.nr * 4 + c * 4, r[g]);
+      colsum = _mm512_dpbusd_epi32(colsum, ones, r[g]);
+    }
   }
 }
 
@@ -79,7 +102,7 @@ void qs8_pack_b_c4__avx512vnni(const QPackBParams& p) {
     if (mask == 0) {
       for (int64_t q = 0; q < groups; ++q) _mm512_storeu_si512(p.dst + q * p.nr * 4 + c * 4, colsum);
     } else if (p.transposed) {
-      pack_columns(p, c, mask, colsum);
+      pack_columns(p, c, p.cols - c, colsum);
     } else {
       pack_rows(p, c, mask, colsum);
     }
