@@ -10,7 +10,7 @@
 //   AVX2 (widened): both zero points subtracted at pack time into int16 (|a - a_zp|, |b - b_zp| <= 255);
 //     vpmaddwd adds pairs of products exactly.
 // One thread, BERT-base attention (12 heads, 128 tokens, uint8 out, best of 12 runs): Q.K^T (K read
-// transposed) ~330 GOP/s, P.V ~460, oneDNN's int8 matmul ~600 / ~720: at k = 64 the exact fixed-point
+// transposed) ~365 GOP/s, P.V ~495, oneDNN's int8 matmul ~590 / ~715: at k = 64 the exact fixed-point
 // requantization and the run-time packing cost about as much as the products.
 #pragma once
 
