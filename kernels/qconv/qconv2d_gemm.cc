@@ -76,6 +76,8 @@ class QConv2dGemm final : public QConv2d {
         padded_w_((shape.out_w - 1) * (shape.stride_w / sub_w_) + (shape.kernel_w - 1) * shape.dilation_w + 1),
         direct_(taps_ == 1 && shape.stride_h == 1 && shape.stride_w == 1 && shape.pad_top == 0 &&
                 shape.pad_left == 0 && shape.out_h == shape.in_h && shape.out_w == shape.in_w),
+        implicit_(taps_ > 1 && shape.stride_h == 1 && shape.stride_w == 1),
+        grid_(implicit_ ? (shape.out_h - 1) * padded_w_ + shape.out_w : plane_),
         threads_(gemm_max_threads()),
         zp_row_(static_cast<size_t>(std::max(shape.in_w, plane_)), x_zp) {
     const int64_t mr = tile.mr, g = tile.group, depth = cin_ * taps_;
@@ -98,7 +100,14 @@ class QConv2dGemm final : public QConv2d {
                              static_cast<uint32_t>(x_zp) * static_cast<uint32_t>(rowsum);
       init_[static_cast<size_t>((gi * row_tiles_ + t) * mr + i)] = static_cast<int32_t>(start);
     }
-    const int64_t panels = ceil_div(plane_, tile.nr);
+    // Where k-group q = (tap, channel group) of a tile's pixels starts: in the image (implicit: the
+    // tap's shift on the padded grid) or in the panel.
+    for (int64_t q = 0; q < k_groups_; ++q) {
+      const int64_t tap = q / cin_groups_, cg = q % cin_groups_, kh = tap / s_.kernel_w, kw = tap % s_.kernel_w;
+      const int64_t shift = (kh * s_.dilation_h * padded_w_ + kw * s_.dilation_w) * g;
+      x_offsets_.push_back((implicit_ ? cg * image_plane() + shift : q * tile.nr * g) * int64_t{sizeof(TX)});
+    }
+    const int64_t panels = ceil_div(grid_, tile.nr);
     block_panels_ = std::clamp<int64_t>(kBlockBytes / panel_bytes(), 1, panels);
     pixel_blocks_ = ceil_div(panels, block_panels_);
     if (pixel_blocks_ < 4 * threads_ && pixel_blocks_ % threads_ != 0) {  // a few blocks: as many per thread
@@ -161,9 +170,12 @@ class QConv2dGemm final : public QConv2d {
   // One channel group of the padded interleaved image, in elements; the image in bytes (none when
   // direct); the panels of a pixel block in bytes; a thread's scratch.
   int64_t image_plane() const { return padded_h_ * padded_w_ * g(); }
-  int64_t image_bytes() const { return direct_ ? 0 : round_up(cin_groups_ * image_plane() * int64_t{sizeof(TX)}, 64); }
+  // The image has slack for the lanes of the last tile, past the grid (computed, not stored).
+  int64_t image_bytes() const {
+    return direct_ ? 0 : round_up((cin_groups_ * image_plane() + tile_.nr * g()) * int64_t{sizeof(TX)}, 64);
+  }
   int64_t panel_bytes() const { return k_groups_ * tile_.nr * g() * int64_t{sizeof(TX)}; }
-  int64_t panels_bytes() const { return round_up(panel_bytes() * block_panels_, 64); }
+  int64_t panels_bytes() const { return implicit_ ? 0 : round_up(panel_bytes() * block_panels_, 64); }
   int64_t thread_bytes() const { return panels_bytes() + (whole_groups() ? image_bytes() : 0); }
   bool whole_groups() const { return s_.batch * s_.groups >= threads_; }
   static int thread_index() {
@@ -179,8 +191,8 @@ class QConv2dGemm final : public QConv2d {
   void run_block(int64_t n, int64_t gi, const uint8_t* xg, const TX* image, int64_t block, int64_t t_begin,
                  int64_t t_end, TX* panels, const float* residual, void* y) const {
     const int64_t p_begin = block * block_panels_ * tile_.nr;
-    const int64_t p_end = std::min(plane_, p_begin + block_panels_ * tile_.nr);
-    for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
+    const int64_t p_end = std::min(grid_, p_begin + block_panels_ * tile_.nr);
+    for (int64_t p0 = p_begin, b = 0; p0 < p_end && !implicit_; p0 += tile_.nr, ++b) {
       TX* panel = panels + b * k_groups_ * tile_.nr * g();
       if (direct_) {
         interleave_panel(xg, p0, std::min(tile_.nr, p_end - p0), panel);
@@ -190,7 +202,8 @@ class QConv2dGemm final : public QConv2d {
     }
     for (int64_t t = t_begin; t < t_end; ++t) {
       for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
-        run_tile(n, gi, t, p0, std::min(tile_.nr, p_end - p0), panels + b * k_groups_ * tile_.nr * g(), residual, y);
+        const TX* xs = implicit_ ? image + p0 * g() : panels + b * k_groups_ * tile_.nr * g();
+        run_tile(n, gi, t, p0, std::min(tile_.nr, p_end - p0), xs, residual, y);
       }
     }
   }
@@ -264,12 +277,18 @@ class QConv2dGemm final : public QConv2d {
   void run_tile(int64_t n, int64_t gi, int64_t t, int64_t p0, int64_t nr, const TX* xs, const float* residual,
                 void* y) const {
     const int64_t mr = tile_.mr, c0 = gi * cout_ + t * mr;
-    const int64_t offset = (n * s_.out_channels + c0) * plane_ + p0;
+    // Implicit: pixels are grid positions, y the channel's first pixel.
+    const int64_t offset = (n * s_.out_channels + c0) * plane_ + (implicit_ ? 0 : p0);
     x86::QConvUkernelParams p;
     p.groups = k_groups_;
     p.w = weights_.data() + (gi * row_tiles_ + t) * k_groups_ * mr * g();
     p.x = xs;
-    p.x_stride = tile_.nr * g() * int64_t{sizeof(TX)};
+    p.x_offsets = x_offsets_.data();
+    if (implicit_) {
+      p.grid_w = padded_w_;
+      p.grid_q0 = p0;
+      p.out_w = s_.out_w;
+    }
     p.init = init_.data() + (gi * row_tiles_ + t) * mr;
     p.mr = std::min(mr, cout_ - t * mr);
     p.nr = nr;
@@ -304,11 +323,14 @@ class QConv2dGemm final : public QConv2d {
   int64_t sub_h_, sub_w_;          // 1x1: the stride, applied when interleaving (the image is the output grid)
   int64_t padded_h_, padded_w_;    // the interleaved image: every row / column a tap reads
   bool direct_;                    // 1x1, stride 1, no padding: panels interleave x itself
+  bool implicit_;                  // KxK stride 1: no panels, tiles read the image on its padded grid
+  int64_t grid_;                   // pixels computed per channel: the output's, or its padded grid's
   int threads_;
   int64_t block_panels_ = 1, pixel_blocks_ = 1, row_chunks_ = 1;
   std::vector<uint8_t> zp_row_;  // in_w bytes of x_zp: the channels past the end
   std::vector<TW> weights_;
   std::vector<int32_t> init_;  // [groups][row_tiles][MR]
+  std::vector<int64_t> x_offsets_;  // [k_groups]: bytes
 };
 
 }  // namespace
