@@ -51,9 +51,13 @@ constexpr int64_t kBlockBytes = 192 * 1024;
 //
 // Per image and group, the input channels are first interleaved G at a time into an image padded with
 // x_zp on every side a tap can reach, [channel group][padded row][padded column][G]; the depth is
-// ordered (tap, channel) so a k-group is G channels of one tap, and an im2col panel row of NR pixels
-// is then a copy of G-element cells: runs of them along an output row at stride 1. A 1x1 stride 1
-// convolution without padding interleaves its panels straight from x.
+// ordered (tap, channel) so a k-group is G channels of one tap. Then, by shape:
+//   KxK stride 1 (implicit GEMM): the tiles read the image itself. Their pixels are positions on the
+//     padded grid (row width padded_w), so a tap is a constant shift of them; the positions past the
+//     output width are computed and not stored (2 of 16 columns at 14x14, 2 of 58 at 56x56).
+//   1x1 stride 1 without padding: panels interleave x straight, no image.
+//   the rest (strided): an im2col panel of NR output pixels copies the G-element cells of each tap
+//     (a 1x1 strided convolution subsamples while interleaving, so its image is the output grid).
 template <typename TX, typename TW>
 class QConv2dGemm final : public QConv2d {
  public:
