@@ -41,14 +41,14 @@ constexpr int64_t kBlockBytes = 192 * 1024;
 // TX / TW: the packed element types of X and W (uint8 / int8, or both int16 when widened).
 //
 // Per image and group, the input channels are first interleaved G at a time into an image padded with
-// x_zp on every side a tap can reach, [channel group][padded row][padded column][G]; the depth is
-// ordered (tap, channel) so a k-group is G channels of one tap. Then, by shape:
-//   KxK stride 1 (implicit GEMM): the tiles read the image itself. Their pixels are positions on the
-//     padded grid (row width padded_w), so a tap is a constant shift of them; the positions past the
-//     output width are computed and not stored (2 of 16 columns at 14x14, 2 of 58 at 56x56).
-//   1x1 stride 1 without padding: panels interleave x straight, no image.
-//   the rest (strided): an im2col panel of NR output pixels copies the G-element cells of each tap
-//     (a 1x1 strided convolution subsamples while interleaving, so its image is the output grid).
+// x_zp on every side a tap can reach, [channel group][phase][row][column][G]; the depth is ordered
+// (tap, channel) so a k-group is G channels of one tap. Then, by shape:
+//   KxK (implicit GEMM): the tiles read the image itself. The image keeps the stride's phases apart
+//     (stride 2: even / odd rows and columns), so every tap reads one phase at a constant shift from
+//     the output pixel's position on the phase grid; positions past the output width are computed
+//     and not stored (2 of 16 columns at 14x14 stride 1, 1 of 8 at 7x7 stride 2).
+//   1x1 stride 1 without padding: panels of NR pixels interleave x straight, no image.
+//   1x1 otherwise: the image is the subsampled output grid, panels copy it.
 template <typename TX, typename TW>
 class QConv2dGemm final : public QConv2d {
  public:
@@ -100,7 +100,7 @@ class QConv2dGemm final : public QConv2d {
       init_[static_cast<size_t>((gi * row_tiles_ + t) * mr + i)] = static_cast<int32_t>(start);
     }
     // Where k-group q = (tap, channel group) of a tile's pixels starts: in the image (implicit: the
-    // tap's shift on the padded grid) or in the panel.
+    // tap's phase and shift) or in the panel.
     for (int64_t q = 0; q < k_groups_; ++q) {
       const int64_t tap = q / cin_groups_, cg = q % cin_groups_, kh = tap / s_.kernel_w, kw = tap % s_.kernel_w;
       const int64_t dy = kh * s_.dilation_h, dx = kw * s_.dilation_w;  // the tap's phase, then its shift
