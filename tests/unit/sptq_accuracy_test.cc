@@ -1,5 +1,6 @@
-// SPTQ on a trained model, every calibrator: the QDQ graph, written as ONNX and run by our engine (INT8), keeps the FP32
-// model's top-1 on the Fashion-MNIST test split (first 500 samples) within 1.5 points.
+// SPTQ on a trained model with every calibrator: the QDQ graph, written as ONNX and run by our engine
+// on INT8 kernels, keeps the FP32 model's top-1 on the Fashion-MNIST test split (first 500 samples)
+// within 1.5 points.
 #include <doctest/doctest.h>
 
 #include <filesystem>
