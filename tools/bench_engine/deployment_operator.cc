@@ -23,14 +23,15 @@ const char* deployment_op_name(DeploymentOp op) {
 Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options) {
   if (options.op == DeploymentOp::kIdentity) return AppliedOperator{model, "identity: FP32 as loaded"};
   sptq::CalibrationRequest calibration;
-  calibration.samples = options.random_batches;
+  calibration.samples = 1;
   ASSIGN_OR_RETURN(auto samples, sptq::calibration_samples(model, calibration));
-  ASSIGN_OR_RETURN(sptq::SptqResult q, sptq::quantize(model, samples, options.sptq));
+  sptq::SptqOptions latency_options = options.sptq;
+  latency_options.calibrator = sptq::Calibrator::kMinMax;
+  ASSIGN_OR_RETURN(sptq::SptqResult q, sptq::quantize(model, samples, latency_options));
   std::string ops;
   for (const auto& [op, count] : q.quantized_ops) ops += (ops.empty() ? "" : ", ") + op + " " + std::to_string(count);
-  std::string summary = std::string(deployment_op_name(options.op)) + ": INT8 graph of SPTQ (" +
-                        sptq::calibrator_name(options.sptq.calibrator) + ", " +
-                        std::to_string(samples.size()) + " seeded random batches); quantized " + ops;
+  std::string summary = std::string(deployment_op_name(options.op)) +
+                        ": INT8 graph of SPTQ (ranges by minmax on one seeded random batch); quantized " + ops;
   if (options.op == DeploymentOp::kQat) summary += "; QAT changes the weights, not this graph";
   return AppliedOperator{std::move(q.graph), summary};
 }

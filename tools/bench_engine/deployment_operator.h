@@ -1,9 +1,11 @@
 // The deployment operators bench_engine applies before measuring (DESIGN.md's vocabulary: an operator
 // is a graph-to-graph transform). This issue's: identity and the two quantizations.
 //   identity  the model as it is (FP32).
-//   sptq      static post-training quantization (operators/sptq): the full-size model calibrated on
-//             seeded random inputs for latency; the trained surrogate calibrated on its task's train
-//             data for accuracy. Runs on INT8 kernels (graph/passes/lower_qdq.h).
+//   sptq      static post-training quantization (operators/sptq): for latency, the full-size model's
+//             INT8 graph, its ranges taken by minmax from one seeded random batch (the graph, not the
+//             ranges, sets the latency; a full calibration of FCN @520 takes minutes); for accuracy,
+//             the trained surrogate calibrated by the chosen calibrator on its task's train data.
+//             Runs on INT8 kernels (graph/passes/lower_qdq.h).
 //   qat       the QAT-trained surrogate (models/trained/<name>/qat.onnx, a QDQ export) for accuracy; for
 //             latency the full-size model in SPTQ's INT8 graph, since QAT changes the weights, not the
 //             graph the engine runs.
@@ -25,7 +27,6 @@ const char* deployment_op_name(DeploymentOp op);
 struct OperatorOptions {
   DeploymentOp op = DeploymentOp::kIdentity;
   sptq::SptqOptions sptq;
-  int64_t random_batches = 4;  // calibration of a full-size / file model on seeded random inputs
   int64_t train_rows = 128;    // calibration of a trained surrogate on its train data
 };
 

@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
   OperatorOptions op;
   app.add_option("--model", model, "zoo model name or ONNX model file")->capture_default_str();
   app.add_option("--op", op_name, "deployment operator: identity, sptq, qat")->capture_default_str();
-  app.add_option("--calibrator", calibrator, "sptq / qat: minmax, percentile, entropy or mse")->capture_default_str();
+  app.add_option("--calibrator", calibrator, "sptq: calibrator of the accuracy run (minmax, percentile, entropy, mse)")
+      ->capture_default_str();
   app.add_option("--percentile", op.sptq.percentile, "percentile calibrator: the kept percent")->capture_default_str();
   app.add_option("--calib-rows", op.train_rows, "sptq: train rows calibrating the trained surrogate")
       ->check(CLI::PositiveNumber)
