@@ -4,10 +4,12 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
 
+#include "kernels/qconv/qconv2d_gemm.h"
 #include "kernels/qconv/qconv2d_ref.h"
 #include "tests/kernels/kernel_tester.h"
 
@@ -16,6 +18,7 @@ namespace edgerun::testing {
 namespace {
 
 using kernels::Conv2dShape;
+using kernels::Isa;
 using kernels::QConv2dImpl;
 using kernels::QConv2dParams;
 
@@ -87,10 +90,13 @@ struct Buffers {
 };
 
 // y as bytes (uint8 or float), so uint8 and float outputs compare the same way.
-std::vector<uint8_t> run_entry(const QConv2dImpl& impl, const QConvCase& c, const Buffers& b) {
+using Create = std::function<Result<std::unique_ptr<kernels::QConv2d>>(const Conv2dShape&, const int8_t*,
+                                                                      const QConv2dParams&)>;
+
+std::vector<uint8_t> run_entry(const Create& create, const QConvCase& c, const Buffers& b) {
   const Conv2dShape s = shape_of(c);
   const QConv2dParams p = params_of(c, s, 7);
-  auto made = impl.create(s, b.w.data(), p);
+  auto made = create(s, b.w.data(), p);
   REQUIRE(made.ok());
   const kernels::QConv2d& op = **made;
   std::vector<uint64_t> scratch(op.scratch_bytes() / 8 + 8);
@@ -133,14 +139,27 @@ void check_case(const QConvCase& c, uint32_t seed) {
       static_cast<size_t>(s.out_channels * s.in_channels_per_group() * s.kernel_h * s.kernel_w), seed + 1, -128, 127);
   b.residual = random_floats(static_cast<size_t>(s.batch * s.out_channels * s.out_h * s.out_w), seed + 2, -1.0f, 1.0f);
   const auto& table = kernels::qconv2d_impls();
-  const std::vector<uint8_t> want = run_entry(table.back(), c, b);
-  for_each_impl(table, [&](const QConv2dImpl& impl) {
-    if (impl.supports != nullptr && !impl.supports(s)) return;
-    const std::vector<uint8_t> got = run_entry(impl, c, b);
+  const std::vector<uint8_t> want = run_entry(table.back().create, c, b);
+  const auto check = [&](const Create& create) {
+    const std::vector<uint8_t> got = run_entry(create, c, b);
     size_t mismatches = 0;
     for (size_t i = 0; i < got.size(); ++i) mismatches += got[i] != want[i];
     CHECK(mismatches == 0);
+  };
+  for_each_impl(table, [&](const QConv2dImpl& impl) {
+    if (impl.supports == nullptr || impl.supports(s)) check(impl.create);
   });
+  // Every tile of the GEMM entries, on every shape (depthwise included: correct if ever selected).
+  for (const Isa isa : {Isa::kAvx512Vnni, Isa::kAvx2}) {
+    if (!kernels::isa_usable(isa)) continue;
+    for (const kernels::QConvTile& tile : kernels::qconv2d_tiles(isa)) {
+      const std::string name = tile.name;
+      CAPTURE(name);
+      check([&](const Conv2dShape& shape, const int8_t* w, const QConv2dParams& p) {
+        return kernels::create_qconv2d_gemm_tile(shape, tile, w, p);
+      });
+    }
+  }
 }
 
 }  // namespace
@@ -187,9 +206,44 @@ TEST_CASE("qconv2d: every entry matches the reference exactly") {
       {2, 6, 6, 6, 9, 8, 3, 1, 1, 1, 128, true, Out::kU8Clip},  // depthwise
       {1, 20, 130, 2, 20, 20, 1, 1, 0, 1, 255, true, Out::kF32ResidualAliased},
       {1, 9, 7, 1, 40, 37, 5, 1, 2, 1, 3, false, Out::kU8},
+      {1, 12, 10, 1, 11, 10, 1, 2, 1, 1, 128, true, Out::kU8},  // 1x1 stride 2 with padding
+      {1, 7, 9, 1, 16, 17, 3, 3, 1, 1, 200, true, Out::kF32Residual},
+      {2, 5, 6, 1, 13, 14, 1, 3, 0, 1, 9, false, Out::kU8Relu},
   };
   uint32_t seed = 11;
   for (const QConvCase& c : cases) check_case(c, seed += 10);
+}
+
+TEST_CASE("qconv2d: every entry matches the reference on extreme biases and scales") {
+  // Accumulators near the int32 limits (they wrap alike everywhere), scales from 2^-40 to 2^20.
+  Conv2dShape s;
+  s.in_channels = 5;
+  s.out_channels = 12;
+  s.in_h = s.in_w = s.out_h = s.out_w = 6;
+  s.kernel_h = s.kernel_w = 3;
+  s.pad_top = s.pad_left = 1;
+  const auto x = random_ints<uint8_t>(5 * 36, 3, 0, 255);
+  const auto w = random_ints<int8_t>(12 * 5 * 9, 4, -128, 127);
+  QConv2dParams p;
+  p.x_zero_point = 255;
+  p.output.scale = {1e-12f, 1e-9f, 1e-6f, 0.5f, 1.0f, 1000.0f, 1048576.0f, 0.25f, 3e-5f, 7e-4f, 2.0f, 1e-3f};
+  p.output.bias = {2147483647, -2147483647 - 1, 2147000000, -2147000000, 0, 1, -1, 123456789, -987654321,
+                   1000000000, -1000000000, 5};
+  p.output.zero_point = 128;
+  const auto& table = kernels::qconv2d_impls();
+  const auto run = [&](const QConv2dImpl& impl) {
+    auto made = impl.create(s, w.data(), p);
+    REQUIRE(made.ok());
+    std::vector<uint64_t> scratch((*made)->scratch_bytes() / 8 + 8);
+    void* sp = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(scratch.data()) + 63) & ~uintptr_t{63});
+    std::vector<uint8_t> y(12 * 36, 0x5A);
+    (*made)->run(x.data(), nullptr, y.data(), sp);
+    return y;
+  };
+  const std::vector<uint8_t> want = run(table.back());
+  for_each_impl(table, [&](const QConv2dImpl& impl) {
+    if (impl.supports == nullptr || impl.supports(s)) CHECK(run(impl) == want);
+  });
 }
 
 TEST_CASE("qconv2d: create() rejects bad parameters with an error") {

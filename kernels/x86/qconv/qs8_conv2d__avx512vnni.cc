@@ -1,0 +1,152 @@
+// AVX-512 VNNI conv2d tiles: vpdpbusd multiplies 4 uint8 activations of a pixel (one 32-bit lane of
+// the panel) by 4 int8 weights of a row (one 32-bit broadcast) and adds them to the lane's int32
+// accumulator, exactly. MR * NV accumulators; pixel tails are masked.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/x86/qconv/qs8_conv2d.h"
+
+namespace edgerun::kernels::x86 {
+
+namespace {
+
+// maskz_ forms with every lane: GCC 12 warns on the unmasked ones (their _mm512_undefined_*).
+constexpr __mmask8 kAll = 0xFF;
+constexpr __mmask16 kAll16 = 0xFFFF;
+
+inline __mmask16 tail_mask(int64_t left) {
+  if (left >= 16) return 0xFFFF;
+  return left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
+}
+
+// requantize() of the even int32 lanes of acc, as int64 lanes, with zero point and clamp (the same
+// steps as qs8_requantize__avx512vnni, with one row's scale in every lane).
+inline __m512i requantize_half(__m512i acc, __m512i multiplier, __m512i shift, __m512i half, __m512i zp, __m512i lo,
+                               __m512i hi) {
+  const __m512i p = _mm512_maskz_mul_epi32(kAll, acc, multiplier);  // signed 32 x 32 -> 64
+  // (p + half - (p < 0)) >> shift, arithmetic: ties away from zero.
+  const __m512i r = _mm512_maskz_srav_epi64(
+      kAll, _mm512_maskz_add_epi64(kAll, _mm512_maskz_add_epi64(kAll, p, half), _mm512_maskz_srai_epi64(kAll, p, 63)),
+      shift);
+  return _mm512_maskz_min_epi64(kAll, _mm512_maskz_max_epi64(kAll, _mm512_maskz_add_epi64(kAll, r, zp), lo), hi);
+}
+
+// The output stage of rows [0, p.mr) of a tile (row i at acc + i * ld), pixels [0, p.nr). Everything
+// read from p is copied to locals first: the uint8 stores may alias it, which would reload it.
+__attribute__((noinline)) void store_tile_u8(const QConvUkernelParams& p, const int32_t* acc, int64_t ld) {
+  const int64_t mr = p.mr, nr = p.nr, ldy = p.ldy;
+  const int32_t* multiplier = p.multiplier;
+  const int32_t* shift = p.shift;
+  const __m512i zp = _mm512_set1_epi64(p.zero_point), lo = _mm512_set1_epi64(p.lo), hi = _mm512_set1_epi64(p.hi);
+  uint8_t* y = static_cast<uint8_t*>(p.y);
+  for (int64_t i = 0; i < mr; ++i) {
+    const __m512i mult = _mm512_set1_epi64(multiplier[i]), s = _mm512_set1_epi64(shift[i]);
+    const __m512i half = _mm512_set1_epi64(int64_t{1} << (shift[i] - 1));
+    for (int64_t j = 0; j < nr; j += 16) {
+      const __m512i a = _mm512_load_si512(acc + i * ld + j);
+      const __m512i even = requantize_half(a, mult, s, half, zp, lo, hi);
+      const __m512i odd = requantize_half(_mm512_maskz_srli_epi64(kAll, a, 32), mult, s, half, zp, lo, hi);
+      const __m512i out = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(kAll, odd, 32));
+      _mm512_mask_cvtepi32_storeu_epi8(y + i * ldy + j, tail_mask(nr - j), out);
+    }
+  }
+}
+
+// float(acc) * scale + residual, clamped as std::min(std::max(v, min), max). The empty asm keeps the
+// product rounded on its own: the compiler must not contract mul + add into an FMA.
+__attribute__((noinline)) void store_tile_f32(const QConvUkernelParams& p, const int32_t* acc, int64_t ld) {
+  const int64_t mr = p.mr, nr = p.nr, ldy = p.ldy;
+  const __m512 lo = _mm512_set1_ps(p.min), hi = _mm512_set1_ps(p.max);
+  const float* residual = p.residual;
+  float* y = static_cast<float*>(p.y);
+  for (int64_t i = 0; i < mr; ++i) {
+    const __m512 scale = _mm512_set1_ps(p.scale[i]);
+    for (int64_t j = 0; j < nr; j += 16) {
+      const __mmask16 mask = tail_mask(nr - j);
+      __m512 v = _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(kAll16, _mm512_load_si512(acc + i * ld + j)), scale);
+      if (residual != nullptr) {
+        __asm__("" : "+v"(v));
+        v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, residual + i * ldy + j));
+      }
+      v = _mm512_maskz_min_ps(kAll16, hi, _mm512_maskz_max_ps(kAll16, lo, v));
+      _mm512_mask_storeu_ps(y + i * ldy + j, mask, v);
+    }
+  }
+}
+
+template <int MR, int NV>
+void conv_tile(const QConvUkernelParams& p) {
+  if constexpr (NV > 1) {  // a tail panel that fits fewer vectors: skip the empty ones
+    if (p.nr <= 16 * (NV - 1)) return conv_tile<MR, NV - 1>(p);
+  }
+  __m512i acc[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    const __m512i start = _mm512_set1_epi32(p.init[i]);
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[i][v] = start;
+  }
+  const int8_t* w = static_cast<const int8_t*>(p.w);
+  const uint8_t* x = static_cast<const uint8_t*>(p.x);
+  for (int64_t g = 0; g < p.groups; ++g) {
+    __m512i xv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) xv[v] = _mm512_loadu_si512(x + 64 * v);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      int32_t word;
+      std::memcpy(&word, w + 4 * i, sizeof(word));
+      const __m512i wi = _mm512_set1_epi32(word);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], xv[v], wi);
+    }
+    w += 4 * MR;
+    x += p.x_stride / static_cast<int64_t>(sizeof(*x));
+  }
+  // Through memory to the output stage: with it inlined here, GCC shuffles the accumulators between
+  // registers and the stack inside the depth loop.
+  alignas(64) int32_t tile[MR * NV * 16];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) _mm512_store_si512(tile + (i * NV + v) * 16, acc[i][v]);
+  }
+  if (p.float_output) {
+    store_tile_f32(p, tile, NV * 16);
+  } else {
+    store_tile_u8(p, tile, NV * 16);
+  }
+}
+
+}  // namespace
+
+void qs8_conv2d_8x32c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<8, 2>(p); }
+void qs8_conv2d_4x64c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<4, 4>(p); }
+void qs8_conv2d_6x64c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<6, 4>(p); }
+void qs8_conv2d_12x32c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<12, 2>(p); }
+
+namespace {
+
+// Plain loop: the compiler vectorizes it with this file's flags (for a constant stride).
+template <int64_t kStride>
+void interleave_c4(const uint8_t* const* rows, int64_t n, int64_t stride, void* out) {
+  const int64_t step = kStride > 0 ? kStride : stride;
+  const uint8_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
+  uint32_t* o = static_cast<uint32_t*>(out);
+  for (int64_t j = 0; j < n; ++j) {
+    const int64_t i = j * step;
+    o[j] = static_cast<uint32_t>(r0[i]) | static_cast<uint32_t>(r1[i]) << 8 | static_cast<uint32_t>(r2[i]) << 16 |
+           static_cast<uint32_t>(r3[i]) << 24;
+  }
+}
+
+}  // namespace
+
+void qs8_conv2d_interleave_c4__avx512vnni(const uint8_t* const* rows, int64_t n, int64_t stride, void* out) {
+  if (stride == 1) return interleave_c4<1>(rows, n, stride, out);
+  if (stride == 2) return interleave_c4<2>(rows, n, stride, out);
+  interleave_c4<0>(rows, n, stride, out);
+}
+
+}  // namespace edgerun::kernels::x86
