@@ -5,11 +5,13 @@
 // B). Each shape is followed by oneDNN's int8 matmul run directly (onednn_native), as for f32.
 #include <cstdio>
 #include <cstring>
+#include <functional>
 
 #include "bench/bench_common.h"
 #include "bench/benchmarks.h"
 #include "kernels/qgemm/qgemm.h"
 #include "kernels/qgemm/qmatmul.h"
+#include "kernels/qgemm/qs8_gemm.h"
 
 namespace edgerun::bench {
 
@@ -34,7 +36,10 @@ kernels::QuantOutput bench_output(int64_t n, bool float_output) {
   return out;
 }
 
-void time_qgemm(benchmark::State& state, const kernels::QGemmU8S8Impl& impl, const Layer<kernels::DenseShape>& layer,
+using QGemmCreate = std::function<Result<std::unique_ptr<kernels::QGemmU8S8>>(
+    const kernels::QGemmShape&, const int8_t*, uint8_t, const kernels::QuantOutput&)>;
+
+void time_qgemm(benchmark::State& state, const QGemmCreate& create, const Layer<kernels::DenseShape>& layer,
                 bool float_output) {
   const int threads = static_cast<int>(state.range(0));
   set_threads(threads);  // before create: kernels size per-thread scratch for omp_get_max_threads()
@@ -43,7 +48,7 @@ void time_qgemm(benchmark::State& state, const kernels::QGemmU8S8Impl& impl, con
   const auto a = random_bytes(static_cast<size_t>(s.m * s.k), 1);
   const auto b = random_bytes(static_cast<size_t>(s.k * s.n), 2);
   auto y = aligned_bytes(static_cast<size_t>(s.m * s.n) * sizeof(float));
-  auto created = impl.create(s, reinterpret_cast<const int8_t*>(b.get()), 128, bench_output(s.n, float_output));
+  auto created = create(s, reinterpret_cast<const int8_t*>(b.get()), 128, bench_output(s.n, float_output));
   if (!created.ok()) {
     state.SkipWithError(("create: " + created.status().to_string()).c_str());
     return;
@@ -123,7 +128,19 @@ void register_qgemm_benchmarks(const std::vector<ModelLayers>& models) {
         for (bool float_output : {false, true}) {
           const std::string name = std::string(impl->name) + (float_output ? "_f32out" : "");
           configure(benchmark::RegisterBenchmark(bench_name("qgemm", model.model, layer.name, name).c_str(),
-                                                 time_qgemm, *impl, layer, float_output));
+                                                 time_qgemm, QGemmCreate(impl->create), layer, float_output));
+        }
+      }
+      // Every VNNI tile, uint8 out (the entry picks one by m).
+      if (kernels::isa_usable(kernels::Isa::kAvx512Vnni)) {
+        for (const kernels::QGemmTile& tile : kernels::qgemm_tiles(kernels::Isa::kAvx512Vnni)) {
+          auto create = [&tile](const kernels::QGemmShape& s, const int8_t* b, uint8_t zp,
+                                const kernels::QuantOutput& out) {
+            return kernels::create_qgemm_u8s8_tile(s, tile, b, zp, out);
+          };
+          configure(benchmark::RegisterBenchmark(
+              bench_name("qgemm", model.model, layer.name, std::string("tile_") + tile.name).c_str(), time_qgemm,
+              QGemmCreate(create), layer, false));
         }
       }
 #if defined(EDGERUN_BENCH_ONEDNN)

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <optional>
 
 #include "graph/ops/quant_int8.h"
@@ -476,12 +477,32 @@ int move_dequantize_down(Graph& g) {
   return moved;
 }
 
+// Exporters write one DequantizeLinear per reader; readers of one tensor should share one, or float
+// patterns over it (GELU's x * erf(x)) no longer match. Merges DQs with identical inputs and axis.
+int merge_duplicate_dequantize(Graph& g) {
+  std::map<std::pair<std::vector<ValueId>, int64_t>, ValueId> first;
+  std::map<ValueId, ValueId> replace;
+  for (const Node& n : g.nodes) {
+    if (n.op != OpType::kDequantizeLinear || n.outputs.size() != 1 || g.is_output(n.outputs[0])) continue;
+    const auto key = std::make_pair(n.inputs, n.attrs.get_int("axis", 1));
+    const auto [it, inserted] = first.emplace(key, n.outputs[0]);
+    if (!inserted) replace[n.outputs[0]] = it->second;
+  }
+  for (Node& n : g.nodes) {
+    for (ValueId& in : n.inputs) {
+      if (const auto r = replace.find(in); r != replace.end()) in = r->second;
+    }
+  }
+  return static_cast<int>(replace.size());
+}
+
 }  // namespace
 
 bool is_weight_dequantize(const Graph& graph, const Node& node) { return weight_of(graph, node).has_value(); }
 
 QdqLoweringStats lower_qdq(Graph& graph) {
   QdqLoweringStats stats;
+  merge_duplicate_dequantize(graph);
   // Each sweep moves a DQ one op further down (Reshape -> Transpose chains need several).
   while (const int moved = move_dequantize_down(graph)) stats.moved_dequantize += moved;
   const Index ix(graph);

@@ -5,7 +5,8 @@
 //   DQ(a_q) , DQ(b_q) -> Add [-> Relu] -> Q                                      => QLinearAdd
 //   DQ(x_q) -> GlobalAveragePool -> Q                                              => QLinearGlobalAveragePool
 //   DQ(x_q) -> MaxPool / Resize(nearest) / Concat -> Q with the same parameters   => the op on uint8
-// and pushes activation DQs below data-movement ops (Flatten, Reshape, Squeeze, Unsqueeze, Transpose)
+// merges duplicate DQs of one tensor (exporters write one per reader) and pushes activation DQs below
+// data-movement ops (Flatten, Reshape, Squeeze, Unsqueeze, Transpose)
 // so the op after them sees the DQ. Where the output has no Q (or other readers besides it) the
 // QConv / QMatMul keeps a float output (ONNX Runtime's MatMulIntegerToFloat), and later float fusions
 // (residual Add, ReLU) apply to it. Activations must be uint8 per tensor; weights int8 constants,

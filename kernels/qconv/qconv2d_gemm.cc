@@ -35,25 +35,20 @@ namespace {
 
 inline int64_t round_up(int64_t x, int64_t to) { return ceil_div(x, to) * to; }
 
-// dst cell t = src cell t * kStride, for t < n; cells of 4 bytes. A constant stride lets the compiler
-// vectorize the copy.
-template <int64_t kStride>
-void copy_cells(const void* src, int64_t n, void* dst) {
-  const char* s = static_cast<const char*>(src);
-  char* d = static_cast<char*>(dst);
-  for (int64_t t = 0; t < n; ++t) std::memcpy(d + 4 * t, s + 4 * kStride * t, 4);
-}
-
 // Packed activations of one task kept around this size (in L2 while every row tile reads them).
 constexpr int64_t kBlockBytes = 192 * 1024;
 
 // TX / TW: the packed element types of X and W (uint8 / int8, or both int16 when widened).
 //
 // Per image and group, the input channels are first interleaved G at a time into an image padded with
-// x_zp on every side a tap can reach, [channel group][padded row][padded column][G]; the depth is
-// ordered (tap, channel) so a k-group is G channels of one tap, and an im2col panel row of NR pixels
-// is then a copy of G-element cells: runs of them along an output row at stride 1. A 1x1 stride 1
-// convolution without padding interleaves its panels straight from x.
+// x_zp on every side a tap can reach, [channel group][phase][row][column][G]; the depth is ordered
+// (tap, channel) so a k-group is G channels of one tap. Then, by shape:
+//   KxK (implicit GEMM): the tiles read the image itself. The image keeps the stride's phases apart
+//     (stride 2: even / odd rows and columns), so every tap reads one phase at a constant shift from
+//     the output pixel's position on the phase grid; positions past the output width are computed
+//     and not stored (2 of 16 columns at 14x14 stride 1, 1 of 8 at 7x7 stride 2).
+//   1x1 stride 1 without padding: panels of NR pixels interleave x straight, no image.
+//   1x1 otherwise: the image is the subsampled output grid, panels copy it.
 template <typename TX, typename TW>
 class QConv2dGemm final : public QConv2d {
  public:
@@ -74,8 +69,14 @@ class QConv2dGemm final : public QConv2d {
         sub_w_(taps_ == 1 ? shape.stride_w : 1),
         padded_h_((shape.out_h - 1) * (shape.stride_h / sub_h_) + (shape.kernel_h - 1) * shape.dilation_h + 1),
         padded_w_((shape.out_w - 1) * (shape.stride_w / sub_w_) + (shape.kernel_w - 1) * shape.dilation_w + 1),
+        phases_h_(taps_ > 1 ? shape.stride_h : 1),
+        phases_w_(taps_ > 1 ? shape.stride_w : 1),
+        grid_h_(ceil_div(padded_h_, phases_h_)),
+        grid_w_(ceil_div(padded_w_, phases_w_)),
         direct_(taps_ == 1 && shape.stride_h == 1 && shape.stride_w == 1 && shape.pad_top == 0 &&
                 shape.pad_left == 0 && shape.out_h == shape.in_h && shape.out_w == shape.in_w),
+        implicit_(taps_ > 1),
+        grid_(implicit_ ? (shape.out_h - 1) * grid_w_ + shape.out_w : plane_),
         threads_(gemm_max_threads()),
         zp_row_(static_cast<size_t>(std::max(shape.in_w, plane_)), x_zp) {
     const int64_t mr = tile.mr, g = tile.group, depth = cin_ * taps_;
@@ -98,7 +99,16 @@ class QConv2dGemm final : public QConv2d {
                              static_cast<uint32_t>(x_zp) * static_cast<uint32_t>(rowsum);
       init_[static_cast<size_t>((gi * row_tiles_ + t) * mr + i)] = static_cast<int32_t>(start);
     }
-    const int64_t panels = ceil_div(plane_, tile.nr);
+    // Where k-group q = (tap, channel group) of a tile's pixels starts: in the image (implicit: the
+    // tap's phase and shift) or in the panel.
+    for (int64_t q = 0; q < k_groups_; ++q) {
+      const int64_t tap = q / cin_groups_, cg = q % cin_groups_, kh = tap / s_.kernel_w, kw = tap % s_.kernel_w;
+      const int64_t dy = kh * s_.dilation_h, dx = kw * s_.dilation_w;  // the tap's phase, then its shift
+      const int64_t at = ((dy % phases_h_) * phases_w_ + dx % phases_w_) * grid_h_ * grid_w_ +
+                         (dy / phases_h_) * grid_w_ + dx / phases_w_;
+      x_offsets_.push_back((implicit_ ? cg * image_plane() + at * g : q * tile.nr * g) * int64_t{sizeof(TX)});
+    }
+    const int64_t panels = ceil_div(grid_, tile.nr);
     block_panels_ = std::clamp<int64_t>(kBlockBytes / panel_bytes(), 1, panels);
     pixel_blocks_ = ceil_div(panels, block_panels_);
     if (pixel_blocks_ < 4 * threads_ && pixel_blocks_ % threads_ != 0) {  // a few blocks: as many per thread
@@ -160,10 +170,13 @@ class QConv2dGemm final : public QConv2d {
   int64_t g() const { return tile_.group; }
   // One channel group of the padded interleaved image, in elements; the image in bytes (none when
   // direct); the panels of a pixel block in bytes; a thread's scratch.
-  int64_t image_plane() const { return padded_h_ * padded_w_ * g(); }
-  int64_t image_bytes() const { return direct_ ? 0 : round_up(cin_groups_ * image_plane() * int64_t{sizeof(TX)}, 64); }
+  int64_t image_plane() const { return phases_h_ * phases_w_ * grid_h_ * grid_w_ * g(); }
+  // The image has slack for the lanes of the last tile, past the grid (computed, not stored).
+  int64_t image_bytes() const {
+    return direct_ ? 0 : round_up((cin_groups_ * image_plane() + tile_.nr * g()) * int64_t{sizeof(TX)}, 64);
+  }
   int64_t panel_bytes() const { return k_groups_ * tile_.nr * g() * int64_t{sizeof(TX)}; }
-  int64_t panels_bytes() const { return round_up(panel_bytes() * block_panels_, 64); }
+  int64_t panels_bytes() const { return implicit_ ? 0 : round_up(panel_bytes() * block_panels_, 64); }
   int64_t thread_bytes() const { return panels_bytes() + (whole_groups() ? image_bytes() : 0); }
   bool whole_groups() const { return s_.batch * s_.groups >= threads_; }
   static int thread_index() {
@@ -179,8 +192,8 @@ class QConv2dGemm final : public QConv2d {
   void run_block(int64_t n, int64_t gi, const uint8_t* xg, const TX* image, int64_t block, int64_t t_begin,
                  int64_t t_end, TX* panels, const float* residual, void* y) const {
     const int64_t p_begin = block * block_panels_ * tile_.nr;
-    const int64_t p_end = std::min(plane_, p_begin + block_panels_ * tile_.nr);
-    for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
+    const int64_t p_end = std::min(grid_, p_begin + block_panels_ * tile_.nr);
+    for (int64_t p0 = p_begin, b = 0; p0 < p_end && !implicit_; p0 += tile_.nr, ++b) {
       TX* panel = panels + b * k_groups_ * tile_.nr * g();
       if (direct_) {
         interleave_panel(xg, p0, std::min(tile_.nr, p_end - p0), panel);
@@ -190,7 +203,8 @@ class QConv2dGemm final : public QConv2d {
     }
     for (int64_t t = t_begin; t < t_end; ++t) {
       for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
-        run_tile(n, gi, t, p0, std::min(tile_.nr, p_end - p0), panels + b * k_groups_ * tile_.nr * g(), residual, y);
+        const TX* xs = implicit_ ? image + p0 * g() : panels + b * k_groups_ * tile_.nr * g();
+        run_tile(n, gi, t, p0, std::min(tile_.nr, p_end - p0), xs, residual, y);
       }
     }
   }
@@ -207,69 +221,62 @@ class QConv2dGemm final : public QConv2d {
     }
   }
 
-  // Channels [cg * G, cg * G + G) of the group's input xg into the padded interleaved image: image
-  // row r, column c hold input row r * sub_h - pad_top, column c * sub_w - pad_left, or x_zp.
+  // Channels [cg * G, cg * G + G) of the group's input xg into the padded interleaved image: phase
+  // (a, b), row i, column j holds padded position (r, c) = (a + phases_h * i, b + phases_w * j), which
+  // is input row r * sub_h - pad_top, column c * sub_w - pad_left, or x_zp outside the input.
   void interleave_channels(const uint8_t* xg, int64_t cg, TX* image) const {
     const uint8_t* rows[4];
-    TX* plane = image + cg * image_plane();
-    const int64_t left = std::min(ceil_div(s_.pad_left, sub_w_), padded_w_);  // columns left of the input
-    const int64_t iw0 = left * sub_w_ - s_.pad_left;                            // the first one inside
-    const int64_t count = iw0 < s_.in_w ? std::min((s_.in_w - 1 - iw0) / sub_w_ + 1, padded_w_ - left) : 0;
-    for (int64_t r = 0; r < padded_h_; ++r) {
-      TX* out = plane + r * padded_w_ * g();
-      const int64_t ih = r * sub_h_ - s_.pad_top;
-      if (ih < 0 || ih >= s_.in_h) {
-        std::fill(out, out + padded_w_ * g(), static_cast<TX>(x_zp_));
-        continue;
+    const int64_t step = phases_w_ * sub_w_;  // input columns from one image column to the next
+    for (int64_t a = 0; a < phases_h_; ++a) {
+      for (int64_t b = 0; b < phases_w_; ++b) {
+        TX* plane = image + cg * image_plane() + (a * phases_w_ + b) * grid_h_ * grid_w_ * g();
+        const int64_t base = b * sub_w_ - s_.pad_left;  // input column of image column 0
+        const int64_t left = std::min(base < 0 ? ceil_div(-base, step) : 0, grid_w_);  // columns left of x
+        const int64_t iw0 = base + left * step;                                          // the first inside
+        const int64_t count = iw0 < s_.in_w ? std::min((s_.in_w - 1 - iw0) / step + 1, grid_w_ - left) : 0;
+        for (int64_t i = 0; i < grid_h_; ++i) {
+          TX* out = plane + i * grid_w_ * g();
+          const int64_t ih = (a + phases_h_ * i) * sub_h_ - s_.pad_top;
+          if (ih < 0 || ih >= s_.in_h) {
+            std::fill(out, out + grid_w_ * g(), static_cast<TX>(x_zp_));
+            continue;
+          }
+          for (int64_t e = 0; e < g(); ++e) {
+            const int64_t ci = cg * g() + e;
+            rows[e] = ci < cin_ ? xg + (ci * s_.in_h + ih) * s_.in_w + iw0 : zp_row_.data();
+          }
+          std::fill(out, out + left * g(), static_cast<TX>(x_zp_));
+          tile_.interleave(rows, count, step, out + left * g());
+          std::fill(out + (left + count) * g(), out + grid_w_ * g(), static_cast<TX>(x_zp_));
+        }
       }
-      for (int64_t e = 0; e < g(); ++e) {
-        const int64_t ci = cg * g() + e;
-        rows[e] = ci < cin_ ? xg + (ci * s_.in_h + ih) * s_.in_w + iw0 : zp_row_.data();
-      }
-      std::fill(out, out + left * g(), static_cast<TX>(x_zp_));
-      tile_.interleave(rows, count, sub_w_, out + left * g());
-      std::fill(out + (left + count) * g(), out + padded_w_ * g(), static_cast<TX>(x_zp_));
     }
   }
 
-  // The im2col panel of pixels [p0, p0 + nr): [k-group][NR][G], pixels past nr left as they are
-  // (their lanes are not stored).
+  // The panel of pixels [p0, p0 + nr) of a 1x1 convolution, from its image (the output grid):
+  // [channel group][NR][G], pixels past nr left as they are (their lanes are not stored).
   void pack_panel(const TX* image, int64_t p0, int64_t nr, TX* panel) const {
-    constexpr size_t kCell = 4;  // one pixel's G elements: 4 uint8 (c4) or 2 int16 (c2)
-    const int64_t sh = s_.stride_h / sub_h_, sw = s_.stride_w / sub_w_;  // in image rows / columns
-    for (int64_t tap = 0; tap < taps_; ++tap) {
-      const int64_t kh = tap / s_.kernel_w, kw = tap % s_.kernel_w;
-      for (int64_t cg = 0; cg < cin_groups_; ++cg) {
-        const TX* plane = image + cg * image_plane();
-        TX* d = panel + (tap * cin_groups_ + cg) * tile_.nr * g();
-        int64_t oh = p0 / s_.out_w, ow = p0 % s_.out_w;
-        for (int64_t j = 0; j < nr; ++oh, ow = 0) {
-          const int64_t seg = std::min(s_.out_w - ow, nr - j);
-          const TX* src = plane + ((oh * sh + kh * s_.dilation_h) * padded_w_ + ow * sw + kw * s_.dilation_w) * g();
-          if (sw == 1 && seg >= 16) {
-            std::memcpy(d + j * g(), src, static_cast<size_t>(seg) * kCell);
-          } else if (sw == 1) {  // short rows (7x7, 14x14 images): inline, not a libc call each
-            copy_cells<1>(src, seg, d + j * g());
-          } else if (sw == 2) {
-            copy_cells<2>(src, seg, d + j * g());
-          } else {
-            for (int64_t t = 0; t < seg; ++t) std::memcpy(d + (j + t) * g(), src + t * sw * g(), kCell);
-          }
-          j += seg;
-        }
-      }
+    for (int64_t cg = 0; cg < cin_groups_; ++cg) {
+      std::memcpy(panel + cg * tile_.nr * g(), image + cg * image_plane() + p0 * g(),
+                  static_cast<size_t>(nr * g()) * sizeof(TX));
     }
   }
 
   void run_tile(int64_t n, int64_t gi, int64_t t, int64_t p0, int64_t nr, const TX* xs, const float* residual,
                 void* y) const {
     const int64_t mr = tile_.mr, c0 = gi * cout_ + t * mr;
-    const int64_t offset = (n * s_.out_channels + c0) * plane_ + p0;
+    // Implicit: pixels are grid positions, y the channel's first pixel.
+    const int64_t offset = (n * s_.out_channels + c0) * plane_ + (implicit_ ? 0 : p0);
     x86::QConvUkernelParams p;
     p.groups = k_groups_;
     p.w = weights_.data() + (gi * row_tiles_ + t) * k_groups_ * mr * g();
     p.x = xs;
-    p.x_stride = tile_.nr * g() * int64_t{sizeof(TX)};
+    p.x_offsets = x_offsets_.data();
+    if (implicit_) {
+      p.grid_w = grid_w_;
+      p.grid_q0 = p0;
+      p.out_w = s_.out_w;
+    }
     p.init = init_.data() + (gi * row_tiles_ + t) * mr;
     p.mr = std::min(mr, cout_ - t * mr);
     p.nr = nr;
@@ -302,13 +309,18 @@ class QConv2dGemm final : public QConv2d {
   int64_t cout_, row_tiles_;       // output channels per group, in tiles of MR
   int64_t plane_;                  // output pixels per channel
   int64_t sub_h_, sub_w_;          // 1x1: the stride, applied when interleaving (the image is the output grid)
-  int64_t padded_h_, padded_w_;    // the interleaved image: every row / column a tap reads
+  int64_t padded_h_, padded_w_;    // the padded input extent the taps read (1x1: subsampled)
+  int64_t phases_h_, phases_w_;    // KxK: the stride; the image holds its phases apart
+  int64_t grid_h_, grid_w_;        // the rows and columns of one phase
   bool direct_;                    // 1x1, stride 1, no padding: panels interleave x itself
+  bool implicit_;                  // KxK stride 1: no panels, tiles read the image on its padded grid
+  int64_t grid_;                   // pixels computed per channel: the output's, or its padded grid's
   int threads_;
   int64_t block_panels_ = 1, pixel_blocks_ = 1, row_chunks_ = 1;
   std::vector<uint8_t> zp_row_;  // in_w bytes of x_zp: the channels past the end
   std::vector<TW> weights_;
   std::vector<int32_t> init_;  // [groups][row_tiles][MR]
+  std::vector<int64_t> x_offsets_;  // [k_groups]: bytes
 };
 
 }  // namespace

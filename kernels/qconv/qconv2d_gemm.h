@@ -1,7 +1,8 @@
 // The native GEMM entries of the qconv2d family: per group, Y[co][p] = sum_k W[co][k] * X[k][p] with
 // the weights packed once into panels of the tile's MR rows (kernels/x86/qconv), the activation zero
-// point folded into a per-row start value (bias - x_zp * rowsum W[co]), and the activations packed per
-// call into im2col panels of NR output pixels (padding taps read x_zp, so they add exactly 0).
+// point folded into a per-row start value (bias - x_zp * rowsum W[co]), and the activations
+// interleaved per call (padding taps read x_zp, so they add exactly 0): implicit GEMM on a padded
+// channel-interleaved image for KxK stride 1, im2col panels of NR output pixels otherwise.
 // Baseline code: it calls the ISA's microkernels through the pointers of a QConvTile only.
 #pragma once
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "kernels/gemm/f32_gemm.h"
+#include "kernels/qgemm/qs8_pack.h"
 #include "kernels/qgemm/quant_store.h"
 #include "kernels/ref/omp.h"
 
@@ -45,9 +46,12 @@ namespace {
 
 inline int64_t round_up(int64_t x, int64_t to) { return ceil_div(x, to) * to; }
 
-// TA / TB: the packed element types of A and B (uint8 / int8, or both int16 when widened).
-template <typename TA, typename TB>
+// TB: the packed element type of B: int8 (c4: A read in place), or int16 (widened: A packed at run
+// time into scratch).
+template <typename TB>
 class QGemmPacked final : public QGemmU8S8 {
+  static constexpr bool kWidened = sizeof(TB) == 2;
+
  public:
   QGemmPacked(const QGemmShape& shape, const QGemmTile& tile, const int8_t* b, uint8_t a_zp, QuantStore store)
       : s_(shape),
@@ -89,32 +93,21 @@ class QGemmPacked final : public QGemmU8S8 {
 
  private:
   size_t a_bytes() const {
-    return static_cast<size_t>(round_up(m_panels_ * tile_.mr * lda_ * int64_t{sizeof(TA)}, 64));
+    return kWidened ? static_cast<size_t>(round_up(m_panels_ * tile_.mr * lda_ * int64_t{sizeof(int16_t)}, 64)) : 0;
   }
 
   // y: the int32 accumulators when s32, else the QuantOutput's uint8 or float.
   void run_tiles(const uint8_t* a, const float* residual, void* y, bool s32, void* scratch) const {
     if (s_.m <= 0 || s_.n <= 0) return;
-    TA* a_pack = static_cast<TA*>(scratch);
+    int16_t* a_pack = static_cast<int16_t*>(scratch);
     int32_t* tiles = reinterpret_cast<int32_t*>(static_cast<char*>(scratch) + a_bytes());
     const int64_t mr = tile_.mr, nr = tile_.nr, tile_count = m_panels_ * n_panels_;
     EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
-      // A into panels of MR rows like B: [panel][k-group][row][element]; zero past m and k.
-      EDGERUN_OMP(for schedule(static))
-      for (int64_t ip = 0; ip < m_panels_; ++ip) {
-        TA* d = a_pack + ip * mr * lda_;
-        const int64_t g = tile_.group, full = s_.k / g;  // k-groups without padding
-        for (int64_t i = 0; i < mr; ++i) {
-          const int64_t row = ip * mr + i;
-          TA* di = d + i * g;
-          if (row >= s_.m) {
-            for (int64_t q = 0; q < lda_ / g; ++q) std::fill(di + q * mr * g, di + q * mr * g + g, TA{0});
-            continue;
-          }
-          const uint8_t* src = a + row * s_.k;
-          for (int64_t q = 0; q < full; ++q) std::copy(src + q * g, src + q * g + g, di + q * mr * g);
-          for (int64_t e = 0; e < lda_ - full * g; ++e)
-            di[full * mr * g + e] = full * g + e < s_.k ? src[full * g + e] : 0;
+      if constexpr (kWidened) {
+        EDGERUN_OMP(for schedule(static))
+        for (int64_t ip = 0; ip < m_panels_; ++ip) {
+          pack_a_widened(a + ip * mr * s_.k, s_.k, std::min(mr, s_.m - ip * mr), s_.k, mr, 0,
+                         a_pack + ip * mr * lda_);
         }
       }
 #if defined(_OPENMP)
@@ -127,8 +120,13 @@ class QGemmPacked final : public QGemmU8S8 {
       for (int64_t t = 0; t < tile_count; ++t) {
         const int64_t jp = t / m_panels_, ip = t % m_panels_, i0 = ip * mr, j0 = jp * nr;
         x86::QGemmUkernelParams p;
-        p.groups = lda_ / tile_.group;
-        p.a = a_pack + ip * mr * lda_;
+        p.k = s_.k;
+        if constexpr (kWidened) {
+          p.a = a_pack + ip * mr * lda_;
+        } else {
+          p.a = a + i0 * s_.k;
+          p.a_stride = s_.k;
+        }
         p.b = weights_.data() + jp * lda_ * nr;
         p.init = init_.data() + j0;
         p.mr = std::min(mr, s_.m - i0);
@@ -169,10 +167,9 @@ Result<std::unique_ptr<QGemmU8S8>> create_qgemm_u8s8_tile(const QGemmShape& shap
   ASSIGN_OR_RETURN(QuantStore store, QuantStore::make(out, shape.n));
   if (tile.widened) {
     return std::unique_ptr<QGemmU8S8>(
-        std::make_unique<QGemmPacked<int16_t, int16_t>>(shape, tile, b, a_zero_point, std::move(store)));
+        std::make_unique<QGemmPacked<int16_t>>(shape, tile, b, a_zero_point, std::move(store)));
   }
-  return std::unique_ptr<QGemmU8S8>(
-      std::make_unique<QGemmPacked<uint8_t, int8_t>>(shape, tile, b, a_zero_point, std::move(store)));
+  return std::unique_ptr<QGemmU8S8>(std::make_unique<QGemmPacked<int8_t>>(shape, tile, b, a_zero_point, std::move(store)));
 }
 
 template <Isa kIsa>

@@ -39,24 +39,51 @@ Window window(const Histogram& h, int i) {
 
 bool degenerate(const Histogram& h) { return !(h.range().max > h.range().min); }
 
+// The histogram of the entropy calibrator: its counts, and the same less the atoms (see the header).
+constexpr int kAtomRadius = 8;        // neighbours on each side
+constexpr double kAtomQuantile = 0.25;  // the baseline: this quantile of the neighbours' counts
+constexpr double kAtomRatio = 2.0;      // an atom holds more than this times its baseline
+struct AtomSplit {
+  std::vector<double> counts;
+  std::vector<double> continuous;  // counts with every atom lowered to its baseline
+  std::vector<double> prefix;      // prefix sums of counts
+};
+AtomSplit split_atoms(const std::vector<double>& counts) {
+  AtomSplit s{counts, counts, std::vector<double>(counts.size() + 1, 0.0)};
+  const int n = static_cast<int>(counts.size());
+  std::vector<double> around;
+  for (int k = 0; k < n; ++k) {
+    around.clear();
+    for (int j = std::max(k - kAtomRadius, 0); j <= std::min(k + kAtomRadius, n - 1); ++j) {
+      if (j != k) around.push_back(counts[static_cast<size_t>(j)]);
+    }
+    if (around.empty()) continue;
+    const auto nth = around.begin() + static_cast<std::ptrdiff_t>(kAtomQuantile * static_cast<double>(around.size()));
+    std::nth_element(around.begin(), nth, around.end());
+    if (counts[static_cast<size_t>(k)] > kAtomRatio * *nth) s.continuous[static_cast<size_t>(k)] = *nth;
+  }
+  for (size_t k = 0; k < counts.size(); ++k) s.prefix[k + 1] = s.prefix[k] + counts[k];
+  return s;
+}
+
 // KL(P || Q) of window [a, b) (see the header).
-double window_divergence(const std::vector<double>& counts, const std::vector<double>& prefix, Window w) {
+double window_divergence(const AtomSplit& h, Window w) {
   const int n = w.b - w.a;
-  std::vector<double> p(counts.begin() + w.a, counts.begin() + w.b);
-  p.front() += prefix[static_cast<size_t>(w.a)];
-  p.back() += prefix.back() - prefix[static_cast<size_t>(w.b)];
+  const auto counts = h.counts.begin() + w.a, continuous = h.continuous.begin() + w.a;
+  std::vector<double> p(counts, counts + n);
+  p.front() += h.prefix[static_cast<size_t>(w.a)];
+  p.back() += h.prefix.back() - h.prefix[static_cast<size_t>(w.b)];
   std::vector<double> q(static_cast<size_t>(n), 0.0);
   for (int level = 0; level < kLevels; ++level) {
     const int begin = level * n / kLevels, end = (level + 1) * n / kLevels;
     double mass = 0.0;
     int nonzero = 0;
     for (int k = begin; k < end; ++k) {
-      mass += counts[static_cast<size_t>(w.a + k)];
-      nonzero += counts[static_cast<size_t>(w.a + k)] > 0.0;
+      mass += continuous[k];
+      nonzero += continuous[k] > 0.0;
     }
-    if (nonzero == 0) continue;
     for (int k = begin; k < end; ++k) {
-      if (counts[static_cast<size_t>(w.a + k)] > 0.0) q[static_cast<size_t>(k)] = mass / nonzero;
+      q[static_cast<size_t>(k)] = (counts[k] - continuous[k]) + (continuous[k] > 0.0 ? mass / nonzero : 0.0);
     }
   }
   double p_sum = 0.0, q_sum = 0.0;
@@ -178,20 +205,9 @@ Range percentile_range(const Histogram& h, double percentile) {
 
 Range entropy_range(const Histogram& h) {
   if (degenerate(h) || h.bins() < kLevels) return with_zero(h.range().min, h.range().max);
-  // The bin holding 0 takes its neighbours' mean count: a spike of exact zeros (after ReLU, padding)
-  // would otherwise dominate the divergence and favour the narrowest window (as NVIDIA's entropy
-  // calibrator sets bins[0] = bins[1]).
-  std::vector<double> counts = h.counts();
-  const int zero = std::clamp(static_cast<int>(-h.range().min / ((h.range().max - h.range().min) / h.bins())), 0,
-                              h.bins() - 1);
-  const int left = std::max(zero - 1, 0), right = std::min(zero + 1, h.bins() - 1);
-  counts[static_cast<size_t>(zero)] = left == zero   ? counts[static_cast<size_t>(right)]
-                                      : right == zero ? counts[static_cast<size_t>(left)]
-                                                      : 0.5 * (counts[static_cast<size_t>(left)] + counts[static_cast<size_t>(right)]);
-  std::vector<double> prefix(counts.size() + 1, 0.0);
-  for (size_t k = 0; k < counts.size(); ++k) prefix[k + 1] = prefix[k] + counts[k];
+  const AtomSplit split = split_atoms(h.counts());
   return best_window(h, kLevels, [&](Window w) {
-    return w.b - w.a < kLevels ? std::numeric_limits<double>::infinity() : window_divergence(counts, prefix, w);
+    return w.b - w.a < kLevels ? std::numeric_limits<double>::infinity() : window_divergence(split, w);
   });
 }
 

@@ -88,6 +88,20 @@ bool is_fusable_activation(const Graph& g, const Node& node) {
   return true;
 }
 
+// Add(x, c) with x a MatMul output by a constant [k, n] weight and c a float constant of n values: PyTorch's Linear on 3-D input
+// exports its bias this way, and the pair quantizes as one layer (the engine folds c into the int32
+// bias), as ONNX Runtime's QDQ MatMul + Add.
+bool is_bias_add(const Graph& g, const Node& add, const Node& matmul) {
+  const ValueId x = matmul.outputs[0];
+  if (add.op != OpType::kAdd || add.inputs.size() != 2 || add.outputs.size() != 1) return false;
+  const ValueId c = add.inputs[add.inputs[0] == x ? 1 : 0];
+  const ValueId w = matmul.inputs.size() > 1 ? matmul.inputs[1] : kNoValue;
+  if (!is_constant(g, c) || !is_float(g, c) || !is_constant(g, w) || g.value(w).constant->rank() != 2) return false;
+  const Tensor& t = *g.value(c).constant;
+  const int64_t n = g.value(w).constant->dim(1);
+  return t.rank() >= 1 && t.shape().back() == n && t.num_elements() == n;
+}
+
 // ---- rewriting ----
 
 class Rewriter {
@@ -244,6 +258,7 @@ QdqSelection select_qdq(const Graph& g, const std::vector<bool>& excluded) {
     return false;
   };
   std::vector<bool> chosen(g.values.size(), false);
+  std::vector<bool> absorbed(g.nodes.size(), false);  // bias Adds that belong to the MatMul before them
   auto choose = [&](ValueId v) {
     if (v != kNoValue && !is_constant(g, v) && !chosen[static_cast<size_t>(v)]) chosen[static_cast<size_t>(v)] = true;
   };
@@ -251,12 +266,24 @@ QdqSelection select_qdq(const Graph& g, const std::vector<bool>& excluded) {
     const Node& node = g.nodes[n];
     const OpRole* role = role_of(node.op);
     if (role == nullptr || excluded[n] || !quantizable(g, node, *role)) continue;
+    if (absorbed[n]) continue;
     ValueId out = node.outputs[0];
-    const std::vector<int>& next = readers[static_cast<size_t>(out)];
-    if (role->activation_after && uses[static_cast<size_t>(out)] == 1 && !g.is_output(out) && next.size() == 1 &&
-        !excluded[static_cast<size_t>(next[0])] && is_fusable_activation(g, g.nodes[static_cast<size_t>(next[0])]) &&
-        g.nodes[static_cast<size_t>(next[0])].inputs[0] == out) {
-      out = g.nodes[static_cast<size_t>(next[0])].outputs[0];
+    // The sole reader of v, if it is not excluded and v is no graph output; -1 otherwise.
+    auto sole_reader = [&](ValueId v) {
+      const std::vector<int>& next = readers[static_cast<size_t>(v)];
+      const bool sole = uses[static_cast<size_t>(v)] == 1 && !g.is_output(v) && next.size() == 1 &&
+                        !excluded[static_cast<size_t>(next[0])];
+      return sole ? next[0] : -1;
+    };
+    if (const int add = node.op == OpType::kMatMul ? sole_reader(out) : -1;
+        add >= 0 && is_bias_add(g, g.nodes[static_cast<size_t>(add)], node)) {
+      absorbed[static_cast<size_t>(add)] = true;
+      out = g.nodes[static_cast<size_t>(add)].outputs[0];
+    }
+    if (const int act = role->activation_after ? sole_reader(out) : -1;
+        act >= 0 && is_fusable_activation(g, g.nodes[static_cast<size_t>(act)]) &&
+        g.nodes[static_cast<size_t>(act)].inputs[0] == out) {
+      out = g.nodes[static_cast<size_t>(act)].outputs[0];
     }
     // An Add whose sum only float ops read (a residual into LayerNorm, the attention mask before
     // Softmax, whose range the mask's -1e4 would swamp) gains nothing from int8 and loses accuracy.

@@ -19,6 +19,9 @@
 //   An Add is quantized only where a quantized op reads its sum (directly or after the Relu below):
 //   a sum read by float ops alone (a residual into LayerNorm, the attention mask before Softmax, whose
 //   -1e4 would swamp the range) gains nothing from int8 and costs accuracy.
+//   A bias Add (a float constant along the last axis) that alone reads a MatMul output belongs to the
+//   MatMul: it stays float and unquantized, and the MatMul's Q follows it (the engine folds the bias
+//   into the layer's int32 bias).
 //   A Relu or Clip (constant bounds) that alone reads a Conv / Gemm / MatMul / Add output, which is no
 //   graph output, takes the output's place: the Q follows the activation, so the lowering fuses it.
 // - Excluded nodes stay float (they may still read a DequantizeLinear of a tensor others quantize).

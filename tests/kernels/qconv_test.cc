@@ -209,6 +209,8 @@ TEST_CASE("qconv2d: every entry matches the reference exactly") {
       {1, 12, 10, 1, 11, 10, 1, 2, 1, 1, 128, true, Out::kU8},  // 1x1 stride 2 with padding
       {1, 7, 9, 1, 16, 17, 3, 3, 1, 1, 200, true, Out::kF32Residual},
       {2, 5, 6, 1, 13, 14, 1, 3, 0, 1, 9, false, Out::kU8Relu},
+      {1, 10, 14, 2, 17, 15, 3, 2, 2, 2, 128, true, Out::kF32},  // stride 2 and dilation 2
+      {1, 6, 10, 1, 12, 11, 2, 2, 0, 1, 64, true, Out::kU8Clip},   // 2x2 stride 2, odd width
   };
   uint32_t seed = 11;
   for (const QConvCase& c : cases) check_case(c, seed += 10);

@@ -50,13 +50,15 @@ __attribute__((noinline)) void store_tile_u8(const QConvUkernelParams& p, const 
       const __m256i odd = requantize_half(_mm256_srli_epi64(a, 32), mult, sv, half, share, zp, lo, hi);
       const __m256i y32 = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
       const __m128i y8 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(y32, bytes), halves));
-      if (nr - j >= 8) {
+      if (p.grid_w == 0 && nr - j >= 8) {
         _mm_storel_epi64(reinterpret_cast<__m128i*>(y + i * ldy + j), y8);
-      } else {
-        alignas(8) uint8_t out[8];
-        _mm_storel_epi64(reinterpret_cast<__m128i*>(out), y8);
-        std::memcpy(y + i * ldy + j, out, static_cast<size_t>(nr - j));
+        continue;
       }
+      alignas(8) uint8_t out[8];
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(out), y8);
+      for_each_output_run(p, j, nr - j < 8 ? nr - j : 8, [&](int64_t offset, int64_t first, int64_t count) {
+        std::memcpy(y + i * ldy + offset + first, out + first, static_cast<size_t>(count));
+      });
     }
   }
 }
@@ -71,23 +73,21 @@ __attribute__((noinline)) void store_tile_f32(const QConvUkernelParams& p, const
   for (int64_t i = 0; i < mr; ++i) {
     const __m256 scale = _mm256_set1_ps(p.scale[i]);
     for (int64_t j = 0; j < nr; j += 8) {
-      const size_t n = static_cast<size_t>(nr - j < 8 ? nr - j : 8);
       __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(acc + i * ld + j))),
                                scale);
-      if (residual != nullptr) {
-        alignas(32) float r[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-        std::memcpy(r, residual + i * ldy + j, n * sizeof(float));
-        __asm__("" : "+x"(v));
-        v = _mm256_add_ps(v, _mm256_load_ps(r));
-      }
-      v = _mm256_min_ps(hi, _mm256_max_ps(lo, v));
-      if (n == 8) {
-        _mm256_storeu_ps(y + i * ldy + j, v);
-      } else {
+      __asm__("" : "+x"(v));
+      for_each_output_run(p, j, nr - j < 8 ? nr - j : 8, [&](int64_t offset, int64_t first, int64_t count) {
+        const size_t bytes = static_cast<size_t>(count) * sizeof(float);
+        __m256 u = v;
+        if (residual != nullptr) {
+          alignas(32) float r[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+          std::memcpy(r + first, residual + i * ldy + offset + first, bytes);
+          u = _mm256_add_ps(u, _mm256_load_ps(r));
+        }
         alignas(32) float out[8];
-        _mm256_store_ps(out, v);
-        std::memcpy(y + i * ldy + j, out, n * sizeof(float));
-      }
+        _mm256_store_ps(out, _mm256_min_ps(hi, _mm256_max_ps(lo, u)));
+        std::memcpy(y + i * ldy + offset + first, out + first, bytes);
+      });
     }
   }
 }
@@ -102,8 +102,9 @@ void conv_tile(const QConvUkernelParams& p) {
     for (int v = 0; v < NV; ++v) acc[i][v] = start;
   }
   const int16_t* w = static_cast<const int16_t*>(p.w);
-  const int16_t* x = static_cast<const int16_t*>(p.x);
+  const char* x0 = static_cast<const char*>(p.x);
   for (int64_t g = 0; g < p.groups; ++g) {
+    const int16_t* x = reinterpret_cast<const int16_t*>(x0 + p.x_offsets[g]);
     __m256i xv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) xv[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + 16 * v));
@@ -116,7 +117,6 @@ void conv_tile(const QConvUkernelParams& p) {
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm256_add_epi32(acc[i][v], _mm256_madd_epi16(xv[v], wi));
     }
     w += 2 * MR;
-    x += p.x_stride / static_cast<int64_t>(sizeof(*x));
   }
   // Through memory to the output stage, which inlined here makes GCC spill in the depth loop.
   alignas(32) int32_t tile[MR * NV * 8];

@@ -15,9 +15,9 @@ namespace {
 constexpr __mmask8 kAll = 0xFF;
 constexpr __mmask16 kAll16 = 0xFFFF;
 
-inline __mmask16 tail_mask(int64_t left) {
-  if (left >= 16) return 0xFFFF;
-  return left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
+// Lanes [first, first + count) of 16, count >= 1.
+inline __mmask16 run_mask(int64_t first, int64_t count) {
+  return static_cast<__mmask16>(((1u << count) - 1) << first);
 }
 
 // requantize() of the even int32 lanes of acc, as int64 lanes, with zero point and clamp (the same
@@ -48,7 +48,9 @@ __attribute__((noinline)) void store_tile_u8(const QConvUkernelParams& p, const 
       const __m512i even = requantize_half(a, mult, s, half, zp, lo, hi);
       const __m512i odd = requantize_half(_mm512_maskz_srli_epi64(kAll, a, 32), mult, s, half, zp, lo, hi);
       const __m512i out = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(kAll, odd, 32));
-      _mm512_mask_cvtepi32_storeu_epi8(y + i * ldy + j, tail_mask(nr - j), out);
+      for_each_output_run(p, j, nr - j < 16 ? nr - j : 16, [&](int64_t offset, int64_t first, int64_t count) {
+        _mm512_mask_cvtepi32_storeu_epi8(y + i * ldy + offset, run_mask(first, count), out);
+      });
     }
   }
 }
@@ -63,14 +65,15 @@ __attribute__((noinline)) void store_tile_f32(const QConvUkernelParams& p, const
   for (int64_t i = 0; i < mr; ++i) {
     const __m512 scale = _mm512_set1_ps(p.scale[i]);
     for (int64_t j = 0; j < nr; j += 16) {
-      const __mmask16 mask = tail_mask(nr - j);
       __m512 v = _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(kAll16, _mm512_load_si512(acc + i * ld + j)), scale);
-      if (residual != nullptr) {
-        __asm__("" : "+v"(v));
-        v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, residual + i * ldy + j));
-      }
-      v = _mm512_maskz_min_ps(kAll16, hi, _mm512_maskz_max_ps(kAll16, lo, v));
-      _mm512_mask_storeu_ps(y + i * ldy + j, mask, v);
+      __asm__("" : "+v"(v));
+      for_each_output_run(p, j, nr - j < 16 ? nr - j : 16, [&](int64_t offset, int64_t first, int64_t count) {
+        const __mmask16 mask = run_mask(first, count);
+        __m512 u = v;
+        if (residual != nullptr) u = _mm512_add_ps(u, _mm512_maskz_loadu_ps(mask, residual + i * ldy + offset));
+        u = _mm512_maskz_min_ps(kAll16, hi, _mm512_maskz_max_ps(kAll16, lo, u));
+        _mm512_mask_storeu_ps(y + i * ldy + offset, mask, u);
+      });
     }
   }
 }
@@ -88,8 +91,9 @@ void conv_tile(const QConvUkernelParams& p) {
     for (int v = 0; v < NV; ++v) acc[i][v] = start;
   }
   const int8_t* w = static_cast<const int8_t*>(p.w);
-  const uint8_t* x = static_cast<const uint8_t*>(p.x);
+  const uint8_t* x0 = static_cast<const uint8_t*>(p.x);
   for (int64_t g = 0; g < p.groups; ++g) {
+    const uint8_t* x = x0 + p.x_offsets[g];
     __m512i xv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) xv[v] = _mm512_loadu_si512(x + 64 * v);
@@ -102,7 +106,6 @@ void conv_tile(const QConvUkernelParams& p) {
       for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], xv[v], wi);
     }
     w += 4 * MR;
-    x += p.x_stride / static_cast<int64_t>(sizeof(*x));
   }
   // Through memory to the output stage: with it inlined here, GCC shuffles the accumulators between
   // registers and the stack inside the depth loop.

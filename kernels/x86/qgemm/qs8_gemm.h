@@ -1,7 +1,9 @@
-// u8 x s8 -> s32 GEMM microkernels: one call computes c[mr x nr] = init[j] + sum_k a[i][k] * b[k][j]
-// for a tile of at most MR x NR over the whole depth. Operands come in k-groups of G values
-// ("c<G>" in the name, as XNNPACK), packed in panels: A's MR rows as [k / G][MR][G], B's NR columns
-// as [k / G][NR][G], depth padded to a multiple of G and rows / columns past the end with zeros.
+// u8 x s8 -> s32 GEMM microkernels: one call computes c[mr x nr] = init[j] + row_init[i] +
+// sum_k a[i][k] * b[k][j] for a tile of at most MR x NR over the whole depth. B comes in k-groups of G
+// values ("c<G>" in the name, as XNNPACK), packed in panels of NR columns as [k / G][NR][G], depth
+// padded to a multiple of G and columns past the end with zeros. A: the c4 (VNNI) tiles read the
+// uint8 rows where they are (no packing; a depth tail is read without going past k); the c2 (AVX2)
+// tiles take A widened to int16 and packed as [k / 2][MR][2], zero past k.
 // Declared here without intrinsics; each ISA's file defines its tiles.
 #pragma once
 
@@ -10,14 +12,15 @@
 namespace edgerun::kernels::x86 {
 
 struct QGemmUkernelParams {
-  int64_t groups = 0;             // k-groups of G along the depth
-  const void* a = nullptr;        // the packed panel: uint8 (c4) or int16 widened from uint8 (c2)
+  int64_t k = 0;                  // depth
+  const void* a = nullptr;        // c4: the tile's first row of uint8 A; c2: the packed int16 panel
+  int64_t a_stride = 0;           // c4: bytes from one row of A to the next
   const void* b = nullptr;        // the packed panel: int8 (c4) or int16 widened from int8 (c2)
   const int32_t* init = nullptr;  // [NR]: the accumulators' start per column (bias - a_zp * colsum)
   const int32_t* row_init = nullptr;  // [MR] added to every column's start of that row, or null (qmatmul)
   int32_t* c = nullptr;           // the tile's top-left output element
   int64_t ldc = 0;
-  int64_t mr = 0, nr = 0;  // valid rows (<= MR) and columns (<= NR); the rest is not stored
+  int64_t mr = 0, nr = 0;  // valid rows (<= MR) and columns (<= NR); the rest is neither read nor stored
 };
 
 using QGemmUkernel = void (*)(const QGemmUkernelParams& p);

@@ -35,7 +35,7 @@ void qgemm_tile(const QGemmUkernelParams& p) {
   }
   const int16_t* a = static_cast<const int16_t*>(p.a);
   const int16_t* b = static_cast<const int16_t*>(p.b);
-  for (int64_t g = 0; g < p.groups; ++g) {
+  for (int64_t g = 0; g < (p.k + 1) / 2; ++g) {
     __m256i bv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) bv[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 16 * v));
