@@ -19,13 +19,6 @@ namespace edgerun {
 
 namespace {
 
-Status evaluate_node(const Node& node, const std::vector<const Tensor*>& inputs, std::vector<Tensor*>& outputs) {
-  RunFn fn = run_function(node.op);
-  if (fn == nullptr) return unsupported(node.describe() + ": no kernel");
-  KernelContext ctx(node, inputs, outputs);
-  return fn(ctx);
-}
-
 
 }  // namespace
 

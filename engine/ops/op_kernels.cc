@@ -15,4 +15,11 @@ RunFn run_function(OpType op) {
   return i >= 0 && i < static_cast<int>(OpType::kCount) ? kRunFns[i] : nullptr;
 }
 
+Status evaluate_node(const Node& node, const std::vector<const Tensor*>& inputs, std::vector<Tensor*>& outputs) {
+  RunFn fn = run_function(node.op);
+  if (fn == nullptr) return unsupported(node.describe() + ": no kernel");
+  KernelContext ctx(node, inputs, outputs);
+  return fn(ctx);
+}
+
 }  // namespace edgerun

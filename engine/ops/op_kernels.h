@@ -18,4 +18,8 @@ namespace ops {
 
 RunFn run_function(OpType op);
 
+// Runs one node on its reference run function into outputs the caller allocated: constant folding's
+// evaluator (graph/passes/infer_shapes.h NodeEvaluator).
+Status evaluate_node(const Node& node, const std::vector<const Tensor*>& inputs, std::vector<Tensor*>& outputs);
+
 }  // namespace edgerun

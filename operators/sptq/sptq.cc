@@ -15,14 +15,6 @@ namespace edgerun::sptq {
 
 namespace {
 
-// Constant folding runs nodes on the engine's reference run functions.
-Status evaluate_node(const Node& node, const std::vector<const Tensor*>& inputs, std::vector<Tensor*>& outputs) {
-  RunFn fn = run_function(node.op);
-  if (fn == nullptr) return unsupported(node.describe() + ": no kernel");
-  KernelContext ctx(node, inputs, outputs);
-  return fn(ctx);
-}
-
 // Replaces nodes computed from constants alone (not from shapes, which would tie the graph to the
 // calibration batch) by the values shape inference folded in `folded`.
 void fold_constant_nodes(Graph& g, const Graph& folded) {

@@ -48,15 +48,6 @@ Conv2dShape shape_of(const QConvCase& c) {
   return s;
 }
 
-template <typename T>
-std::vector<T> random_ints(size_t n, uint32_t seed, int lo, int hi) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> dist(lo, hi);
-  std::vector<T> v(n);
-  for (T& x : v) x = static_cast<T>(dist(rng));
-  return v;
-}
-
 // Per-channel scales around the one that spreads the accumulators over the uint8 range.
 QConv2dParams params_of(const QConvCase& c, const Conv2dShape& s, uint32_t seed) {
   QConv2dParams p;

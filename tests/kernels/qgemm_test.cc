@@ -32,15 +32,6 @@ struct QCase {
   float lo = -INFINITY, hi = INFINITY;
 };
 
-template <typename T>
-std::vector<T> random_ints(size_t n, uint32_t seed, int lo, int hi) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> dist(lo, hi);
-  std::vector<T> v(n);
-  for (T& x : v) x = static_cast<T>(dist(rng));
-  return v;
-}
-
 struct Outputs {
   std::vector<int32_t> acc;
   std::vector<uint8_t> y;

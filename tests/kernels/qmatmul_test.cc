@@ -24,15 +24,6 @@ struct MCase {
   bool per_column = false;  // a scale and a bias per column, else per tensor without bias
 };
 
-template <typename T>
-std::vector<T> random_ints(size_t n, uint32_t seed, int lo, int hi) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> dist(lo, hi);
-  std::vector<T> v(n);
-  for (T& x : v) x = static_cast<T>(dist(rng));
-  return v;
-}
-
 struct Operands {
   // Strided: rows of A and of B (as stored) are padded by 3 elements, batch items by 5 more.
   int64_t a_rs, a_bs, b_rs, b_bs;
