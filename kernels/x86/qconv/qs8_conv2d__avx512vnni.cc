@@ -14,10 +14,17 @@ namespace {
 // maskz_ forms with every lane: GCC 12 warns on the unmasked ones (their _mm512_undefined_*).
 constexpr __mmask8 kAll = 0xFF;
 constexpr __mmask16 kAll16 = 0xFFFF;
+constexpr __mmask32 kAll32 = 0xFFFFFFFF;
+constexpr __mmask64 kAll64 = ~__mmask64{0};
 
 // Lanes [first, first + count) of 16, count >= 1.
 inline __mmask16 run_mask(int64_t first, int64_t count) {
   return static_cast<__mmask16>(((1u << count) - 1) << first);
+}
+
+// Lanes [first, first + count) of 64, count >= 1.
+inline __mmask64 run_mask64(int64_t first, int64_t count) {
+  return (count == 64 ? ~uint64_t{0} : ((uint64_t{1} << count) - 1)) << first;
 }
 
 // requantize() of the even int32 lanes of acc, as int64 lanes, with zero point and clamp (the same
@@ -32,31 +39,34 @@ inline __m512i requantize_half(__m512i acc, __m512i multiplier, __m512i shift, _
   return _mm512_maskz_min_epi64(kAll, _mm512_maskz_max_epi64(kAll, _mm512_maskz_add_epi64(kAll, r, zp), lo), hi);
 }
 
-// requantize() of the 16 lanes of acc for a row whose shift s >= 33 (every scale below 1/4): r is
-// sign(acc) * floor((|acc| * m + 2^(s-1)) / 2^s) (the reference's ties away from zero), and as
-// 2^(s-1) is a multiple of 2^32 only the high half H of |acc| * m matters: r = (H + 2^(s-33)) >> (s-32),
-// which fits 30 bits, so sign, zero point and clamp are 32-bit.
-inline __m512i requantize_high(__m512i acc, __m512i multiplier, __m128i shift, __m512i half, __m512i zp,
-                               __m512i lo, __m512i hi) {
+// requantize() of the 16 lanes of acc before the clamp, for a row whose shift s >= 33 (every scale
+// below 1/4): r is sign(acc) * floor((|acc| * m + 2^(s-1)) / 2^s) (the reference's ties away from
+// zero), and as 2^(s-1) is a multiple of 2^32 only the high half H of |acc| * m matters:
+// r = (H + 2^(s-33)) >> (s-32), which fits 30 bits, so sign and zero point are 32-bit.
+inline __m512i requantize_high(__m512i acc, __m512i multiplier, __m128i shift, __m512i half, __m512i zp) {
   const __m512i a = _mm512_maskz_abs_epi32(kAll16, acc);  // |INT32_MIN| is 2^31 as unsigned
   const __m512i even = _mm512_maskz_mul_epu32(kAll, a, multiplier);
   const __m512i odd = _mm512_maskz_mul_epu32(kAll, _mm512_maskz_srli_epi64(kAll, a, 32), multiplier);
   // High dwords: lane 2i from even's dword 2i + 1, lane 2i + 1 from odd's.
   const __m512i high = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
   const __m512i r = _mm512_maskz_srl_epi32(kAll16, _mm512_maskz_add_epi32(kAll16, high, half), shift);
-  const __m512i y = _mm512_mask_sub_epi32(_mm512_maskz_add_epi32(kAll16, zp, r), _mm512_movepi32_mask(acc), zp, r);
-  return _mm512_maskz_min_epi32(kAll16, _mm512_maskz_max_epi32(kAll16, y, lo), hi);
+  return _mm512_mask_sub_epi32(_mm512_maskz_add_epi32(kAll16, zp, r), _mm512_movepi32_mask(acc), zp, r);
 }
 
-// The output stage of rows [0, p.mr) of a tile (row i at acc + i * ld), pixels [0, p.nr). Everything
-// read from p is copied to locals first: the uint8 stores may alias it, which would reload it.
+// The output stage of rows [0, p.mr) of a tile (row i at acc + i * ld), pixels [0, p.nr), 64 at a
+// time: four vectors of int32 requantized, packed with signed saturation to bytes (the clamp to
+// [0, 255]), then clamped to [lo, hi] as bytes and stored at once. Everything read from p is copied
+// to locals first: the uint8 stores may alias it, which would reload it.
 __attribute__((noinline)) void store_tile_u8(const QConvUkernelParams& p, const int32_t* acc, int64_t ld) {
   const int64_t mr = p.mr, nr = p.nr, ldy = p.ldy;
   const int32_t* multiplier = p.multiplier;
   const int32_t* shift = p.shift;
-  const __m512i zp = _mm512_set1_epi64(p.zero_point), lo = _mm512_set1_epi64(p.lo), hi = _mm512_set1_epi64(p.hi);
-  const __m512i zp32 = _mm512_set1_epi32(p.zero_point), lo32 = _mm512_set1_epi32(p.lo),
-                hi32 = _mm512_set1_epi32(p.hi);
+  // The 64-bit path clamps to [0, 255] before packing: its int64 results need not fit int32.
+  const __m512i zp = _mm512_set1_epi64(p.zero_point), lo = _mm512_setzero_si512(), hi = _mm512_set1_epi64(255);
+  const __m512i zp32 = _mm512_set1_epi32(p.zero_point);
+  const __m512i lo8 = _mm512_set1_epi8(static_cast<char>(p.lo)), hi8 = _mm512_set1_epi8(static_cast<char>(p.hi));
+  // packs / packus work within 128-bit lanes: lane k holds dwords 4k..4k+3 of vectors 0, 1, 2, 3.
+  const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
   uint8_t* y = static_cast<uint8_t*>(p.y);
   for (int64_t i = 0; i < mr; ++i) {
     const __m512i mult = _mm512_set1_epi64(multiplier[i]);
@@ -65,18 +75,28 @@ __attribute__((noinline)) void store_tile_u8(const QConvUkernelParams& p, const 
     const __m512i half = _mm512_set1_epi64(int64_t{1} << (shift[i] - 1));
     const __m128i s_high = _mm_cvtsi32_si128(shift[i] - 32);
     const __m512i half_high = _mm512_set1_epi32(high ? 1 << (shift[i] - 33) : 0);
-    for (int64_t j = 0; j < nr; j += 16) {
-      const __m512i a = _mm512_load_si512(acc + i * ld + j);
-      __m512i out;
-      if (high) {
-        out = requantize_high(a, mult, s_high, half_high, zp32, lo32, hi32);
-      } else {
-        const __m512i even = requantize_half(a, mult, s, half, zp, lo, hi);
-        const __m512i odd = requantize_half(_mm512_maskz_srli_epi64(kAll, a, 32), mult, s, half, zp, lo, hi);
-        out = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(kAll, odd, 32));
+    for (int64_t j = 0; j < nr; j += 64) {
+      __m512i v[4];
+      for (int k = 0; k < 4; ++k) {
+        if (j + 16 * k >= nr) {
+          v[k] = _mm512_setzero_si512();
+          continue;
+        }
+        const __m512i a = _mm512_load_si512(acc + i * ld + j + 16 * k);
+        if (high) {
+          v[k] = requantize_high(a, mult, s_high, half_high, zp32);
+        } else {
+          const __m512i even = requantize_half(a, mult, s, half, zp, lo, hi);
+          const __m512i odd = requantize_half(_mm512_maskz_srli_epi64(kAll, a, 32), mult, s, half, zp, lo, hi);
+          v[k] = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(kAll, odd, 32));
+        }
       }
-      for_each_output_run(p, j, nr - j < 16 ? nr - j : 16, [&](int64_t offset, int64_t first, int64_t count) {
-        _mm512_mask_cvtepi32_storeu_epi8(y + i * ldy + offset, run_mask(first, count), out);
+      const __m512i packed = _mm512_maskz_packus_epi16(
+          kAll64, _mm512_maskz_packs_epi32(kAll32, v[0], v[1]), _mm512_maskz_packs_epi32(kAll32, v[2], v[3]));
+      const __m512i out = _mm512_maskz_min_epu8(
+          kAll64, _mm512_maskz_max_epu8(kAll64, _mm512_maskz_permutexvar_epi32(kAll16, order, packed), lo8), hi8);
+      for_each_output_run(p, j, nr - j < 64 ? nr - j : 64, [&](int64_t offset, int64_t first, int64_t count) {
+        _mm512_mask_storeu_epi8(y + i * ldy + offset, run_mask64(first, count), out);
       });
     }
   }
