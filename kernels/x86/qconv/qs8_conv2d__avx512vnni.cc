@@ -53,11 +53,14 @@ inline __m512i requantize_high(__m512i acc, __m512i multiplier, __m128i shift, _
   return _mm512_mask_sub_epi32(_mm512_maskz_add_epi32(kAll16, zp, r), _mm512_movepi32_mask(acc), zp, r);
 }
 
-// The output stage of rows [0, p.mr) of a tile (row i at acc + i * ld), pixels [0, p.nr), 64 at a
-// time: four vectors of int32 requantized, packed with signed saturation to bytes (the clamp to
-// [0, 255]), then clamped to [lo, hi] as bytes and stored at once. Everything read from p is copied
-// to locals first: the uint8 stores may alias it, which would reload it.
-__attribute__((noinline)) void store_tile_u8(const QConvUkernelParams& p, const int32_t* acc, int64_t ld) {
+// The output stage of rows [0, p.mr) of a tile of NV vectors a row (row i at acc + i * 16 * NV),
+// pixels [0, p.nr): a row's vectors of int32 requantized, packed with signed saturation to bytes (the
+// clamp to [0, 255]), then clamped to [lo, hi] as bytes and stored at once. kFast: every row's shift
+// is >= 33 and the tile is whole and not on a grid, so no row needs a test. Everything read from p is
+// copied to locals first: the uint8 stores may alias it, which would reload it.
+template <int NV, bool kFast>
+__attribute__((noinline)) void store_rows_u8(const QConvUkernelParams& p, const int32_t* acc) {
+  static_assert(NV <= 4, "one 64-byte store per row");
   const int64_t mr = p.mr, nr = p.nr, ldy = p.ldy;
   const int32_t* multiplier = p.multiplier;
   const int32_t* shift = p.shift;
@@ -70,36 +73,43 @@ __attribute__((noinline)) void store_tile_u8(const QConvUkernelParams& p, const 
   uint8_t* y = static_cast<uint8_t*>(p.y);
   for (int64_t i = 0; i < mr; ++i) {
     const __m512i mult = _mm512_set1_epi64(multiplier[i]);
-    const bool high = shift[i] >= 33;
-    const __m512i s = _mm512_set1_epi64(shift[i]);
-    const __m512i half = _mm512_set1_epi64(int64_t{1} << (shift[i] - 1));
+    const bool high = kFast || shift[i] >= 33;
     const __m128i s_high = _mm_cvtsi32_si128(shift[i] - 32);
     const __m512i half_high = _mm512_set1_epi32(high ? 1 << (shift[i] - 33) : 0);
-    for (int64_t j = 0; j < nr; j += 64) {
-      __m512i v[4];
-      for (int k = 0; k < 4; ++k) {
-        if (j + 16 * k >= nr) {
-          v[k] = _mm512_setzero_si512();
-          continue;
-        }
-        const __m512i a = _mm512_load_si512(acc + i * ld + j + 16 * k);
-        if (high) {
-          v[k] = requantize_high(a, mult, s_high, half_high, zp32);
-        } else {
-          const __m512i even = requantize_half(a, mult, s, half, zp, lo, hi);
-          const __m512i odd = requantize_half(_mm512_maskz_srli_epi64(kAll, a, 32), mult, s, half, zp, lo, hi);
-          v[k] = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(kAll, odd, 32));
-        }
+    __m512i v[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+#pragma GCC unroll 4
+    for (int k = 0; k < NV; ++k) {
+      if (!kFast && 16 * k >= nr) break;
+      const __m512i a = _mm512_load_si512(acc + (i * NV + k) * 16);
+      if (high) {
+        v[k] = requantize_high(a, mult, s_high, half_high, zp32);
+      } else {
+        const __m512i s = _mm512_set1_epi64(shift[i]), half = _mm512_set1_epi64(int64_t{1} << (shift[i] - 1));
+        const __m512i even = requantize_half(a, mult, s, half, zp, lo, hi);
+        const __m512i odd = requantize_half(_mm512_maskz_srli_epi64(kAll, a, 32), mult, s, half, zp, lo, hi);
+        v[k] = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(kAll, odd, 32));
       }
-      const __m512i packed = _mm512_maskz_packus_epi16(
-          kAll64, _mm512_maskz_packs_epi32(kAll32, v[0], v[1]), _mm512_maskz_packs_epi32(kAll32, v[2], v[3]));
-      const __m512i out = _mm512_maskz_min_epu8(
-          kAll64, _mm512_maskz_max_epu8(kAll64, _mm512_maskz_permutexvar_epi32(kAll16, order, packed), lo8), hi8);
-      for_each_output_run(p, j, nr - j < 64 ? nr - j : 64, [&](int64_t offset, int64_t first, int64_t count) {
+    }
+    const __m512i packed = _mm512_maskz_packus_epi16(
+        kAll64, _mm512_maskz_packs_epi32(kAll32, v[0], v[1]), _mm512_maskz_packs_epi32(kAll32, v[2], v[3]));
+    const __m512i out = _mm512_maskz_min_epu8(
+        kAll64, _mm512_maskz_max_epu8(kAll64, _mm512_maskz_permutexvar_epi32(kAll16, order, packed), lo8), hi8);
+    if (kFast) {
+      _mm512_mask_storeu_epi8(y + i * ldy, run_mask64(0, 16 * NV), out);
+    } else {
+      for_each_output_run(p, 0, nr, [&](int64_t offset, int64_t first, int64_t count) {
         _mm512_mask_storeu_epi8(y + i * ldy + offset, run_mask64(first, count), out);
       });
     }
   }
+}
+
+template <int NV>
+void store_tile_u8(const QConvUkernelParams& p, const int32_t* acc) {
+  bool fast = p.nr == 16 * NV && p.grid_w == 0;
+  for (int64_t i = 0; i < p.mr && fast; ++i) fast = p.shift[i] >= 33;
+  if (fast) return store_rows_u8<NV, true>(p, acc);
+  store_rows_u8<NV, false>(p, acc);
 }
 
 // float(acc) * scale + residual, clamped as std::min(std::max(v, min), max). The empty asm keeps the
@@ -165,7 +175,7 @@ void conv_tile(const QConvUkernelParams& p) {
   if (p.float_output) {
     store_tile_f32(p, tile, NV * 16);
   } else {
-    store_tile_u8(p, tile, NV * 16);
+    store_tile_u8<NV>(p, tile);
   }
 }
 
