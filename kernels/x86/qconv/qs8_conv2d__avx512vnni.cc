@@ -18,9 +18,7 @@ constexpr __mmask32 kAll32 = 0xFFFFFFFF;
 constexpr __mmask64 kAll64 = ~__mmask64{0};
 
 // Lanes [first, first + count) of 16, count >= 1.
-inline __mmask16 run_mask(int64_t first, int64_t count) {
-  return static_cast<__mmask16>(((1u << count) - 1) << first);
-}
+inline __mmask16 run_mask(int64_t first, int64_t count) { return static_cast<__mmask16>(((1u << count) - 1) << first); }
 
 // Lanes [first, first + count) of 64, count >= 1.
 inline __mmask64 run_mask64(int64_t first, int64_t count) {
@@ -90,8 +88,8 @@ __attribute__((noinline)) void store_rows_u8(const QConvUkernelParams& p, const 
         v[k] = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(kAll, odd, 32));
       }
     }
-    const __m512i packed = _mm512_maskz_packus_epi16(
-        kAll64, _mm512_maskz_packs_epi32(kAll32, v[0], v[1]), _mm512_maskz_packs_epi32(kAll32, v[2], v[3]));
+    const __m512i packed = _mm512_maskz_packus_epi16(kAll64, _mm512_maskz_packs_epi32(kAll32, v[0], v[1]),
+                                                     _mm512_maskz_packs_epi32(kAll32, v[2], v[3]));
     const __m512i out = _mm512_maskz_min_epu8(
         kAll64, _mm512_maskz_max_epu8(kAll64, _mm512_maskz_permutexvar_epi32(kAll16, order, packed), lo8), hi8);
     if (kFast) {
@@ -201,10 +199,42 @@ void interleave_c4(const uint8_t* const* rows, int64_t n, int64_t stride, void* 
   }
 }
 
+// Stride 1, 64 pixels at a time: bytes, then words of the 4 rows interleaved within 128-bit lanes
+// give vectors X_k whose lane L holds pixels 16L + 4k .. 16L + 4k + 3; a 4x4 transpose of the lanes
+// puts pixels 16m .. 16m + 15 in output vector m.
+void interleave_c4_contiguous(const uint8_t* const* rows, int64_t n, void* out) {
+  const uint8_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
+  uint8_t* o = static_cast<uint8_t*>(out);
+  for (int64_t j = 0; j < n; j += 64) {
+    const int64_t count = n - j < 64 ? n - j : 64;
+    const __mmask64 in = run_mask64(0, count);
+    const __m512i a = _mm512_maskz_loadu_epi8(in, r0 + j), b = _mm512_maskz_loadu_epi8(in, r1 + j);
+    const __m512i c = _mm512_maskz_loadu_epi8(in, r2 + j), d = _mm512_maskz_loadu_epi8(in, r3 + j);
+    const __m512i ab_lo = _mm512_maskz_unpacklo_epi8(kAll64, a, b), ab_hi = _mm512_maskz_unpackhi_epi8(kAll64, a, b);
+    const __m512i cd_lo = _mm512_maskz_unpacklo_epi8(kAll64, c, d), cd_hi = _mm512_maskz_unpackhi_epi8(kAll64, c, d);
+    const __m512i x0 = _mm512_maskz_unpacklo_epi16(kAll32, ab_lo, cd_lo);
+    const __m512i x1 = _mm512_maskz_unpackhi_epi16(kAll32, ab_lo, cd_lo);
+    const __m512i x2 = _mm512_maskz_unpacklo_epi16(kAll32, ab_hi, cd_hi);
+    const __m512i x3 = _mm512_maskz_unpackhi_epi16(kAll32, ab_hi, cd_hi);
+    // Lanes (0, 1) of x0 and x1, (0, 1) of x2 and x3, then (2, 3) of each pair.
+    const __m512i t0 = _mm512_maskz_shuffle_i64x2(kAll, x0, x1, 0x44),
+                  t1 = _mm512_maskz_shuffle_i64x2(kAll, x2, x3, 0x44);
+    const __m512i t2 = _mm512_maskz_shuffle_i64x2(kAll, x0, x1, 0xEE),
+                  t3 = _mm512_maskz_shuffle_i64x2(kAll, x2, x3, 0xEE);
+    const __m512i v[4] = {
+        _mm512_maskz_shuffle_i64x2(kAll, t0, t1, 0x88), _mm512_maskz_shuffle_i64x2(kAll, t0, t1, 0xDD),
+        _mm512_maskz_shuffle_i64x2(kAll, t2, t3, 0x88), _mm512_maskz_shuffle_i64x2(kAll, t2, t3, 0xDD)};
+    for (int m = 0; m < 4 && 16 * m < count; ++m) {
+      const int64_t left = count - 16 * m;
+      _mm512_mask_storeu_epi32(o + 4 * (j + 16 * m), left >= 16 ? kAll16 : run_mask(0, left), v[m]);
+    }
+  }
+}
+
 }  // namespace
 
 void qs8_conv2d_interleave_c4__avx512vnni(const uint8_t* const* rows, int64_t n, int64_t stride, void* out) {
-  if (stride == 1) return interleave_c4<1>(rows, n, stride, out);
+  if (stride == 1) return interleave_c4_contiguous(rows, n, out);
   if (stride == 2) return interleave_c4<2>(rows, n, stride, out);
   interleave_c4<0>(rows, n, stride, out);
 }
