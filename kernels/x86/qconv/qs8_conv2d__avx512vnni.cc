@@ -186,30 +186,46 @@ void qs8_conv2d_12x32c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<12,
 
 namespace {
 
-// Plain loop: the compiler vectorizes it with this file's flags (for a constant stride).
-template <int64_t kStride>
-void interleave_c4(const uint8_t* const* rows, int64_t n, int64_t stride, void* out) {
-  const int64_t step = kStride > 0 ? kStride : stride;
+// Any stride: plain loop.
+void interleave_c4_strided(const uint8_t* const* rows, int64_t n, int64_t stride, void* out) {
   const uint8_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
   uint32_t* o = static_cast<uint32_t*>(out);
   for (int64_t j = 0; j < n; ++j) {
-    const int64_t i = j * step;
+    const int64_t i = j * stride;
     o[j] = static_cast<uint32_t>(r0[i]) | static_cast<uint32_t>(r1[i]) << 8 | static_cast<uint32_t>(r2[i]) << 16 |
            static_cast<uint32_t>(r3[i]) << 24;
   }
 }
 
-// Stride 1, 64 pixels at a time: bytes, then words of the 4 rows interleaved within 128-bit lanes
-// give vectors X_k whose lane L holds pixels 16L + 4k .. 16L + 4k + 3; a 4x4 transpose of the lanes
-// puts pixels 16m .. 16m + 15 in output vector m.
-void interleave_c4_contiguous(const uint8_t* const* rows, int64_t n, void* out) {
+// Pixels [0, count) of a row with stride kStride (1 or 2), count <= 64, reading only their bytes;
+// stride 2 keeps the even bytes of 128.
+template <int kStride>
+inline __m512i load_pixels(const uint8_t* row, int64_t count) {
+  if constexpr (kStride == 1) {
+    return _mm512_maskz_loadu_epi8(run_mask64(0, count), row);
+  } else {
+    const int64_t bytes = 2 * count - 1;
+    const __m512i lo = _mm512_maskz_loadu_epi8(run_mask64(0, bytes < 64 ? bytes : 64), row);
+    const __m512i hi =
+        bytes > 64 ? _mm512_maskz_loadu_epi8(run_mask64(0, bytes - 64), row + 64) : _mm512_setzero_si512();
+    return _mm512_maskz_inserti64x4(kAll, _mm512_castsi256_si512(_mm512_maskz_cvtepi16_epi8(kAll32, lo)),
+                                    _mm512_maskz_cvtepi16_epi8(kAll32, hi), 1);
+  }
+}
+
+// Stride 1 or 2, 64 pixels at a time: bytes, then words of the 4 rows interleaved within 128-bit
+// lanes give vectors X_k whose lane L holds pixels 16L + 4k .. 16L + 4k + 3; a 4x4 transpose of the
+// lanes puts pixels 16m .. 16m + 15 in output vector m.
+template <int kStride>
+void interleave_c4(const uint8_t* const* rows, int64_t n, void* out) {
   const uint8_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
   uint8_t* o = static_cast<uint8_t*>(out);
   for (int64_t j = 0; j < n; j += 64) {
     const int64_t count = n - j < 64 ? n - j : 64;
-    const __mmask64 in = run_mask64(0, count);
-    const __m512i a = _mm512_maskz_loadu_epi8(in, r0 + j), b = _mm512_maskz_loadu_epi8(in, r1 + j);
-    const __m512i c = _mm512_maskz_loadu_epi8(in, r2 + j), d = _mm512_maskz_loadu_epi8(in, r3 + j);
+    const __m512i a = load_pixels<kStride>(r0 + j * kStride, count);
+    const __m512i b = load_pixels<kStride>(r1 + j * kStride, count);
+    const __m512i c = load_pixels<kStride>(r2 + j * kStride, count);
+    const __m512i d = load_pixels<kStride>(r3 + j * kStride, count);
     const __m512i ab_lo = _mm512_maskz_unpacklo_epi8(kAll64, a, b), ab_hi = _mm512_maskz_unpackhi_epi8(kAll64, a, b);
     const __m512i cd_lo = _mm512_maskz_unpacklo_epi8(kAll64, c, d), cd_hi = _mm512_maskz_unpackhi_epi8(kAll64, c, d);
     const __m512i x0 = _mm512_maskz_unpacklo_epi16(kAll32, ab_lo, cd_lo);
@@ -234,9 +250,9 @@ void interleave_c4_contiguous(const uint8_t* const* rows, int64_t n, void* out) 
 }  // namespace
 
 void qs8_conv2d_interleave_c4__avx512vnni(const uint8_t* const* rows, int64_t n, int64_t stride, void* out) {
-  if (stride == 1) return interleave_c4_contiguous(rows, n, out);
-  if (stride == 2) return interleave_c4<2>(rows, n, stride, out);
-  interleave_c4<0>(rows, n, stride, out);
+  if (stride == 1) return interleave_c4<1>(rows, n, out);
+  if (stride == 2) return interleave_c4<2>(rows, n, out);
+  interleave_c4_strided(rows, n, stride, out);
 }
 
 }  // namespace edgerun::kernels::x86
