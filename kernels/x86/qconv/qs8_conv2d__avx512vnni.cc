@@ -18,7 +18,9 @@ constexpr __mmask32 kAll32 = 0xFFFFFFFF;
 constexpr __mmask64 kAll64 = ~__mmask64{0};
 
 // Lanes [first, first + count) of 16, count >= 1.
-inline __mmask16 run_mask(int64_t first, int64_t count) { return static_cast<__mmask16>(((1u << count) - 1) << first); }
+inline __mmask16 run_mask(int64_t first, int64_t count) {
+  return static_cast<__mmask16>(((1u << count) - 1) << first);
+}
 
 // Lanes [first, first + count) of 64, count >= 1.
 inline __mmask64 run_mask64(int64_t first, int64_t count) {
@@ -197,15 +199,16 @@ void interleave_c4_strided(const uint8_t* const* rows, int64_t n, int64_t stride
   }
 }
 
-// Pixels [0, count) of a row with stride kStride (1 or 2), count <= 64, reading only their bytes;
-// stride 2 keeps the even bytes of 128.
-template <int kStride>
+// Pixels [0, count) of a row with stride kStride (1 or 2), count <= 64 (kWhole: 64), reading only
+// their bytes; stride 2 keeps the even bytes of 128.
+template <int kStride, bool kWhole>
 inline __m512i load_pixels(const uint8_t* row, int64_t count) {
   if constexpr (kStride == 1) {
-    return _mm512_maskz_loadu_epi8(run_mask64(0, count), row);
+    return kWhole ? _mm512_loadu_si512(row) : _mm512_maskz_loadu_epi8(run_mask64(0, count), row);
   } else {
-    const int64_t bytes = 2 * count - 1;
-    const __m512i lo = _mm512_maskz_loadu_epi8(run_mask64(0, bytes < 64 ? bytes : 64), row);
+    const int64_t bytes = kWhole ? 127 : 2 * count - 1;
+    const __m512i lo =
+        kWhole ? _mm512_loadu_si512(row) : _mm512_maskz_loadu_epi8(run_mask64(0, bytes < 64 ? bytes : 64), row);
     const __m512i hi =
         bytes > 64 ? _mm512_maskz_loadu_epi8(run_mask64(0, bytes - 64), row + 64) : _mm512_setzero_si512();
     return _mm512_maskz_inserti64x4(kAll, _mm512_castsi256_si512(_mm512_maskz_cvtepi16_epi8(kAll32, lo)),
@@ -213,38 +216,46 @@ inline __m512i load_pixels(const uint8_t* row, int64_t count) {
   }
 }
 
-// Stride 1 or 2, 64 pixels at a time: bytes, then words of the 4 rows interleaved within 128-bit
-// lanes give vectors X_k whose lane L holds pixels 16L + 4k .. 16L + 4k + 3; a 4x4 transpose of the
-// lanes puts pixels 16m .. 16m + 15 in output vector m.
-template <int kStride>
-void interleave_c4(const uint8_t* const* rows, int64_t n, void* out) {
-  const uint8_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
-  uint8_t* o = static_cast<uint8_t*>(out);
-  for (int64_t j = 0; j < n; j += 64) {
-    const int64_t count = n - j < 64 ? n - j : 64;
-    const __m512i a = load_pixels<kStride>(r0 + j * kStride, count);
-    const __m512i b = load_pixels<kStride>(r1 + j * kStride, count);
-    const __m512i c = load_pixels<kStride>(r2 + j * kStride, count);
-    const __m512i d = load_pixels<kStride>(r3 + j * kStride, count);
-    const __m512i ab_lo = _mm512_maskz_unpacklo_epi8(kAll64, a, b), ab_hi = _mm512_maskz_unpackhi_epi8(kAll64, a, b);
-    const __m512i cd_lo = _mm512_maskz_unpacklo_epi8(kAll64, c, d), cd_hi = _mm512_maskz_unpackhi_epi8(kAll64, c, d);
-    const __m512i x0 = _mm512_maskz_unpacklo_epi16(kAll32, ab_lo, cd_lo);
-    const __m512i x1 = _mm512_maskz_unpackhi_epi16(kAll32, ab_lo, cd_lo);
-    const __m512i x2 = _mm512_maskz_unpacklo_epi16(kAll32, ab_hi, cd_hi);
-    const __m512i x3 = _mm512_maskz_unpackhi_epi16(kAll32, ab_hi, cd_hi);
-    // Lanes (0, 1) of x0 and x1, (0, 1) of x2 and x3, then (2, 3) of each pair.
-    const __m512i t0 = _mm512_maskz_shuffle_i64x2(kAll, x0, x1, 0x44),
-                  t1 = _mm512_maskz_shuffle_i64x2(kAll, x2, x3, 0x44);
-    const __m512i t2 = _mm512_maskz_shuffle_i64x2(kAll, x0, x1, 0xEE),
-                  t3 = _mm512_maskz_shuffle_i64x2(kAll, x2, x3, 0xEE);
-    const __m512i v[4] = {
-        _mm512_maskz_shuffle_i64x2(kAll, t0, t1, 0x88), _mm512_maskz_shuffle_i64x2(kAll, t0, t1, 0xDD),
-        _mm512_maskz_shuffle_i64x2(kAll, t2, t3, 0x88), _mm512_maskz_shuffle_i64x2(kAll, t2, t3, 0xDD)};
+// 64 pixels (kWhole) or count < 64 from pixel j of the rows with stride kStride (1 or 2): bytes, then
+// words of the 4 rows interleaved within 128-bit lanes give vectors X_k whose lane L holds pixels
+// 16L + 4k .. 16L + 4k + 3; a 4x4 transpose of the lanes puts pixels 16m .. 16m + 15 in vector m.
+template <int kStride, bool kWhole>
+inline void interleave_block(const uint8_t* const* rows, int64_t j, int64_t count, uint8_t* out) {
+  const __m512i a = load_pixels<kStride, kWhole>(rows[0] + j * kStride, count);
+  const __m512i b = load_pixels<kStride, kWhole>(rows[1] + j * kStride, count);
+  const __m512i c = load_pixels<kStride, kWhole>(rows[2] + j * kStride, count);
+  const __m512i d = load_pixels<kStride, kWhole>(rows[3] + j * kStride, count);
+  const __m512i ab_lo = _mm512_maskz_unpacklo_epi8(kAll64, a, b), ab_hi = _mm512_maskz_unpackhi_epi8(kAll64, a, b);
+  const __m512i cd_lo = _mm512_maskz_unpacklo_epi8(kAll64, c, d), cd_hi = _mm512_maskz_unpackhi_epi8(kAll64, c, d);
+  const __m512i x0 = _mm512_maskz_unpacklo_epi16(kAll32, ab_lo, cd_lo);
+  const __m512i x1 = _mm512_maskz_unpackhi_epi16(kAll32, ab_lo, cd_lo);
+  const __m512i x2 = _mm512_maskz_unpacklo_epi16(kAll32, ab_hi, cd_hi);
+  const __m512i x3 = _mm512_maskz_unpackhi_epi16(kAll32, ab_hi, cd_hi);
+  // Lanes (0, 1) of x0 and x1, (0, 1) of x2 and x3, then (2, 3) of each pair.
+  const __m512i t0 = _mm512_maskz_shuffle_i64x2(kAll, x0, x1, 0x44),
+                t1 = _mm512_maskz_shuffle_i64x2(kAll, x2, x3, 0x44);
+  const __m512i t2 = _mm512_maskz_shuffle_i64x2(kAll, x0, x1, 0xEE),
+                t3 = _mm512_maskz_shuffle_i64x2(kAll, x2, x3, 0xEE);
+  const __m512i v[4] = {_mm512_maskz_shuffle_i64x2(kAll, t0, t1, 0x88), _mm512_maskz_shuffle_i64x2(kAll, t0, t1, 0xDD),
+                        _mm512_maskz_shuffle_i64x2(kAll, t2, t3, 0x88), _mm512_maskz_shuffle_i64x2(kAll, t2, t3, 0xDD)};
+  uint8_t* o = out + 4 * j;
+  if constexpr (kWhole) {
+#pragma GCC unroll 4
+    for (int m = 0; m < 4; ++m) _mm512_storeu_si512(o + 64 * m, v[m]);
+  } else {
     for (int m = 0; m < 4 && 16 * m < count; ++m) {
       const int64_t left = count - 16 * m;
-      _mm512_mask_storeu_epi32(o + 4 * (j + 16 * m), left >= 16 ? kAll16 : run_mask(0, left), v[m]);
+      _mm512_mask_storeu_epi32(o + 64 * m, left >= 16 ? kAll16 : run_mask(0, left), v[m]);
     }
   }
+}
+
+template <int kStride>
+void interleave_c4(const uint8_t* const* rows, int64_t n, void* out) {
+  uint8_t* o = static_cast<uint8_t*>(out);
+  int64_t j = 0;
+  for (; j + 64 <= n; j += 64) interleave_block<kStride, true>(rows, j, 64, o);
+  if (j < n) interleave_block<kStride, false>(rows, j, n - j, o);
 }
 
 }  // namespace
