@@ -56,20 +56,23 @@ inline __m512i requantize_high(__m512i acc, __m512i multiplier, __m128i shift, _
 // The output stage of rows [0, p.mr) of a tile of NV vectors a row (row i at acc + i * 16 * NV),
 // pixels [0, p.nr): a row's vectors of int32 requantized, packed with signed saturation to bytes (the
 // clamp to [0, 255]), then clamped to [lo, hi] as bytes and stored by the tile's runs of output
-// pixels (found once for all rows). kHigh: every row's shift is >= 33, so no row needs a test.
+// pixels (found once for all rows). kHigh: every row's shift is >= 33, so no row needs a test;
+// kWhole: the tile is whole and not on a grid, one store a row.
 // Everything read from p is copied to locals first: the uint8 stores may alias it, which would
 // reload it.
-template <int NV, bool kHigh>
+template <int NV, bool kHigh, bool kWhole>
 __attribute__((noinline)) void store_rows_u8(const QConvUkernelParams& p, const int32_t* acc) {
   static_assert(NV <= 4, "one 64-byte store per row");
   const int64_t mr = p.mr, nr = p.nr, ldy = p.ldy;
   int64_t run_offset[64];
   __mmask64 run_lanes[64];
   int runs = 0;
-  for_each_output_run(p, 0, nr, [&](int64_t offset, int64_t first, int64_t count) {
-    run_offset[runs] = offset;
-    run_lanes[runs++] = run_mask64(first, count);
-  });
+  if (!kWhole) {
+    for_each_output_run(p, 0, nr, [&](int64_t offset, int64_t first, int64_t count) {
+      run_offset[runs] = offset;
+      run_lanes[runs++] = run_mask64(first, count);
+    });
+  }
   const int32_t* multiplier = p.multiplier;
   const int32_t* shift = p.shift;
   // The 64-bit path clamps to [0, 255] before packing: its int64 results need not fit int32.
@@ -87,7 +90,7 @@ __attribute__((noinline)) void store_rows_u8(const QConvUkernelParams& p, const 
     __m512i v[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
 #pragma GCC unroll 4
     for (int k = 0; k < NV; ++k) {
-      if (16 * k >= nr) break;
+      if (!kWhole && 16 * k >= nr) break;
       const __m512i a = _mm512_load_si512(acc + (i * NV + k) * 16);
       if (high) {
         v[k] = requantize_high(a, mult, s_high, half_high, zp32);
@@ -102,7 +105,11 @@ __attribute__((noinline)) void store_rows_u8(const QConvUkernelParams& p, const 
                                                      _mm512_maskz_packs_epi32(kAll32, v[2], v[3]));
     const __m512i out = _mm512_maskz_min_epu8(
         kAll64, _mm512_maskz_max_epu8(kAll64, _mm512_maskz_permutexvar_epi32(kAll16, order, packed), lo8), hi8);
-    for (int r = 0; r < runs; ++r) _mm512_mask_storeu_epi8(y + i * ldy + run_offset[r], run_lanes[r], out);
+    if (kWhole) {
+      _mm512_mask_storeu_epi8(y + i * ldy, run_mask64(0, 16 * NV), out);
+    } else {
+      for (int r = 0; r < runs; ++r) _mm512_mask_storeu_epi8(y + i * ldy + run_offset[r], run_lanes[r], out);
+    }
   }
 }
 
@@ -110,8 +117,9 @@ template <int NV>
 void store_tile_u8(const QConvUkernelParams& p, const int32_t* acc) {
   bool high = true;
   for (int64_t i = 0; i < p.mr && high; ++i) high = p.shift[i] >= 33;
-  if (high) return store_rows_u8<NV, true>(p, acc);
-  store_rows_u8<NV, false>(p, acc);
+  if (!high) return store_rows_u8<NV, false, false>(p, acc);
+  if (p.nr == 16 * NV && p.grid_w == 0) return store_rows_u8<NV, true, true>(p, acc);
+  store_rows_u8<NV, true, false>(p, acc);
 }
 
 // float(acc) * scale + residual, clamped as std::min(std::max(v, min), max). The empty asm keeps the
