@@ -202,9 +202,18 @@ class QConv2dGemm final : public QConv2d {
       }
     }
     for (int64_t t = t_begin; t < t_end; ++t) {
+      const x86::QConvUkernelParams row = row_tile_params(n, gi, t, residual, y);
+      x86::QConvUkernelParams p = row;
       for (int64_t p0 = p_begin, b = 0; p0 < p_end; p0 += tile_.nr, ++b) {
-        const TX* xs = implicit_ ? image + p0 * g() : panels + b * k_groups_ * tile_.nr * g();
-        run_tile(n, gi, t, p0, std::min(tile_.nr, p_end - p0), xs, residual, y);
+        p.x = implicit_ ? image + p0 * g() : panels + b * k_groups_ * tile_.nr * g();
+        p.nr = std::min(tile_.nr, p_end - p0);
+        if (implicit_) {  // pixels are grid positions, y the channel's first pixel
+          p.grid_q0 = p0;
+        } else {
+          p.y = static_cast<char*>(row.y) + p0 * (t_.float_output ? int64_t{sizeof(float)} : int64_t{1});
+          if (row.residual != nullptr) p.residual = row.residual + p0;
+        }
+        tile_.ukernel(p);
       }
     }
   }
@@ -262,24 +271,21 @@ class QConv2dGemm final : public QConv2d {
     }
   }
 
-  void run_tile(int64_t n, int64_t gi, int64_t t, int64_t p0, int64_t nr, const TX* xs, const float* residual,
-                void* y) const {
+  // The ukernel parameters of row tile t of image n, group gi, for the pixels from 0 (x and nr are
+  // set per panel).
+  x86::QConvUkernelParams row_tile_params(int64_t n, int64_t gi, int64_t t, const float* residual, void* y) const {
     const int64_t mr = tile_.mr, c0 = gi * cout_ + t * mr;
-    // Implicit: pixels are grid positions, y the channel's first pixel.
-    const int64_t offset = (n * s_.out_channels + c0) * plane_ + (implicit_ ? 0 : p0);
+    const int64_t offset = (n * s_.out_channels + c0) * plane_;
     x86::QConvUkernelParams p;
     p.groups = k_groups_;
     p.w = weights_.data() + (gi * row_tiles_ + t) * k_groups_ * mr * g();
-    p.x = xs;
     p.x_offsets = x_offsets_.data();
     if (implicit_) {
       p.grid_w = grid_w_;
-      p.grid_q0 = p0;
       p.out_w = s_.out_w;
     }
     p.init = init_.data() + (gi * row_tiles_ + t) * mr;
     p.mr = std::min(mr, cout_ - t * mr);
-    p.nr = nr;
     p.ldy = plane_;
     p.float_output = t_.float_output;
     const auto c = static_cast<size_t>(c0);
@@ -297,7 +303,7 @@ class QConv2dGemm final : public QConv2d {
       p.lo = t_.lo;
       p.hi = t_.hi;
     }
-    tile_.ukernel(p);
+    return p;
   }
 
   Conv2dShape s_;

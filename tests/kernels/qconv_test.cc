@@ -239,6 +239,47 @@ TEST_CASE("qconv2d: every entry matches the reference on extreme biases and scal
   });
 }
 
+TEST_CASE("qconv2d: every entry and tile rounds exact ties of power-of-two scales away from zero") {
+  // acc = w * (x - 128) over every x: scales 2^-1 .. 2^-12 make many accumulators exact ties, on both
+  // sides of zero, for shifts below and from 33 on (the vector code's two requantization paths).
+  Conv2dShape s;
+  s.in_channels = 1;
+  s.out_channels = 12;
+  s.in_h = s.in_w = s.out_h = s.out_w = 16;
+  std::vector<uint8_t> x(256);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<uint8_t>(i);
+  const std::vector<int8_t> w = {1, -1, 3, -3, 1, -1, 5, -5, 1, -1, 127, -128};
+  QConv2dParams p;
+  p.x_zero_point = 128;
+  for (int k = 1; k <= 12; ++k) p.output.scale.push_back(std::ldexp(1.0f, -k));
+  p.output.zero_point = 128;
+  const auto run = [&](const Create& create) {
+    auto made = create(s, w.data(), p);
+    REQUIRE(made.ok());
+    std::vector<uint64_t> scratch((*made)->scratch_bytes() / 8 + 8);
+    void* sp = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(scratch.data()) + 63) & ~uintptr_t{63});
+    std::vector<uint8_t> y(12 * 256, 0x5A);
+    (*made)->run(x.data(), nullptr, y.data(), sp);
+    return y;
+  };
+  const std::vector<uint8_t> want = run(kernels::qconv2d_impls().back().create);
+  CHECK(want[127] == 127);  // channel 0: acc -1 at 2^-1 is -0.5, away from zero -1, plus the zero point
+  CHECK(want[129] == 129);  // acc 1: 0.5 rounds to 1
+  for_each_impl(kernels::qconv2d_impls(), [&](const QConv2dImpl& impl) {
+    if (impl.supports == nullptr || impl.supports(s)) CHECK(run(impl.create) == want);
+  });
+  for (const Isa isa : {Isa::kAvx512Vnni, Isa::kAvx2}) {
+    if (!kernels::isa_usable(isa)) continue;
+    for (const kernels::QConvTile& tile : kernels::qconv2d_tiles(isa)) {
+      const std::string name = tile.name;
+      CAPTURE(name);
+      CHECK(run([&](const Conv2dShape& shape, const int8_t* weights, const QConv2dParams& params) {
+              return kernels::create_qconv2d_gemm_tile(shape, tile, weights, params);
+            }) == want);
+    }
+  }
+}
+
 TEST_CASE("qconv2d: create() rejects bad parameters with an error") {
   Conv2dShape s;
   s.in_channels = 4;
