@@ -51,7 +51,7 @@ data::LabelledScenes make_scenes(const data::LabelledImages& items, int64_t coun
 
 // The task evaluator over the calibration data of `task` (train data, or `path` read as is).
 Result<std::unique_ptr<data::TaskEvaluator>> task_data(data::Task task, const std::string& path,
-                                                       const std::string& vocab_path) {
+                                                       const CalibrationRequest& r) {
   switch (task) {
     case data::Task::kFashionMnist: {
       const std::string dir = path.empty() ? data::kFashionMnistDir : path;
@@ -65,12 +65,12 @@ Result<std::unique_ptr<data::TaskEvaluator>> task_data(data::Task task, const st
         return data::make_segmentation_evaluator(std::move(scenes));
       }
       ASSIGN_OR_RETURN(data::LabelledImages items, data::load_fashion_mnist(data::kFashionMnistDir, "train"));
-      return data::make_segmentation_evaluator(make_scenes(items, 1024, kSceneSeed));
+      return data::make_segmentation_evaluator(make_scenes(items, r.samples, kSceneSeed));
     }
     case data::Task::kManpagePairs: {
       const std::string file = path.empty() ? data::source_dir() + "/models/data/manpage_pairs/train.tsv" : path;
-      if (vocab_path.empty()) return invalid_argument("a text model needs its vocab.txt for calibration data");
-      ASSIGN_OR_RETURN(data::Vocab vocab, data::Vocab::load(vocab_path));
+      if (r.vocab_path.empty()) return invalid_argument("a text model needs its vocab.txt for calibration data");
+      ASSIGN_OR_RETURN(data::Vocab vocab, data::Vocab::load(r.vocab_path));
       ASSIGN_OR_RETURN(std::vector<data::TextPair> pairs, data::load_manpage_pairs(file));
       return data::make_text_evaluator(std::move(pairs), std::move(vocab), kSequenceLength);
     }
@@ -79,7 +79,7 @@ Result<std::unique_ptr<data::TaskEvaluator>> task_data(data::Task task, const st
 }
 
 Result<Samples> task_samples(const Graph& graph, data::Task task, const std::string& path, const CalibrationRequest& r) {
-  ASSIGN_OR_RETURN(std::unique_ptr<data::TaskEvaluator> evaluator, task_data(task, path, r.vocab_path));
+  ASSIGN_OR_RETURN(std::unique_ptr<data::TaskEvaluator> evaluator, task_data(task, path, r));
   RETURN_IF_ERROR(evaluator->check_model(graph));
   int64_t fixed = -1;  // a fixed batch dim: every batch has exactly that many rows
   for (ValueId id : graph.inputs) {
