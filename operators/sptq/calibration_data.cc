@@ -78,7 +78,8 @@ Result<std::unique_ptr<data::TaskEvaluator>> task_data(data::Task task, const st
   return internal_error("unknown task");
 }
 
-Result<Samples> task_samples(const Graph& graph, data::Task task, const std::string& path, const CalibrationRequest& r) {
+Result<Samples> task_samples(const Graph& graph, data::Task task, const std::string& path,
+                             const CalibrationRequest& r) {
   ASSIGN_OR_RETURN(std::unique_ptr<data::TaskEvaluator> evaluator, task_data(task, path, r));
   RETURN_IF_ERROR(evaluator->check_model(graph));
   int64_t fixed = -1;  // a fixed batch dim: every batch has exactly that many rows
@@ -104,7 +105,8 @@ Result<std::vector<NamedTensor>> npy_sample(const Graph& graph, const fs::path& 
     const std::string& name = graph.value(id).name;
     const fs::path file = dir / (name + ".npy");
     std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) return not_found("calibration data: no " + file.string() + " for input '" + name + "'");
+    if (!fs::is_regular_file(file, ec))
+      return not_found("calibration data: no " + file.string() + " for input '" + name + "'");
     ASSIGN_OR_RETURN(Tensor t, read_npy(file.string()));
     sample.push_back({name, std::move(t)});
   }
@@ -154,7 +156,8 @@ Result<Samples> random_samples(const Graph& graph, int64_t count) {
 }  // namespace
 
 Result<Samples> calibration_samples(const Graph& graph, const CalibrationRequest& request) {
-  if (request.samples < 1) return invalid_argument("calibration needs at least 1 sample, got " + std::to_string(request.samples));
+  if (request.samples < 1)
+    return invalid_argument("calibration needs at least 1 sample, got " + std::to_string(request.samples));
   if (!request.data_path.empty()) return path_samples(graph, request);
   if (request.task) return task_samples(graph, *request.task, "", request);
   return random_samples(graph, request.samples);

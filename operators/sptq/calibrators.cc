@@ -182,12 +182,13 @@ Range entropy_range(const Histogram& h) {
   // would otherwise dominate the divergence and favour the narrowest window (as NVIDIA's entropy
   // calibrator sets bins[0] = bins[1]).
   std::vector<double> counts = h.counts();
-  const int zero = std::clamp(static_cast<int>(-h.range().min / ((h.range().max - h.range().min) / h.bins())), 0,
-                              h.bins() - 1);
+  const int zero =
+      std::clamp(static_cast<int>(-h.range().min / ((h.range().max - h.range().min) / h.bins())), 0, h.bins() - 1);
   const int left = std::max(zero - 1, 0), right = std::min(zero + 1, h.bins() - 1);
-  counts[static_cast<size_t>(zero)] = left == zero   ? counts[static_cast<size_t>(right)]
-                                      : right == zero ? counts[static_cast<size_t>(left)]
-                                                      : 0.5 * (counts[static_cast<size_t>(left)] + counts[static_cast<size_t>(right)]);
+  counts[static_cast<size_t>(zero)] =
+      left == zero    ? counts[static_cast<size_t>(right)]
+      : right == zero ? counts[static_cast<size_t>(left)]
+                      : 0.5 * (counts[static_cast<size_t>(left)] + counts[static_cast<size_t>(right)]);
   std::vector<double> prefix(counts.size() + 1, 0.0);
   for (size_t k = 0; k < counts.size(); ++k) prefix[k + 1] = prefix[k] + counts[k];
   return best_window(h, kLevels, [&](Window w) {
@@ -221,7 +222,8 @@ U8Params u8_params(Range range) {
   const double span = static_cast<double>(range.max) - range.min;
   if (!(span > 0.0)) return p;
   p.scale = static_cast<float>(span / 255.0);
-  p.zero_point = static_cast<int32_t>(std::clamp(std::nearbyint(-range.min / static_cast<double>(p.scale)), 0.0, 255.0));
+  p.zero_point =
+      static_cast<int32_t>(std::clamp(std::nearbyint(-range.min / static_cast<double>(p.scale)), 0.0, 255.0));
   return p;
 }
 
