@@ -184,6 +184,12 @@ Result<SptqResult> quantize(const Graph& fp32, const std::vector<std::vector<Nam
   if (samples.empty()) return invalid_argument("quantization needs at least one calibration sample");
   if (options.calibrator == Calibrator::kPercentile && !(options.percentile > 0.0 && options.percentile <= 100.0))
     return invalid_argument("percentile must be in (0, 100], got " + std::to_string(options.percentile));
+  for (const Node& node : fp32.nodes) {
+    if (node.op == OpType::kQuantizeLinear || node.op == OpType::kDequantizeLinear ||
+        node.op == OpType::kDynamicQuantizeLinear)
+      return invalid_argument("the model is quantized already (" + node.describe() +
+                              "): a QAT / QDQ model runs as it is");
+  }
   std::map<std::string, Shape> shapes;
   for (const NamedTensor& in : samples[0]) shapes[in.name] = in.tensor.shape();
   ASSIGN_OR_RETURN(Graph g, prepare_for_quantization(fp32, shapes));
