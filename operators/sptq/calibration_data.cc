@@ -51,7 +51,7 @@ data::LabelledScenes make_scenes(const data::LabelledImages& items, int64_t coun
 
 // The task evaluator over the calibration data of `task` (train data, or `path` read as is).
 Result<std::unique_ptr<data::TaskEvaluator>> task_data(data::Task task, const std::string& path,
-                                                       const std::string& vocab_path) {
+                                                       const CalibrationRequest& r) {
   switch (task) {
     case data::Task::kFashionMnist: {
       const std::string dir = path.empty() ? data::kFashionMnistDir : path;
@@ -65,12 +65,12 @@ Result<std::unique_ptr<data::TaskEvaluator>> task_data(data::Task task, const st
         return data::make_segmentation_evaluator(std::move(scenes));
       }
       ASSIGN_OR_RETURN(data::LabelledImages items, data::load_fashion_mnist(data::kFashionMnistDir, "train"));
-      return data::make_segmentation_evaluator(make_scenes(items, 1024, kSceneSeed));
+      return data::make_segmentation_evaluator(make_scenes(items, r.samples, kSceneSeed));
     }
     case data::Task::kManpagePairs: {
       const std::string file = path.empty() ? data::source_dir() + "/models/data/manpage_pairs/train.tsv" : path;
-      if (vocab_path.empty()) return invalid_argument("a text model needs its vocab.txt for calibration data");
-      ASSIGN_OR_RETURN(data::Vocab vocab, data::Vocab::load(vocab_path));
+      if (r.vocab_path.empty()) return invalid_argument("a text model needs its vocab.txt for calibration data");
+      ASSIGN_OR_RETURN(data::Vocab vocab, data::Vocab::load(r.vocab_path));
       ASSIGN_OR_RETURN(std::vector<data::TextPair> pairs, data::load_manpage_pairs(file));
       return data::make_text_evaluator(std::move(pairs), std::move(vocab), kSequenceLength);
     }
@@ -78,8 +78,9 @@ Result<std::unique_ptr<data::TaskEvaluator>> task_data(data::Task task, const st
   return internal_error("unknown task");
 }
 
-Result<Samples> task_samples(const Graph& graph, data::Task task, const std::string& path, const CalibrationRequest& r) {
-  ASSIGN_OR_RETURN(std::unique_ptr<data::TaskEvaluator> evaluator, task_data(task, path, r.vocab_path));
+Result<Samples> task_samples(const Graph& graph, data::Task task, const std::string& path,
+                             const CalibrationRequest& r) {
+  ASSIGN_OR_RETURN(std::unique_ptr<data::TaskEvaluator> evaluator, task_data(task, path, r));
   RETURN_IF_ERROR(evaluator->check_model(graph));
   int64_t fixed = -1;  // a fixed batch dim: every batch has exactly that many rows
   for (ValueId id : graph.inputs) {
@@ -104,7 +105,8 @@ Result<std::vector<NamedTensor>> npy_sample(const Graph& graph, const fs::path& 
     const std::string& name = graph.value(id).name;
     const fs::path file = dir / (name + ".npy");
     std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) return not_found("calibration data: no " + file.string() + " for input '" + name + "'");
+    if (!fs::is_regular_file(file, ec))
+      return not_found("calibration data: no " + file.string() + " for input '" + name + "'");
     ASSIGN_OR_RETURN(Tensor t, read_npy(file.string()));
     sample.push_back({name, std::move(t)});
   }
@@ -154,7 +156,8 @@ Result<Samples> random_samples(const Graph& graph, int64_t count) {
 }  // namespace
 
 Result<Samples> calibration_samples(const Graph& graph, const CalibrationRequest& request) {
-  if (request.samples < 1) return invalid_argument("calibration needs at least 1 sample, got " + std::to_string(request.samples));
+  if (request.samples < 1)
+    return invalid_argument("calibration needs at least 1 sample, got " + std::to_string(request.samples));
   if (!request.data_path.empty()) return path_samples(graph, request);
   if (request.task) return task_samples(graph, *request.task, "", request);
   return random_samples(graph, request.samples);

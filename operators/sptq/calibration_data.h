@@ -32,6 +32,7 @@ struct CalibrationRequest {
   int64_t batch = 32;              // rows per batch of task data (a model with a fixed batch dim gets its own)
 };
 
-Result<std::vector<std::vector<NamedTensor>>> calibration_samples(const Graph& graph, const CalibrationRequest& request);
+Result<std::vector<std::vector<NamedTensor>>> calibration_samples(const Graph& graph,
+                                                                  const CalibrationRequest& request);
 
 }  // namespace edgerun::sptq

@@ -13,12 +13,12 @@ constexpr int kAllInputs = -1;
 // How a quantized op's inputs are treated (see the header).
 struct OpRole {
   OpType op;
-  int activation;      // the activation input, or kAllInputs
-  int weight;          // constant -> int8 per channel; else an activation (-1: none)
-  bool needs_weight;   // the node stays float unless the weight is constant (Conv)
-  bool bias;           // input 2 is a bias
-  bool shares_input;   // the output reuses input 0's parameters
-  bool activation_after;  // a Relu / Clip reading the output alone takes the output's place
+  int activation;               // the activation input, or kAllInputs
+  int weight;                   // constant -> int8 per channel; else an activation (-1: none)
+  bool needs_weight;            // the node stays float unless the weight is constant (Conv)
+  bool bias;                    // input 2 is a bias
+  bool shares_input;            // the output reuses input 0's parameters
+  bool activation_after;        // a Relu / Clip reading the output alone takes the output's place
   bool needs_quantized_reader;  // quantized only when a quantized op reads its output
 };
 
@@ -171,7 +171,8 @@ Result<QuantizedWeight> quantize_weight(Graph& g, Rewriter& rw, ValueId w_id, in
   for (int64_t o = 0; o < s.outer; ++o) {
     for (int64_t c = 0; c < s.channels; ++c) {
       for (int64_t i = 0; i < s.inner; ++i)
-        scales[static_cast<size_t>(c)] = std::max(scales[static_cast<size_t>(c)], std::fabs(x[(o * s.channels + c) * s.inner + i]));
+        scales[static_cast<size_t>(c)] =
+            std::max(scales[static_cast<size_t>(c)], std::fabs(x[(o * s.channels + c) * s.inner + i]));
     }
   }
   for (float& sc : scales) sc = sc > 0.0f ? sc / 127.0f : 1.0f;
@@ -203,13 +204,15 @@ Result<ValueId> quantize_bias(Graph& g, Rewriter& rw, ValueId b_id, float x_scal
     const float s = x_scale * w_scales[w_scales.size() == 1 ? 0 : static_cast<size_t>(c)];
     scales[static_cast<size_t>(c)] = s;
     const double v = std::nearbyint(static_cast<double>(b.data<float>()[c]) / s);
-    q[static_cast<size_t>(c)] = static_cast<int32_t>(
-        std::clamp(v, static_cast<double>(std::numeric_limits<int32_t>::min()), static_cast<double>(std::numeric_limits<int32_t>::max())));
+    q[static_cast<size_t>(c)] =
+        static_cast<int32_t>(std::clamp(v, static_cast<double>(std::numeric_limits<int32_t>::min()),
+                                        static_cast<double>(std::numeric_limits<int32_t>::max())));
   }
   const std::string base = g.value(b_id).name;
   ValueId q_id = rw.constant(base + "_quantized", Tensor::from_vector<int32_t>({n}, q));
   ValueId scale_id = rw.constant(base + "_scale", Tensor::from_vector<float>({n}, scales));
-  ValueId zp_id = rw.constant(base + "_zero_point", Tensor::from_vector<int32_t>({n}, std::vector<int32_t>(static_cast<size_t>(n), 0)));
+  ValueId zp_id = rw.constant(base + "_zero_point",
+                              Tensor::from_vector<int32_t>({n}, std::vector<int32_t>(static_cast<size_t>(n), 0)));
   return rw.dequantize(base, q_id, scale_id, zp_id, 0);
 }
 
@@ -220,7 +223,8 @@ ValueId quantize_constant_u8(Graph& g, Rewriter& rw, ValueId id) {
   const U8Params p = u8_params(mm.range());
   std::vector<uint8_t> q(static_cast<size_t>(t.num_elements()));
   for (int64_t i = 0; i < t.num_elements(); ++i)
-    q[static_cast<size_t>(i)] = static_cast<uint8_t>(std::clamp(std::nearbyint(t.data<float>()[i] / p.scale) + p.zero_point, 0.0f, 255.0f));
+    q[static_cast<size_t>(i)] =
+        static_cast<uint8_t>(std::clamp(std::nearbyint(t.data<float>()[i] / p.scale) + p.zero_point, 0.0f, 255.0f));
   const std::string base = g.value(id).name;
   ValueId q_id = rw.constant(base + "_quantized", Tensor::from_vector<uint8_t>(t.shape(), q));
   ValueId scale_id = rw.constant(base + "_scale", Tensor::scalar<float>(p.scale));
@@ -290,7 +294,8 @@ QdqSelection select_qdq(const Graph& g, const std::vector<bool>& excluded) {
     if (role->needs_quantized_reader && !read_by_quantized_op(out)) continue;
     sel.nodes[n] = true;
     for (int s : activation_slots(node, *role)) choose(node.inputs[static_cast<size_t>(s)]);
-    if (role->weight >= 0 && !weight_is_constant(g, node, *role)) choose(node.inputs[static_cast<size_t>(role->weight)]);
+    if (role->weight >= 0 && !weight_is_constant(g, node, *role))
+      choose(node.inputs[static_cast<size_t>(role->weight)]);
     choose(out);
     if (role->shares_input && !is_constant(g, node.inputs[0])) sel.shared[out] = node.inputs[0];
   }

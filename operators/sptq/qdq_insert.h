@@ -37,8 +37,8 @@
 namespace edgerun::sptq {
 
 struct QdqSelection {
-  std::vector<bool> nodes;        // per node: quantized
-  std::vector<ValueId> tensors;   // activations that get a QuantizeLinear, in graph order
+  std::vector<bool> nodes;            // per node: quantized
+  std::vector<ValueId> tensors;       // activations that get a QuantizeLinear, in graph order
   std::map<ValueId, ValueId> shared;  // output -> input whose parameters it reuses (MaxPool, Resize)
 };
 

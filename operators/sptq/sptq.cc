@@ -135,7 +135,8 @@ Result<std::vector<TensorReport>> make_report(const Graph& prepared, Session& fp
   for (size_t s = 0; s < samples.size() && s < kReportSamples; ++s) {
     const std::vector<std::vector<NamedTensor>> one{samples[s]};
     std::vector<Tensor> reference(sel.tensors.size());
-    RETURN_IF_ERROR(for_each_activation(fp32, fp32_names, one, 1, [&](size_t t, const Tensor& x) { reference[t] = x; }));
+    RETURN_IF_ERROR(
+        for_each_activation(fp32, fp32_names, one, 1, [&](size_t t, const Tensor& x) { reference[t] = x; }));
     RETURN_IF_ERROR(for_each_activation(*quantized, qdq_names, one, 1,
                                         [&](size_t t, const Tensor& y) { sims[t].add(reference[t], y); }));
   }
@@ -175,6 +176,12 @@ Result<SptqResult> quantize(const Graph& fp32, const std::vector<std::vector<Nam
   if (samples.empty()) return invalid_argument("quantization needs at least one calibration sample");
   if (options.calibrator == Calibrator::kPercentile && !(options.percentile > 0.0 && options.percentile <= 100.0))
     return invalid_argument("percentile must be in (0, 100], got " + std::to_string(options.percentile));
+  for (const Node& node : fp32.nodes) {
+    if (node.op == OpType::kQuantizeLinear || node.op == OpType::kDequantizeLinear ||
+        node.op == OpType::kDynamicQuantizeLinear)
+      return invalid_argument("the model is quantized already (" + node.describe() +
+                              "): a QAT / QDQ model runs as it is");
+  }
   std::map<std::string, Shape> shapes;
   for (const NamedTensor& in : samples[0]) shapes[in.name] = in.tensor.shape();
   ASSIGN_OR_RETURN(Graph g, prepare_for_quantization(fp32, shapes));
@@ -204,8 +211,9 @@ Result<SptqResult> quantize(const Graph& fp32, const std::vector<std::vector<Nam
   }
   std::map<ValueId, Range> ranges;
   for (size_t t = 0; t < calibrated.size(); ++t) {
-    ASSIGN_OR_RETURN(ranges[calibrated[t]], calibrate(options.calibrator, minmax[t],
-                                                      histograms.empty() ? nullptr : &histograms[t], options.percentile));
+    ASSIGN_OR_RETURN(
+        ranges[calibrated[t]],
+        calibrate(options.calibrator, minmax[t], histograms.empty() ? nullptr : &histograms[t], options.percentile));
   }
 
   result.graph = g;
@@ -216,8 +224,7 @@ Result<SptqResult> quantize(const Graph& fp32, const std::vector<std::vector<Nam
   result.quantize_nodes = insertion.quantize_nodes;
   result.dequantize_nodes = insertion.dequantize_nodes;
   if (with_report) {
-    ASSIGN_OR_RETURN(result.report,
-                     make_report(g, *session, sel, result.graph, insertion, samples, options.threads));
+    ASSIGN_OR_RETURN(result.report, make_report(g, *session, sel, result.graph, insertion, samples, options.threads));
   }
   return result;
 }

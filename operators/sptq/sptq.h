@@ -50,7 +50,8 @@ struct SptqResult {
 };
 
 // samples: calibration batches, each one full set of named graph inputs (at least one). Errors: no
-// samples, an exclude entry naming no node or op type of the graph, a model that does not run.
+// samples, an exclude entry naming no node or op type of the graph, a model quantized already (QDQ),
+// a model that does not run.
 Result<SptqResult> quantize(const Graph& fp32, const std::vector<std::vector<NamedTensor>>& samples,
                             const SptqOptions& options, bool with_report = false);
 

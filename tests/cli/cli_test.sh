@@ -100,6 +100,7 @@ check "quantize a model file on .npy sample folders" bash -c "'$edgerun' quantiz
 check "quantize a model file on random inputs" "$edgerun" quantize --model "$eval_dir/classifier.onnx" --calibrator entropy -o "$tmp/r.onnx"
 check_error "quantize: unknown calibrator" "unknown calibrator 'kl'" "$edgerun" quantize --model resnet-student --calibrator kl -o "$tmp/x.onnx"
 check_error "quantize: unknown exclude" "exclude 'conv99' names no node" "$edgerun" quantize --model resnet-student --samples 32 --exclude conv99 -o "$tmp/x.onnx"
+check_error "quantize: a QAT model is quantized already" "quantized already" "$edgerun" quantize --model resnet --variant qat -o "$tmp/x.onnx"
 check_error "quantize: unknown model" "neither a model file" "$edgerun" quantize --model no-such-model
 check_error "quantize: missing calibration data" "does not exist" "$edgerun" quantize --model resnet-student --calib-data "$tmp/none" -o "$tmp/x.onnx"
 mkdir -p "$tmp/calib_bad" && cp "$tmp/calib/a/input.npy" "$tmp/calib_bad/other.npy"

@@ -83,7 +83,7 @@ TEST_CASE("sptq entropy and mse clip a long tail but keep the bulk") {
       CAPTURE(std::string(calibrator_name(c)));
       const Range r = run(c, x);
       CHECK(r.max < 0.95f * mm.range().max);  // the tail is clipped ...
-      CHECK(r.max > 6.0f);                     // ... the bulk kept: P(x > 6) = e^-6 / 2 = 0.12 %
+      CHECK(r.max > 6.0f);                    // ... the bulk kept: P(x > 6) = e^-6 / 2 = 0.12 %
       if (relu) {
         CHECK(r.min == 0.0f);
       } else {

@@ -20,8 +20,8 @@ namespace edgerun::cli {
 
 namespace {
 
-constexpr int64_t kTaskSamples = 128;   // default rows of task data
-constexpr int64_t kRandomSamples = 8;   // default random batches
+constexpr int64_t kTaskSamples = 128;  // default rows of task data
+constexpr int64_t kRandomSamples = 8;  // default random batches
 
 struct QuantizeArgs {
   std::string model;
@@ -95,8 +95,8 @@ std::string calibration_text(const Source& s, size_t batches) {
   return what + ", " + std::to_string(batches) + " batch" + (batches == 1 ? "" : "es");
 }
 
-void print_summary(const QuantizeArgs& args, const Source& s, size_t batches, const sptq::SptqResult& r,
-                   double seconds, const std::string& output) {
+void print_summary(const QuantizeArgs& args, const Source& s, size_t batches, const sptq::SptqResult& r, double seconds,
+                   const std::string& output) {
   std::printf("model        %s\n", s.description.c_str());
   std::printf("calibration  %s\n", calibration_text(s, batches).c_str());
   std::printf("calibrator   %s", args.calibrator.c_str());
