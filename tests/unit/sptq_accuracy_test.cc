@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <string>
+
+#include <unistd.h>
 
 #include "graph/onnx/onnx_importer.h"
 #include "graph/onnx/onnx_writer.h"
@@ -38,7 +41,10 @@ TEST_CASE("sptq resnet-student: QDQ top-1 within 1.5 points of FP32 on 500 test 
   REQUIRE_MESSAGE(samples.ok(), samples.status().to_string());
   CHECK(samples->size() == 4);  // 128 train rows in batches of 32
   const double reference = top1(fp32_path);
-  const std::string out = (std::filesystem::temp_directory_path() / "edgerun_sptq_resnet_student.onnx").string();
+  // One file per process: the plain and sanitizer test runs may overlap.
+  const std::string out = (std::filesystem::temp_directory_path() /
+                           ("edgerun_sptq_resnet_student_" + std::to_string(getpid()) + ".onnx"))
+                              .string();
   for (Calibrator c : {Calibrator::kPercentile, Calibrator::kMinMax, Calibrator::kEntropy, Calibrator::kMse}) {
     CAPTURE(std::string(calibrator_name(c)));
     SptqOptions options;

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "graph/onnx/onnx_importer.h"
 #include "models/data/trained_record.h"
 #include "operators/sptq/calibration_data.h"
@@ -62,7 +64,7 @@ TEST_CASE("sptq calibration data: random inputs, .npy folders, errors") {
   CHECK(random->at(0).at(0).tensor.data<float>()[0] != random->at(1).at(0).tensor.data<float>()[0]);
 
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / "edgerun_sptq_calib_test";
+  const fs::path dir = fs::temp_directory_path() / ("edgerun_sptq_calib_test_" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir / "s0");
   fs::create_directories(dir / "s1");
