@@ -1,7 +1,7 @@
 #include "graph/passes/lower_qdq.h"
 
 #include <cmath>
-#include <cstring>
+#include <string>
 #include <limits>
 #include <map>
 #include <optional>
