@@ -53,7 +53,7 @@ template <typename TX, typename TW>
 class QConv2dGemm final : public QConv2d {
  public:
   QConv2dGemm(const Conv2dShape& shape, const QConvTile& tile, const int8_t* weights, uint8_t x_zp,
-              QConvOutputTables tables)
+              QuantOutputTables tables)
       : s_(shape),
         tile_(tile),
         x_zp_(x_zp),
@@ -297,11 +297,11 @@ class QConv2dGemm final : public QConv2d {
       p.max = t_.epilogue.max;
     } else {
       p.y = static_cast<uint8_t*>(y) + offset;
-      p.multiplier = t_.multiplier.data() + c;
-      p.shift = t_.shift.data() + c;
-      p.zero_point = t_.zero_point;
-      p.lo = t_.lo;
-      p.hi = t_.hi;
+      p.multiplier = t_.requant.multiplier.data() + c;
+      p.shift = t_.requant.shift.data() + c;
+      p.zero_point = t_.requant.zero_point;
+      p.lo = t_.requant.lo;
+      p.hi = t_.requant.hi;
     }
     return p;
   }
@@ -309,7 +309,7 @@ class QConv2dGemm final : public QConv2d {
   Conv2dShape s_;
   QConvTile tile_;
   uint8_t x_zp_;
-  QConvOutputTables t_;
+  QuantOutputTables t_;
   int64_t cin_, cin_groups_;       // input channels per group, in groups of G (the last padded)
   int64_t taps_, k_groups_;        // kernel_h * kernel_w; depth in k-groups: taps * cin_groups
   int64_t cout_, row_tiles_;       // output channels per group, in tiles of MR
@@ -333,7 +333,7 @@ class QConv2dGemm final : public QConv2d {
 
 Result<std::unique_ptr<QConv2d>> create_qconv2d_gemm_tile(const Conv2dShape& shape, const QConvTile& tile,
                                                           const int8_t* weights, const QConv2dParams& params) {
-  ASSIGN_OR_RETURN(QConvOutputTables tables, make_qconv_output_tables(shape, params));
+  ASSIGN_OR_RETURN(QuantOutputTables tables, make_qconv_output_tables(shape, params));
   if (tile.widened) {
     return std::unique_ptr<QConv2d>(std::make_unique<QConv2dGemm<int16_t, int16_t>>(
         shape, tile, weights, params.x_zero_point, std::move(tables)));

@@ -8,7 +8,7 @@ namespace {
 
 class QConv2dRef final : public QConv2d {
  public:
-  QConv2dRef(const Conv2dShape& shape, const int8_t* weights, uint8_t x_zp, QConvOutputTables tables)
+  QConv2dRef(const Conv2dShape& shape, const int8_t* weights, uint8_t x_zp, QuantOutputTables tables)
       : s_(shape), x_zp_(x_zp), t_(std::move(tables)) {
     weights_.assign(weights, weights + shape.out_channels * shape.in_channels_per_group() * shape.kernel_h *
                                            shape.kernel_w);
@@ -54,7 +54,7 @@ class QConv2dRef final : public QConv2d {
  private:
   Conv2dShape s_;
   int32_t x_zp_;
-  QConvOutputTables t_;
+  QuantOutputTables t_;
   std::vector<int8_t> weights_;
 };
 
@@ -62,7 +62,7 @@ class QConv2dRef final : public QConv2d {
 
 Result<std::unique_ptr<QConv2d>> create_qconv2d_ref(const Conv2dShape& shape, const int8_t* weights,
                                                     const QConv2dParams& params) {
-  ASSIGN_OR_RETURN(QConvOutputTables tables, make_qconv_output_tables(shape, params));
+  ASSIGN_OR_RETURN(QuantOutputTables tables, make_qconv_output_tables(shape, params));
   return std::unique_ptr<QConv2d>(std::make_unique<QConv2dRef>(shape, weights, params.x_zero_point, std::move(tables)));
 }
 

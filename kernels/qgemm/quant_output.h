@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "graph/status.h"
 #include "kernels/epilogue.h"
+#include "kernels/qgemm/requantize.h"
 
 namespace edgerun::kernels {
 
@@ -29,5 +31,19 @@ struct QuantOutput {
   float channel_scale(int64_t c) const { return scale.size() == 1 ? scale[0] : scale[static_cast<size_t>(c)]; }
   int32_t channel_bias(int64_t c) const { return bias.empty() ? 0 : bias[static_cast<size_t>(c)]; }
 };
+
+// A QuantOutput checked and expanded to one entry per channel: what every INT8 output stage reads.
+struct QuantOutputTables {
+  bool float_output = false;
+  std::vector<int32_t> bias;  // [channels]: zeros when the output has none
+  Requantization requant;     // uint8 output: each channel's fixed-point scale, zero point, lo, hi
+  std::vector<float> scale;   // float output: [channels]
+  Epilogue epilogue;          // float output: residual and clamp
+};
+
+// Errors (naming `who`): a scale count other than 1 or channels, a bias count other than 0 or channels,
+// a uint8 scale that cannot be requantized (quantize_multiplier) or lo > hi, a float scale that is not
+// finite or min > max.
+Result<QuantOutputTables> expand_quant_output(const QuantOutput& out, int64_t channels, const char* who);
 
 }  // namespace edgerun::kernels

@@ -16,13 +16,12 @@ namespace edgerun::kernels {
 class QuantStore {
  public:
   QuantStore() = default;
-  // Errors: scale not of 1 or n values, bias not of 0 or n, a uint8 scale out of range (see
-  // quantize_multiplier), lo > hi, a float scale not finite, float min > max.
+  // Errors: those of expand_quant_output (kernels/qgemm/quant_output.h).
   static Result<QuantStore> make(const QuantOutput& out, int64_t n);
 
-  bool float_output() const { return float_output_; }
-  bool residual() const { return residual_; }
-  const std::vector<int32_t>& bias() const { return bias_; }  // [n], zeros when none
+  bool float_output() const { return t_.float_output; }
+  bool residual() const { return t_.float_output && t_.epilogue.residual; }
+  const std::vector<int32_t>& bias() const { return t_.bias; }  // [n], zeros when none
 
   // The accumulators acc [rows x cols, leading dimension ld_acc] of columns j0.. into y (uint8 or
   // float as the output mode; leading dimension ldy), adding residual (same layout as y; float output
@@ -31,11 +30,7 @@ class QuantStore {
              int64_t cols, const float* residual, void* y, int64_t ldy) const;
 
  private:
-  bool float_output_ = false, residual_ = false;
-  std::vector<int32_t> bias_;
-  Requantization requant_;    // uint8 output
-  std::vector<float> scale_;  // float output: [n]
-  float min_ = 0, max_ = 0;
+  QuantOutputTables t_;
 };
 
 }  // namespace edgerun::kernels
