@@ -9,6 +9,7 @@
 
 #include "engine/plan.h"
 #include "engine/session.h"
+#include "kernels/cpu_features.h"
 #include "models/data/eval_task.h"
 #include "models/data/fashion_mnist.h"
 #include "models/data/task.h"
@@ -139,32 +140,43 @@ TEST_CASE("lower_qdq: asymmetric int8 weights are left as fake-quant float") {
   for (int64_t i = 0; i < y.num_elements(); ++i) CHECK(y.data<float>()[i] == doctest::Approx(yf.data<float>()[i]).epsilon(0.01));
 }
 
+// Under every ISA cap this CPU allows, so the AVX2 and reference INT8 paths run end to end too.
 TEST_CASE("lower_qdq: the QAT ResNet runs natively in INT8 with the fake-quant predictions") {
   const std::string path = data::source_dir() + "/models/trained/resnet/qat.onnx";
-  SessionOptions fake;
-  fake.lower_qdq = false;
-  auto s8 = Session::load_file(path).value();
-  auto sf = Session::load_file(path, fake).value();
   auto images = data::load_fashion_mnist(data::kFashionMnistDir).value();
   constexpr int64_t kSamples = 64;
   auto batch = data::image_input_batch(images.pixels, 28, 28, 0, kSamples, kSamples).value();
-  std::vector<NamedTensor> y8, yf;
-  REQUIRE(s8->run(batch, &y8).ok());
-  REQUIRE(sf->run(batch, &yf).ok());
-  CHECK(plan_ops(*s8)[OpType::kQConv] == 26);
-  CHECK(plan_ops(*s8)[OpType::kConv] == 0);
-  int agree = 0;
-  double max_diff = 0;
-  for (int64_t r = 0; r < kSamples; ++r) {
-    const float* a = y8[0].tensor.data<float>() + r * 10;
-    const float* b = yf[0].tensor.data<float>() + r * 10;
-    agree += std::max_element(a, a + 10) - a == std::max_element(b, b + 10) - b;
-    for (int j = 0; j < 10; ++j) max_diff = std::max(max_diff, std::fabs(double(a[j]) - b[j]));
+  SessionOptions fake;
+  fake.lower_qdq = false;
+  std::vector<NamedTensor> yf;
+  REQUIRE(Session::load_file(path, fake).value()->run(batch, &yf).ok());
+  struct RestoreCap {  // also when a REQUIRE throws
+    kernels::Isa saved = kernels::active_isa();
+    ~RestoreCap() { kernels::set_isa_cap(saved); }
+  } restore;
+  for (kernels::Isa isa : {kernels::Isa::kRef, kernels::Isa::kAvx2, kernels::Isa::kAvx512Vnni}) {
+    if (!(isa <= kernels::cpu_features().best)) continue;
+    kernels::set_isa_cap(isa);
+    const std::string isa_label = kernels::isa_name(isa);
+    CAPTURE(isa_label);
+    auto s8 = Session::load_file(path).value();
+    std::vector<NamedTensor> y8;
+    REQUIRE(s8->run(batch, &y8).ok());
+    CHECK(plan_ops(*s8)[OpType::kQConv] == 26);
+    CHECK(plan_ops(*s8)[OpType::kConv] == 0);
+    int agree = 0;
+    double max_diff = 0;
+    for (int64_t r = 0; r < kSamples; ++r) {
+      const float* a = y8[0].tensor.data<float>() + r * 10;
+      const float* b = yf[0].tensor.data<float>() + r * 10;
+      agree += std::max_element(a, a + 10) - a == std::max_element(b, b + 10) - b;
+      for (int j = 0; j < 10; ++j) max_diff = std::max(max_diff, std::fabs(double(a[j]) - b[j]));
+    }
+    CHECK(agree >= kSamples - 1);
+    CHECK(max_diff < 0.5);
+    MESSAGE("QAT ResNet INT8 (" << isa_label << ") vs fake-quant: " << agree << "/" << kSamples
+                                << " predictions agree, max logit diff " << max_diff);
   }
-  CHECK(agree >= kSamples - 1);
-  CHECK(max_diff < 0.5);
-  MESSAGE("QAT ResNet INT8 vs fake-quant: " << agree << "/" << kSamples << " predictions agree, max logit diff "
-                                            << max_diff);
 }
 
 }  // namespace edgerun
