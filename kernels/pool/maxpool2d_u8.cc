@@ -2,12 +2,9 @@
 // threaded over planes, and the reference.
 #include "kernels/pool/maxpool2d_u8.h"
 
-#include <algorithm>
-
 #include "kernels/pool/pool2d_ref.h"
 #include "kernels/pool/pool2d_simd.h"
 #include "kernels/ref/nn/pool.h"
-#include "kernels/ref/omp.h"
 #include "kernels/x86/pool/u8_pool.h"
 
 namespace edgerun::kernels {
@@ -38,40 +35,21 @@ class MaxPool2dU8Simd final : public MaxPool2dU8 {
       global_ = kernels.global_max;
       return;
     }
-    g_.in_h = s.in_h;
-    g_.in_w = s.in_w;
-    g_.out_h = s.out_h;
-    g_.out_w = s.out_w;
-    g_.kernel_h = s.kernel_h;
-    g_.kernel_w = s.kernel_w;
-    g_.stride_h = s.stride_h;
-    g_.stride_w = s.stride_w;
-    g_.dilation_h = s.dilation_h;
-    g_.dilation_w = s.dilation_w;
-    g_.pad_top = s.pad_top;
-    g_.pad_left = s.pad_left;
+    g_ = pool2d_window_geometry(s);
     plane_ = kernels.max[x86::window_variant(g_)];
   }
 
   void run(const uint8_t* x, uint8_t* y) const override {
-    const int64_t planes = shape_.planes();
-    const int64_t in_plane = shape_.in_h * shape_.in_w;
-    if (global_ != nullptr) {
-      constexpr int64_t kBlock = 64;  // planes per task: a 7x7 plane is too little work alone
-      EDGERUN_OMP(parallel for schedule(static))
-      for (int64_t first = 0; first < planes; first += kBlock) {
-        global_(std::min(kBlock, planes - first), in_plane, x + first * in_plane, y + first);
-      }
-      return;
-    }
-    const int64_t out_plane = shape_.out_h * shape_.out_w;
-    EDGERUN_OMP(parallel for schedule(static))
-    for (int64_t p = 0; p < planes; ++p) {
-      x86::U8PoolPlaneArgs a;
-      a.x = x + p * in_plane;
-      a.y = y + p * out_plane;
-      plane_(g_, a);
-    }
+    const int64_t in_plane = shape_.in_h * shape_.in_w, out_plane = shape_.out_h * shape_.out_w;
+    for_each_pool_task(
+        shape_, global_ != nullptr,
+        [&](int64_t count, int64_t first) { global_(count, in_plane, x + first * in_plane, y + first); },
+        [&](int64_t p) {
+          x86::U8PoolPlaneArgs a;
+          a.x = x + p * in_plane;
+          a.y = y + p * out_plane;
+          plane_(g_, a);
+        });
   }
 
  private:

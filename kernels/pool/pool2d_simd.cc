@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <limits>
 
-#include "kernels/ref/omp.h"
 #include "kernels/x86/pool/pool.h"
 
 namespace edgerun::kernels {
@@ -72,18 +71,7 @@ class Pool2dSimd final : public Pool2dF32 {
       global_ = s.kind == PoolKind::kGlobalMax ? kernels.global_max : kernels.global_avg;
       return;
     }
-    g_.in_h = s.in_h;
-    g_.in_w = s.in_w;
-    g_.out_h = s.out_h;
-    g_.out_w = s.out_w;
-    g_.kernel_h = s.kernel_h;
-    g_.kernel_w = s.kernel_w;
-    g_.stride_h = s.stride_h;
-    g_.stride_w = s.stride_w;
-    g_.dilation_h = s.dilation_h;
-    g_.dilation_w = s.dilation_w;
-    g_.pad_top = s.pad_top;
-    g_.pad_left = s.pad_left;
+    g_ = pool2d_window_geometry(s);
     const int variant = x86::window_variant(g_);
     plane_ = s.kind == PoolKind::kMax ? kernels.max[variant] : kernels.avg[variant];
     const auto rows = [&](int64_t lo, int64_t hi) {
@@ -105,27 +93,19 @@ class Pool2dSimd final : public Pool2dF32 {
   }
 
   void run(const float* x, float* y, void* /*scratch*/) const override {
-    const int64_t planes = shape_.planes();
-    const int64_t in_plane = shape_.in_h * shape_.in_w;
-    if (global_ != nullptr) {
-      constexpr int64_t kBlock = 64;  // planes per task: a 7x7 plane is too little work alone
-      EDGERUN_OMP(parallel for schedule(static))
-      for (int64_t first = 0; first < planes; first += kBlock) {
-        global_(std::min(kBlock, planes - first), in_plane, x + first * in_plane, y + first);
-      }
-      return;
-    }
-    const int64_t out_plane = shape_.out_h * shape_.out_w;
-    EDGERUN_OMP(parallel for schedule(static))
-    for (int64_t p = 0; p < planes; ++p) {
-      x86::PoolPlaneArgs a;
-      a.x = x + p * in_plane;
-      a.y = y + p * out_plane;
-      a.row_divisor = row_divisor_.data();
-      a.col_divisor = col_divisor_.data();
-      plane_(g_, a);
-      fill_padding_only(a.y);
-    }
+    const int64_t in_plane = shape_.in_h * shape_.in_w, out_plane = shape_.out_h * shape_.out_w;
+    for_each_pool_task(
+        shape_, global_ != nullptr,
+        [&](int64_t count, int64_t first) { global_(count, in_plane, x + first * in_plane, y + first); },
+        [&](int64_t p) {
+          x86::PoolPlaneArgs a;
+          a.x = x + p * in_plane;
+          a.y = y + p * out_plane;
+          a.row_divisor = row_divisor_.data();
+          a.col_divisor = col_divisor_.data();
+          plane_(g_, a);
+          fill_padding_only(a.y);
+        });
   }
 
  private:
@@ -147,6 +127,23 @@ class Pool2dSimd final : public Pool2dF32 {
 };
 
 }  // namespace
+
+x86::WindowGeometry pool2d_window_geometry(const Pool2dShape& s) {
+  x86::WindowGeometry g;
+    g.in_h = s.in_h;
+    g.in_w = s.in_w;
+    g.out_h = s.out_h;
+    g.out_w = s.out_w;
+    g.kernel_h = s.kernel_h;
+    g.kernel_w = s.kernel_w;
+    g.stride_h = s.stride_h;
+    g.stride_w = s.stride_w;
+    g.dilation_h = s.dilation_h;
+    g.dilation_w = s.dilation_w;
+    g.pad_top = s.pad_top;
+    g.pad_left = s.pad_left;
+  return g;
+}
 
 // Strides, dilations and row lengths that the microkernels' 32-bit column offsets reach.
 bool pool2d_simd_supported(const Pool2dShape& s) {
