@@ -4,10 +4,10 @@
 // per-column output scales, uint8 output with a zero point (or float). Times execute() only.
 #include <oneapi/dnnl/dnnl.hpp>
 #include <string>
-#include <unordered_map>
 
 #include "bench/bench_common.h"
 #include "bench/benchmarks.h"
+#include "bench/onednn_bench_common.h"
 
 namespace edgerun::bench {
 
@@ -16,17 +16,6 @@ namespace {
 using dims = dnnl::memory::dims;
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
-
-dnnl::memory random_memory(const dnnl::memory::desc& desc, const dnnl::engine& engine, uint32_t seed) {
-  dnnl::memory mem(desc, engine);
-  unsigned char* data = static_cast<unsigned char*>(mem.get_data_handle());
-  uint32_t state = seed * 2654435761u + 1;
-  for (size_t i = 0; i < desc.get_size(); ++i) {
-    state = state * 1664525u + 1013904223u;
-    data[i] = static_cast<unsigned char>(state >> 24);
-  }
-  return mem;
-}
 
 // weights_tag: any (constant weights, oneDNN packs them) or the plain layout of a run-time operand.
 void int8_matmul_run(benchmark::State& state, const dims& src, const dims& weights, tag weights_tag, const dims& dst,
@@ -46,44 +35,25 @@ void int8_matmul_run(benchmark::State& state, const dims& src, const dims& weigh
   attr.set_zero_points(DNNL_ARG_SRC, 0, {128});
   if (!float_output) attr.set_zero_points(DNNL_ARG_DST, 0, {128});
   const dnnl::matmul::primitive_desc pd(desc, attr, engine);
-  const dnnl::matmul matmul(pd);
-  dnnl::stream stream(engine);
-  std::unordered_map<int, dnnl::memory> args = {{DNNL_ARG_SRC, random_memory(pd.src_desc(), engine, 1)},
-                                                {DNNL_ARG_WEIGHTS, random_memory(pd.weights_desc(), engine, 2)},
-                                                {DNNL_ARG_DST, random_memory(pd.dst_desc(), engine, 4)}};
-  if (bias) args[DNNL_ARG_BIAS] = random_memory(pd.bias_desc(), engine, 3);
-  const auto start = Clock::now();
-  for (auto _ : state) {
-    matmul.execute(stream, args);
-    stream.wait();
-  }
-  state.SetLabel(std::string("onednn ") + pd.impl_info_str());
-  report_flops(state, ops, threads, layer_count, seconds_since(start));
+  time_primitive(state, dnnl::matmul(pd), pd, engine, bias, random_bytes_memory, ops, report_flops, threads,
+                 layer_count);
 }
 
 void qgemm_run(benchmark::State& state, const Layer<kernels::DenseShape>& layer, bool float_output) {
-  const int threads = static_cast<int>(state.range(0));
-  set_threads(threads);
   const kernels::DenseShape& s = layer.shape;
-  try {
+  run_onednn_benchmark(state, [&](int threads) {
     int8_matmul_run(state, {s.m, s.k}, {s.k, s.n}, tag::any, {s.m, s.n}, true, float_output, s.flops(), threads,
                     layer.count);
-  } catch (const dnnl::error& e) {
-    state.SkipWithError((std::string("oneDNN: ") + e.what()).c_str());
-  }
+  });
 }
 
 void qmatmul_run(benchmark::State& state, const Layer<MatMulShape>& layer) {
-  const int threads = static_cast<int>(state.range(0));
-  set_threads(threads);
   const MatMulShape& s = layer.shape;
-  try {
+  run_onednn_benchmark(state, [&](int threads) {
     // Q.K^T (n == m) reads K transposed, as our qmatmul does.
     int8_matmul_run(state, {s.batch, s.m, s.k}, {s.batch, s.k, s.n}, s.n == s.m ? tag::acb : tag::abc,
                     {s.batch, s.m, s.n}, false, false, s.flops(), threads, layer.count);
-  } catch (const dnnl::error& e) {
-    state.SkipWithError((std::string("oneDNN: ") + e.what()).c_str());
-  }
+  });
 }
 
 }  // namespace

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <oneapi/dnnl/dnnl.hpp>
 #include <string>
-#include <unordered_map>
 
 #include "bench/bench_common.h"
 #include "bench/benchmarks.h"
+#include "bench/onednn_bench_common.h"
 
 namespace edgerun::bench {
 
@@ -42,24 +42,6 @@ dnnl::primitive_attr epilogue_attr(const kernels::Epilogue& epilogue) {
   return attr;
 }
 
-// Fills the operands at the layouts the primitive chose, then times execute().
-template <typename PrimitiveDesc>
-void time_primitive(benchmark::State& state, const dnnl::primitive& primitive, const PrimitiveDesc& pd,
-                    const dnnl::engine& engine, bool bias, double flops, int threads, int layer_count) {
-  dnnl::stream stream(engine);
-  std::unordered_map<int, dnnl::memory> args = {{DNNL_ARG_SRC, random_memory(pd.src_desc(), engine, 1)},
-                                                {DNNL_ARG_WEIGHTS, random_memory(pd.weights_desc(), engine, 2)},
-                                                {DNNL_ARG_DST, random_memory(pd.dst_desc(), engine, 4)}};
-  if (bias) args[DNNL_ARG_BIAS] = random_memory(pd.bias_desc(), engine, 3);
-  const auto start = Clock::now();
-  for (auto _ : state) {
-    primitive.execute(stream, args);
-    stream.wait();
-  }
-  state.SetLabel(std::string("onednn ") + pd.impl_info_str());
-  report_flops(state, flops, threads, layer_count, seconds_since(start));
-}
-
 // Convolution at oneDNN's preferred layouts (convolution_auto: direct or Winograd, its choice).
 void onednn_conv_run(benchmark::State& state, const Layer<Conv2dShape>& layer, int threads) {
   const Conv2dShape& s = layer.shape;
@@ -79,7 +61,8 @@ void onednn_conv_run(benchmark::State& state, const Layer<Conv2dShape>& layer, i
                                              {s.pad_top, s.pad_left}, {pad_bottom, pad_right});
   const dnnl::convolution_forward::primitive_desc pd(desc, epilogue_attr(layer.epilogue), engine);
   const dnnl::convolution_forward conv(pd);
-  time_primitive(state, conv, pd, engine, layer.bias, s.flops(), threads, layer.count);
+  time_primitive(state, conv, pd, engine, layer.bias, random_memory, s.flops(), report_flops, threads,
+                 layer.count);
 }
 
 // The activations stay row-major (a transformer's layout); `weights` says whether oneDNN may pack the
@@ -94,7 +77,8 @@ void matmul_run(benchmark::State& state, const dims& src, const dims& weights, t
   const dnnl::matmul::desc desc({src, kF32, plain}, {weights, kF32, weights_tag}, bias ? bias_md : dnnl::memory::desc(),
                                 {dst, kF32, plain});
   const dnnl::matmul::primitive_desc pd(desc, epilogue_attr(epilogue), engine);
-  time_primitive(state, dnnl::matmul(pd), pd, engine, bias, flops, threads, layer_count);
+  time_primitive(state, dnnl::matmul(pd), pd, engine, bias, random_memory, flops, report_flops, threads,
+                 layer_count);
 }
 
 void onednn_dense_run(benchmark::State& state, const Layer<DenseShape>& layer, int threads) {
@@ -109,17 +93,10 @@ void onednn_matmul_run(benchmark::State& state, const Layer<MatMulShape>& layer,
              s.flops(), threads, layer.count);
 }
 
-// oneDNN's C++ API throws dnnl::error; it becomes a skipped benchmark.
 template <typename Shape>
 void onednn_bench(benchmark::State& state, const Layer<Shape>& layer,
                   void (*body)(benchmark::State&, const Layer<Shape>&, int)) {
-  const int threads = static_cast<int>(state.range(0));
-  set_threads(threads);  // Debian's oneDNN threads with OpenMP
-  try {
-    body(state, layer, threads);
-  } catch (const dnnl::error& e) {
-    state.SkipWithError((std::string("oneDNN: ") + e.what()).c_str());
-  }
+  run_onednn_benchmark(state, [&](int threads) { body(state, layer, threads); });
 }
 
 }  // namespace

@@ -3,11 +3,11 @@
 // post-op) at the layouts it prefers, timing execute() only: the mark the qconv2d entries are held to.
 #include <oneapi/dnnl/dnnl.hpp>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "bench/bench_common.h"
 #include "bench/benchmarks.h"
+#include "bench/onednn_bench_common.h"
 
 namespace edgerun::bench {
 
@@ -17,14 +17,6 @@ using kernels::Conv2dShape;
 using dims = dnnl::memory::dims;
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
-
-dnnl::memory random_memory(const dnnl::memory::desc& desc, const dnnl::engine& engine, uint32_t seed) {
-  dnnl::memory mem(desc, engine);
-  uint8_t* data = static_cast<uint8_t*>(mem.get_data_handle());
-  uint32_t state = seed * 2654435761u + 1;
-  for (size_t i = 0; i < desc.get_size(); ++i) data[i] = static_cast<uint8_t>((state = state * 1664525u + 1013904223u) >> 24);
-  return mem;
-}
 
 void onednn_qconv_run(benchmark::State& state, const Layer<Conv2dShape>& layer, int threads) {
   const Conv2dShape& s = layer.shape;
@@ -53,29 +45,12 @@ void onednn_qconv_run(benchmark::State& state, const Layer<Conv2dShape>& layer, 
   }
   const dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
   const dnnl::convolution_forward conv(pd);
-  dnnl::stream stream(engine);
-  std::unordered_map<int, dnnl::memory> args = {{DNNL_ARG_SRC, random_memory(pd.src_desc(), engine, 1)},
-                                                {DNNL_ARG_WEIGHTS, random_memory(pd.weights_desc(), engine, 2)},
-                                                {DNNL_ARG_DST, random_memory(pd.dst_desc(), engine, 4)}};
-  if (layer.bias) args[DNNL_ARG_BIAS] = random_memory(pd.bias_desc(), engine, 3);
-  const auto start = Clock::now();
-  for (auto _ : state) {
-    conv.execute(stream, args);
-    stream.wait();
-  }
-  state.SetLabel(std::string("onednn ") + pd.impl_info_str());
-  report_int8_ops(state, s.flops(), threads, layer.count, seconds_since(start));
+  time_primitive(state, conv, pd, engine, layer.bias, random_bytes_memory, s.flops(), report_int8_ops, threads,
+                 layer.count);
 }
 
-// oneDNN's C++ API throws dnnl::error; it becomes a skipped benchmark.
 void onednn_qconv_bench(benchmark::State& state, const Layer<Conv2dShape>& layer) {
-  const int threads = static_cast<int>(state.range(0));
-  set_threads(threads);  // Debian's oneDNN threads with OpenMP
-  try {
-    onednn_qconv_run(state, layer, threads);
-  } catch (const dnnl::error& e) {
-    state.SkipWithError((std::string("oneDNN: ") + e.what()).c_str());
-  }
+  run_onednn_benchmark(state, [&](int threads) { onednn_qconv_run(state, layer, threads); });
 }
 
 }  // namespace
