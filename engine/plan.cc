@@ -18,8 +18,11 @@
 namespace edgerun {
 
 namespace {
-
-
+// Only graphs with DequantizeLinear nodes have QDQ patterns: the others skip the lowering's extra
+// shape inference.
+bool has_dequantize(const Graph& g) {
+  return std::any_of(g.nodes.begin(), g.nodes.end(), [](const Node& n) { return n.op == OpType::kDequantizeLinear; });
+}
 }  // namespace
 
 Result<std::unique_ptr<Plan>> Plan::compile(const Graph& graph, const std::map<std::string, Shape>& input_shapes,
@@ -30,7 +33,7 @@ Result<std::unique_ptr<Plan>> Plan::compile(const Graph& graph, const std::map<s
   const NodeEvaluator evaluator = evaluate_node;
   ShapeInferenceOptions infer_options;
   if (options.optimize) infer_options.fold = &evaluator;
-  if (options.optimize && options.lower_qdq) {
+  if (options.optimize && options.lower_qdq && has_dequantize(g)) {
     ShapeInferenceOptions keep_weights = infer_options;
     keep_weights.keep_unfolded = is_weight_dequantize;
     RETURN_IF_ERROR(infer_shapes(g, input_shapes, keep_weights));
