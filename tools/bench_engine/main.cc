@@ -1,5 +1,5 @@
 // bench_engine: the main CLI. This version runs one model on this machine after one deployment
-// operator (identity, sptq, qat: tools/bench_engine/deployment_operator.h): a zoo model built natively
+// operator (identity, sptq, qat: tools/deployment/deployment_operator.h): a zoo model built natively
 // at full size (latency) with the accuracy of its trained surrogate under the same operator, or an
 // ONNX file; it prints the latency distribution and planned arena. Later issues add the other
 // operators, tiers and the studies' tables.
@@ -12,7 +12,7 @@
 #include "engine/session.h"
 #include "graph/onnx/onnx_importer.h"
 #include "models/zoo/zoo.h"
-#include "tools/bench_engine/deployment_operator.h"
+#include "tools/deployment/deployment_operator.h"
 #include "tools/common/kernel_options.h"
 #include "tools/common/latency_stats.h"
 #include "tools/common/plan_summary.h"

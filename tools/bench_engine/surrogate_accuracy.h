@@ -10,7 +10,7 @@
 #include <string>
 
 #include "graph/status.h"
-#include "tools/bench_engine/deployment_operator.h"
+#include "tools/deployment/deployment_operator.h"
 
 namespace edgerun {
 

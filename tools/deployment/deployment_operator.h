@@ -1,4 +1,4 @@
-// The deployment operators bench_engine applies before measuring (DESIGN.md's vocabulary: an operator
+// The deployment operators the tools apply before measuring or serving (DESIGN.md's vocabulary: an operator
 // is a graph-to-graph transform). This issue's: identity and the two quantizations.
 //   identity  the model as it is (FP32).
 //   sptq      static post-training quantization (operators/sptq): for latency, the full-size model's

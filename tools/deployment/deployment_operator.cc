@@ -1,4 +1,4 @@
-#include "tools/bench_engine/deployment_operator.h"
+#include "tools/deployment/deployment_operator.h"
 
 #include "operators/sptq/calibration_data.h"
 
