@@ -1,6 +1,7 @@
 #include "engine/plan.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -196,8 +197,32 @@ Status Plan::run_dynamic_step(Step& step) {
   return step.run(ctx);
 }
 
-Status Plan::run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs) {
-  for (ValueId id : graph_.inputs) {
+std::vector<ValueId> Plan::crossing_values(size_t cut) const {
+  if (cut == 0) return graph_.inputs;
+  if (cut >= steps_.size()) return graph_.outputs;
+  std::vector<bool> read_after(graph_.values.size(), false);
+  for (size_t s = cut; s < steps_.size(); ++s) {
+    for (ValueId in : graph_.nodes[steps_[s].node].inputs) {
+      if (in != kNoValue) read_after[static_cast<size_t>(in)] = true;
+    }
+  }
+  for (ValueId o : graph_.outputs) read_after[static_cast<size_t>(o)] = true;
+  std::vector<ValueId> crossing;
+  auto add = [&](ValueId id) {
+    if (id == kNoValue || graph_.value(id).constant || !read_after[static_cast<size_t>(id)]) return;
+    read_after[static_cast<size_t>(id)] = false;  // once
+    crossing.push_back(id);
+  };
+  for (ValueId id : graph_.inputs) add(id);
+  for (size_t s = 0; s < cut; ++s) {
+    for (ValueId o : graph_.nodes[steps_[s].node].outputs) add(o);
+  }
+  return crossing;
+}
+
+Status Plan::bind_crossing_inputs(size_t cut, const std::vector<NamedTensor>& inputs) {
+  const std::vector<ValueId> needed = crossing_values(cut);
+  for (ValueId id : needed) {
     const Value& v = graph_.value(id);
     const NamedTensor* given = nullptr;
     for (const NamedTensor& in : inputs) {
@@ -208,37 +233,73 @@ Status Plan::run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor
       return invalid_argument("input '" + v.name + "' has type " + dtype_name(given->tensor.dtype()) +
                               ", the model expects " + dtype_name(v.dtype));
     }
+    const size_t index = static_cast<size_t>(id);
+    if (is_dynamic_[index]) {  // shape known only at run time: any shape, an owned copy
+      tensors_[index] = given->tensor.clone();
+      continue;
+    }
     if (given->tensor.shape() != concrete_shape(v)) {
       return invalid_argument("input '" + v.name + "' has shape " + shape_to_string(given->tensor.shape()) +
                               ", the plan was compiled for " + shape_to_string(concrete_shape(v)));
     }
-    // Kernels only read inputs; the const_cast never leads to a write.
-    tensors_[static_cast<size_t>(id)] =
-        Tensor::borrow(v.dtype, given->tensor.shape(), const_cast<void*>(given->tensor.raw_data()));
+    if (std::find(graph_.inputs.begin(), graph_.inputs.end(), id) != graph_.inputs.end()) {
+      // Kernels only read inputs; the const_cast never leads to a write.
+      tensors_[index] = Tensor::borrow(v.dtype, given->tensor.shape(), const_cast<void*>(given->tensor.raw_data()));
+    } else {  // a value the other side of a cut produced: into its arena slot, alive until its last reader
+      std::memcpy(tensors_[index].raw_data(), given->tensor.raw_data(), given->tensor.byte_size());
+    }
   }
   for (const NamedTensor& in : inputs) {
     bool known = false;
-    for (ValueId id : graph_.inputs) known |= graph_.value(id).name == in.name;
-    if (!known) return invalid_argument("the model has no input named '" + in.name + "'");
-  }
-  for (Step& step : steps_) {
-    const Node& node = graph_.nodes[step.node];
-    Status st = step.dynamic       ? run_dynamic_step(step)
-                : step.prepared.op ? step.prepared.op->run(*step.context, scratch_.get())
-                                   : step.run(*step.context);
-    RETURN_IF_ERROR(st);
-    if (step.activation.kind != ref::ActivationKind::kNone && !step.prepared.applies_activation) {
-      Tensor& out = tensors_[static_cast<size_t>(node.outputs[0])];
-      // INT8 ops clamp their uint8 outputs themselves (ops/quant_int8_params.h).
-      if (out.dtype() != DType::kF32) continue;
-      ref::apply_activation(out.data<float>(), out.num_elements(), step.activation);
+    for (ValueId id : needed) known |= graph_.value(id).name == in.name;
+    if (!known) {
+      return invalid_argument(cut == 0 ? "the model has no input named '" + in.name + "'"
+                                       : "'" + in.name + "' does not cross the cut before step " + std::to_string(cut));
     }
   }
+  return Status::Ok();
+}
+
+Status Plan::run_step(Step& step) {
+  const Node& node = graph_.nodes[step.node];
+  Status st = step.dynamic       ? run_dynamic_step(step)
+              : step.prepared.op ? step.prepared.op->run(*step.context, scratch_.get())
+                                 : step.run(*step.context);
+  RETURN_IF_ERROR(st);
+  if (step.activation.kind != ref::ActivationKind::kNone && !step.prepared.applies_activation) {
+    Tensor& out = tensors_[static_cast<size_t>(node.outputs[0])];
+    // INT8 ops clamp their uint8 outputs themselves (ops/quant_int8_params.h).
+    if (out.dtype() == DType::kF32) ref::apply_activation(out.data<float>(), out.num_elements(), step.activation);
+  }
+  return Status::Ok();
+}
+
+Status Plan::run_steps(size_t first, size_t last, const std::vector<NamedTensor>& inputs,
+                       std::vector<NamedTensor>* outputs, std::vector<double>* step_ms) {
+  if (first > last || last > steps_.size()) {
+    return invalid_argument("steps [" + std::to_string(first) + ", " + std::to_string(last) +
+                            ") are not a range of the plan's " + std::to_string(steps_.size()) + " steps");
+  }
+  RETURN_IF_ERROR(bind_crossing_inputs(first, inputs));
+  if (step_ms != nullptr) step_ms->clear();
+  for (size_t s = first; s < last; ++s) {
+    if (step_ms == nullptr) {
+      RETURN_IF_ERROR(run_step(steps_[s]));
+      continue;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    RETURN_IF_ERROR(run_step(steps_[s]));
+    step_ms->push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
   outputs->clear();
-  for (ValueId id : graph_.outputs) {
+  for (ValueId id : crossing_values(last)) {
     outputs->push_back({graph_.value(id).name, tensors_[static_cast<size_t>(id)].clone()});
   }
   return Status::Ok();
+}
+
+Status Plan::run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs) {
+  return run_steps(0, steps_.size(), inputs, outputs);
 }
 
 }  // namespace edgerun

@@ -42,6 +42,19 @@ class Plan {
   // Inputs must match the compiled shapes; outputs are owned copies in graph output order.
   Status run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs);
 
+  // Partial runs: one side of a partition (operators/partition) runs a contiguous range of steps.
+  // The values crossing a cut before step `cut` (0..num_steps()): non-constant values that are graph
+  // inputs or produced by a step < cut, and are read by a step >= cut or are graph outputs. Cut 0
+  // gives the graph inputs and cut num_steps() the graph outputs, in graph order; in between, graph
+  // inputs come first, then values in the order their steps produce them.
+  std::vector<ValueId> crossing_values(size_t cut) const;
+  // Runs steps [first, last): `inputs` name exactly crossing_values(first) (types and shapes as
+  // compiled); `outputs` gets crossing_values(last) as owned copies. step_ms, if not null, gets each
+  // step's wall time in milliseconds (last - first entries).
+  Status run_steps(size_t first, size_t last, const std::vector<NamedTensor>& inputs,
+                   std::vector<NamedTensor>* outputs, std::vector<double>* step_ms = nullptr);
+  const Node& step_node(size_t step) const { return graph_.nodes[steps_.at(step).node]; }
+
   const Graph& graph() const { return graph_; }
   size_t arena_bytes() const { return arena_bytes_; }
   // What the busiest step keeps alive at once: no arena can be smaller.
@@ -72,6 +85,8 @@ class Plan {
   Status plan_memory_and_bind();
   Status prepare_kernels(kernels::Backend backend);
   Status run_dynamic_step(Step& step);
+  Status run_step(Step& step);
+  Status bind_crossing_inputs(size_t cut, const std::vector<NamedTensor>& inputs);
 
   Graph graph_;
   CompileStats stats_;

@@ -59,6 +59,18 @@ Status Session::run(const std::vector<NamedTensor>& inputs, std::vector<NamedTen
   return plan_->run(inputs, outputs);
 }
 
+Status Session::run_steps(size_t first, size_t last, const std::vector<NamedTensor>& inputs,
+                          std::vector<NamedTensor>* outputs, std::vector<double>* step_ms) {
+  if (!plan_) {
+    ASSIGN_OR_RETURN(auto shapes, default_input_shapes());
+    RETURN_IF_ERROR(prepare(shapes));
+  }
+#ifdef EDGERUN_HAVE_OPENMP
+  omp_set_num_threads(options_.threads);
+#endif
+  return plan_->run_steps(first, last, inputs, outputs, step_ms);
+}
+
 Result<std::map<std::string, Shape>> Session::default_input_shapes() const {
   std::map<std::string, Shape> shapes;
   for (ValueId id : graph_.inputs) {

@@ -43,6 +43,11 @@ class Session {
   // Runs the graph. `inputs` must name every graph input; outputs come back in graph output order.
   Status run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs);
 
+  // One side of a partition: Plan::run_steps on the plan compiled for the default input shapes
+  // (compiled now if the session has no plan yet).
+  Status run_steps(size_t first, size_t last, const std::vector<NamedTensor>& inputs,
+                   std::vector<NamedTensor>* outputs, std::vector<double>* step_ms = nullptr);
+
   const Graph& graph() const { return graph_; }
   // Compiles for the given input shapes now (run() does it on demand).
   Status prepare(const std::map<std::string, Shape>& input_shapes);
