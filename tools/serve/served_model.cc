@@ -1,7 +1,6 @@
 #include "tools/serve/served_model.h"
 
 #include <chrono>
-#include <map>
 
 #include "engine/plan.h"
 
@@ -10,14 +9,6 @@ namespace {
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
-bool dims_match(const Shape& declared, const Shape& actual) {
-  if (declared.size() != actual.size()) return false;
-  for (size_t i = 0; i < declared.size(); ++i) {
-    if (declared[i] >= 0 && declared[i] != actual[i]) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -40,35 +31,6 @@ std::vector<TensorSpec> ServedModel::crossing(size_t cut) const {
     specs.push_back(std::move(spec));
   }
   return specs;
-}
-
-Status ServedModel::check_inputs(size_t cut, const std::vector<NamedTensor>& inputs) const {
-  const std::vector<TensorSpec> specs = crossing(cut);
-  std::map<std::string, const TensorSpec*> by_name;
-  for (const TensorSpec& s : specs) by_name[s.name] = &s;
-  std::map<std::string, int> seen;
-  for (const NamedTensor& in : inputs) {
-    auto it = by_name.find(in.name);
-    if (it == by_name.end()) {
-      return invalid_argument("input '" + in.name + "' is not taken at step " + std::to_string(cut));
-    }
-    if (++seen[in.name] > 1) return invalid_argument("input '" + in.name + "' given twice");
-    const TensorSpec& s = *it->second;
-    if (s.dtype != DType::kUndefined && s.dtype != in.tensor.dtype()) {
-      return invalid_argument("input '" + in.name + "' is " + dtype_name(in.tensor.dtype()) + ", the model takes " +
-                              dtype_name(s.dtype));
-    }
-    if (s.has_shape && !dims_match(s.shape, in.tensor.shape())) {
-      return invalid_argument("input '" + in.name + "' has shape " + shape_to_string(in.tensor.shape()) +
-                              ", the model takes " + shape_to_string(s.shape));
-    }
-  }
-  for (const TensorSpec& s : specs) {
-    if (seen.count(s.name) == 0) {
-      return invalid_argument("missing input '" + s.name + "' (taken at step " + std::to_string(cut) + ")");
-    }
-  }
-  return Status::Ok();
 }
 
 Status ServedModel::run(size_t first, size_t last, const std::vector<NamedTensor>& inputs,

@@ -1,6 +1,6 @@
 // The model a tier server serves: a Session compiled once for its default input shapes, the tensors
-// crossing each cut of its plan (what a partition stage takes and gives), input validation against
-// them, and runs of a step range under a mutex (a Session is not thread-safe).
+// crossing each cut of its plan (what a partition stage takes and gives), and runs of a step range
+// under a mutex (a Session is not thread-safe; the plan checks the inputs' names, types and shapes).
 #pragma once
 
 #include <cstddef>
@@ -29,10 +29,8 @@ class ServedModel {
   size_t num_steps() const;
   // The values crossing the cut before step `cut` (0: graph inputs, num_steps(): graph outputs).
   std::vector<TensorSpec> crossing(size_t cut) const;
-  // `inputs` must be exactly crossing(cut), by name, datatype and known dims; the error names the first
-  // difference.
-  Status check_inputs(size_t cut, const std::vector<NamedTensor>& inputs) const;
-  // Runs steps [first, last) (inputs checked by the caller); *queue_ms gets the wait for the session.
+  // Runs steps [first, last) on inputs named as crossing(first); *queue_ms gets the wait for the session.
+  // A mismatched input is an invalid_argument naming it.
   Status run(size_t first, size_t last, const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs,
              std::vector<double>* step_ms, double* queue_ms);
 

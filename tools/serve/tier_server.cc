@@ -132,7 +132,7 @@ void TierServer::Impl::install_routes() {
     if (is_served(req, res)) infer(req, res);
   });
   // Errors httplib answers itself (no route, body over the limit) get a JSON body too.
-  http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+  const httplib::Server::HandlerWithResponse on_error = [this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     if (res.status == 413) {
       reply_error(res, 413, "request body over the limit of " + std::to_string(options.max_request_bytes) + " bytes");
@@ -142,7 +142,8 @@ void TierServer::Impl::install_routes() {
       reply_error(res, res.status, "HTTP error " + std::to_string(res.status));
     }
     return httplib::Server::HandlerResponse::Handled;
-  });
+  };
+  http.set_error_handler(on_error);
   http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "unknown exception";
     try {
@@ -202,9 +203,6 @@ void TierServer::Impl::infer(const httplib::Request& req, httplib::Response& res
   auto plan = plan_infer(request.value());
   if (!plan.ok()) return reply_error(res, 400, plan.status().message());
   const InferPlan& p = plan.value();
-  if (Status st = model->check_inputs(p.first, request.value().inputs); !st.ok()) {
-    return reply_error(res, 400, st.message());
-  }
   const double decode_ms = ms_since(t_start);
 
   const auto t_compute = Clock::now();
@@ -279,7 +277,12 @@ Result<std::unique_ptr<TierServer>> TierServer::create(std::unique_ptr<Session> 
 
 Result<int> TierServer::bind() {
   const TierServerOptions& o = impl_->options;
-  const int port = o.port == 0 ? impl_->http.bind_to_any_port(o.host) : impl_->http.bind_to_port(o.host, o.port) ? o.port : -1;
+  int port = o.port;
+  if (o.port == 0) {
+    port = impl_->http.bind_to_any_port(o.host);
+  } else if (!impl_->http.bind_to_port(o.host, o.port)) {
+    port = -1;
+  }
   if (port < 0) return io_error("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (in use, or no such address)");
   impl_->port = port;
   return port;
