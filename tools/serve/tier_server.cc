@@ -8,6 +8,8 @@
 #include <set>
 #include <thread>
 
+#include <unistd.h>
+
 #include "tools/serve/served_model.h"
 
 namespace edgerun::serve {
@@ -70,12 +72,22 @@ Result<std::pair<size_t, size_t>> parse_steps(const json& params, size_t num_ste
   return std::make_pair(static_cast<size_t>(first), static_cast<size_t>(last));
 }
 
+// httplib closes its listening socket only when stopping a running accept loop; a server stopped
+// before it served (or never served) closes it here, so its port refuses connections at once.
+class HttpServer : public httplib::Server {
+ public:
+  void close_listener() {
+    const socket_t sock = svr_sock_.exchange(INVALID_SOCKET);
+    if (sock != INVALID_SOCKET) ::close(sock);
+  }
+};
+
 }  // namespace
 
 struct TierServer::Impl {
   TierServerOptions options;
   std::unique_ptr<ServedModel> model;
-  httplib::Server http;
+  HttpServer http;
   LinkShaper link;
   LinkShaper next_link;
   std::atomic<bool> stop_requested{false};
@@ -266,7 +278,10 @@ void TierServer::Impl::send(httplib::Response& res, EncodedMessage message) {
 }
 
 TierServer::TierServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-TierServer::~TierServer() { stop(); }
+TierServer::~TierServer() {
+  stop();
+  impl_->http.close_listener();
+}
 
 Result<std::unique_ptr<TierServer>> TierServer::create(std::unique_ptr<Session> session, TierServerOptions options) {
   ASSIGN_OR_RETURN(auto model, ServedModel::create(std::move(session)));
@@ -292,6 +307,7 @@ Status TierServer::serve() {
   impl_->serving = true;
   if (impl_->stop_requested) {
     impl_->serving = false;
+    impl_->http.close_listener();
     return Status::Ok();
   }
   const bool ok = impl_->http.listen_after_bind();
