@@ -174,6 +174,15 @@ TEST_CASE("serve server: JSON and binary infer equal the local run exactly") {
     CHECK(p[key].is_number());
   }
 
+  // curl -d's default Content-Type, a body over httplib's 8 KiB form limit: still an infer request.
+  const std::string padded = body.value().body + std::string(10000, ' ');
+  auto form = s.client().Post("/v2/models/tiny/infer", padded, "application/x-www-form-urlencoded");
+  REQUIRE(form);
+  CHECK(form->status == 200);
+  auto multipart = s.client().Post("/v2/models/tiny/infer", "x", "multipart/form-data; boundary=b");
+  REQUIRE(multipart);
+  CHECK(multipart->status == 400);
+
   // The client: binary both ways, with a timing breakdown and per-step times on request.
   auto result = infer(s.endpoint, inputs, {{"edgerun_profile", true}}, nullptr);
   REQUIRE_MESSAGE(result.ok(), result.status().to_string());

@@ -55,11 +55,11 @@ Status count_leaves(const json& j, int depth, int64_t* count) {
 
 template <typename T>
 Status store_integer(const json& e, T* out) {
-  if (!e.is_number_integer()) return invalid_argument("element " + e.dump() + " is not an integer");
+  if (!e.is_number_integer()) return invalid_argument("element " + json_excerpt(e) + " is not an integer");
   const bool too_big = e.is_number_unsigned() ? e.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<T>::max())
                                               : e.get<int64_t>() > static_cast<int64_t>(std::numeric_limits<T>::max());
   if (too_big || (!e.is_number_unsigned() && e.get<int64_t>() < static_cast<int64_t>(std::numeric_limits<T>::min()))) {
-    return invalid_argument("element " + e.dump() + " is out of range");
+    return invalid_argument("element " + json_excerpt(e) + " is out of range");
   }
   *out = static_cast<T>(e.get<int64_t>());
   return Status::Ok();
@@ -68,7 +68,7 @@ Status store_integer(const json& e, T* out) {
 Status store_element(const json& e, Tensor* t, int64_t i) {
   switch (t->dtype()) {
     case DType::kF32:
-      if (!e.is_number()) return invalid_argument("element " + e.dump() + " is not a number");
+      if (!e.is_number()) return invalid_argument("element " + json_excerpt(e) + " is not a number");
       t->data<float>()[i] = static_cast<float>(e.get<double>());
       return Status::Ok();
     case DType::kU8: return store_integer(e, t->data<uint8_t>() + i);
@@ -76,7 +76,7 @@ Status store_element(const json& e, Tensor* t, int64_t i) {
     case DType::kI32: return store_integer(e, t->data<int32_t>() + i);
     case DType::kI64: return store_integer(e, t->data<int64_t>() + i);
     case DType::kBool:
-      if (!e.is_boolean()) return invalid_argument("element " + e.dump() + " is not a boolean");
+      if (!e.is_boolean()) return invalid_argument("element " + json_excerpt(e) + " is not a boolean");
       t->data<bool>()[i] = e.get<bool>();
       return Status::Ok();
     default: return internal_error("unexpected datatype");
@@ -144,19 +144,19 @@ Result<Shape> decode_shape(const json& j, const CodecLimits& limits) {
   if (!j.is_array()) return invalid_argument("'shape' is not an array");
   Shape shape;
   for (const json& d : j) {
-    if (!d.is_number_integer()) return invalid_argument("'shape' holds a non-integer: " + d.dump());
+    if (!d.is_number_integer()) return invalid_argument("'shape' holds a non-integer: " + json_excerpt(d));
     if (!d.is_number_unsigned() && d.get<int64_t>() < 0) {
-      return invalid_argument("negative dim " + d.dump() + " in shape " + j.dump());
+      return invalid_argument("negative dim " + json_excerpt(d) + " in shape " + json_excerpt(j));
     }
     if (d.is_number_unsigned() && d.get<uint64_t>() > static_cast<uint64_t>(kMaxElements)) {
-      return invalid_argument("dim " + d.dump() + " is too large");
+      return invalid_argument("dim " + json_excerpt(d) + " is too large");
     }
     shape.push_back(d.get<int64_t>());
   }
   auto count = checked_num_elements(shape);
-  if (!count.ok()) return invalid_argument("shape " + j.dump() + ": " + count.status().message());
+  if (!count.ok()) return invalid_argument("shape " + json_excerpt(j) + ": " + count.status().message());
   if (count.value() > limits.max_elements) {
-    return out_of_range("shape " + j.dump() + " has " + std::to_string(count.value()) + " elements, over the limit of " +
+    return out_of_range("shape " + json_excerpt(j) + " has " + std::to_string(count.value()) + " elements, over the limit of " +
                         std::to_string(limits.max_elements));
   }
   return shape;
@@ -205,7 +205,7 @@ Result<NamedTensor> decode_tensor(const json& j, std::string_view binary, size_t
       if (!binary_size->is_number_unsigned()) return invalid_argument("binary_data_size is not a non-negative integer");
       const uint64_t size = binary_size->get<uint64_t>();
       if (size != bytes) {
-        return invalid_argument("binary_data_size " + std::to_string(size) + " but shape " + shape_json->dump() +
+        return invalid_argument("binary_data_size " + std::to_string(size) + " but shape " + json_excerpt(*shape_json) +
                                 " of " + datatype + " needs " + std::to_string(bytes) + " bytes");
       }
       if (size > binary.size() - *cursor) {
@@ -223,7 +223,7 @@ Result<NamedTensor> decode_tensor(const json& j, std::string_view binary, size_t
       int64_t leaves = 0;
       RETURN_IF_ERROR(count_leaves(*data, 0, &leaves));
       if (leaves != count) {
-        return invalid_argument("'data' has " + std::to_string(leaves) + " elements but shape " + shape_json->dump() +
+        return invalid_argument("'data' has " + std::to_string(leaves) + " elements but shape " + json_excerpt(*shape_json) +
                                 " needs " + std::to_string(count));
       }
       ASSIGN_OR_RETURN(t, Tensor::allocate(dtype, shape));
@@ -250,14 +250,14 @@ Result<EncodedMessage> encode_message(json head, const char* key, const std::vec
     if (!j.ok()) return j.status().with_context("tensor '" + t.name + "'");
     list.push_back(std::move(j).value());
   }
-  const std::string list_text = list.dump();
+  const std::string list_text = list.dump(-1, ' ', false, json::error_handler_t::replace);
   if (finish) {
     json params = head.contains("parameters") ? head["parameters"] : json::object();
     finish(&params);
     if (!params.empty()) head["parameters"] = std::move(params);
   }
   EncodedMessage m;
-  m.body = head.dump();
+  m.body = head.dump(-1, ' ', false, json::error_handler_t::replace);
   m.body.pop_back();  // the closing brace of the head object
   m.body += std::string(head.empty() ? "\"" : ",\"") + key + "\":" + list_text + "}";
   m.header_length = m.body.size();
@@ -323,6 +323,13 @@ Result<std::vector<RequestedOutput>> decode_requested_outputs(const json& head) 
 }
 
 }  // namespace
+
+std::string json_excerpt(const nlohmann::json& j) {
+  constexpr size_t kMax = 80;
+  std::string text = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > kMax) text = text.substr(0, kMax) + "...";
+  return text;
+}
 
 Result<std::string> kserve_datatype(DType dtype) {
   for (const DatatypeName& d : kDatatypes) {

@@ -73,6 +73,10 @@ struct EncodedMessage {
   const char* content_type() const { return has_binary() ? kBinaryContentType : kJsonContentType; }
 };
 
+// Names in bodies and models may hold invalid UTF-8: every dump replaces it (nlohmann would throw).
+// A JSON value for an error message: at most 80 characters.
+std::string json_excerpt(const nlohmann::json& j);
+
 // The value of an `Inference-Header-Content-Length` header (empty: absent -> the whole body is JSON).
 Result<size_t> parse_header_length(const std::string& header_value, size_t body_size);
 

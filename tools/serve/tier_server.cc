@@ -27,7 +27,7 @@ double ms_since(Clock::time_point t0) {
 
 void reply_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), kJsonContentType);
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), kJsonContentType);
 }
 
 void reply_error(httplib::Response& res, int status, const std::string& message) {
@@ -62,11 +62,11 @@ Result<std::pair<size_t, size_t>> parse_steps(const json& params, size_t num_ste
   if (it == params.end()) return std::make_pair(size_t{0}, num_steps);
   const json& s = *it;
   if (!s.is_array() || s.size() != 2 || !s[0].is_number_unsigned() || !s[1].is_number_unsigned()) {
-    return invalid_argument("edgerun_steps must be [first, last], two non-negative integers; got " + s.dump());
+    return invalid_argument("edgerun_steps must be [first, last], two non-negative integers; got " + json_excerpt(s));
   }
   const uint64_t first = s[0].get<uint64_t>(), last = s[1].get<uint64_t>();
   if (first > last || last > num_steps) {
-    return invalid_argument("edgerun_steps " + s.dump() + " is not a range within the plan's " +
+    return invalid_argument("edgerun_steps " + json_excerpt(s) + " is not a range within the plan's " +
                             std::to_string(num_steps) + " steps");
   }
   return std::make_pair(static_cast<size_t>(first), static_cast<size_t>(last));
@@ -102,7 +102,7 @@ struct TierServer::Impl {
   bool is_served(const httplib::Request& req, httplib::Response& res) const;
   json model_metadata() const;
   Result<InferPlan> plan_infer(const InferRequest& request) const;
-  void infer(const httplib::Request& req, httplib::Response& res);
+  void infer(const httplib::Request& req, const std::string& body, httplib::Response& res);
   void send(httplib::Response& res, EncodedMessage message);
 };
 
@@ -140,9 +140,21 @@ void TierServer::Impl::install_routes() {
   http.Get(std::string(kModelPath) + "/ready", [this](const httplib::Request& req, httplib::Response& res) {
     if (is_served(req, res)) reply_json(res, 200, {{"name", options.model_name}, {"ready", true}});
   });
-  http.Post(std::string(kModelPath) + "/infer", [this](const httplib::Request& req, httplib::Response& res) {
-    if (is_served(req, res)) infer(req, res);
-  });
+  // The body is read here rather than by httplib, which caps form-encoded bodies (curl -d's default
+  // Content-Type) at 8 KiB; the payload limit still applies (413).
+  http.Post(std::string(kModelPath) + "/infer",
+            [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+              if (!is_served(req, res)) return;
+              if (req.is_multipart_form_data()) return reply_error(res, 400, "an infer request is not a multipart form");
+              std::string body;
+              if (!reader([&body](const char* data, size_t size) {
+                    body.append(data, size);
+                    return true;
+                  })) {
+                return;  // httplib set the status (413 over the limit, 400 a broken body); on_error words it
+              }
+              infer(req, body, res);
+            });
   // Errors httplib answers itself (no route, body over the limit) get a JSON body too.
   const httplib::Server::HandlerWithResponse on_error = [this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
@@ -204,11 +216,11 @@ Result<InferPlan> TierServer::Impl::plan_infer(const InferRequest& request) cons
   return plan;
 }
 
-void TierServer::Impl::infer(const httplib::Request& req, httplib::Response& res) {
+void TierServer::Impl::infer(const httplib::Request& req, const std::string& body, httplib::Response& res) {
   const auto t_start = Clock::now();
-  auto header_length = parse_header_length(req.get_header_value(kHeaderLengthHeader), req.body.size());
+  auto header_length = parse_header_length(req.get_header_value(kHeaderLengthHeader), body.size());
   if (!header_length.ok()) return reply_error(res, 400, header_length.status().message());
-  auto request = decode_infer_request(req.body, header_length.value(), options.limits);
+  auto request = decode_infer_request(body, header_length.value(), options.limits);
   if (!request.ok()) {
     return reply_error(res, request.status().code() == StatusCode::kOutOfRange ? 413 : 400, request.status().message());
   }
