@@ -125,14 +125,15 @@ Status get_quant(const json& params, QuantParams* q) {
 
 // ---- one tensor ----
 
-Result<json> encode_tensor(const NamedTensor& nt, bool binary, std::string* binary_part) {
+// A binary tensor's bytes are appended to the body later (`binary_tensors`): one copy in all.
+Result<json> encode_tensor(const NamedTensor& nt, bool binary, std::vector<const Tensor*>* binary_tensors) {
   ASSIGN_OR_RETURN(std::string datatype, kserve_datatype(nt.tensor.dtype()));
   json j = {{"name", nt.name}, {"datatype", datatype}, {"shape", nt.tensor.shape()}};
   json params = json::object();
   put_quant(nt.tensor.quant(), &params);
   if (binary) {
     params["binary_data_size"] = nt.tensor.byte_size();
-    binary_part->append(static_cast<const char*>(nt.tensor.raw_data()), nt.tensor.byte_size());
+    binary_tensors->push_back(&nt.tensor);
   } else {
     j["data"] = data_array(nt.tensor);
   }
@@ -243,10 +244,10 @@ Result<NamedTensor> decode_tensor(const json& j, std::string_view binary, size_t
 // time), then placed as the head's last member.
 Result<EncodedMessage> encode_message(json head, const char* key, const std::vector<NamedTensor>& tensors,
                                       const BinarySelection& binary, const ParametersHook& finish) {
-  std::string binary_part;
+  std::vector<const Tensor*> binary_tensors;
   json list = json::array();
   for (const NamedTensor& t : tensors) {
-    auto j = encode_tensor(t, binary(t.name), &binary_part);
+    auto j = encode_tensor(t, binary(t.name), &binary_tensors);
     if (!j.ok()) return j.status().with_context("tensor '" + t.name + "'");
     list.push_back(std::move(j).value());
   }
@@ -261,7 +262,10 @@ Result<EncodedMessage> encode_message(json head, const char* key, const std::vec
   m.body.pop_back();  // the closing brace of the head object
   m.body += std::string(head.empty() ? "\"" : ",\"") + key + "\":" + list_text + "}";
   m.header_length = m.body.size();
-  m.body += binary_part;
+  size_t binary_bytes = 0;
+  for (const Tensor* t : binary_tensors) binary_bytes += t->byte_size();
+  m.body.reserve(m.body.size() + binary_bytes);
+  for (const Tensor* t : binary_tensors) m.body.append(static_cast<const char*>(t->raw_data()), t->byte_size());
   return m;
 }
 

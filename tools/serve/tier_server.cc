@@ -183,6 +183,7 @@ void TierServer::Impl::install_routes() {
   http.set_read_timeout(sec, usec);
   http.set_write_timeout(sec, usec);
   http.set_payload_max_length(options.max_request_bytes);
+  http.set_tcp_nodelay(true);  // else Nagle holds the body behind the headers for a delayed ACK (40 ms)
 }
 
 Result<InferPlan> TierServer::Impl::plan_infer(const InferRequest& request) const {
