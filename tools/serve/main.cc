@@ -91,6 +91,11 @@ int main(int argc, char** argv) {
   op.op = parsed_op.value();
   op.sptq.threads = threads;
   server.max_request_bytes = static_cast<size_t>(max_request_mb * (1 << 20));
+  if (!next_url.empty()) {
+    auto next = parse_endpoint_url(next_url);
+    if (!next.ok()) return fail(next.status());
+    server.next = next.value();
+  }
 
   // Tier profiles and self-limiting (cgroup CPU quota / memory limit, duty-cycle fallback) go here,
   // before the model loads: they set threads, ISA cap, links, and limit this process.
@@ -99,12 +104,7 @@ int main(int argc, char** argv) {
   auto session = load_model(model, op, options, &default_name);
   if (!session.ok()) return fail(session.status());
   server.model_name = name.empty() ? default_name : name;
-  if (!next_url.empty()) {
-    auto next = parse_endpoint_url(next_url);
-    if (!next.ok()) return fail(next.status());
-    server.next = next.value();
-    server.next->model = server.model_name;
-  }
+  if (server.next) server.next->model = server.model_name;  // every tier serves the model by one name
 
   // SIGTERM / SIGINT are taken by a waiting thread (not a handler), which may stop the server safely.
   sigset_t signals;
