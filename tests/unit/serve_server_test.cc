@@ -17,6 +17,9 @@ namespace {
 
 using nlohmann::json;
 
+// Short socket timeouts: a regression fails fast instead of hanging the suite.
+const ClientTimeouts kTestTimeouts{2, 5};
+
 // y = Softmax(Tanh(x @ W)) + Sigmoid(x): a few steps, with a graph input read again after the first.
 Graph tiny_graph() {
   Graph g;
@@ -184,7 +187,7 @@ TEST_CASE("serve server: JSON and binary infer equal the local run exactly") {
   CHECK(multipart->status == 400);
 
   // The client: binary both ways, with a timing breakdown and per-step times on request.
-  auto result = infer(s.endpoint, inputs, {{"edgerun_profile", true}}, nullptr);
+  auto result = infer(s.endpoint, inputs, {{"edgerun_profile", true}}, nullptr, kTestTimeouts);
   REQUIRE_MESSAGE(result.ok(), result.status().to_string());
   check_equal(result.value().outputs, want);
   const HopTiming& t = result.value().timing;
@@ -203,7 +206,7 @@ TEST_CASE("serve server: shaped links still give exact results") {
   RunningServer s(o);
   const std::vector<NamedTensor> inputs = {{"x", input_tensor(2)}};
   LinkShaper uplink({50, 2, 1}, 5);
-  auto result = infer(s.endpoint, inputs, json::object(), &uplink);
+  auto result = infer(s.endpoint, inputs, json::object(), &uplink, kTestTimeouts);
   REQUIRE_MESSAGE(result.ok(), result.status().to_string());
   check_equal(result.value().outputs, reference_run(inputs));
 }
@@ -252,7 +255,7 @@ TEST_CASE("serve server: bad requests get 4xx with the reason, and the server ke
 
   // Still serving, correctly.
   const std::vector<NamedTensor> inputs = {{"x", input_tensor(3)}};
-  auto result = infer(s.endpoint, inputs, json::object(), nullptr);
+  auto result = infer(s.endpoint, inputs, json::object(), nullptr, kTestTimeouts);
   REQUIRE_MESSAGE(result.ok(), result.status().to_string());
   check_equal(result.value().outputs, reference_run(inputs));
 }
@@ -265,9 +268,9 @@ TEST_CASE("serve server: a stage without a next tier answers the tensors crossin
   const auto want = reference_run(inputs);
   for (size_t cut = 0; cut <= n; ++cut) {
     CAPTURE(cut);
-    auto head = infer(s.endpoint, inputs, {{"edgerun_steps", {0, cut}}}, nullptr);
+    auto head = infer(s.endpoint, inputs, {{"edgerun_steps", {0, cut}}}, nullptr, kTestTimeouts);
     REQUIRE_MESSAGE(head.ok(), head.status().to_string());
-    auto tail = infer(s.endpoint, head.value().outputs, {{"edgerun_steps", {cut, n}}, {"edgerun_profile", true}}, nullptr);
+    auto tail = infer(s.endpoint, head.value().outputs, {{"edgerun_steps", {cut, n}}, {"edgerun_profile", true}}, nullptr, kTestTimeouts);
     REQUIRE_MESSAGE(tail.ok(), tail.status().to_string());
     CHECK(tail.value().timing.step_ms.size() == n - cut);
     check_equal(tail.value().outputs, want);
@@ -285,7 +288,7 @@ TEST_CASE("serve server: a partitioned chain of two tiers equals the full run at
   const auto want = reference_run(inputs);
   for (size_t cut = 0; cut <= n; ++cut) {
     CAPTURE(cut);
-    auto result = infer(mobile.endpoint, inputs, {{"edgerun_steps", {0, cut}}}, nullptr);
+    auto result = infer(mobile.endpoint, inputs, {{"edgerun_steps", {0, cut}}}, nullptr, kTestTimeouts);
     REQUIRE_MESSAGE(result.ok(), result.status().to_string());
     check_equal(result.value().outputs, want);
     const HopTiming& t = result.value().timing;
@@ -318,16 +321,26 @@ TEST_CASE("serve server: failures are errors naming the address, never hangs") {
   o.next = gone;
   RunningServer mobile(o);
   CHECK(wait_ready(mobile.endpoint, 5).ok());
-  auto forwarded = infer(mobile.endpoint, inputs, {{"edgerun_steps", {0, 1}}}, nullptr, ClientTimeouts{1, 5});
+  auto forwarded = infer(mobile.endpoint, inputs, {{"edgerun_steps", {0, 1}}}, nullptr, kTestTimeouts);
   REQUIRE_FALSE(forwarded.ok());
   const std::string message = forwarded.status().message();
   CHECK_MESSAGE(message.find("answered 502") != std::string::npos, message);
   CHECK_MESSAGE(message.find("next tier: tier server " + gone.address() + " unreachable") != std::string::npos, message);
 
+  // A port in use: bind() says so.
+  TierServerOptions same_port = tier("edge");
+  same_port.port = mobile.endpoint.port;
+  auto session = Session::from_graph(tiny_graph());
+  REQUIRE(session.ok());
+  auto second = TierServer::create(std::move(session).value(), same_port);
+  REQUIRE(second.ok());
+  CHECK(second.value()->bind().status().message().find("cannot listen on 127.0.0.1:" +
+                                                       std::to_string(mobile.endpoint.port)) != std::string::npos);
+
   // Unknown model through the client: a 404 with the server's reason.
   Endpoint wrong = mobile.endpoint;
   wrong.model = "other";
-  auto not_found = infer(wrong, inputs, json::object(), nullptr);
+  auto not_found = infer(wrong, inputs, json::object(), nullptr, kTestTimeouts);
   CHECK(not_found.status().message().find("answered 404: unknown model 'other'") != std::string::npos);
 
   CHECK(parse_endpoint_url("http://127.0.0.1:5001/").value().port == 5001);
