@@ -184,12 +184,12 @@ void TierServer::Impl::install_routes() {
   http.set_read_timeout(sec, usec);
   http.set_write_timeout(sec, usec);
   http.set_payload_max_length(options.max_request_bytes);
-  http.set_tcp_nodelay(true);
+  http.set_tcp_nodelay(true);  // else Nagle holds the body behind the headers for a delayed ACK (40 ms)
   // httplib's default adds SO_REUSEPORT: a second server on a taken port would bind and steal requests.
   http.set_socket_options([](socket_t sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });  // else Nagle holds the body behind the headers for a delayed ACK (40 ms)
+  });
 }
 
 Result<InferPlan> TierServer::Impl::plan_infer(const InferRequest& request) const {
