@@ -135,7 +135,10 @@ Status leave_tier_cgroup(const CgroupV1& cg) {
   if (rmdir(cg.current_dir().c_str()) != 0 && errno != EBUSY && errno != ENOENT) {
     return io_error(errno_text("cannot remove cgroup " + cg.current_dir()));
   }
-  return Status::Ok();  // EBUSY: a child of ours is still in it; remove_stale_cgroups() takes it later
+  // EBUSY above: a child of ours is still in it; remove_stale_cgroups() takes it later. The base goes
+  // when it is empty, so nothing is left in a cgroup that whoever started us may want to remove.
+  rmdir(cg.tier_base_dir().c_str());
+  return Status::Ok();
 }
 
 std::vector<std::string> remove_stale_cgroups(const CgroupV1& cg) {

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -45,10 +46,19 @@ void sleep_until(int64_t deadline_ns) {
   }
 }
 
+// The watchdog must not keep the tier's sockets and pipes open (a peer would not see them close).
+void close_inherited_fds() {
+  if (close_range(0, ~0U, 0) == 0) return;
+  rlimit files;
+  const rlim_t max = getrlimit(RLIMIT_NOFILE, &files) == 0 ? std::min<rlim_t>(files.rlim_cur, 1 << 16) : 1024;
+  for (rlim_t fd = 0; fd < max; ++fd) close(int(fd));
+}
+
 // The watchdog's whole life; async-signal-safe calls only (it is a fork of a possibly threaded process).
 [[noreturn]] void run_watchdog(pid_t limited, int64_t run_ns, int64_t period_ns) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != limited) _exit(0);  // the parent died before prctl took effect
+  close_inherited_fds();
   g_limited = limited;
   struct sigaction action;
   std::memset(&action, 0, sizeof(action));
