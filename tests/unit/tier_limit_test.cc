@@ -102,9 +102,7 @@ Facts in_limited_child(double share, LimitMethod method, Body body) {
   return facts;
 }
 
-void burn_and_report(std::ostringstream& out) {
-  put(out, "cpu_over_wall", std::to_string(burn() / kBurnSeconds));
-}
+void burn_and_report(std::ostringstream& out) { put(out, "cpu_over_wall", std::to_string(burn() / kBurnSeconds)); }
 
 // A limited child's CPU use at `share`; returns the facts (with the report lines).
 Facts measure(double share, LimitMethod method) {
@@ -112,7 +110,8 @@ Facts measure(double share, LimitMethod method) {
   if (f.count("error")) return f;
   REQUIRE(f.count("cpu_over_wall"));
   const double ratio = std::atof(f["cpu_over_wall"].c_str());
-  MESSAGE(std::string(limit_method_name(method)), " at ", share, " CPU: cpu_time / wall = ", ratio, " | ", f["report.cpu"]);
+  MESSAGE(std::string(limit_method_name(method)), " at ", share, " CPU: cpu_time / wall = ", ratio, " | ",
+          f["report.cpu"]);
   CHECK(ratio <= share + 0.2);
   return f;
 }

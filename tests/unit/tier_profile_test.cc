@@ -1,4 +1,6 @@
 // Tier profiles: the built-in tiers.json, a replacement file, and every class of validation error.
+#include "tools/tier/tier_profile.h"
+
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -6,11 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
-
-#include "tools/tier/tier_profile.h"
+#include <string>
 
 namespace edgerun {
 namespace {
@@ -34,7 +33,8 @@ void expect_error(const std::function<void(json&)>& mutate, std::initializer_lis
   REQUIRE_MESSAGE(!r.ok(), set.dump());
   CHECK(r.status().code() == StatusCode::kInvalidArgument);
   for (const char* part : expected) {
-    CHECK_MESSAGE(r.status().message().find(part) != std::string::npos, r.status().message(), " lacks ", std::string(part));
+    CHECK_MESSAGE(r.status().message().find(part) != std::string::npos, r.status().message(), " lacks ",
+                  std::string(part));
   }
 }
 
@@ -75,8 +75,8 @@ TEST_CASE("tier: the built-in profiles are the study's, scaled to this machine")
 }
 
 TEST_CASE("tier: a tier file replaces the built-in set") {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("edgerun_tier_test_" + std::to_string(getpid()) + ".json")).string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("edgerun_tier_test_" + std::to_string(getpid()) + ".json")).string();
   json set = valid_set();
   set["tiers"][0]["cpu_share"] = 0.25;
   set["tiers"][0]["memory"] = "512MiB";
@@ -108,8 +108,8 @@ TEST_CASE("tier: memory sizes") {
   CHECK(parse_memory_size("2TiB").value() == 2 * kGiB * 1024);
   CHECK(parse_memory_size("1000").value() == 1000);
   CHECK(parse_memory_size("7B").value() == 7);
-  for (const char* bad : {"", "GiB", "4GB", "4 GiB", "1.5GiB", "-1", "0MiB", "0", "9999999999TiB",
-                          "99999999999999999999"}) {
+  for (const char* bad :
+       {"", "GiB", "4GB", "4 GiB", "1.5GiB", "-1", "0MiB", "0", "9999999999TiB", "99999999999999999999"}) {
     CAPTURE(bad);
     CHECK(!parse_memory_size(bad).ok());
   }

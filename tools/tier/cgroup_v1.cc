@@ -101,8 +101,8 @@ Status write_cgroup_file(const std::string& dir, const std::string& file, const 
   if (fd < 0) return io_error(errno_text("cannot open " + path + " for writing"));
   // A control file takes the value in one write(2) and rejects a bad one there (EINVAL, EBUSY, ...).
   const ssize_t n = write(fd, value.data(), value.size());
-  const Status st = n == ssize_t(value.size()) ? Status::Ok()
-                                               : io_error(errno_text("cannot write '" + value + "' to " + path));
+  const Status st =
+      n == ssize_t(value.size()) ? Status::Ok() : io_error(errno_text("cannot write '" + value + "' to " + path));
   close(fd);
   return st;
 }

@@ -1,8 +1,8 @@
 #include "tools/tier/duty_cycle.h"
 
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 

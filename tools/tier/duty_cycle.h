@@ -8,8 +8,9 @@
 //     SIGTERM, SIGINT, SIGHUP or SIGQUIT, it continues this process before exiting, so it never leaves
 //     it stopped (SIGKILL cannot be caught: a watchdog killed that way mid-pause leaves it stopped until
 //     someone sends SIGCONT).
-//   - An interactive shell that runs this process in the foreground sees the stops (job control); run a
-//     duty-cycled tier in the background or from a program.
+//   - The parent of this process sees every stop: SIGCHLD (unless it set SA_NOCLDSTOP) and, under
+//     waitpid(WUNTRACED), a stopped child; plain waitpid() ignores stops. An interactive shell running
+//     the tier in the foreground therefore reports it "Stopped": run it in the background or from a program.
 #pragma once
 
 #include <sys/types.h>

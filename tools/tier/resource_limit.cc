@@ -13,9 +13,8 @@
 namespace edgerun {
 namespace {
 
-constexpr int64_t kPeriodUs = 10000;  // 10 ms
+constexpr int64_t kPeriodUs = 10000;   // 10 ms
 constexpr int64_t kMinQuotaUs = 1000;  // the kernel's minimum quota
-constexpr double kMaxCpuShare = 64;
 const char* const kControllers[] = {"cpu", "memory"};
 
 pid_t g_watchdog = 0;  // the duty-cycle watchdog of this process, if one was started
@@ -83,10 +82,10 @@ const char* limit_method_name(LimitMethod method) {
   return "?";
 }
 
-Result<ResourceLimitReport> limit_this_process(const std::string& tier_name, double cpu_share,
-                                               int64_t memory_bytes, LimitMethod method) {
+Result<ResourceLimitReport> limit_this_process(const std::string& tier_name, double cpu_share, int64_t memory_bytes,
+                                               LimitMethod method) {
   if (!valid_tier_name(tier_name)) return invalid_argument("limits: invalid tier name '" + tier_name + "'");
-  if (!(cpu_share > 0 && cpu_share <= kMaxCpuShare)) {
+  if (!(cpu_share > 0 && cpu_share <= kMaxTierCpuShare)) {
     return invalid_argument("limits: cpu_share must be in (0, 64], got " + fixed(cpu_share, 3));
   }
   if (memory_bytes < 0) return invalid_argument("limits: memory_bytes must be >= 0");

@@ -35,8 +35,8 @@ struct ResourceLimitReport {
 
 // Limits this process to `cpu_share` CPUs and `memory_bytes` (0: no memory budget). Errors: a bad
 // argument; with kCgroup, any cgroup failure; a second duty cycle in one process.
-Result<ResourceLimitReport> limit_this_process(const std::string& tier_name, double cpu_share,
-                                               int64_t memory_bytes, LimitMethod method);
+Result<ResourceLimitReport> limit_this_process(const std::string& tier_name, double cpu_share, int64_t memory_bytes,
+                                               LimitMethod method);
 
 // Removes the edgerun/* cgroups (cpu and memory) that hold no task: left by tier processes that exited
 // without leave_tier_cgroups(). Called at start-up by tier processes and by a spawner after a child exits.

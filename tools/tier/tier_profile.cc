@@ -4,11 +4,10 @@
 #include <fstream>
 #include <initializer_list>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "tools/tier/builtin_tiers.h"
 
@@ -17,7 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr double kMaxCpuShare = 64;
 constexpr int64_t kMaxThreads = 1024;
 const char* const kIsas[] = {"native", "ref", "avx2", "avx512", "avx512vnni"};
 
@@ -34,6 +32,13 @@ class Where {
   std::string prefix_;
 };
 
+template <typename Names>
+std::string join(const Names& names) {
+  std::string list;
+  for (const char* name : names) list += std::string(list.empty() ? "" : ", ") + name;
+  return list;
+}
+
 std::string number_text(double v) {
   std::ostringstream os;
   os << v;
@@ -44,10 +49,7 @@ Status check_keys(const json& object, std::initializer_list<const char*> allowed
   for (auto it = object.begin(); it != object.end(); ++it) {
     bool known = false;
     for (const char* key : allowed) known = known || it.key() == key;
-    if (known) continue;
-    std::string list;
-    for (const char* key : allowed) list += std::string(list.empty() ? "" : ", ") + key;
-    return where.error("unknown key '" + it.key() + "' (known: " + list + ")");
+    if (!known) return where.error("unknown key '" + it.key() + "' (known: " + join(allowed) + ")");
   }
   return Status::Ok();
 }
@@ -131,20 +133,15 @@ Result<TierProfile> parse_tier(const json& j, const Where& where_set, size_t ind
                             ? threads->get<uint64_t>() >= 1 && threads->get<uint64_t>() <= uint64_t(kMaxThreads)
                             : threads->get<int64_t>() >= 1 && threads->get<int64_t>() <= kMaxThreads;
   if (!in_range) {
-    return where.field("threads").error("must be in [1, " + std::to_string(kMaxThreads) + "], got " +
-                                        threads->dump());
+    return where.field("threads").error("must be in [1, " + std::to_string(kMaxThreads) + "], got " + threads->dump());
   }
   tier.threads = int(threads->get<int64_t>());
 
-  ASSIGN_OR_RETURN(tier.cpu_share, number_field(j, "cpu_share", 0, true, kMaxCpuShare, where));
+  ASSIGN_OR_RETURN(tier.cpu_share, number_field(j, "cpu_share", 0, true, kMaxTierCpuShare, where));
   ASSIGN_OR_RETURN(tier.isa, string_field(j, "isa", where, /*optional=*/false));
   bool known_isa = false;
-  std::string isas;
-  for (const char* isa : kIsas) {
-    known_isa = known_isa || tier.isa == isa;
-    isas += std::string(isas.empty() ? "" : ", ") + isa;
-  }
-  if (!known_isa) return where.field("isa").error("unknown ISA '" + tier.isa + "' (known: " + isas + ")");
+  for (const char* isa : kIsas) known_isa = known_isa || tier.isa == isa;
+  if (!known_isa) return where.field("isa").error("unknown ISA '" + tier.isa + "' (known: " + join(kIsas) + ")");
   ASSIGN_OR_RETURN(tier.memory_bytes, memory_field(j, where));
   ASSIGN_OR_RETURN(const json* link, member(j, "link", where));
   ASSIGN_OR_RETURN(tier.link, parse_link(*link, where.field("link")));
@@ -177,7 +174,8 @@ Result<int64_t> parse_memory_size(const std::string& text) {
     if (unit == u.name) found = &u;
   }
   if (digits == 0 || found == nullptr) {
-    return invalid_argument("'" + text + "' is not a memory size (an integer with an optional unit B, KiB, MiB, "
+    return invalid_argument("'" + text +
+                            "' is not a memory size (an integer with an optional unit B, KiB, MiB, "
                             "GiB or TiB, e.g. \"4GiB\")");
   }
   const int64_t limit = std::numeric_limits<int64_t>::max() >> found->shift;

@@ -21,6 +21,8 @@
 
 namespace edgerun {
 
+constexpr double kMaxTierCpuShare = 64;
+
 struct LinkProfile {
   double bandwidth_mbit = 0;  // > 0
   double rtt_ms = 0;          // >= 0, added in user space (no netem here)
