@@ -14,6 +14,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "tools/tier/cgroup_v1.h"
 #include "tools/tier/resource_limit.h"
@@ -23,6 +24,7 @@ namespace {
 
 constexpr int64_t kMemory = int64_t(256) << 20;
 constexpr double kBurnSeconds = 0.4;
+constexpr size_t kTouched = size_t(16) << 20;
 
 double seconds(clockid_t clock) {
   timespec t;
@@ -74,7 +76,9 @@ Facts in_limited_child(double share, LimitMethod method, Body body) {
       put(out, "report.cpu", r->cpu);
       put(out, "report.memory", r->memory);
       put_cgroup(out, "cpu", {"cpu.cfs_quota_us", "cpu.cfs_period_us"});
-      put_cgroup(out, "memory", {"memory.limit_in_bytes"});
+      const std::vector<char> touched(kTouched, 1);  // charged to the memory cgroup the child is in now
+      put_cgroup(out, "memory", {"memory.limit_in_bytes", "memory.usage_in_bytes"});
+      put(out, "touched", std::to_string(int(touched[kTouched / 2])));
       body(out);
     } else {
       put(out, "error", r.status().to_string());
@@ -147,6 +151,7 @@ TEST_CASE("tier limit: cgroup v1 caps CPU at the share and memory at the budget"
     CHECK(f["memory.limit_in_bytes"] == std::to_string(kMemory));
     CHECK(f["report.cpu"].find("cgroup v1") != std::string::npos);
     CHECK(f["report.memory"].find("memory.limit_in_bytes=268435456") != std::string::npos);
+    CHECK(std::atoll(f["memory.usage_in_bytes"].c_str()) >= int64_t(kTouched));
     check_cleaned_up(f);
   }
 }

@@ -99,6 +99,10 @@ TEST_CASE("tier: a tier file replaces the built-in set") {
   REQUIRE(!absent.ok());
   CHECK(absent.status().code() == StatusCode::kIoError);
   CHECK(absent.status().message().find(path) != std::string::npos);
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  Result<TierSet> directory = load_tiers(dir);
+  REQUIRE(!directory.ok());
+  CHECK(directory.status().message().find(dir) != std::string::npos);
 }
 
 TEST_CASE("tier: memory sizes") {
