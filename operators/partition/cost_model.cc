@@ -10,10 +10,10 @@ namespace {
 
 bool non_negative(double x) { return std::isfinite(x) && x >= 0.0; }
 
-Status check_profile(const std::vector<double>& step_ms, const char* tier) {
+Status check_profile(const std::vector<double>& step_ms, const std::string& what) {
   for (size_t s = 0; s < step_ms.size(); ++s) {
     if (!non_negative(step_ms[s]))
-      return invalid_argument(std::string(tier) + " tier: step " + std::to_string(s) + " has latency " +
+      return invalid_argument(what + ": step " + std::to_string(s) + " has latency " +
                               std::to_string(step_ms[s]) + " ms");
   }
   return Status::Ok();
@@ -32,8 +32,8 @@ Status check_inputs(const CostInputs& in) {
   if (in.head_step_ms.size() != in.tail_step_ms.size())
     return invalid_argument("step profiles differ in length: first tier " + std::to_string(in.head_step_ms.size()) +
                             " steps, second tier " + std::to_string(in.tail_step_ms.size()));
-  RETURN_IF_ERROR(check_profile(in.head_step_ms, "first"));
-  RETURN_IF_ERROR(check_profile(in.tail_step_ms, "second"));
+  RETURN_IF_ERROR(check_profile(in.head_step_ms, "first tier"));
+  RETURN_IF_ERROR(check_profile(in.tail_step_ms, "second tier"));
   RETURN_IF_ERROR(check_link(in.first_link, "first"));
   RETURN_IF_ERROR(check_link(in.second_link, "second"));
   if (in.input_bytes < 0 || in.output_bytes < 0) return invalid_argument("input and output bytes must be >= 0");
@@ -49,6 +49,20 @@ double sum(const std::vector<double>& v, size_t first, size_t last) {
 }
 
 }  // namespace
+
+Result<std::vector<double>> mean_step_ms(const std::vector<std::vector<double>>& runs) {
+  if (runs.empty()) return invalid_argument("no profiled run");
+  std::vector<double> mean(runs[0].size(), 0.0);
+  for (size_t r = 0; r < runs.size(); ++r) {
+    if (runs[r].size() != mean.size())
+      return invalid_argument("profiled run " + std::to_string(r) + " has " + std::to_string(runs[r].size()) +
+                              " steps, run 0 has " + std::to_string(mean.size()));
+    RETURN_IF_ERROR(check_profile(runs[r], "profiled run " + std::to_string(r)));
+    for (size_t s = 0; s < mean.size(); ++s) mean[s] += runs[r][s];
+  }
+  for (double& m : mean) m /= static_cast<double>(runs.size());
+  return mean;
+}
 
 double traversal_ms(const LinkModel& link, const HopOverhead& overhead, int64_t bytes) {
   const double b = static_cast<double>(bytes);

@@ -23,7 +23,7 @@ namespace edgerun::partition {
 
 struct LinkModel {
   double bandwidth_mbit = 0.0;  // Mbit/s (10^6 bits per second), > 0
-  double rtt_ms = 0.0;          // round trip; one traversal costs half of it
+  double rtt_ms = 0.0;          // mean round trip, mean added jitter included; one traversal costs half
 };
 
 struct HopOverhead {
@@ -36,8 +36,8 @@ struct CostInputs {
   std::vector<double> tail_step_ms;  // every step's latency on the second tier (size N)
   LinkModel first_link;              // client <-> first tier
   LinkModel second_link;             // first tier <-> second tier
-  int64_t input_bytes = 0;           // what the client sends
-  int64_t output_bytes = 0;          // what comes back
+  int64_t input_bytes = 0;           // what the client sends: cut_at(plan, 0)->bytes
+  int64_t output_bytes = 0;          // what comes back: cut_at(plan, N)->bytes
   HopOverhead overhead;
 };
 
@@ -48,6 +48,12 @@ struct CutCost {
   double tail_ms = 0.0;      // steps [K, N) on the second tier
   double total_ms = 0.0;
 };
+
+// One tier's per-step profile from repeated Session::run_steps(0, N, ..., &step_ms) runs (warm-up runs
+// left out by the caller): the mean of each step. The mean, not the median, because the prediction
+// sums steps: under a CPU quota a few runs of a step are throttled, and the mean carries their share.
+// Errors: no run, runs of different lengths, a negative or non-finite time.
+Result<std::vector<double>> mean_step_ms(const std::vector<std::vector<double>>& runs);
 
 // Milliseconds for one traversal of `link` by a message of `bytes`.
 double traversal_ms(const LinkModel& link, const HopOverhead& overhead, int64_t bytes);

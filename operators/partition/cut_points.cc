@@ -1,5 +1,7 @@
 #include "operators/partition/cut_points.h"
 
+#include <string>
+
 #include "graph/passes/infer_shapes.h"
 
 namespace edgerun::partition {

@@ -31,6 +31,15 @@ CostInputs three_steps() {
 
 const std::vector<CutPoint> kCuts = {cut(0, 12500), cut(1, 125000), cut(2, 1250), cut(3, 1250)};
 
+TEST_CASE("partition cost: a tier's step profile is the per-step mean over runs") {
+  auto mean = mean_step_ms({{1.0, 2.0, 3.0}, {3.0, 2.0, 9.0}});
+  REQUIRE(mean.ok());
+  CHECK(*mean == std::vector<double>{2.0, 2.0, 6.0});
+  CHECK(!mean_step_ms({}).ok());
+  CHECK(mean_step_ms({{1.0, 2.0}, {1.0}}).status().message().find("run 1 has 1 steps") != std::string::npos);
+  CHECK(!mean_step_ms({{1.0, -2.0}}).ok());
+}
+
 TEST_CASE("partition cost: one link traversal is rtt/2 + bits/bandwidth + overheads") {
   // 2 ms + 0.1 Mbit / 100 Mbit/s = 1 ms + 0.5 ms + 12500 * 1e-5 ms.
   CHECK(traversal_ms({100.0, 4.0}, {0.5, 1e-5}, 12500) == doctest::Approx(3.625));
