@@ -13,8 +13,8 @@ bool non_negative(double x) { return std::isfinite(x) && x >= 0.0; }
 Status check_profile(const std::vector<double>& step_ms, const std::string& what) {
   for (size_t s = 0; s < step_ms.size(); ++s) {
     if (!non_negative(step_ms[s]))
-      return invalid_argument(what + ": step " + std::to_string(s) + " has latency " +
-                              std::to_string(step_ms[s]) + " ms");
+      return invalid_argument(what + ": step " + std::to_string(s) + " has latency " + std::to_string(step_ms[s]) +
+                              " ms");
   }
   return Status::Ok();
 }

@@ -27,8 +27,8 @@ struct LinkModel {
 };
 
 struct HopOverhead {
-  double fixed_ms = 0.0;         // per message (request or response) per hop
-  double ms_per_byte = 0.0;      // serialisation + deserialisation
+  double fixed_ms = 0.0;     // per message (request or response) per hop
+  double ms_per_byte = 0.0;  // serialisation + deserialisation
 };
 
 struct CostInputs {
@@ -70,7 +70,7 @@ Result<size_t> choose_best(const std::vector<CutCost>& costs);
 struct ErrorSummary {
   double median_abs_pct = 0.0;  // median of the absolute percent errors (mean of the middle two if even)
   double max_abs_pct = 0.0;
-  size_t worst = 0;             // index of the cut with the largest error
+  size_t worst = 0;  // index of the cut with the largest error
 };
 
 // Errors: sizes differ, nothing to compare, a measured total that is not positive and finite.

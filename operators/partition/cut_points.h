@@ -22,8 +22,8 @@ struct CutPoint {
   std::vector<std::string> tensors;  // crossing values, in Plan::crossing_values order
   std::vector<DType> dtypes;
   std::vector<Shape> shapes;
-  int64_t bytes = 0;                 // payload of all crossing tensors
-  std::string after;                 // node name of step - 1; "(input)" for cut 0
+  int64_t bytes = 0;  // payload of all crossing tensors
+  std::string after;  // node name of step - 1; "(input)" for cut 0
 };
 
 // The cut before `step` (0..num_steps()). Errors: out of range, a crossing value without a static

@@ -10,10 +10,17 @@ struct PaperCut {
 };
 
 constexpr PaperCut kPaperCuts[] = {
-    {"resnet", "layer3."},           {"resnext", "layer3."},          {"resnet-student", "layer3."},
-    {"resnext-student", "layer3."},  {"resnet50", "layer3."},         {"fcn", "backbone.layer3."},
-    {"duc", "layer4.0."},            {"bert", "bert.embeddings."},    {"bert-student", "bert.embeddings."},
-    {"roberta", "roberta.embeddings."}, {"roberta-student", "roberta.embeddings."},
+    {"resnet", "layer3."},
+    {"resnext", "layer3."},
+    {"resnet-student", "layer3."},
+    {"resnext-student", "layer3."},
+    {"resnet50", "layer3."},
+    {"fcn", "backbone.layer3."},
+    {"duc", "layer4.0."},
+    {"bert", "bert.embeddings."},
+    {"bert-student", "bert.embeddings."},
+    {"roberta", "roberta.embeddings."},
+    {"roberta-student", "roberta.embeddings."},
 };
 
 bool is_qdq(OpType op) { return op == OpType::kQuantizeLinear || op == OpType::kDequantizeLinear; }
