@@ -1,0 +1,339 @@
+// The tier server in-process: real HTTP on 127.0.0.1, a small hand-built graph, results compared
+// exactly with Session::run.
+#include <doctest/doctest.h>
+
+#include <httplib.h>
+
+#include <cstring>
+#include <random>
+#include <thread>
+
+#include "engine/plan.h"
+#include "tools/serve/tier_client.h"
+#include "tools/serve/tier_server.h"
+
+namespace edgerun::serve {
+namespace {
+
+using nlohmann::json;
+
+// y = Softmax(Tanh(x @ W)) + Sigmoid(x): a few steps, with a graph input read again after the first.
+Graph tiny_graph() {
+  Graph g;
+  g.name = "tiny";
+  const ValueId x = g.value_id("x");
+  Value& in = g.value(x);
+  in.dtype = DType::kF32;
+  in.has_shape = true;
+  in.shape = {{1, ""}, {8, ""}};
+  g.inputs.push_back(x);
+  std::vector<float> w(64);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>((i * 37) % 17) / 8.0f - 1.0f;
+  const ValueId wid = g.add_constant("W", Tensor::from_vector<float>({8, 8}, w));
+  auto node = [&g](OpType op, const std::vector<ValueId>& inputs, const std::string& out) {
+    Node n;
+    n.op = op;
+    n.op_type = op_name(op);
+    n.name = out + "_node";
+    n.opset = 13;
+    n.inputs = inputs;
+    n.outputs = {g.value_id(out)};
+    g.nodes.push_back(std::move(n));
+    return g.nodes.back().outputs[0];
+  };
+  const ValueId m = node(OpType::kMatMul, {x, wid}, "m");
+  const ValueId t = node(OpType::kTanh, {m}, "t");
+  const ValueId s = node(OpType::kSoftmax, {t}, "s");
+  const ValueId sig = node(OpType::kSigmoid, {x}, "sig");
+  g.outputs.push_back(node(OpType::kAdd, {s, sig}, "y"));
+  return g;
+}
+
+Tensor input_tensor(uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(-2, 2);
+  std::vector<float> v(8);
+  for (float& f : v) f = u(rng);
+  return Tensor::from_vector<float>({1, 8}, v);
+}
+
+std::vector<NamedTensor> reference_run(const std::vector<NamedTensor>& inputs) {
+  auto session = Session::from_graph(tiny_graph());
+  REQUIRE(session.ok());
+  std::vector<NamedTensor> out;
+  REQUIRE(session.value()->run(inputs, &out).ok());
+  return out;
+}
+
+void check_equal(const std::vector<NamedTensor>& got, const std::vector<NamedTensor>& want) {
+  REQUIRE(got.size() == want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    CHECK(got[i].name == want[i].name);
+    CHECK(got[i].tensor.shape() == want[i].tensor.shape());
+    REQUIRE(got[i].tensor.byte_size() == want[i].tensor.byte_size());
+    CHECK(std::memcmp(got[i].tensor.raw_data(), want[i].tensor.raw_data(), got[i].tensor.byte_size()) == 0);
+  }
+}
+
+// A TierServer serving on a thread for the test's lifetime.
+struct RunningServer {
+  std::unique_ptr<TierServer> server;
+  std::thread thread;
+  Endpoint endpoint;
+
+  explicit RunningServer(TierServerOptions options) {
+    options.model_name = "tiny";
+    options.timeout_s = 5;
+    auto session = Session::from_graph(tiny_graph());
+    REQUIRE(session.ok());
+    auto created = TierServer::create(std::move(session).value(), options);
+    REQUIRE(created.ok());
+    server = std::move(created).value();
+    auto port = server->bind();
+    REQUIRE(port.ok());
+    endpoint = {"127.0.0.1", port.value(), "tiny"};
+    thread = std::thread([this] { CHECK(server->serve().ok()); });
+  }
+  ~RunningServer() { stop(); }
+  void stop() {
+    if (!thread.joinable()) return;
+    server->stop();
+    thread.join();
+  }
+  httplib::Client client() const {
+    httplib::Client c(endpoint.host, endpoint.port);
+    c.set_connection_timeout(2);
+    c.set_read_timeout(5);
+    return c;
+  }
+};
+
+TierServerOptions tier(const std::string& name) {
+  TierServerOptions o;
+  o.tier = name;
+  return o;
+}
+
+std::string error_of(const httplib::Result& res) {
+  REQUIRE(res);
+  const json j = json::parse(res->body, nullptr, false);
+  REQUIRE(j.is_object());
+  return j.value("error", std::string());
+}
+
+}  // namespace
+
+TEST_CASE("serve server: health, server and model metadata") {
+  RunningServer s(tier("edge"));
+  auto c = s.client();
+  for (const char* path : {"/v2/health/live", "/v2/health/ready", "/v2/models/tiny/ready", "/v2/models/tiny/versions/1/ready"}) {
+    CAPTURE(path);
+    auto res = c.Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+  }
+  auto server = c.Get("/v2");
+  REQUIRE(server);
+  CHECK(json::parse(server->body)["extensions"][0] == "binary_tensor_data");
+  auto meta = c.Get("/v2/models/tiny");
+  REQUIRE(meta);
+  const json m = json::parse(meta->body);
+  CHECK(m["name"] == "tiny");
+  CHECK(m["inputs"] == json::parse(R"([{"name":"x","datatype":"FP32","shape":[1,8]}])"));
+  CHECK(m["outputs"] == json::parse(R"([{"name":"y","datatype":"FP32","shape":[1,8]}])"));
+  CHECK(m["parameters"]["edgerun_steps"] == s.server->num_steps());
+  CHECK(m["parameters"]["edgerun_tier"] == "edge");
+  CHECK(c.Get("/v2/models/other")->status == 404);
+  CHECK(error_of(c.Get("/v2/models/other/ready")).find("unknown model 'other'") != std::string::npos);
+  CHECK(error_of(c.Get("/v3")).find("no such endpoint") != std::string::npos);
+}
+
+TEST_CASE("serve server: JSON and binary infer equal the local run exactly") {
+  RunningServer s(tier("cloud"));
+  const std::vector<NamedTensor> inputs = {{"x", input_tensor(1)}};
+  const auto want = reference_run(inputs);
+
+  // Plain JSON, as curl would send it: the answer is JSON too.
+  InferRequest request;
+  request.id = "q1";
+  request.inputs = inputs;
+  auto body = encode_infer_request(request, BinarySelection{});
+  REQUIRE(body.ok());
+  auto res = s.client().Post("/v2/models/tiny/infer", body.value().body, kJsonContentType);
+  REQUIRE(res);
+  REQUIRE_MESSAGE(res->status == 200, res->body);
+  CHECK_FALSE(res->has_header(kHeaderLengthHeader));
+  auto response = decode_infer_response(res->body, res->body.size(), CodecLimits{});
+  REQUIRE(response.ok());
+  CHECK(response.value().id == "q1");
+  check_equal(response.value().outputs, want);
+  const json& p = response.value().parameters;
+  CHECK(p["edgerun_tier"] == "cloud");
+  CHECK(p["edgerun_steps"] == json::array({0, s.server->num_steps()}));
+  for (const char* key : {"edgerun_decode_ms", "edgerun_compute_ms", "edgerun_encode_ms", "edgerun_queue_ms"}) {
+    CHECK(p[key].is_number());
+  }
+
+  // curl -d's default Content-Type, a body over httplib's 8 KiB form limit: still an infer request.
+  const std::string padded = body.value().body + std::string(10000, ' ');
+  auto form = s.client().Post("/v2/models/tiny/infer", padded, "application/x-www-form-urlencoded");
+  REQUIRE(form);
+  CHECK(form->status == 200);
+  auto multipart = s.client().Post("/v2/models/tiny/infer", "x", "multipart/form-data; boundary=b");
+  REQUIRE(multipart);
+  CHECK(multipart->status == 400);
+
+  // The client: binary both ways, with a timing breakdown and per-step times on request.
+  auto result = infer(s.endpoint, inputs, {{"edgerun_profile", true}}, nullptr);
+  REQUIRE_MESSAGE(result.ok(), result.status().to_string());
+  check_equal(result.value().outputs, want);
+  const HopTiming& t = result.value().timing;
+  CHECK(t.tier == "cloud");
+  CHECK(t.request_bytes > 32);
+  CHECK(t.response_bytes > 32);
+  CHECK(t.step_ms.size() == s.server->num_steps());
+  CHECK(t.server_ms >= t.compute_ms);
+  CHECK(t.total_ms >= t.upload_ms);
+  CHECK(t.next == nullptr);
+}
+
+TEST_CASE("serve server: shaped links still give exact results") {
+  TierServerOptions o = tier("mobile");
+  o.link = {50, 2, 1};
+  RunningServer s(o);
+  const std::vector<NamedTensor> inputs = {{"x", input_tensor(2)}};
+  LinkShaper uplink({50, 2, 1}, 5);
+  auto result = infer(s.endpoint, inputs, json::object(), &uplink);
+  REQUIRE_MESSAGE(result.ok(), result.status().to_string());
+  check_equal(result.value().outputs, reference_run(inputs));
+}
+
+TEST_CASE("serve server: bad requests get 4xx with the reason, and the server keeps serving") {
+  TierServerOptions o = tier("edge");
+  o.max_request_bytes = 4096;
+  RunningServer s(o);
+  auto c = s.client();
+  auto post = [&c](const std::string& path, const std::string& body, const httplib::Headers& headers = {}) {
+    return c.Post(path.c_str(), headers, body, kJsonContentType);
+  };
+  const std::string infer_path = "/v2/models/tiny/infer";
+  const std::string good_x = R"({"name":"x","datatype":"FP32","shape":[1,8],"data":[1,2,3,4,5,6,7,8]})";
+  struct Case {
+    std::string body;
+    int status;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {"", 400, "not valid JSON"},
+      {"{\"inputs\":[{", 400, "not valid JSON"},
+      {"\xff\xfe garbage", 400, "not valid JSON"},
+      {R"({"inputs":[{"name":"x","datatype":"FP32","shape":[1,4],"data":[1,2,3,4]}]})", 400, "has shape [1,4]"},
+      {R"({"inputs":[{"name":"x","datatype":"INT32","shape":[1,8],"data":[1,2,3,4,5,6,7,8]}]})", 400, "has type"},
+      {R"({"inputs":[]})", 400, "missing input 'x'"},
+      {"{\"inputs\":[" + good_x + R"(,{"name":"z","datatype":"FP32","shape":[1],"data":[1]}]})", 400, "no input named 'z'"},
+      {"{\"inputs\":[" + good_x + R"(],"parameters":{"edgerun_steps":[2,1]}})", 400, "edgerun_steps"},
+      {"{\"inputs\":[" + good_x + R"(],"parameters":{"edgerun_steps":"all"}})", 400, "edgerun_steps"},
+      {"{\"inputs\":[" + good_x + R"(],"outputs":[{"name":"nope"}]})", 400, "requested output 'nope'"},
+      {"{\"inputs\":[" + good_x + R"(],"parameters":{"edgerun_profile":"yes"}})", 400, "not a boolean"},
+      {R"({"inputs":[{"name":"x","datatype":"FP32","shape":[1000000000],"data":[]}]})", 413, "over the limit"},
+      {std::string(5000, ' '), 413, "over the limit of 4096 bytes"},
+  };
+  for (const Case& k : cases) {
+    CAPTURE(k.body.substr(0, 200));
+    auto res = post(infer_path, k.body);
+    REQUIRE(res);
+    CHECK(res->status == k.status);
+    CHECK_MESSAGE(error_of(res).find(k.expected) != std::string::npos, error_of(res));
+  }
+  auto wrong_header = post(infer_path, "{\"inputs\":[" + good_x + "]}", {{kHeaderLengthHeader, "99999"}});
+  CHECK(wrong_header->status == 400);
+  CHECK(error_of(wrong_header).find("exceeds the body") != std::string::npos);
+  CHECK(post("/v2/models/other/infer", "{}")->status == 404);
+
+  // Still serving, correctly.
+  const std::vector<NamedTensor> inputs = {{"x", input_tensor(3)}};
+  auto result = infer(s.endpoint, inputs, json::object(), nullptr);
+  REQUIRE_MESSAGE(result.ok(), result.status().to_string());
+  check_equal(result.value().outputs, reference_run(inputs));
+}
+
+TEST_CASE("serve server: a stage without a next tier answers the tensors crossing its last cut") {
+  RunningServer s(tier("edge"));
+  const size_t n = s.server->num_steps();
+  REQUIRE(n >= 3);
+  const std::vector<NamedTensor> inputs = {{"x", input_tensor(4)}};
+  const auto want = reference_run(inputs);
+  for (size_t cut = 0; cut <= n; ++cut) {
+    CAPTURE(cut);
+    auto head = infer(s.endpoint, inputs, {{"edgerun_steps", {0, cut}}}, nullptr);
+    REQUIRE_MESSAGE(head.ok(), head.status().to_string());
+    auto tail = infer(s.endpoint, head.value().outputs, {{"edgerun_steps", {cut, n}}, {"edgerun_profile", true}}, nullptr);
+    REQUIRE_MESSAGE(tail.ok(), tail.status().to_string());
+    CHECK(tail.value().timing.step_ms.size() == n - cut);
+    check_equal(tail.value().outputs, want);
+  }
+}
+
+TEST_CASE("serve server: a partitioned chain of two tiers equals the full run at every cut") {
+  RunningServer edge(tier("edge"));
+  TierServerOptions o = tier("mobile");
+  o.next = edge.endpoint;
+  o.next_link = {100, 1, 0};
+  RunningServer mobile(o);
+  const size_t n = mobile.server->num_steps();
+  const std::vector<NamedTensor> inputs = {{"x", input_tensor(5)}};
+  const auto want = reference_run(inputs);
+  for (size_t cut = 0; cut <= n; ++cut) {
+    CAPTURE(cut);
+    auto result = infer(mobile.endpoint, inputs, {{"edgerun_steps", {0, cut}}}, nullptr);
+    REQUIRE_MESSAGE(result.ok(), result.status().to_string());
+    check_equal(result.value().outputs, want);
+    const HopTiming& t = result.value().timing;
+    CHECK(t.tier == "mobile");
+    if (cut < n) {
+      REQUIRE(t.next != nullptr);
+      CHECK(t.next->tier == "edge");
+      CHECK(t.next->request_bytes > 0);
+      CHECK(t.forward_ms >= t.next->total_ms);
+      CHECK(result.value().parameters["edgerun_next"]["tier"] == "edge");
+    } else {
+      CHECK(t.next == nullptr);
+    }
+  }
+}
+
+TEST_CASE("serve server: failures are errors naming the address, never hangs") {
+  auto dead = std::make_unique<RunningServer>(tier("edge"));
+  const Endpoint gone = dead->endpoint;
+  dead.reset();  // stopped: its port refuses connections now
+  const std::vector<NamedTensor> inputs = {{"x", input_tensor(6)}};
+  auto result = infer(gone, inputs, json::object(), nullptr, ClientTimeouts{1, 2});
+  REQUIRE_FALSE(result.ok());
+  CHECK_MESSAGE(result.status().message().find("tier server " + gone.address() + " unreachable") != std::string::npos,
+                result.status().message());
+  CHECK_FALSE(wait_ready(gone, 0.1).ok());
+
+  // A tier whose next tier is gone answers 502 with the downstream error.
+  TierServerOptions o = tier("mobile");
+  o.next = gone;
+  RunningServer mobile(o);
+  CHECK(wait_ready(mobile.endpoint, 5).ok());
+  auto forwarded = infer(mobile.endpoint, inputs, {{"edgerun_steps", {0, 1}}}, nullptr, ClientTimeouts{1, 5});
+  REQUIRE_FALSE(forwarded.ok());
+  const std::string message = forwarded.status().message();
+  CHECK_MESSAGE(message.find("answered 502") != std::string::npos, message);
+  CHECK_MESSAGE(message.find("next tier: tier server " + gone.address() + " unreachable") != std::string::npos, message);
+
+  // Unknown model through the client: a 404 with the server's reason.
+  Endpoint wrong = mobile.endpoint;
+  wrong.model = "other";
+  auto not_found = infer(wrong, inputs, json::object(), nullptr);
+  CHECK(not_found.status().message().find("answered 404: unknown model 'other'") != std::string::npos);
+
+  CHECK(parse_endpoint_url("http://127.0.0.1:5001/").value().port == 5001);
+  CHECK_FALSE(parse_endpoint_url("https://127.0.0.1:5001").ok());
+  CHECK_FALSE(parse_endpoint_url("http://127.0.0.1").ok());
+  CHECK_FALSE(parse_endpoint_url("http://127.0.0.1:99999").ok());
+}
+
+}  // namespace edgerun::serve

@@ -1,0 +1,63 @@
+// The link model in user space (this kernel has no netem): a transfer first waits one one-way delay,
+// rtt/2 + uniform jitter in [-jitter, +jitter] (clamped at 0, seeded), then its bytes pass a token
+// bucket of the link's bandwidth in chunks of at most one burst (max(16 KiB, 1 ms of bandwidth)).
+// The bucket may go into debt: a sender reserves its chunk and sleeps until the debt is paid, so
+// concurrent transfers over one shaper share its bandwidth. Clock and sleep are injectable for tests.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <random>
+
+namespace edgerun::serve {
+
+struct LinkProfile {
+  double mbit_per_s = 0;  // 0: unlimited bandwidth
+  double rtt_ms = 0;
+  double jitter_ms = 0;
+  bool shaped() const { return mbit_per_s > 0 || rtt_ms > 0 || jitter_ms > 0; }
+};
+
+// Seconds on a monotonic clock, and a sleep; the default is std::chrono::steady_clock and
+// std::this_thread::sleep_for.
+class LinkClock {
+ public:
+  virtual ~LinkClock() = default;
+  virtual double now_s() = 0;
+  virtual void sleep_s(double seconds) = 0;
+  static LinkClock& system();
+};
+
+class LinkShaper {
+ public:
+  static constexpr size_t kMinBurstBytes = 16 * 1024;
+
+  explicit LinkShaper(const LinkProfile& profile, uint64_t seed = 1, LinkClock* clock = nullptr);
+
+  const LinkProfile& profile() const { return profile_; }
+  // Bytes per token-bucket chunk (and the bucket's capacity); SIZE_MAX when bandwidth is unlimited.
+  size_t burst_bytes() const { return burst_bytes_; }
+  // Draws one one-way delay in seconds.
+  double draw_delay_s();
+  // Sleeps one drawn one-way delay.
+  void delay();
+  // Blocks until `bytes` (at most one burst) may go on the link.
+  void acquire(size_t bytes);
+  // Sends `size` bytes through `write` in paced chunks (no delay: call delay() first); false when a
+  // write fails.
+  bool send(const char* data, size_t size, const std::function<bool(const char*, size_t)>& write);
+
+ private:
+  LinkProfile profile_;
+  LinkClock* clock_;
+  double bytes_per_s_ = 0;
+  size_t burst_bytes_ = 0;
+  std::mutex mutex_;
+  std::mt19937_64 rng_;
+  double tokens_ = 0;
+  double last_s_ = 0;
+};
+
+}  // namespace edgerun::serve

@@ -1,0 +1,44 @@
+#include "tools/serve/served_model.h"
+
+#include <chrono>
+
+#include "engine/plan.h"
+
+namespace edgerun::serve {
+namespace {
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ServedModel>> ServedModel::create(std::unique_ptr<Session> session) {
+  ASSIGN_OR_RETURN(auto shapes, session->default_input_shapes());
+  RETURN_IF_ERROR(session->prepare(shapes).with_context("compiling the served model"));
+  return std::unique_ptr<ServedModel>(new ServedModel(std::move(session)));
+}
+
+size_t ServedModel::num_steps() const { return session_->plan()->num_steps(); }
+
+std::vector<TensorSpec> ServedModel::crossing(size_t cut) const {
+  const Plan& plan = *session_->plan();
+  std::vector<TensorSpec> specs;
+  for (ValueId id : plan.crossing_values(cut)) {
+    const Value& v = plan.graph().value(id);
+    TensorSpec spec{v.name, v.dtype, {}, v.has_shape};
+    for (const SymDim& d : v.shape) spec.shape.push_back(d.known() ? d.size : -1);
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+Status ServedModel::run(size_t first, size_t last, const std::vector<NamedTensor>& inputs,
+                        std::vector<NamedTensor>* outputs, std::vector<double>* step_ms, double* queue_ms) {
+  const auto t_wait = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(mutex_);
+  *queue_ms = ms_since(t_wait);
+  return session_->run_steps(first, last, inputs, outputs, step_ms);
+}
+
+}  // namespace edgerun::serve
