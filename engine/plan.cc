@@ -198,8 +198,8 @@ Status Plan::run_dynamic_step(Step& step) {
 }
 
 std::vector<ValueId> Plan::crossing_values(size_t cut) const {
+  if (cut >= steps_.size()) return graph_.outputs;  // also for a plan of no steps (all folded)
   if (cut == 0) return graph_.inputs;
-  if (cut >= steps_.size()) return graph_.outputs;
   std::vector<bool> read_after(graph_.values.size(), false);
   for (size_t s = cut; s < steps_.size(); ++s) {
     for (ValueId in : graph_.nodes[steps_[s].node].inputs) {
@@ -221,7 +221,7 @@ std::vector<ValueId> Plan::crossing_values(size_t cut) const {
 }
 
 Status Plan::bind_crossing_inputs(size_t cut, const std::vector<NamedTensor>& inputs) {
-  const std::vector<ValueId> needed = crossing_values(cut);
+  const std::vector<ValueId> needed = cut == 0 ? graph_.inputs : crossing_values(cut);
   for (ValueId id : needed) {
     const Value& v = graph_.value(id);
     const NamedTensor* given = nullptr;

@@ -44,13 +44,13 @@ class Plan {
 
   // Partial runs: one side of a partition (operators/partition) runs a contiguous range of steps.
   // The values crossing a cut before step `cut` (0..num_steps()): non-constant values that are graph
-  // inputs or produced by a step < cut, and are read by a step >= cut or are graph outputs. Cut 0
-  // gives the graph inputs and cut num_steps() the graph outputs, in graph order; in between, graph
-  // inputs come first, then values in the order their steps produce them.
+  // inputs or produced by a step < cut, and are read by a step >= cut or are graph outputs. Cut
+  // num_steps() gives the graph outputs and cut 0 (of a plan with steps) the graph inputs, in graph
+  // order; in between, graph inputs come first, then values in the order their steps produce them.
   std::vector<ValueId> crossing_values(size_t cut) const;
-  // Runs steps [first, last): `inputs` name exactly crossing_values(first) (types and shapes as
-  // compiled); `outputs` gets crossing_values(last) as owned copies. step_ms, if not null, gets each
-  // step's wall time in milliseconds (last - first entries).
+  // Runs steps [first, last): `inputs` name exactly crossing_values(first), the graph inputs when
+  // first is 0 (types and shapes as compiled); `outputs` gets crossing_values(last) as owned copies.
+  // step_ms, if not null, gets each step's wall time in milliseconds (last - first entries).
   Status run_steps(size_t first, size_t last, const std::vector<NamedTensor>& inputs,
                    std::vector<NamedTensor>* outputs, std::vector<double>* step_ms = nullptr);
   const Node& step_node(size_t step) const { return graph_.nodes[steps_.at(step).node]; }

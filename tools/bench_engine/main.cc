@@ -16,6 +16,7 @@
 #include "tools/common/kernel_options.h"
 #include "tools/common/latency_stats.h"
 #include "tools/common/plan_summary.h"
+#include "tools/bench_engine/placement_bench.h"
 #include "tools/bench_engine/surrogate_accuracy.h"
 #include "tools/common/model_source.h"
 #include "tools/common/model_inputs.h"
@@ -67,6 +68,16 @@ int main(int argc, char** argv) {
   app.add_flag("--no-accuracy", no_accuracy, "latency only");
   KernelOptions kernel_options;
   add_kernel_options(app, kernel_options);
+  PlacementBenchOptions placement;
+  app.add_option("--placement", placement.placements,
+                 "run on tier servers: mobile, edge, cloud, mobile-edge, edge-cloud, mobile-cloud, all")
+      ->delimiter(',');
+  app.add_option("--tiers", placement.tiers_file, "tier profiles JSON (default: the built-in tools/tier/tiers.json)");
+  app.add_option("--cut", placement.cut, "partitioned placements: paper, auto or a step index")->capture_default_str();
+  app.add_option("--fallback", placement.fallback, "when a tier fails: none (error) or local (finish here)")
+      ->capture_default_str();
+  app.add_option("--limit", placement.served.limit, "how tier servers limit themselves: auto, cgroup, duty, none")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   SessionOptions options;
@@ -141,6 +152,17 @@ int main(int argc, char** argv) {
   std::printf("           %-10s %-10s %-10s %-10s %-10s %-10s\n", "median", "p90", "mean", "std", "min", "max");
   std::printf("           %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f\n", lat.median, lat.p90, lat.mean,
               lat.stddev, lat.min, lat.max);
+  if (!placement.placements.empty()) {
+    placement.zoo_model = source.value().zoo_name;
+    placement.warmup = warmup;
+    placement.repeats = repeats;
+    placement.served.tiers_file = placement.tiers_file;
+    // The latency graph does not depend on the calibrator (deployment_operator.h): not passed on.
+    placement.served.args = {"--model", model, "--op", op_name, "--backend", kernel_options.backend};
+    for (const std::string& d : dims) placement.served.args.insert(placement.served.args.end(), {"--dim", d});
+    st = run_placement_bench(placement, s, inputs.value());
+    if (!st.ok()) return fail(st);
+  }
   if (no_accuracy || source.value().zoo_name.empty()) return 0;
   accuracy.threads = threads;
   st = print_surrogate_accuracy(source.value().zoo_name, accuracy, op);

@@ -1,4 +1,4 @@
-// edgerun: run, inspect, export, evaluate and quantize models; info on this machine's kernels.
+// edgerun: run, inspect, export, evaluate, quantize and partition models; info on this machine's kernels.
 #include "tools/edgerun/commands.h"
 
 int main(int argc, char** argv) {
@@ -10,11 +10,13 @@ int main(int argc, char** argv) {
   auto eval = edgerun::cli::add_eval_command(app);
   auto info = edgerun::cli::add_info_command(app);
   auto quantize = edgerun::cli::add_quantize_command(app);
+  auto partition = edgerun::cli::add_partition_command(app);
   CLI11_PARSE(app, argc, argv);
   if (app.got_subcommand("run")) return run();
   if (app.got_subcommand("export")) return export_model();
   if (app.got_subcommand("eval")) return eval();
   if (app.got_subcommand("info")) return info();
   if (app.got_subcommand("quantize")) return quantize();
+  if (app.got_subcommand("partition")) return partition();
   return inspect();
 }

@@ -1,0 +1,180 @@
+// Placements on real tier processes: edgerun-serve servers started as bench_engine starts them, a
+// partitioned model run through two of them at every cut against this process's own run (exact: both
+// sides run the same kernels on the same plan), the cost model's choice, and the faults a client must
+// survive (a tier killed, unreachable) with and without the local fallback.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "engine/plan.h"
+#include "tests/support/tensor_compare.h"
+#include "tools/common/model_inputs.h"
+#include "tools/placement/cut_choice.h"
+#include "tools/placement/placed_request.h"
+
+namespace edgerun {
+namespace {
+
+// Fast links, so the test spends its time on the checks; the mobile tier keeps its half CPU.
+const char* const kTestTiers = R"({
+  "description": "placement_test: the built-in shares with fast links",
+  "tiers": [
+    {"name": "mobile", "threads": 1, "cpu_share": 0.5, "isa": "native", "memory": "2GiB",
+     "link": {"bandwidth_mbit": 2000, "rtt_ms": 1, "jitter_ms": 0}},
+    {"name": "edge", "threads": 1, "cpu_share": 1, "isa": "native", "memory": "2GiB",
+     "link": {"bandwidth_mbit": 2000, "rtt_ms": 1, "jitter_ms": 0}},
+    {"name": "cloud", "threads": 2, "cpu_share": 2, "isa": "native", "memory": "2GiB",
+     "link": {"bandwidth_mbit": 100, "rtt_ms": 2, "jitter_ms": 0.5}}
+  ]
+})";
+
+struct Fixture {
+  std::string tiers_file;
+  TierSet tiers;
+  std::unique_ptr<Session> local;
+  std::vector<NamedTensor> inputs;
+  std::vector<NamedTensor> expected;
+
+  explicit Fixture(const std::string& model) {
+    char name[] = "/tmp/edgerun-placement-test-XXXXXX";
+    const int fd = mkstemp(name);
+    REQUIRE(fd >= 0);
+    close(fd);
+    tiers_file = name;
+    std::ofstream(tiers_file) << kTestTiers;
+    tiers = load_tiers(tiers_file).value();
+    local = Session::load_file(std::string(EDGERUN_TEST_DATA_DIR) + "/e2e/" + model + "/model.onnx").value();
+    inputs = make_random_inputs(*local).value();
+    REQUIRE(local->run(inputs, &expected).ok());
+  }
+  ~Fixture() { std::remove(tiers_file.c_str()); }
+
+  ServedModelSpec spec(const std::string& model, const std::string& limit = "none") const {
+    ServedModelSpec s;
+    s.args = {"--model", std::string(EDGERUN_TEST_DATA_DIR) + "/e2e/" + model + "/model.onnx"};
+    s.tiers_file = tiers_file;
+    s.limit = limit;
+    s.server_path = EDGERUN_SERVE_BINARY;
+    return s;
+  }
+};
+
+void check_outputs(const std::vector<NamedTensor>& actual, const std::vector<NamedTensor>& expected) {
+  REQUIRE(actual.size() == expected.size());
+  for (size_t i = 0; i < actual.size(); ++i) {
+    CHECK(actual[i].name == expected[i].name);
+    CHECK(testing::compare_tensors(actual[i].tensor, expected[i].tensor, {0, 0}) == "");
+  }
+}
+
+TEST_CASE("placements parse by the studies' names") {
+  CHECK(parse_placement("mobile-edge").value().tiers == std::vector<std::string>{"mobile", "edge"});
+  CHECK(parse_placement("cloud").value().tiers == std::vector<std::string>{"cloud"});
+  CHECK(parse_placement("edge-mobile").status().to_string().find("unknown placement 'edge-mobile'") !=
+        std::string::npos);
+}
+
+TEST_CASE("a mobile-edge partition gives this process's outputs at every cut") {
+  Fixture f("resnet50_small");
+  auto servers = PlacementServers::start(parse_placement("mobile-edge").value(), f.tiers, f.spec("resnet50_small"));
+  REQUIRE_MESSAGE(servers.ok(), servers.status().to_string());
+  const Plan& plan = *f.local->plan();
+  const auto cuts = partition::enumerate_cuts(plan);
+  REQUIRE(cuts.size() == plan.num_steps() + 1);
+  for (const partition::CutPoint& cut : cuts) {
+    CAPTURE(cut.step);
+    auto outcome = run_placed_request(*servers.value(), f.inputs, cut.step, *f.local, /*fallback_local=*/false);
+    REQUIRE_MESSAGE(outcome.ok(), outcome.status().to_string());
+    check_outputs(outcome.value().outputs, f.expected);
+    const RequestRecord& r = outcome.value().record;
+    // Cut N stays on the first tier; every other cut also crosses the second link.
+    CHECK(r.compute_ms.size() == (cut.step == plan.num_steps() ? 1u : 2u));
+    CHECK(r.link_bytes[0] > static_cast<int64_t>(f.inputs[0].tensor.byte_size()));
+    if (r.link_bytes.size() == 2) CHECK(r.link_bytes[1] > cut.bytes);
+  }
+}
+
+TEST_CASE("a text model's late input (the attention mask) crosses the cut") {
+  Fixture f("bert");
+  auto servers = PlacementServers::start(parse_placement("edge-cloud").value(), f.tiers, f.spec("bert"));
+  REQUIRE_MESSAGE(servers.ok(), servers.status().to_string());
+  const Plan& plan = *f.local->plan();
+  for (size_t step : {size_t{1}, plan.num_steps() / 2, plan.num_steps() - 1}) {
+    CAPTURE(step);
+    auto cut = partition::cut_at(plan, step);
+    REQUIRE(cut.ok());
+    auto outcome = run_placed_request(*servers.value(), f.inputs, step, *f.local, false);
+    REQUIRE_MESSAGE(outcome.ok(), outcome.status().to_string());
+    check_outputs(outcome.value().outputs, f.expected);
+  }
+}
+
+TEST_CASE("the cost model predicts every cut and picks one; bad cut specs are refused") {
+  Fixture f("resnet50_small");
+  auto servers = PlacementServers::start(parse_placement("mobile-cloud").value(), f.tiers, f.spec("resnet50_small"));
+  REQUIRE_MESSAGE(servers.ok(), servers.status().to_string());
+  const Plan& plan = *f.local->plan();
+  auto predicted = predict_cuts(*servers.value(), plan, f.inputs, 1);
+  REQUIRE_MESSAGE(predicted.ok(), predicted.status().to_string());
+  CHECK(predicted.value().costs.size() == predicted.value().cuts.size());
+  CHECK(predicted.value().inputs.head_step_ms.size() == plan.num_steps());
+  auto chosen = choose_cut("auto", *servers.value(), plan, "", f.inputs, 1);
+  REQUIRE(chosen.ok());
+  CHECK(chosen.value().how.find("auto") == 0);
+  CHECK(choose_cut("7", *servers.value(), plan, "", f.inputs, 1).value().cut.step == 7);
+  CHECK(choose_cut("paper", *servers.value(), plan, "", f.inputs, 1).status().to_string().find("zoo model") !=
+        std::string::npos);
+  CHECK(!choose_cut("seven", *servers.value(), plan, "", f.inputs, 1).ok());
+  CHECK(!choose_cut("100000", *servers.value(), plan, "", f.inputs, 1).ok());
+}
+
+TEST_CASE("a killed tier is a clear error, never a hang; the local fallback finishes the request") {
+  Fixture f("resnet50_small");
+  auto servers = PlacementServers::start(parse_placement("mobile-edge").value(), f.tiers, f.spec("resnet50_small"));
+  REQUIRE_MESSAGE(servers.ok(), servers.status().to_string());
+  PlacementServers& s = *servers.value();
+  const size_t cut = f.local->plan()->num_steps() / 2;
+
+  s.tier(1).kill_now();  // the edge server dies: the mobile tier cannot forward
+  const auto t0 = std::chrono::steady_clock::now();
+  auto failed = run_placed_request(s, f.inputs, cut, *f.local, false);
+  REQUIRE(!failed.ok());
+  MESSAGE(failed.status().to_string());
+  CHECK(failed.status().to_string().find("placement mobile-edge") != std::string::npos);
+  auto recovered = run_placed_request(s, f.inputs, cut, *f.local, true);
+  REQUIRE(recovered.ok());
+  CHECK(recovered.value().fell_back);
+  check_outputs(recovered.value().outputs, f.expected);
+  // Cut N does not need the edge tier: the mobile tier still serves it.
+  auto mobile_only = run_placed_request(s, f.inputs, f.local->plan()->num_steps(), *f.local, false);
+  CHECK_MESSAGE(mobile_only.ok(), mobile_only.status().to_string());
+
+  s.tier(0).kill_now();  // now the first tier too: unreachable
+  auto unreachable = run_placed_request(s, f.inputs, cut, *f.local, false);
+  REQUIRE(!unreachable.ok());
+  MESSAGE(unreachable.status().to_string());
+  const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(waited < 60);  // the client's socket timeouts, not a hang
+}
+
+TEST_CASE("a tier server limits its CPU share and says how") {
+  Fixture f("resnet50_small");
+  auto servers =
+      PlacementServers::start(parse_placement("mobile").value(), f.tiers, f.spec("resnet50_small", "auto"));
+  REQUIRE_MESSAGE(servers.ok(), servers.status().to_string());
+  const std::string log = servers.value()->tier(0).log();
+  MESSAGE(log);
+  const bool cgroup = log.find("cpu.cfs_quota_us") != std::string::npos;
+  const bool duty = log.find("duty cycle") != std::string::npos;
+  CHECK((cgroup || duty));
+  auto outcome = run_placed_request(*servers.value(), f.inputs, 0, *f.local, false);
+  REQUIRE(outcome.ok());
+  check_outputs(outcome.value().outputs, f.expected);
+}
+
+}  // namespace
+}  // namespace edgerun

@@ -1,0 +1,144 @@
+#include "tools/bench_engine/placement_bench.h"
+
+#include <cstdio>
+
+#include "engine/plan.h"
+#include "tools/common/latency_stats.h"
+#include "tools/placement/cut_choice.h"
+#include "tools/placement/placed_request.h"
+
+namespace edgerun {
+
+namespace {
+
+std::string format(const char* fmt, double a) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), fmt, a);
+  return buf;
+}
+
+std::string describe_cut(const partition::CutPoint& cut, size_t num_steps) {
+  std::string s = "step " + std::to_string(cut.step) + " of " + std::to_string(num_steps) + ", after " + cut.after +
+                  ": " + std::to_string(cut.tensors.size()) + " tensor(s)";
+  for (size_t i = 0; i < cut.tensors.size(); ++i) {
+    s += (i ? ", " : " ") + cut.tensors[i] + " " + shape_to_string(cut.shapes[i]) + " " + dtype_name(cut.dtypes[i]);
+  }
+  return s + ", " + std::to_string(cut.bytes) + " B";
+}
+
+std::string describe_tier(const TierProfile& t) {
+  return format("%.2g CPU", t.cpu_share) + ", " + std::to_string(t.threads) + " thread(s), ISA " + t.isa + ", " +
+         format("%.3g GiB", static_cast<double>(t.memory_bytes) / (1 << 30)) + "; its link " +
+         format("%.4g Mbit/s", t.link.bandwidth_mbit) + format(", RTT %.3g ms", t.link.rtt_ms) +
+         format(", jitter %.3g ms", t.link.jitter_ms);
+}
+
+// The server's own account of the limits it applied (its start-up lines).
+void print_server_limits(TierProcess& process) {
+  const std::string log = process.log();
+  size_t pos = 0;
+  while (pos < log.size()) {
+    size_t end = log.find('\n', pos);
+    if (end == std::string::npos) end = log.size();
+    const std::string line = log.substr(pos, end - pos);
+    if (line.find("limit") != std::string::npos) std::printf("             %s\n", line.c_str());
+    pos = end + 1;
+  }
+}
+
+double median_of(std::vector<double> v) { return summarize(std::move(v)).median; }
+
+void print_records(const std::vector<RequestRecord>& records, PlacementServers& servers, int fallbacks) {
+  std::vector<double> total;
+  for (const RequestRecord& r : records) total.push_back(r.total_ms);
+  const LatencyStats lat = summarize(total);
+  std::printf("  latency    %zu requests (ms)   median %.3f  p90 %.3f  mean %.3f  std %.3f  min %.3f  max %.3f\n",
+              lat.count, lat.median, lat.p90, lat.mean, lat.stddev, lat.min, lat.max);
+  if (fallbacks > 0) std::printf("  fallback   %d request(s) finished locally\n", fallbacks);
+  if (records.empty()) return;
+  const size_t hops = records.front().compute_ms.size();
+  std::printf("  compute   ");
+  for (size_t h = 0; h < hops; ++h) {
+    std::vector<double> v;
+    for (const RequestRecord& r : records) v.push_back(h < r.compute_ms.size() ? r.compute_ms[h] : 0);
+    std::printf(" %s %.3f ms", servers.placement().tiers[h].c_str(), median_of(v));
+  }
+  std::printf("   (medians)\n");
+  for (size_t h = 0; h < hops; ++h) {
+    std::vector<double> v;
+    for (const RequestRecord& r : records) v.push_back(h < r.transfer_ms.size() ? r.transfer_ms[h] : 0);
+    const int64_t bytes = records.front().link_bytes[h];
+    const std::string from = h == 0 ? "client" : servers.placement().tiers[h - 1];
+    const LinkProfile& link = servers.profile(h).link;
+    std::printf("  link       %s -> %s: %lld B, transfer %.3f ms (bytes / bandwidth + RTT = %.3f ms)\n", from.c_str(),
+                servers.placement().tiers[h].c_str(), static_cast<long long>(bytes), median_of(v),
+                expected_transfer_ms(link, bytes));
+  }
+  std::vector<double> ser;
+  for (const RequestRecord& r : records) ser.push_back(r.serialize_ms);
+  std::printf("  serialise  %.3f ms (encode + decode at both ends of every hop, median)\n", median_of(ser));
+}
+
+Status bench_one(const Placement& placement, const TierSet& tiers, const PlacementBenchOptions& options,
+                 Session& local, const std::vector<NamedTensor>& inputs) {
+  const Plan& plan = *local.plan();
+  std::printf("\nplacement  %s\n", placement.name.c_str());
+  ASSIGN_OR_RETURN(auto servers, PlacementServers::start(placement, tiers, options.served));
+  for (size_t t = 0; t < servers->num_tiers(); ++t) {
+    std::printf("  tier       %s: %s\n", placement.tiers[t].c_str(), describe_tier(servers->profile(t)).c_str());
+    print_server_limits(servers->tier(t));
+  }
+  size_t cut = plan.num_steps();
+  if (placement.partitioned()) {
+    ASSIGN_OR_RETURN(ChosenCut chosen,
+                     choose_cut(options.cut, *servers, plan, options.zoo_model, inputs, options.profile_runs));
+    cut = chosen.cut.step;
+    std::printf("  cut        %s: %s\n", chosen.how.c_str(), describe_cut(chosen.cut, plan.num_steps()).c_str());
+  }
+  std::vector<RequestRecord> records;
+  int fallbacks = 0;
+  for (int i = 0; i < options.warmup + options.repeats; ++i) {
+    ASSIGN_OR_RETURN(RequestOutcome outcome,
+                     run_placed_request(*servers, inputs, cut, local, options.fallback == "local"));
+    if (outcome.fell_back) {
+      std::printf("  fallback   request %d: %s; finished locally (this process, no tier limits)\n", i + 1,
+                  outcome.failure.c_str());
+      ++fallbacks;
+    }
+    if (i >= options.warmup) records.push_back(outcome.record);
+  }
+  // Fallback records have no per-hop parts: the breakdown uses the served ones.
+  std::vector<RequestRecord> served;
+  for (const RequestRecord& r : records) {
+    if (!r.compute_ms.empty()) served.push_back(r);
+  }
+  print_records(served.empty() ? records : served, *servers, fallbacks);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status run_placement_bench(const PlacementBenchOptions& options, Session& local, const std::vector<NamedTensor>& inputs) {
+  if (options.fallback != "none" && options.fallback != "local") {
+    return invalid_argument("--fallback must be none or local, got '" + options.fallback + "'");
+  }
+  ASSIGN_OR_RETURN(TierSet tiers, load_tiers(options.tiers_file));
+  std::vector<Placement> placements;
+  for (const std::string& name : options.placements) {
+    if (name == "all") {
+      for (const std::string& known : placement_names()) placements.push_back(parse_placement(known).value());
+      continue;
+    }
+    ASSIGN_OR_RETURN(Placement p, parse_placement(name));
+    placements.push_back(p);
+  }
+  if (local.plan() == nullptr) {
+    ASSIGN_OR_RETURN(auto shapes, local.default_input_shapes());
+    RETURN_IF_ERROR(local.prepare(shapes));
+  }
+  std::printf("tiers      %s\n", tiers.source.c_str());
+  for (const Placement& p : placements) RETURN_IF_ERROR(bench_one(p, tiers, options, local, inputs));
+  return Status::Ok();
+}
+
+}  // namespace edgerun

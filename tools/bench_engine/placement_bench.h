@@ -1,0 +1,32 @@
+// bench_engine --placement: the model on real tiers. Each placement starts its tier servers
+// (tools/placement), chooses the cut of a partitioned one (--cut paper | auto | STEP), times the
+// requests end to end and takes each apart: compute per tier, transfer and bytes per link (beside
+// what bytes / bandwidth + RTT predicts), serialisation. With --fallback local a request whose tier
+// fails is finished in this process, and the output says so.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/session.h"
+#include "tools/placement/placement.h"
+
+namespace edgerun {
+
+struct PlacementBenchOptions {
+  std::vector<std::string> placements;  // names, or "all"
+  std::string tiers_file;               // "" = built-in profiles
+  std::string cut = "paper";            // paper | auto | step index
+  std::string fallback = "none";        // none | local
+  std::string zoo_model;                // for --cut paper; "" for a model file
+  ServedModelSpec served;               // what each tier server loads (its args) and how it limits itself
+  int warmup = 2;
+  int repeats = 10;
+  int profile_runs = 3;  // per-step profiles per tier for --cut auto
+};
+
+// `local` is this process's compile of the same model (its plan numbers the steps, and it runs the
+// fallback); `inputs` are sent on every request.
+Status run_placement_bench(const PlacementBenchOptions& options, Session& local, const std::vector<NamedTensor>& inputs);
+
+}  // namespace edgerun
