@@ -36,7 +36,7 @@ TEST_CASE("serve link shaper: N bytes at B Mbit/s take N*8/B seconds, within one
   for (double mbit : {1.0, 8.0, 200.0, 1000.0}) {
     CAPTURE(mbit);
     FakeClock clock;
-    LinkShaper shaper({mbit, 0, 0}, 1, &clock);
+    LinkShaper shaper({mbit, 0, 0, ""}, 1, &clock);
     const double rate = mbit * 1e6 / 8;
     CHECK(shaper.burst_bytes() == std::max<size_t>(16 * 1024, static_cast<size_t>(rate * 1e-3)));
     const size_t bytes = 3'000'000;
@@ -51,7 +51,7 @@ TEST_CASE("serve link shaper: N bytes at B Mbit/s take N*8/B seconds, within one
 
 TEST_CASE("serve link shaper: the bucket refills while idle, and shared use splits the bandwidth") {
   FakeClock clock;
-  LinkShaper shaper({8.0, 0, 0}, 1, &clock);  // 1 MB/s, 16 KiB burst
+  LinkShaper shaper({8.0, 0, 0, ""}, 1, &clock);  // 1 MB/s, 16 KiB burst
   send_bytes(shaper, clock, 1'000'000);
   clock.t += 10;  // idle: the bucket is full again, but never above one burst
   const auto [seconds, largest] = send_bytes(shaper, clock, 16 * 1024);
@@ -65,7 +65,7 @@ TEST_CASE("serve link shaper: the bucket refills while idle, and shared use spli
 
 TEST_CASE("serve link shaper: unlimited bandwidth never sleeps") {
   FakeClock clock;
-  LinkShaper shaper({0, 0, 0}, 1, &clock);
+  LinkShaper shaper({0, 0, 0, ""}, 1, &clock);
   CHECK(shaper.burst_bytes() == std::numeric_limits<size_t>::max());
   CHECK(send_bytes(shaper, clock, 5'000'000).first == 0.0);
   CHECK(shaper.draw_delay_s() == 0.0);
@@ -74,12 +74,12 @@ TEST_CASE("serve link shaper: unlimited bandwidth never sleeps") {
 
 TEST_CASE("serve link shaper: one-way delay is rtt/2 plus jitter in bounds, clamped at zero, seeded") {
   FakeClock clock;
-  LinkShaper fixed({0, 10, 0}, 1, &clock);
+  LinkShaper fixed({0, 10, 0, ""}, 1, &clock);
   CHECK(fixed.draw_delay_s() == doctest::Approx(0.005));
   fixed.delay();
   CHECK(clock.t == doctest::Approx(100.005));
 
-  LinkShaper jittery({0, 10, 3}, 7, &clock), same_seed({0, 10, 3}, 7, &clock);
+  LinkShaper jittery({0, 10, 3, ""}, 7, &clock), same_seed({0, 10, 3, ""}, 7, &clock);
   double lo = 1, hi = 0;
   for (int i = 0; i < 2000; ++i) {
     const double d = jittery.draw_delay_s();
@@ -92,7 +92,7 @@ TEST_CASE("serve link shaper: one-way delay is rtt/2 plus jitter in bounds, clam
   CHECK(lo < 0.0025);  // the draws cover the range
   CHECK(hi > 0.0075);
 
-  LinkShaper clamped({0, 2, 5}, 3, &clock);
+  LinkShaper clamped({0, 2, 5, ""}, 3, &clock);
   int zeros = 0;
   for (int i = 0; i < 1000; ++i) {
     const double d = clamped.draw_delay_s();

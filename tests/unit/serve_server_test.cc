@@ -202,10 +202,10 @@ TEST_CASE("serve server: JSON and binary infer equal the local run exactly") {
 
 TEST_CASE("serve server: shaped links still give exact results") {
   TierServerOptions o = tier("mobile");
-  o.link = {50, 2, 1};
+  o.link = {50, 2, 1, ""};
   RunningServer s(o);
   const std::vector<NamedTensor> inputs = {{"x", input_tensor(2)}};
-  LinkShaper uplink({50, 2, 1}, 5);
+  LinkShaper uplink({50, 2, 1, ""}, 5);
   auto result = infer(s.endpoint, inputs, json::object(), &uplink, kTestTimeouts);
   REQUIRE_MESSAGE(result.ok(), result.status().to_string());
   check_equal(result.value().outputs, reference_run(inputs));
@@ -281,7 +281,7 @@ TEST_CASE("serve server: a partitioned chain of two tiers equals the full run at
   RunningServer edge(tier("edge"));
   TierServerOptions o = tier("mobile");
   o.next = edge.endpoint;
-  o.next_link = {100, 1, 0};
+  o.next_link = {100, 1, 0, ""};
   RunningServer mobile(o);
   const size_t n = mobile.server->num_steps();
   const std::vector<NamedTensor> inputs = {{"x", input_tensor(5)}};

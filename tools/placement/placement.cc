@@ -24,14 +24,6 @@ Result<Placement> parse_placement(const std::string& name) {
   return invalid_argument("unknown placement '" + name + "' (known: " + list + ")");
 }
 
-serve::LinkProfile to_serve_link(const LinkProfile& link) {
-  serve::LinkProfile p;
-  p.mbit_per_s = link.bandwidth_mbit;
-  p.rtt_ms = link.rtt_ms;
-  p.jitter_ms = link.jitter_ms;
-  return p;
-}
-
 Result<std::unique_ptr<PlacementServers>> PlacementServers::start(const Placement& placement, const TierSet& tiers,
                                                                   const ServedModelSpec& model) {
   std::unique_ptr<PlacementServers> s(new PlacementServers());
@@ -57,7 +49,7 @@ Result<std::unique_ptr<PlacementServers>> PlacementServers::start(const Placemen
     next_tier = placement.tiers[i];
     s->processes_[i] = std::move(process.value());
   }
-  s->first_link_ = std::make_unique<serve::LinkShaper>(to_serve_link(s->profiles_[0].link), /*seed=*/1);
+  s->first_link_ = std::make_unique<serve::LinkShaper>(s->profiles_[0].link, /*seed=*/1);
   return s;
 }
 

@@ -60,6 +60,4 @@ class PlacementServers {
   std::unique_ptr<serve::LinkShaper> first_link_;
 };
 
-serve::LinkProfile to_serve_link(const LinkProfile& link);
-
 }  // namespace edgerun

@@ -27,8 +27,8 @@ LinkClock& LinkClock::system() {
 
 LinkShaper::LinkShaper(const LinkProfile& profile, uint64_t seed, LinkClock* clock)
     : profile_(profile), clock_(clock != nullptr ? clock : &LinkClock::system()), rng_(seed) {
-  if (profile_.mbit_per_s > 0) {
-    bytes_per_s_ = profile_.mbit_per_s * 1e6 / 8;
+  if (profile_.bandwidth_mbit > 0) {
+    bytes_per_s_ = profile_.bandwidth_mbit * 1e6 / 8;
     burst_bytes_ = std::max(kMinBurstBytes, static_cast<size_t>(bytes_per_s_ * 1e-3));
   } else {
     burst_bytes_ = std::numeric_limits<size_t>::max();

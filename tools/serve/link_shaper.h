@@ -11,14 +11,9 @@
 #include <mutex>
 #include <random>
 
-namespace edgerun::serve {
+#include "tools/tier/tier_profile.h"  // LinkProfile
 
-struct LinkProfile {
-  double mbit_per_s = 0;  // 0: unlimited bandwidth
-  double rtt_ms = 0;
-  double jitter_ms = 0;
-  bool shaped() const { return mbit_per_s > 0 || rtt_ms > 0 || jitter_ms > 0; }
-};
+namespace edgerun::serve {
 
 // Seconds on a monotonic clock, and a sleep; the default is std::chrono::steady_clock and
 // std::this_thread::sleep_for.

@@ -1,6 +1,10 @@
 // edgerun-serve: one tier's server (tools/serve/tier_server.h). Loads a model (zoo name or ONNX file),
 // applies a deployment operator, compiles it, and serves it over KServe v2 until SIGTERM / SIGINT.
-//   edgerun-serve --model resnet-student --port 0 --port-file /tmp/port --tier edge --link-mbit 200 --rtt-ms 10
+// With --tier NAME it takes that tier's profile (tools/tier/tiers.json or --tiers FILE): threads, ISA
+// cap and link, and limits itself to the tier's CPU share and memory before it starts any thread;
+// options given explicitly win over the profile.
+//   edgerun-serve --model resnet-student --port 0 --tier edge
+//   edgerun-serve --model resnet-student --port 8000 --link-mbit 200 --rtt-ms 10   (no tier, no limits)
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
@@ -14,6 +18,7 @@
 #include "tools/common/model_source.h"
 #include "tools/deployment/deployment_operator.h"
 #include "tools/serve/tier_server.h"
+#include "tools/tier/resource_limit.h"
 
 using namespace edgerun;
 using namespace edgerun::serve;
@@ -26,7 +31,7 @@ int fail(const Status& st) {
 }
 
 void add_link_options(CLI::App& app, const std::string& prefix, const std::string& whose, LinkProfile* link) {
-  app.add_option("--" + prefix + "link-mbit", link->mbit_per_s, whose + " bandwidth in Mbit/s (0: unlimited)")
+  app.add_option("--" + prefix + "link-mbit", link->bandwidth_mbit, whose + " bandwidth in Mbit/s (0: unlimited)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--" + prefix + "rtt-ms", link->rtt_ms, whose + " round-trip time in ms")
@@ -35,6 +40,39 @@ void add_link_options(CLI::App& app, const std::string& prefix, const std::strin
   app.add_option("--" + prefix + "jitter-ms", link->jitter_ms, whose + " one-way delay jitter in ms (uniform +-)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+}
+
+struct TierArgs {
+  std::string tier, tiers_file, next_tier, limit = "auto";
+};
+
+// Applies the tier profiles to what the command line left unset, then limits this process (before any
+// thread exists) and prints what it applied.
+Status apply_tier(const CLI::App& app, const TierArgs& args, int* threads, KernelOptions* kernel,
+                  TierServerOptions* server) {
+  if (args.tier.empty()) {
+    if (!args.next_tier.empty()) return invalid_argument("--next-tier needs --tier");
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(TierSet tiers, load_tiers(args.tiers_file));
+  ASSIGN_OR_RETURN(const TierProfile* profile, tiers.find(args.tier));
+  ASSIGN_OR_RETURN(LimitMethod method, parse_limit_method(args.limit));
+  if (app.count("--threads") == 0) *threads = profile->threads;
+  if (app.count("--isa") == 0 && profile->isa != "native") kernel->isa = profile->isa;
+  if (app.count("--link-mbit") + app.count("--rtt-ms") + app.count("--jitter-ms") == 0) server->link = profile->link;
+  if (!args.next_tier.empty() && app.count("--next-link-mbit") + app.count("--next-rtt-ms") + app.count("--next-jitter-ms") == 0) {
+    ASSIGN_OR_RETURN(const TierProfile* next, tiers.find(args.next_tier));
+    server->next_link = next->link;
+  }
+  remove_stale_tier_cgroups();
+  ASSIGN_OR_RETURN(ResourceLimitReport report,
+                   limit_this_process(profile->name, profile->cpu_share, profile->memory_bytes, method));
+  std::printf("edgerun-serve: tier %s (%s): %d thread(s), ISA %s\n", profile->name.c_str(), tiers.source.c_str(),
+              *threads, kernel->isa.empty() ? "native" : kernel->isa.c_str());
+  std::printf("edgerun-serve: cpu limit: %s\n", report.cpu.c_str());
+  std::printf("edgerun-serve: memory limit: %s\n", report.memory.c_str());
+  std::fflush(stdout);
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<Session>> load_model(const std::string& model, const OperatorOptions& op,
@@ -65,7 +103,12 @@ int main(int argc, char** argv) {
   app.add_option("--port-file", port_file, "write the bound port to this file once listening");
   app.add_option("--threads", threads, "threads for the kernels")->check(CLI::Range(1, 256))->capture_default_str();
   app.add_option("--dim", dims, "bind a symbolic input dim, NAME=SIZE (default 1)");
-  app.add_option("--tier", server.tier, "tier label echoed in responses")->capture_default_str();
+  TierArgs tier_args;
+  app.add_option("--tier", tier_args.tier, "run as this tier: its profile's threads, ISA, link, CPU share, memory");
+  app.add_option("--tiers", tier_args.tiers_file, "tier profiles JSON (default: the built-in tools/tier/tiers.json)");
+  app.add_option("--limit", tier_args.limit, "how the tier limits itself: auto, cgroup, duty, none")
+      ->capture_default_str();
+  app.add_option("--next-tier", tier_args.next_tier, "the next tier's profile name (its link paces forwards)");
   add_link_options(app, "", "this tier's link (paces responses):", &server.link);
   app.add_option("--next", next_url, "next tier for partition tails, http://HOST:PORT");
   add_link_options(app, "next-", "the next tier's link (paces forwarded requests):", &server.next_link);
@@ -79,6 +122,8 @@ int main(int argc, char** argv) {
   add_kernel_options(app, kernel_options);
   CLI11_PARSE(app, argc, argv);
 
+  if (Status st = apply_tier(app, tier_args, &threads, &kernel_options, &server); !st.ok()) return fail(st);
+  if (!tier_args.tier.empty()) server.tier = tier_args.tier;
   SessionOptions options;
   options.threads = threads;
   if (Status st = apply_kernel_options(kernel_options, &options); !st.ok()) return fail(st);
@@ -96,9 +141,6 @@ int main(int argc, char** argv) {
     if (!next.ok()) return fail(next.status());
     server.next = next.value();
   }
-
-  // Tier profiles and self-limiting (cgroup CPU quota / memory limit, duty-cycle fallback) go here,
-  // before the model loads: they set threads, ISA cap, links, and limit this process.
 
   std::string default_name;
   auto session = load_model(model, op, options, &default_name);
@@ -139,5 +181,8 @@ int main(int argc, char** argv) {
   // serve() ended on a signal (the waiter has stopped it) or on a failure: wake the waiter if needed.
   if (!st.ok()) pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
+  if (!tier_args.tier.empty()) {
+    if (Status left = leave_tier_cgroups(); !left.ok()) std::fprintf(stderr, "edgerun-serve: %s\n", left.to_string().c_str());
+  }
   return st.ok() ? 0 : fail(st);
 }

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 namespace edgerun::serve {
@@ -32,6 +33,12 @@ std::unique_ptr<httplib::Client> make_client(const Endpoint& server, const Clien
   return client;
 }
 
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%g s", s);
+  return buf;
+}
+
 // Why a request got no HTTP response, in words.
 std::string transport_failure(const Endpoint& server, httplib::Error error, const ClientTimeouts& timeouts) {
   const std::string prefix = "tier server " + server.address() + " ";
@@ -39,9 +46,9 @@ std::string transport_failure(const Endpoint& server, httplib::Error error, cons
     case httplib::Error::Connection:
       return prefix + "unreachable: could not connect (connection refused or no route)";
     case httplib::Error::ConnectionTimeout:
-      return prefix + "unreachable: connection timed out after " + std::to_string(timeouts.connect_s) + " s";
+      return prefix + "unreachable: connection timed out after " + seconds(timeouts.connect_s);
     case httplib::Error::Read:
-      return prefix + "gave no response: connection closed, reset or silent for " + std::to_string(timeouts.io_s) + " s";
+      return prefix + "gave no response: connection closed or reset, or silent for " + seconds(timeouts.io_s);
     case httplib::Error::Write:
       return prefix + "did not take the request: connection reset or write timed out";
     case httplib::Error::Canceled:
@@ -215,8 +222,7 @@ Status wait_ready(const Endpoint& server, double timeout_s) {
     if (res && res->status == 200) return Status::Ok();
     last = res ? "answered " + std::to_string(res->status) : transport_failure(server, res.error(), short_timeouts);
     if (Clock::now() >= deadline) {
-      return io_error("tier server " + server.address() + " not ready after " + std::to_string(timeout_s) +
-                      " s: " + last);
+      return io_error("tier server " + server.address() + " not ready after " + seconds(timeout_s) + ": " + last);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

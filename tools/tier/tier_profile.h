@@ -24,10 +24,11 @@ namespace edgerun {
 constexpr double kMaxTierCpuShare = 64;
 
 struct LinkProfile {
-  double bandwidth_mbit = 0;  // > 0
+  double bandwidth_mbit = 0;  // > 0 in a tier profile; 0 elsewhere means unlimited (an unshaped link)
   double rtt_ms = 0;          // >= 0, added in user space (no netem here)
   double jitter_ms = 0;       // >= 0
   std::string description;
+  bool shaped() const { return bandwidth_mbit > 0 || rtt_ms > 0 || jitter_ms > 0; }
 };
 
 struct TierProfile {
