@@ -158,6 +158,9 @@ int main(int argc, char** argv) {
   auto created = TierServer::create(std::move(session).value(), server);
   if (!created.ok()) return fail(created.status());
   TierServer& tier = *created.value();
+  // The model's compute thread exists now, inside the tier's CPU cgroup; this thread and the network
+  // threads it starts next leave it: the link, not the CPU quota, paces transfers.
+  if (Status st = exempt_this_thread_from_cpu_limit(); !st.ok()) return fail(st);
   auto port = tier.bind();
   if (!port.ok()) return fail(port.status());
   if (!port_file.empty()) {  // written whole, then renamed: a spawner polling it never reads half a line

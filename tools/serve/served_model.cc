@@ -13,6 +13,30 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
+ServedModel::ServedModel(std::unique_ptr<Session> session)
+    : session_(std::move(session)), compute_([this] { compute_loop(); }) {}
+
+ServedModel::~ServedModel() {
+  {
+    std::lock_guard<std::mutex> lock(job_mutex_);
+    stopping_ = true;
+  }
+  job_cv_.notify_all();
+  compute_.join();
+}
+
+void ServedModel::compute_loop() {
+  std::unique_lock<std::mutex> lock(job_mutex_);
+  while (true) {
+    job_cv_.wait(lock, [this] { return stopping_ || job_; });
+    if (stopping_) return;
+    job_();
+    job_ = nullptr;
+    job_done_ = true;
+    job_cv_.notify_all();
+  }
+}
+
 Result<std::unique_ptr<ServedModel>> ServedModel::create(std::unique_ptr<Session> session) {
   ASSIGN_OR_RETURN(auto shapes, session->default_input_shapes());
   RETURN_IF_ERROR(session->prepare(shapes).with_context("compiling the served model"));
@@ -36,9 +60,15 @@ std::vector<TensorSpec> ServedModel::crossing(size_t cut) const {
 Status ServedModel::run(size_t first, size_t last, const std::vector<NamedTensor>& inputs,
                         std::vector<NamedTensor>* outputs, std::vector<double>* step_ms, double* queue_ms) {
   const auto t_wait = std::chrono::steady_clock::now();
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> run_lock(run_mutex_);
   *queue_ms = ms_since(t_wait);
-  return session_->run_steps(first, last, inputs, outputs, step_ms);
+  Status status;
+  std::unique_lock<std::mutex> lock(job_mutex_);
+  job_done_ = false;
+  job_ = [&] { status = session_->run_steps(first, last, inputs, outputs, step_ms); };
+  job_cv_.notify_all();
+  job_cv_.wait(lock, [this] { return job_done_; });
+  return status;
 }
 
 }  // namespace edgerun::serve

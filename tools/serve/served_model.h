@@ -3,10 +3,13 @@
 // under a mutex (a Session is not thread-safe; the plan checks the inputs' names, types and shapes).
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/session.h"
@@ -25,19 +28,30 @@ struct TensorSpec {
 class ServedModel {
  public:
   static Result<std::unique_ptr<ServedModel>> create(std::unique_ptr<Session> session);
+  ~ServedModel();
 
   size_t num_steps() const;
   // The values crossing the cut before step `cut` (0: graph inputs, num_steps(): graph outputs).
   std::vector<TensorSpec> crossing(size_t cut) const;
-  // Runs steps [first, last) on inputs named as crossing(first); *queue_ms gets the wait for the session.
+  // Runs steps [first, last) on inputs named as crossing(first) on the compute thread; *queue_ms gets
+  // the wait for the session.
   // A mismatched input is an invalid_argument naming it.
   Status run(size_t first, size_t last, const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs,
              std::vector<double>* step_ms, double* queue_ms);
 
  private:
-  explicit ServedModel(std::unique_ptr<Session> session) : session_(std::move(session)) {}
+  explicit ServedModel(std::unique_ptr<Session> session);
+  void compute_loop();
+
   std::unique_ptr<Session> session_;
-  std::mutex mutex_;
+  std::mutex run_mutex_;  // one run at a time
+  // The hand-over to the compute thread: a job, then its completion.
+  std::mutex job_mutex_;
+  std::condition_variable job_cv_;
+  std::function<void()> job_;
+  bool job_done_ = false;
+  bool stopping_ = false;
+  std::thread compute_;
 };
 
 }  // namespace edgerun::serve

@@ -1,5 +1,6 @@
 #include "tools/tier/resource_limit.h"
 
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -125,6 +126,13 @@ Result<ResourceLimitReport> limit_this_process(const std::string& tier_name, dou
                     " (RLIMIT_AS is no substitute: it caps address space, not memory)";
   }
   return report;
+}
+
+Status exempt_this_thread_from_cpu_limit() {
+  auto cg = find_cgroup_v1("cpu");
+  if (!cg.ok() || !cg.value().in_tier_cgroup()) return Status::Ok();
+  // "tasks" (not cgroup.procs) moves one thread.
+  return write_cgroup_file(cg.value().home_dir(), "tasks", std::to_string(syscall(SYS_gettid)));
 }
 
 void remove_stale_tier_cgroups() {

@@ -38,6 +38,14 @@ struct ResourceLimitReport {
 Result<ResourceLimitReport> limit_this_process(const std::string& tier_name, double cpu_share, int64_t memory_bytes,
                                                LimitMethod method);
 
+// Takes the calling thread out of this process's CPU cgroup (back to the cgroup the process started
+// in); memory stays limited for the whole process. A tier server keeps its compute threads in the tier
+// cgroup and moves its network threads out, as a device's NIC does not wait for its CPU quota: a
+// throttled sender would otherwise stretch a link's transfers by up to one period. Threads this thread
+// creates afterwards start outside too. Nothing to do without a cgroup CPU limit (the duty cycle stops
+// the whole process).
+Status exempt_this_thread_from_cpu_limit();
+
 // Removes the edgerun/* cgroups (cpu and memory) that hold no task: left by tier processes that exited
 // without leave_tier_cgroups(). Called at start-up by tier processes and by a spawner after a child exits.
 void remove_stale_tier_cgroups();
