@@ -105,5 +105,47 @@ check_error "quantize: unknown model" "neither a model file" "$edgerun" quantize
 check_error "quantize: missing calibration data" "does not exist" "$edgerun" quantize --model resnet-student --calib-data "$tmp/none" -o "$tmp/x.onnx"
 mkdir -p "$tmp/calib_bad" && cp "$tmp/calib/a/input.npy" "$tmp/calib_bad/other.npy"
 check_error "quantize: .npy folder without the input" "no .*input.npy" "$edgerun" quantize --model resnet-student --calib-data "$tmp/calib_bad" -o "$tmp/x.onnx"
+# Tiers and placements: bench_engine on real tier servers, edgerun partition, edgerun-serve with curl.
+serve="$build/tools/edgerun-serve"
+small="$src/tests/data/e2e/resnet50_small/model.onnx"
+check "bench_engine on a partitioned placement takes the request apart" bash -c "'$bench' --model '$small' \
+  --placement edge,mobile-edge --cut 20 --repeats 2 --warmup 1 | grep -q 'link       mobile -> edge: .* (bytes / bandwidth + RTT'"
+check "bench_engine --cut auto says what the cost model predicted" bash -c "'$bench' --model '$small' \
+  --placement mobile-cloud --cut auto --repeats 1 --warmup 0 | grep -q '^  cut        auto (cost model: predicted'"
+check_error "bench_engine: unknown placement" "unknown placement 'phone'" "$bench" --model "$small" --placement phone --repeats 1
+check_error "bench_engine: bad cut" "--cut must be paper, auto or a step index" "$bench" --model "$small" --placement mobile-edge --cut middle --repeats 1
+check_error "bench_engine: paper cut of a model file" "--cut paper needs a zoo model" "$bench" --model "$small" --placement mobile-edge --repeats 1
+echo '{"tiers": [{"name": "mobile"}]}' >"$tmp/tiers.json"
+check_error "bench_engine: incomplete tier file" "tier 'mobile'" "$bench" --model "$small" --placement mobile --tiers "$tmp/tiers.json" --repeats 1
+check "edgerun partition measures every cut" bash -c "'$edgerun' partition --model '$small' --placement edge-cloud --max-cuts 4 \
+  --repeats 1 --profile-runs 1 | grep -q '^cost model median absolute error'"
+check_error "partition: one-tier placement" "runs on one tier" "$edgerun" partition --model "$small" --placement edge
+"$serve" --model "$small" --name small --port 0 --port-file "$tmp/port" >"$tmp/serve.log" 2>&1 &
+serve_pid=$!
+for _ in $(seq 100); do [[ -s "$tmp/port" ]] && break; sleep 0.1; done
+url="http://127.0.0.1:$(cat "$tmp/port" 2>/dev/null)"
+check "edgerun-serve: curl sees it live and ready" bash -c "curl -sf '$url/v2/health/live' && curl -sf '$url/v2/health/ready'"
+check "edgerun-serve: metadata names inputs and outputs" bash -c "curl -sf '$url/v2/models/small' | /usr/bin/python3 -c \
+  'import json, sys; m = json.load(sys.stdin); assert m[\"name\"] == \"small\" and m[\"inputs\"][0][\"datatype\"] == \"FP32\", m'"
+check "edgerun-serve: a JSON infer from curl matches edgerun run" /usr/bin/python3 - "$url" "$small" "$edgerun" "$tmp" <<'PY'
+import json, subprocess, sys, urllib.request, numpy as np
+url, model, edgerun, tmp = sys.argv[1:]
+meta = json.load(urllib.request.urlopen(url + "/v2/models/small"))
+inp = meta["inputs"][0]
+x = np.random.default_rng(3).random(inp["shape"], dtype=np.float32)
+np.save(f"{tmp}/x.npy", x)
+body = json.dumps({"inputs": [{"name": inp["name"], "datatype": "FP32", "shape": inp["shape"], "data": x.ravel().tolist()}]})
+out = subprocess.run(["curl", "-sf", "-X", "POST", url + "/v2/models/small/infer", "-H", "Content-Type: application/json",
+                      "--data-binary", "@-"], input=body.encode(), capture_output=True, check=True)
+served = json.loads(out.stdout)["outputs"][0]
+subprocess.run([edgerun, "run", model, "-i", f"{inp['name']}={tmp}/x.npy", "-o", f"{tmp}/run_out"], check=True, capture_output=True)
+local = np.load(f"{tmp}/run_out/{served['name']}.npy")
+assert np.array_equal(np.array(served["data"], dtype=np.float32).reshape(served["shape"]), local)
+PY
+check "edgerun-serve: a malformed body gets 400 and the server keeps serving" bash -c "\
+  [[ \$(curl -s -o /dev/null -w '%{http_code}' -X POST '$url/v2/models/small/infer' -d '{\"inputs\": 3}') == 400 ]] && \
+  [[ \$(curl -s -o /dev/null -w '%{http_code}' '$url/v2/models/nothing') == 404 ]] && curl -sf '$url/v2/health/ready'"
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null
+check_error "edgerun-serve: unknown tier" "no tier named 'phone'\|unknown tier\|phone" "$serve" --model "$small" --tier phone
 echo "cli: $passes passed, $failures failed"
 [[ $failures -eq 0 ]]

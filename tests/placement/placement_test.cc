@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <string>
+#include <thread>
 
 #include "engine/plan.h"
 #include "tests/support/tensor_compare.h"
@@ -19,7 +21,8 @@
 namespace edgerun {
 namespace {
 
-// Fast links, so the test spends its time on the checks; the mobile tier keeps its half CPU.
+// Fast mobile and edge links, so the test spends its time on the checks (the mobile tier keeps its half
+// CPU); a slow cloud link, so a tier can be killed while a tensor is on the wire.
 const char* const kTestTiers = R"({
   "description": "placement_test: the built-in shares with fast links",
   "tiers": [
@@ -28,7 +31,7 @@ const char* const kTestTiers = R"({
     {"name": "edge", "threads": 1, "cpu_share": 1, "isa": "native", "memory": "2GiB",
      "link": {"bandwidth_mbit": 2000, "rtt_ms": 1, "jitter_ms": 0}},
     {"name": "cloud", "threads": 2, "cpu_share": 2, "isa": "native", "memory": "2GiB",
-     "link": {"bandwidth_mbit": 100, "rtt_ms": 2, "jitter_ms": 0.5}}
+     "link": {"bandwidth_mbit": 2, "rtt_ms": 2, "jitter_ms": 0.5}}
   ]
 })";
 
@@ -159,6 +162,37 @@ TEST_CASE("a killed tier is a clear error, never a hang; the local fallback fini
   MESSAGE(unreachable.status().to_string());
   const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   CHECK(waited < 60);  // the client's socket timeouts, not a hang
+}
+
+// Kills tier `victim` 80 ms into a request whose input crosses the 2 Mbit/s cloud link (~200 ms).
+Status request_with_kill(PlacementServers& s, size_t victim, const Fixture& f, size_t cut) {
+  auto pending = std::async(std::launch::async,
+                            [&] { return run_placed_request(s, f.inputs, cut, *f.local, false).status(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  s.tier(victim).kill_now();
+  return pending.get();
+}
+
+TEST_CASE("a tier killed while a tensor is on the wire: a clear error, never a hang") {
+  Fixture f("resnet50_small");
+  const auto t0 = std::chrono::steady_clock::now();
+  SUBCASE("the only tier dies mid-upload") {
+    auto servers = PlacementServers::start(parse_placement("cloud").value(), f.tiers, f.spec("resnet50_small"));
+    REQUIRE_MESSAGE(servers.ok(), servers.status().to_string());
+    const Status st = request_with_kill(*servers.value(), 0, f, 0);
+    MESSAGE(st.to_string());
+    CHECK(st.to_string().find("placement cloud: tier server 127.0.0.1:") != std::string::npos);
+  }
+  SUBCASE("the second tier dies while the first forwards to it") {
+    auto servers =
+        PlacementServers::start(parse_placement("mobile-cloud").value(), f.tiers, f.spec("resnet50_small"));
+    REQUIRE_MESSAGE(servers.ok(), servers.status().to_string());
+    const Status st = request_with_kill(*servers.value(), 1, f, 0);
+    MESSAGE(st.to_string());
+    CHECK(st.to_string().find("answered 502: next tier") != std::string::npos);
+  }
+  const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(waited < 60);
 }
 
 TEST_CASE("a tier server limits its CPU share and says how") {

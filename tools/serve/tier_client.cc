@@ -52,7 +52,8 @@ std::string transport_failure(const Endpoint& server, httplib::Error error, cons
     case httplib::Error::Write:
       return prefix + "did not take the request: connection reset or write timed out";
     case httplib::Error::Canceled:
-      return prefix + "request canceled";
+      // The paced body's writer gave up: the connection broke while the request was on the wire.
+      return prefix + "lost the connection while the request was being sent (closed or reset)";
     default:
       return prefix + "request failed: " + httplib::to_string(error);
   }
