@@ -38,7 +38,7 @@ TEST_CASE("serve link shaper: N bytes at B Mbit/s take N*8/B seconds, within one
     FakeClock clock;
     LinkShaper shaper({mbit, 0, 0, ""}, 1, &clock);
     const double rate = mbit * 1e6 / 8;
-    CHECK(shaper.burst_bytes() == std::max<size_t>(16 * 1024, static_cast<size_t>(rate * 1e-3)));
+    CHECK(shaper.burst_bytes() == std::max<size_t>(LinkShaper::kMinBurstBytes, static_cast<size_t>(rate * 1e-3)));
     const size_t bytes = 3'000'000;
     const auto [seconds, largest] = send_bytes(shaper, clock, bytes);
     const double ideal = static_cast<double>(bytes) / rate;
@@ -51,15 +51,18 @@ TEST_CASE("serve link shaper: N bytes at B Mbit/s take N*8/B seconds, within one
 
 TEST_CASE("serve link shaper: the bucket refills while idle, and shared use splits the bandwidth") {
   FakeClock clock;
-  LinkShaper shaper({8.0, 0, 0, ""}, 1, &clock);  // 1 MB/s, 16 KiB burst
+  LinkShaper shaper({8.0, 0, 0, ""}, 1, &clock);  // 1 MB/s, 1500 B burst
   send_bytes(shaper, clock, 1'000'000);
   clock.t += 10;  // idle: the bucket is full again, but never above one burst
-  const auto [seconds, largest] = send_bytes(shaper, clock, 16 * 1024);
+  const auto [seconds, largest] = send_bytes(shaper, clock, shaper.burst_bytes());
   CHECK(seconds == doctest::Approx(0.0));
   (void)largest;
+  const auto [two_bursts_s, unused] = send_bytes(shaper, clock, 2 * shaper.burst_bytes());
+  CHECK(two_bursts_s == doctest::Approx(2 * 1500 / 1e6));
+  (void)unused;
   // Two senders alternating chunks over one shaper take as long as one sending both.
   const double t0 = clock.t;
-  for (int i = 0; i < 100; ++i) shaper.acquire(10'000);
+  for (int i = 0; i < 1000; ++i) shaper.acquire(1'000);
   CHECK(clock.t - t0 == doctest::Approx(1.0).epsilon(0.02));
 }
 

@@ -1,8 +1,8 @@
-// bench_engine: the main CLI. This version runs one model on this machine after one deployment
-// operator (identity, sptq, qat: tools/deployment/deployment_operator.h): a zoo model built natively
-// at full size (latency) with the accuracy of its trained surrogate under the same operator, or an
-// ONNX file; it prints the latency distribution and planned arena. Later issues add the other
-// operators, tiers and the studies' tables.
+// bench_engine: the main CLI. This version runs one model after one deployment operator (identity,
+// sptq, qat: tools/deployment/deployment_operator.h): a zoo model built natively at full size (latency)
+// with the accuracy of its trained surrogate under the same operator, or an ONNX file; it prints the
+// latency distribution and planned arena in this process, then, with --placement, the same model on
+// real tier servers (placement_bench.h). Later issues add the other operators and the studies' tables.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>

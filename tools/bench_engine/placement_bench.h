@@ -22,7 +22,7 @@ struct PlacementBenchOptions {
   ServedModelSpec served;               // what each tier server loads (its args) and how it limits itself
   int warmup = 2;
   int repeats = 10;
-  int profile_runs = 3;  // per-step profiles per tier for --cut auto
+  int profile_runs = 5;  // per-step profiles per tier for --cut auto
 };
 
 // `local` is this process's compile of the same model (its plan numbers the steps, and it runs the

@@ -32,7 +32,7 @@ struct PartitionArgs {
   std::string tiers_file;
   std::string limit = "auto";
   int repeats = 3;
-  int profile_runs = 3;
+  int profile_runs = 5;
   int max_cuts = 0;  // 0: all
 };
 

@@ -1,9 +1,12 @@
 #include "tools/placement/cut_choice.h"
 
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 
 #include "operators/partition/paper_cuts.h"
+#include "tools/serve/kserve_codec.h"
 
 namespace edgerun {
 
@@ -36,6 +39,29 @@ Result<std::vector<double>> profile_tier_steps(PlacementServers& servers, size_t
   return partition::mean_step_ms(profiles);
 }
 
+double measure_serialize_ms_per_byte() {
+  // Large enough that the per-message JSON header is noise; the fastest of a few runs.
+  constexpr int64_t kElements = int64_t{2} << 20;
+  serve::InferRequest request;
+  request.inputs.push_back({"x", Tensor::allocate(DType::kF32, {kElements}).value()});
+  std::memset(request.inputs[0].tensor.raw_data(), 0, request.inputs[0].tensor.byte_size());
+  serve::BinarySelection binary;
+  binary.all = true;
+  double best_ms = 0;
+  size_t bytes = 0;
+  for (int run = 0; run < 5; ++run) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto encoded = serve::encode_infer_request(request, binary);
+    if (!encoded.ok()) return 0;
+    auto decoded = serve::decode_infer_request(encoded.value().body, encoded.value().header_length, {});
+    if (!decoded.ok()) return 0;
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (run == 0 || ms < best_ms) best_ms = ms;
+    bytes = encoded.value().body.size();
+  }
+  return best_ms / static_cast<double>(bytes);
+}
+
 Result<CutPredictions> predict_cuts(PlacementServers& servers, const Plan& plan, const std::vector<NamedTensor>& inputs,
                                     int profile_runs) {
   if (!servers.placement().partitioned()) {
@@ -46,6 +72,8 @@ Result<CutPredictions> predict_cuts(PlacementServers& servers, const Plan& plan,
   const size_t n = plan.num_steps();
   ASSIGN_OR_RETURN(p.inputs.head_step_ms, profile_tier_steps(servers, 0, inputs, n, profile_runs));
   ASSIGN_OR_RETURN(p.inputs.tail_step_ms, profile_tier_steps(servers, 1, inputs, n, profile_runs));
+  // Both ends of a hop run the same codec on network threads outside the tiers' CPU limits.
+  p.inputs.overhead.ms_per_byte = measure_serialize_ms_per_byte();
   p.inputs.first_link = link_model(servers.profile(0).link);
   p.inputs.second_link = link_model(servers.profile(1).link);
   p.inputs.input_bytes = tensor_bytes(inputs);

@@ -18,6 +18,10 @@ namespace edgerun {
 Result<std::vector<double>> profile_tier_steps(PlacementServers& servers, size_t tier,
                                                const std::vector<NamedTensor>& inputs, size_t num_steps, int runs);
 
+// What encoding and decoding a KServe binary message costs per byte on this machine (the codec timed
+// on an 8 MiB tensor): the serialisation term of every link traversal.
+double measure_serialize_ms_per_byte();
+
 struct CutPredictions {
   std::vector<partition::CutPoint> cuts;  // every shippable cut
   std::vector<partition::CutCost> costs;  // one per cut
