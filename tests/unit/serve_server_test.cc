@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine/plan.h"
+#include "models/zoo/graph_builder.h"
 #include "tools/serve/tier_client.h"
 #include "tools/serve/tier_server.h"
 
@@ -22,34 +23,12 @@ const ClientTimeouts kTestTimeouts{2, 5};
 
 // y = Softmax(Tanh(x @ W)) + Sigmoid(x): a few steps, with a graph input read again after the first.
 Graph tiny_graph() {
-  Graph g;
-  g.name = "tiny";
-  const ValueId x = g.value_id("x");
-  Value& in = g.value(x);
-  in.dtype = DType::kF32;
-  in.has_shape = true;
-  in.shape = {{1, ""}, {8, ""}};
-  g.inputs.push_back(x);
-  std::vector<float> w(64);
-  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>((i * 37) % 17) / 8.0f - 1.0f;
-  const ValueId wid = g.add_constant("W", Tensor::from_vector<float>({8, 8}, w));
-  auto node = [&g](OpType op, const std::vector<ValueId>& inputs, const std::string& out) {
-    Node n;
-    n.op = op;
-    n.op_type = op_name(op);
-    n.name = out + "_node";
-    n.opset = 13;
-    n.inputs = inputs;
-    n.outputs = {g.value_id(out)};
-    g.nodes.push_back(std::move(n));
-    return g.nodes.back().outputs[0];
-  };
-  const ValueId m = node(OpType::kMatMul, {x, wid}, "m");
-  const ValueId t = node(OpType::kTanh, {m}, "t");
-  const ValueId s = node(OpType::kSoftmax, {t}, "s");
-  const ValueId sig = node(OpType::kSigmoid, {x}, "sig");
-  g.outputs.push_back(node(OpType::kAdd, {s, sig}, "y"));
-  return g;
+  zoo::GraphBuilder b("tiny", 3);
+  const ValueId x = b.input("x", DType::kF32, {1, 8});
+  const ValueId m = b.op("MatMul", "m", {x, b.uniform("W", {8, 8}, -1, 1)});
+  const ValueId s = b.op("Softmax", "s", {b.op("Tanh", "t", {m})});
+  b.output(b.op("Add", "add", {s, b.op("Sigmoid", "sig", {x})}), "y");
+  return b.finish().value();
 }
 
 Tensor input_tensor(uint32_t seed) {

@@ -10,8 +10,6 @@
 
 #include "engine/plan.h"
 #include "engine/session.h"
-#include "graph/onnx/onnx_importer.h"
-#include "models/zoo/zoo.h"
 #include "tools/deployment/deployment_operator.h"
 #include "tools/common/kernel_options.h"
 #include "tools/common/latency_stats.h"
@@ -80,12 +78,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  SessionOptions options;
-  options.threads = threads;
-  if (Status st = apply_kernel_options(kernel_options, &options); !st.ok()) return fail(st);
-  auto bindings = parse_dim_bindings(dims);
-  if (!bindings.ok()) return fail(bindings.status());
-  options.dim_bindings = bindings.value();
+  auto session_options = make_session_options(threads, kernel_options, dims);
+  if (!session_options.ok()) return fail(session_options.status());
+  const SessionOptions& options = session_options.value();
 
   auto parsed_op = parse_deployment_op(op_name);
   if (!parsed_op.ok()) return fail(parsed_op.status());
@@ -95,20 +90,10 @@ int main(int argc, char** argv) {
   op.sptq.calibrator = parsed_calibrator.value();
   op.sptq.threads = threads;
 
-  auto source = resolve_model(model);
-  if (!source.ok()) return fail(source.status());
-  const auto t_load = std::chrono::steady_clock::now();
-  auto loaded = source.value().zoo_name.empty() ? onnx::import_model_file(source.value().path)
-                                                : zoo::build_zoo_model(source.value().zoo_name);
-  if (!loaded.ok()) return fail(loaded.status());
-  const double load_ms = ms_since(t_load);
-  const auto t_op = std::chrono::steady_clock::now();
-  auto applied = apply_for_latency(loaded.value(), op);
-  if (!applied.ok()) return fail(applied.status());
-  const double op_ms = ms_since(t_op);
-  auto session = Session::from_graph(std::move(applied.value().graph), options);
-  if (!session.ok()) return fail(session.status());
-  Session& s = *session.value();
+  auto deployed = load_deployed_model(model, op, options);
+  if (!deployed.ok()) return fail(deployed.status());
+  const ModelSource& source = deployed.value().source;
+  Session& s = *deployed.value().session;
   auto inputs = make_random_inputs(s);
   if (!inputs.ok()) return fail(inputs.status());
 
@@ -130,8 +115,8 @@ int main(int argc, char** argv) {
   }
   const LatencyStats lat = summarize(samples);
 
-  std::printf("model      %s\n", source.value().description.c_str());
-  if (!source.value().zoo_name.empty()) {
+  std::printf("model      %s\n", source.description.c_str());
+  if (!source.zoo_name.empty()) {
     std::printf("           latency is of the full-size model with seeded random weights\n");
   }
   for (const NamedTensor& in : inputs.value()) {
@@ -139,21 +124,21 @@ int main(int argc, char** argv) {
                 shape_to_string(in.tensor.shape()).c_str());
   }
   const Plan& plan = *s.plan();
-  std::printf("operator   %s (%.0f ms)\n", applied.value().summary.c_str(), op_ms);
+  std::printf("operator   %s (%.0f ms)\n", deployed.value().operator_summary.c_str(), deployed.value().operator_ms);
   std::printf("engine     %s, %s, %d thread(s); %zu steps after passes\n", describe_kernel_options(options).c_str(),
               plan.stats().lowered_int8_nodes > 0 ? "INT8" : "FP32", threads, s.planned_nodes());
   std::printf("arena      %.3f MiB planned for activations (lower bound %.3f MiB); kernel scratch %.3f MiB\n",
               static_cast<double>(plan.arena_bytes()) / (1 << 20),
               static_cast<double>(plan.arena_lower_bound_bytes()) / (1 << 20),
               static_cast<double>(plan.scratch_bytes()) / (1 << 20));
-  std::printf("cold       load %.2f ms, first run (compile + run) %.2f ms\n", load_ms, first_ms);
+  std::printf("cold       load %.2f ms, first run (compile + run) %.2f ms\n", deployed.value().load_ms, first_ms);
   std::printf("kernels    %s\n", plan_kernel_summary(plan).c_str());
   std::printf("warm       %zu runs after %d warm-up (ms)\n", lat.count, warmup);
   std::printf("           %-10s %-10s %-10s %-10s %-10s %-10s\n", "median", "p90", "mean", "std", "min", "max");
   std::printf("           %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f\n", lat.median, lat.p90, lat.mean,
               lat.stddev, lat.min, lat.max);
   if (!placement.placements.empty()) {
-    placement.zoo_model = source.value().zoo_name;
+    placement.zoo_model = source.zoo_name;
     placement.warmup = warmup;
     placement.repeats = repeats;
     placement.served.tiers_file = placement.tiers_file;
@@ -163,8 +148,8 @@ int main(int argc, char** argv) {
     st = run_placement_bench(placement, s, inputs.value());
     if (!st.ok()) return fail(st);
   }
-  if (no_accuracy || source.value().zoo_name.empty()) return 0;
+  if (no_accuracy || source.zoo_name.empty()) return 0;
   accuracy.threads = threads;
-  st = print_surrogate_accuracy(source.value().zoo_name, accuracy, op);
+  st = print_surrogate_accuracy(source.zoo_name, accuracy, op);
   return st.ok() ? 0 : fail(st);
 }

@@ -1,6 +1,7 @@
 #include "tools/common/kernel_options.h"
 
 #include "kernels/cpu_features.h"
+#include "tools/common/model_inputs.h"
 
 namespace edgerun {
 
@@ -26,6 +27,14 @@ Status apply_kernel_options(const KernelOptions& options, SessionOptions* sessio
   kernels::set_isa_cap(cap);
   ASSIGN_OR_RETURN(session->backend, kernels::parse_backend(options.backend));
   return Status::Ok();
+}
+
+Result<SessionOptions> make_session_options(int threads, const KernelOptions& kernel, const std::vector<std::string>& dims) {
+  SessionOptions options;
+  options.threads = threads;
+  RETURN_IF_ERROR(apply_kernel_options(kernel, &options));
+  ASSIGN_OR_RETURN(options.dim_bindings, parse_dim_bindings(dims));
+  return options;
 }
 
 std::string describe_kernel_options(const SessionOptions& session) {

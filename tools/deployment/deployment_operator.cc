@@ -1,5 +1,9 @@
 #include "tools/deployment/deployment_operator.h"
 
+#include <chrono>
+
+#include "graph/onnx/onnx_importer.h"
+#include "models/zoo/zoo.h"
 #include "operators/sptq/calibration_data.h"
 
 namespace edgerun {
@@ -34,6 +38,27 @@ Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOpti
                         ": INT8 graph of SPTQ (ranges by minmax on one seeded random batch); quantized " + ops;
   if (options.op == DeploymentOp::kQat) summary += "; QAT changes the weights, not this graph";
   return AppliedOperator{std::move(q.graph), summary};
+}
+
+Result<DeployedModel> load_deployed_model(const std::string& name_or_path, const OperatorOptions& op,
+                                          const SessionOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  auto ms_since = [](Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  };
+  DeployedModel m;
+  ASSIGN_OR_RETURN(m.source, resolve_model(name_or_path));
+  const auto t_load = Clock::now();
+  auto loaded = m.source.zoo_name.empty() ? onnx::import_model_file(m.source.path)
+                                          : zoo::build_zoo_model(m.source.zoo_name);
+  if (!loaded.ok()) return loaded.status();
+  m.load_ms = ms_since(t_load);
+  const auto t_op = Clock::now();
+  ASSIGN_OR_RETURN(AppliedOperator applied, apply_for_latency(loaded.value(), op));
+  m.operator_ms = ms_since(t_op);
+  m.operator_summary = std::move(applied.summary);
+  ASSIGN_OR_RETURN(m.session, Session::from_graph(std::move(applied.graph), options));
+  return m;
 }
 
 }  // namespace edgerun

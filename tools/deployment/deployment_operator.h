@@ -12,10 +12,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "graph/graph.h"
+#include "engine/session.h"
 #include "operators/sptq/sptq.h"
+#include "tools/common/model_source.h"
 
 namespace edgerun {
 
@@ -37,5 +40,17 @@ struct AppliedOperator {
 
 // The graph bench_engine measures latency on.
 Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options);
+
+// A model as the tools deploy it: resolved (zoo name or ONNX file, tools/common/model_source.h), loaded
+// (built natively or imported), the operator applied for latency, in a Session (not compiled yet).
+struct DeployedModel {
+  ModelSource source;
+  std::unique_ptr<Session> session;
+  std::string operator_summary;
+  double load_ms = 0;      // build or import
+  double operator_ms = 0;  // apply_for_latency
+};
+Result<DeployedModel> load_deployed_model(const std::string& name_or_path, const OperatorOptions& op,
+                                          const SessionOptions& options);
 
 }  // namespace edgerun

@@ -11,12 +11,9 @@
 #include <cstdio>
 
 #include "engine/plan.h"
-#include "graph/onnx/onnx_importer.h"
-#include "models/zoo/zoo.h"
 #include "operators/partition/paper_cuts.h"
 #include "tools/common/latency_stats.h"
 #include "tools/common/model_inputs.h"
-#include "tools/common/model_source.h"
 #include "tools/deployment/deployment_operator.h"
 #include "tools/edgerun/commands.h"
 #include "tools/placement/cut_choice.h"
@@ -58,20 +55,14 @@ std::vector<size_t> cuts_to_measure(const CutPredictions& p, int max_cuts, long 
 }
 
 int run_partition(const PartitionArgs& args) {
-  auto source = resolve_model(args.model);
-  if (!source.ok()) return fail(source.status());
-  auto graph = source.value().zoo_name.empty() ? onnx::import_model_file(source.value().path)
-                                               : zoo::build_zoo_model(source.value().zoo_name);
-  if (!graph.ok()) return fail(graph.status());
   auto op = parse_deployment_op(args.op);
   if (!op.ok()) return fail(op.status());
   OperatorOptions op_options;
   op_options.op = op.value();
-  auto applied = apply_for_latency(graph.value(), op_options);
-  if (!applied.ok()) return fail(applied.status());
-  auto session = Session::from_graph(std::move(applied.value().graph));
-  if (!session.ok()) return fail(session.status());
-  Session& local = *session.value();
+  auto deployed = load_deployed_model(args.model, op_options, SessionOptions{});
+  if (!deployed.ok()) return fail(deployed.status());
+  const ModelSource& source = deployed.value().source;
+  Session& local = *deployed.value().session;
   auto inputs = make_random_inputs(local);
   if (!inputs.ok()) return fail(inputs.status());
   auto shapes = local.default_input_shapes();
@@ -90,7 +81,7 @@ int run_partition(const PartitionArgs& args) {
   spec.args = {"--model", args.model, "--op", args.op};
   spec.tiers_file = args.tiers_file;
   spec.limit = args.limit;
-  std::printf("model      %s, operator %s, %zu steps\n", source.value().description.c_str(), args.op.c_str(),
+  std::printf("model      %s, operator %s, %zu steps\n", source.description.c_str(), args.op.c_str(),
               plan.num_steps());
   std::printf("placement  %s (tiers from %s); starting the tier servers\n", args.placement.c_str(),
               tiers.value().source.c_str());
@@ -102,8 +93,8 @@ int run_partition(const PartitionArgs& args) {
   if (!predicted.ok()) return fail(predicted.status());
   const CutPredictions& p = predicted.value();
   long paper_index = -1;
-  if (!source.value().zoo_name.empty()) {
-    auto paper = partition::paper_cut(plan, source.value().zoo_name);
+  if (!source.zoo_name.empty()) {
+    auto paper = partition::paper_cut(plan, source.zoo_name);
     for (size_t i = 0; paper.ok() && i < p.cuts.size(); ++i) {
       if (p.cuts[i].step == paper.value().step) paper_index = static_cast<long>(i);
     }

@@ -29,11 +29,10 @@ LinkShaper::LinkShaper(const LinkProfile& profile, uint64_t seed, LinkClock* clo
     : profile_(profile), clock_(clock != nullptr ? clock : &LinkClock::system()), rng_(seed) {
   if (profile_.bandwidth_mbit > 0) {
     bytes_per_s_ = profile_.bandwidth_mbit * 1e6 / 8;
-    burst_bytes_ = std::max(kMinBurstBytes, static_cast<size_t>(bytes_per_s_ * 1e-3));
+    chunk_bytes_ = std::max(kMinChunkBytes, static_cast<size_t>(bytes_per_s_ * 1e-3));
   } else {
-    burst_bytes_ = std::numeric_limits<size_t>::max();
+    chunk_bytes_ = std::numeric_limits<size_t>::max();
   }
-  tokens_ = static_cast<double>(burst_bytes_);
   last_s_ = clock_->now_s();
 }
 
@@ -54,7 +53,7 @@ void LinkShaper::acquire(size_t bytes) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const double now = clock_->now_s();
-    tokens_ = std::min(static_cast<double>(burst_bytes_), tokens_ + (now - last_s_) * bytes_per_s_);
+    tokens_ = std::min(0.0, tokens_ + (now - last_s_) * bytes_per_s_);  // no credit for idle time
     last_s_ = now;
     tokens_ -= static_cast<double>(bytes);
     if (tokens_ < 0) wait_s = -tokens_ / bytes_per_s_;
@@ -64,7 +63,7 @@ void LinkShaper::acquire(size_t bytes) {
 
 bool LinkShaper::send(const char* data, size_t size, const std::function<bool(const char*, size_t)>& write) {
   for (size_t offset = 0; offset < size;) {
-    const size_t n = std::min(burst_bytes_, size - offset);
+    const size_t n = std::min(chunk_bytes_, size - offset);
     acquire(n);
     if (!write(data + offset, n)) return false;
     offset += n;

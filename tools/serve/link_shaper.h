@@ -1,10 +1,10 @@
 // The link model in user space (this kernel has no netem): a transfer first waits one one-way delay,
 // rtt/2 + uniform jitter in [-jitter, +jitter] (clamped at 0, seeded), then its bytes pass a token
-// bucket of the link's bandwidth in chunks of at most one burst (max(1500 B, 1 ms of bandwidth)): a small
-// burst, so a message's transfer time is its bytes / bandwidth within about a millisecond even on a
-// slow link (a 16 KiB burst let 131 ms of a 1 Mbit/s link through for free).
-// The bucket may go into debt: a sender reserves its chunk and sleeps until the debt is paid, so
-// concurrent transfers over one shaper share its bandwidth. Clock and sleep are injectable for tests.
+// bucket of the link's bandwidth that holds no tokens in reserve: idle time earns no burst, so a message
+// of b bytes takes b / bandwidth whatever came before (a 16 KiB burst let 131 ms of a 1 Mbit/s link
+// through for free). Bytes go in chunks of max(1500 B, 1 ms of bandwidth); the bucket may go into debt:
+// a sender reserves its chunk and sleeps until the debt is paid, so concurrent transfers over one
+// shaper share its bandwidth. Clock and sleep are injectable for tests.
 #pragma once
 
 #include <cstddef>
@@ -29,18 +29,18 @@ class LinkClock {
 
 class LinkShaper {
  public:
-  static constexpr size_t kMinBurstBytes = 1500;  // one Ethernet frame
+  static constexpr size_t kMinChunkBytes = 1500;  // one Ethernet frame
 
   explicit LinkShaper(const LinkProfile& profile, uint64_t seed = 1, LinkClock* clock = nullptr);
 
   const LinkProfile& profile() const { return profile_; }
-  // Bytes per token-bucket chunk (and the bucket's capacity); SIZE_MAX when bandwidth is unlimited.
-  size_t burst_bytes() const { return burst_bytes_; }
+  // Bytes per paced chunk; SIZE_MAX when bandwidth is unlimited.
+  size_t chunk_bytes() const { return chunk_bytes_; }
   // Draws one one-way delay in seconds.
   double draw_delay_s();
   // Sleeps one drawn one-way delay.
   void delay();
-  // Blocks until `bytes` (at most one burst) may go on the link.
+  // Blocks until `bytes` (at most one chunk) may go on the link.
   void acquire(size_t bytes);
   // Sends `size` bytes through `write` in paced chunks (no delay: call delay() first); false when a
   // write fails.
@@ -50,7 +50,7 @@ class LinkShaper {
   LinkProfile profile_;
   LinkClock* clock_;
   double bytes_per_s_ = 0;
-  size_t burst_bytes_ = 0;
+  size_t chunk_bytes_ = 0;
   std::mutex mutex_;
   std::mt19937_64 rng_;
   double tokens_ = 0;

@@ -11,11 +11,7 @@
 #include <fstream>
 #include <thread>
 
-#include "graph/onnx/onnx_importer.h"
-#include "models/zoo/zoo.h"
 #include "tools/common/kernel_options.h"
-#include "tools/common/model_inputs.h"
-#include "tools/common/model_source.h"
 #include "tools/deployment/deployment_operator.h"
 #include "tools/serve/tier_server.h"
 #include "tools/tier/resource_limit.h"
@@ -75,17 +71,6 @@ Status apply_tier(const CLI::App& app, const TierArgs& args, int* threads, Kerne
   return Status::Ok();
 }
 
-Result<std::unique_ptr<Session>> load_model(const std::string& model, const OperatorOptions& op,
-                                            const SessionOptions& options, std::string* default_name) {
-  ASSIGN_OR_RETURN(ModelSource source, resolve_model(model));
-  auto loaded = source.zoo_name.empty() ? onnx::import_model_file(source.path) : zoo::build_zoo_model(source.zoo_name);
-  if (!loaded.ok()) return loaded.status();
-  ASSIGN_OR_RETURN(AppliedOperator applied, apply_for_latency(loaded.value(), op));
-  *default_name = source.zoo_name.empty() ? loaded.value().name : source.zoo_name;
-  if (default_name->empty()) *default_name = "model";
-  return Session::from_graph(std::move(applied.graph), options);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -124,12 +109,8 @@ int main(int argc, char** argv) {
 
   if (Status st = apply_tier(app, tier_args, &threads, &kernel_options, &server); !st.ok()) return fail(st);
   if (!tier_args.tier.empty()) server.tier = tier_args.tier;
-  SessionOptions options;
-  options.threads = threads;
-  if (Status st = apply_kernel_options(kernel_options, &options); !st.ok()) return fail(st);
-  auto bindings = parse_dim_bindings(dims);
-  if (!bindings.ok()) return fail(bindings.status());
-  options.dim_bindings = bindings.value();
+  auto options = make_session_options(threads, kernel_options, dims);
+  if (!options.ok()) return fail(options.status());
   OperatorOptions op;
   auto parsed_op = parse_deployment_op(op_name);
   if (!parsed_op.ok()) return fail(parsed_op.status());
@@ -142,9 +123,11 @@ int main(int argc, char** argv) {
     server.next = next.value();
   }
 
-  std::string default_name;
-  auto session = load_model(model, op, options, &default_name);
-  if (!session.ok()) return fail(session.status());
+  auto deployed = load_deployed_model(model, op, options.value());
+  if (!deployed.ok()) return fail(deployed.status());
+  std::string default_name = deployed.value().source.zoo_name;
+  if (default_name.empty()) default_name = deployed.value().session->graph().name;
+  if (default_name.empty()) default_name = "model";
   server.model_name = name.empty() ? default_name : name;
   if (server.next) server.next->model = server.model_name;  // every tier serves the model by one name
 
@@ -155,7 +138,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto created = TierServer::create(std::move(session).value(), server);
+  auto created = TierServer::create(std::move(deployed.value().session), server);
   if (!created.ok()) return fail(created.status());
   TierServer& tier = *created.value();
   // The model's compute thread exists now, inside the tier's CPU cgroup; this thread and the network

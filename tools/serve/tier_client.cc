@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <thread>
+#include <utility>
 
 namespace edgerun::serve {
 namespace {
@@ -98,21 +99,24 @@ void fill_server_timing(const json& params, HopTiming* t) {
 
 }  // namespace
 
+// HopTiming's numbers by their JSON names: one list serves both directions.
+constexpr std::pair<const char*, double HopTiming::*> kTimingFields[] = {
+    {"total_ms", &HopTiming::total_ms},
+    {"encode_ms", &HopTiming::encode_ms},
+    {"decode_ms", &HopTiming::decode_ms},
+    {"upload_ms", &HopTiming::upload_ms},
+    {"server_ms", &HopTiming::server_ms},
+    {"download_ms", &HopTiming::download_ms},
+    {"server_queue_ms", &HopTiming::server_queue_ms},
+    {"server_decode_ms", &HopTiming::server_decode_ms},
+    {"compute_ms", &HopTiming::compute_ms},
+    {"server_encode_ms", &HopTiming::server_encode_ms},
+    {"forward_ms", &HopTiming::forward_ms},
+};
+
 json HopTiming::to_json() const {
-  json j = {{"tier", tier},
-            {"request_bytes", request_bytes},
-            {"response_bytes", response_bytes},
-            {"total_ms", total_ms},
-            {"encode_ms", encode_ms},
-            {"decode_ms", decode_ms},
-            {"upload_ms", upload_ms},
-            {"server_ms", server_ms},
-            {"download_ms", download_ms},
-            {"server_queue_ms", server_queue_ms},
-            {"server_decode_ms", server_decode_ms},
-            {"compute_ms", compute_ms},
-            {"server_encode_ms", server_encode_ms},
-            {"forward_ms", forward_ms}};
+  json j = {{"tier", tier}, {"request_bytes", request_bytes}, {"response_bytes", response_bytes}};
+  for (const auto& [name, field] : kTimingFields) j[name] = this->*field;
   if (!step_ms.empty()) j["step_ms"] = step_ms;
   if (next) j["next"] = next->to_json();
   return j;
@@ -124,17 +128,7 @@ HopTiming HopTiming::from_json(const json& j) {
   if (j.contains("tier") && j["tier"].is_string()) t.tier = j["tier"].get<std::string>();
   t.request_bytes = static_cast<size_t>(number_or_zero(j, "request_bytes"));
   t.response_bytes = static_cast<size_t>(number_or_zero(j, "response_bytes"));
-  t.total_ms = number_or_zero(j, "total_ms");
-  t.encode_ms = number_or_zero(j, "encode_ms");
-  t.decode_ms = number_or_zero(j, "decode_ms");
-  t.upload_ms = number_or_zero(j, "upload_ms");
-  t.server_ms = number_or_zero(j, "server_ms");
-  t.download_ms = number_or_zero(j, "download_ms");
-  t.server_queue_ms = number_or_zero(j, "server_queue_ms");
-  t.server_decode_ms = number_or_zero(j, "server_decode_ms");
-  t.compute_ms = number_or_zero(j, "compute_ms");
-  t.server_encode_ms = number_or_zero(j, "server_encode_ms");
-  t.forward_ms = number_or_zero(j, "forward_ms");
+  for (const auto& [name, field] : kTimingFields) t.*field = number_or_zero(j, name);
   t.step_ms = numbers(j, "step_ms");
   if (j.contains("next") && j["next"].is_object()) t.next = std::make_unique<HopTiming>(from_json(j["next"]));
   return t;
