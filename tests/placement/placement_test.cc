@@ -166,8 +166,8 @@ TEST_CASE("a killed tier is a clear error, never a hang; the local fallback fini
 
 // Kills tier `victim` 80 ms into a request whose input crosses the 2 Mbit/s cloud link (~200 ms).
 Status request_with_kill(PlacementServers& s, size_t victim, const Fixture& f, size_t cut) {
-  auto pending = std::async(std::launch::async,
-                            [&] { return run_placed_request(s, f.inputs, cut, *f.local, false).status(); });
+  auto pending =
+      std::async(std::launch::async, [&] { return run_placed_request(s, f.inputs, cut, *f.local, false).status(); });
   std::this_thread::sleep_for(std::chrono::milliseconds(80));
   s.tier(victim).kill_now();
   return pending.get();
@@ -184,8 +184,7 @@ TEST_CASE("a tier killed while a tensor is on the wire: a clear error, never a h
     CHECK(st.to_string().find("placement cloud: tier server 127.0.0.1:") != std::string::npos);
   }
   SUBCASE("the second tier dies while the first forwards to it") {
-    auto servers =
-        PlacementServers::start(parse_placement("mobile-cloud").value(), f.tiers, f.spec("resnet50_small"));
+    auto servers = PlacementServers::start(parse_placement("mobile-cloud").value(), f.tiers, f.spec("resnet50_small"));
     REQUIRE_MESSAGE(servers.ok(), servers.status().to_string());
     const Status st = request_with_kill(*servers.value(), 1, f, 0);
     MESSAGE(st.to_string());
@@ -197,8 +196,7 @@ TEST_CASE("a tier killed while a tensor is on the wire: a clear error, never a h
 
 TEST_CASE("a tier server limits its CPU share and says how") {
   Fixture f("resnet50_small");
-  auto servers =
-      PlacementServers::start(parse_placement("mobile").value(), f.tiers, f.spec("resnet50_small", "auto"));
+  auto servers = PlacementServers::start(parse_placement("mobile").value(), f.tiers, f.spec("resnet50_small", "auto"));
   REQUIRE_MESSAGE(servers.ok(), servers.status().to_string());
   const std::string log = servers.value()->tier(0).log();
   MESSAGE(log);

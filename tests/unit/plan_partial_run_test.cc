@@ -95,8 +95,8 @@ TEST_CASE("partial runs reject bad ranges and inputs that do not cross the cut")
   // Cut 4 needs mask and add_out; x no longer crosses there.
   const Status missing = plan->run_steps(4, 6, {{"mask", random_input(1)}}, &outputs);
   CHECK(missing.to_string().find("missing input 'add_out'") != std::string::npos);
-  const Status extra =
-      plan->run_steps(4, 6, {{"mask", random_input(1)}, {"add_out", random_input(2)}, {"x", random_input(3)}}, &outputs);
+  const Status extra = plan->run_steps(
+      4, 6, {{"mask", random_input(1)}, {"add_out", random_input(2)}, {"x", random_input(3)}}, &outputs);
   CHECK(extra.to_string().find("'x' does not cross the cut before step 4") != std::string::npos);
   Tensor wrong_shape = Tensor::allocate(DType::kF32, {1, 4, 6, 6}).value();
   const Status shape = plan->run_steps(4, 6, {{"mask", random_input(1)}, {"add_out", wrong_shape}}, &outputs);

@@ -79,8 +79,8 @@ void print_records(const std::vector<RequestRecord>& records, PlacementServers& 
   std::printf("  serialise  %.3f ms (encode + decode at both ends of every hop, median)\n", median_of(ser));
 }
 
-Status bench_one(const Placement& placement, const TierSet& tiers, const PlacementBenchOptions& options,
-                 Session& local, const std::vector<NamedTensor>& inputs) {
+Status bench_one(const Placement& placement, const TierSet& tiers, const PlacementBenchOptions& options, Session& local,
+                 const std::vector<NamedTensor>& inputs) {
   const Plan& plan = *local.plan();
   std::printf("\nplacement  %s\n", placement.name.c_str());
   ASSIGN_OR_RETURN(auto servers, PlacementServers::start(placement, tiers, options.served));
@@ -118,7 +118,8 @@ Status bench_one(const Placement& placement, const TierSet& tiers, const Placeme
 
 }  // namespace
 
-Status run_placement_bench(const PlacementBenchOptions& options, Session& local, const std::vector<NamedTensor>& inputs) {
+Status run_placement_bench(const PlacementBenchOptions& options, Session& local,
+                           const std::vector<NamedTensor>& inputs) {
   if (options.fallback != "none" && options.fallback != "local") {
     return invalid_argument("--fallback must be none or local, got '" + options.fallback + "'");
   }

@@ -27,6 +27,7 @@ struct PlacementBenchOptions {
 
 // `local` is this process's compile of the same model (its plan numbers the steps, and it runs the
 // fallback); `inputs` are sent on every request.
-Status run_placement_bench(const PlacementBenchOptions& options, Session& local, const std::vector<NamedTensor>& inputs);
+Status run_placement_bench(const PlacementBenchOptions& options, Session& local,
+                           const std::vector<NamedTensor>& inputs);
 
 }  // namespace edgerun

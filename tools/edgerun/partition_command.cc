@@ -73,7 +73,8 @@ int run_partition(const PartitionArgs& args) {
   auto placement = parse_placement(args.placement);
   if (!placement.ok()) return fail(placement.status());
   if (!placement.value().partitioned()) {
-    return fail(invalid_argument("placement " + args.placement + " runs on one tier: give mobile-edge, edge-cloud or mobile-cloud"));
+    return fail(invalid_argument("placement " + args.placement +
+                                 " runs on one tier: give mobile-edge, edge-cloud or mobile-cloud"));
   }
   auto tiers = load_tiers(args.tiers_file);
   if (!tiers.ok()) return fail(tiers.status());
@@ -81,8 +82,7 @@ int run_partition(const PartitionArgs& args) {
   spec.args = {"--model", args.model, "--op", args.op};
   spec.tiers_file = args.tiers_file;
   spec.limit = args.limit;
-  std::printf("model      %s, operator %s, %zu steps\n", source.description.c_str(), args.op.c_str(),
-              plan.num_steps());
+  std::printf("model      %s, operator %s, %zu steps\n", source.description.c_str(), args.op.c_str(), plan.num_steps());
   std::printf("placement  %s (tiers from %s); starting the tier servers\n", args.placement.c_str(),
               tiers.value().source.c_str());
   auto servers = PlacementServers::start(placement.value(), tiers.value(), spec);
@@ -159,7 +159,9 @@ std::function<int()> add_partition_command(CLI::App& app) {
   cmd->add_option("--tiers", args->tiers_file, "tier profiles JSON (default: built-in)");
   cmd->add_option("--limit", args->limit, "how tier servers limit themselves: auto, cgroup, duty, none")
       ->capture_default_str();
-  cmd->add_option("--repeats", args->repeats, "timed requests per cut")->check(CLI::Range(1, 1000))->capture_default_str();
+  cmd->add_option("--repeats", args->repeats, "timed requests per cut")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   cmd->add_option("--profile-runs", args->profile_runs, "profiled runs per tier for the cost model")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();

@@ -2,8 +2,8 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 
 #include "operators/partition/paper_cuts.h"
 #include "tools/serve/kserve_codec.h"

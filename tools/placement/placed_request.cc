@@ -7,7 +7,7 @@
 namespace edgerun {
 
 Result<RequestOutcome> run_placed_request(PlacementServers& servers, const std::vector<NamedTensor>& inputs, size_t cut,
-                                         Session& local, bool fallback_local) {
+                                          Session& local, bool fallback_local) {
   if (local.plan() == nullptr) return internal_error("run_placed_request: the local session has no plan");
   RequestOutcome outcome;
   auto served = servers.infer(inputs, cut, local.plan()->num_steps());

@@ -16,11 +16,11 @@ struct RequestOutcome {
   std::vector<NamedTensor> outputs;
   RequestRecord record;  // the parts of a served request; a local one has only total_ms
   bool fell_back = false;
-  std::string failure;   // why it fell back
+  std::string failure;  // why it fell back
 };
 
 // `local` runs the fallback when `fallback_local`; its plan numbers the steps (compiled before).
 Result<RequestOutcome> run_placed_request(PlacementServers& servers, const std::vector<NamedTensor>& inputs, size_t cut,
-                                         Session& local, bool fallback_local);
+                                          Session& local, bool fallback_local);
 
 }  // namespace edgerun

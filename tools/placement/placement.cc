@@ -2,6 +2,10 @@
 
 namespace edgerun {
 
+namespace {
+const char* const kServedName = "model";  // every tier serves the model by this name
+}  // namespace
+
 const std::vector<std::string>& placement_names() {
   static const std::vector<std::string> names{"mobile", "edge", "cloud", "mobile-edge", "edge-cloud", "mobile-cloud"};
   return names;
@@ -40,9 +44,11 @@ Result<std::unique_ptr<PlacementServers>> PlacementServers::start(const Placemen
     options.tier = placement.tiers[i];
     options.server_args = model.args;
     options.server_path = model.server_path;
-    options.server_args.insert(options.server_args.end(), {"--name", "model", "--tier", placement.tiers[i], "--limit", model.limit});
+    options.server_args.insert(options.server_args.end(),
+                               {"--name", kServedName, "--tier", placement.tiers[i], "--limit", model.limit});
     if (!model.tiers_file.empty()) options.server_args.insert(options.server_args.end(), {"--tiers", model.tiers_file});
-    if (!next_url.empty()) options.server_args.insert(options.server_args.end(), {"--next", next_url, "--next-tier", next_tier});
+    if (!next_url.empty())
+      options.server_args.insert(options.server_args.end(), {"--next", next_url, "--next-tier", next_tier});
     auto process = TierProcess::start(options);
     if (!process.ok()) return process.status().with_context("placement " + placement.name);
     next_url = process.value()->url();
@@ -58,7 +64,7 @@ namespace {
 serve::Endpoint endpoint_of(const TierProcess& process) {
   serve::Endpoint e;
   e.port = process.port();
-  e.model = "model";
+  e.model = kServedName;
   return e;
 }
 
@@ -71,11 +77,12 @@ nlohmann::json step_parameters(size_t first, size_t last, bool profile) {
 
 }  // namespace
 
-Result<serve::InferResult> PlacementServers::infer(const std::vector<NamedTensor>& inputs, size_t cut,
-                                                   size_t num_steps, bool profile) {
+Result<serve::InferResult> PlacementServers::infer(const std::vector<NamedTensor>& inputs, size_t cut, size_t num_steps,
+                                                   bool profile) {
   if (!placement_.partitioned()) cut = num_steps;
-  if (cut > num_steps) return invalid_argument("cut " + std::to_string(cut) + " is past the plan's " +
-                                               std::to_string(num_steps) + " steps");
+  if (cut > num_steps)
+    return invalid_argument("cut " + std::to_string(cut) + " is past the plan's " + std::to_string(num_steps) +
+                            " steps");
   return serve::infer(endpoint_of(*processes_[0]), inputs, step_parameters(0, cut, profile), first_link_.get());
 }
 

@@ -1,7 +1,7 @@
 #include "tools/placement/tier_process.h"
 
-#include <signal.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,7 +53,8 @@ Result<std::unique_ptr<TierProcess>> TierProcess::start(const TierProcessOptions
   const std::string port_file = p->dir_ + "/port";
   const std::string log_file = p->dir_ + "/log";
   const std::string server = options.server_path.empty() ? executable_dir() + "/edgerun-serve" : options.server_path;
-  if (access(server.c_str(), X_OK) != 0) return not_found("tier server not found: " + server + " (build edgerun-serve)");
+  if (access(server.c_str(), X_OK) != 0)
+    return not_found("tier server not found: " + server + " (build edgerun-serve)");
 
   std::vector<std::string> args{server};
   args.insert(args.end(), options.server_args.begin(), options.server_args.end());

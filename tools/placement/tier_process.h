@@ -15,10 +15,10 @@
 namespace edgerun {
 
 struct TierProcessOptions {
-  std::string tier;                     // label, for messages
-  std::vector<std::string> server_args; // edgerun-serve's arguments (without --port-file)
-  std::string server_path;              // "" = edgerun-serve beside the running executable
-  double start_timeout_s = 600;         // loading and compiling a full-size model at 0.5 CPU is slow
+  std::string tier;                      // label, for messages
+  std::vector<std::string> server_args;  // edgerun-serve's arguments (without --port-file)
+  std::string server_path;               // "" = edgerun-serve beside the running executable
+  double start_timeout_s = 600;          // loading and compiling a full-size model at 0.5 CPU is slow
 };
 
 class TierProcess {
