@@ -47,14 +47,18 @@ double LinkShaper::draw_delay_s() {
 
 void LinkShaper::delay() { clock_->sleep_s(draw_delay_s()); }
 
+void LinkShaper::refill_locked(double now) {
+  // Credit up to one chunk: a sleep that overran pays for the next chunk instead of being lost.
+  tokens_ = std::min(static_cast<double>(chunk_bytes_), tokens_ + (now - last_s_) * bytes_per_s_);
+  last_s_ = now;
+}
+
 void LinkShaper::acquire(size_t bytes) {
   if (bytes_per_s_ <= 0) return;
   double wait_s = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const double now = clock_->now_s();
-    tokens_ = std::min(0.0, tokens_ + (now - last_s_) * bytes_per_s_);  // no credit for idle time
-    last_s_ = now;
+    refill_locked(clock_->now_s());
     tokens_ -= static_cast<double>(bytes);
     if (tokens_ < 0) wait_s = -tokens_ / bytes_per_s_;
   }
@@ -62,6 +66,11 @@ void LinkShaper::acquire(size_t bytes) {
 }
 
 bool LinkShaper::send(const char* data, size_t size, const std::function<bool(const char*, size_t)>& write) {
+  if (bytes_per_s_ > 0) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    refill_locked(clock_->now_s());
+    tokens_ = std::min(tokens_, 0.0);  // a message earns no burst from the idle time before it
+  }
   for (size_t offset = 0; offset < size;) {
     const size_t n = std::min(chunk_bytes_, size - offset);
     acquire(n);

@@ -1,10 +1,12 @@
 // The link model in user space (this kernel has no netem): a transfer first waits one one-way delay,
 // rtt/2 + uniform jitter in [-jitter, +jitter] (clamped at 0, seeded), then its bytes pass a token
-// bucket of the link's bandwidth that holds no tokens in reserve: idle time earns no burst, so a message
-// of b bytes takes b / bandwidth whatever came before (a 16 KiB burst let 131 ms of a 1 Mbit/s link
-// through for free). Bytes go in chunks of max(1500 B, 1 ms of bandwidth); the bucket may go into debt:
-// a sender reserves its chunk and sleeps until the debt is paid, so concurrent transfers over one
-// shaper share its bandwidth. Clock and sleep are injectable for tests.
+// bucket of the link's bandwidth. A message starts with no tokens in reserve (idle time earns no burst,
+// so b bytes take b / bandwidth whatever came before: a 16 KiB burst let 131 ms of a 1 Mbit/s link through
+// for free); within a message up to one chunk of credit is kept, so a sleep that overran is made up by
+// the next chunk (without it, 1500 B chunks ran 2.5% slow at 1 Mbit/s). Bytes go in chunks of
+// max(1500 B, 1 ms of bandwidth); the bucket may go into debt: a sender reserves its chunk and sleeps
+// until the debt is paid, so concurrent transfers over one shaper share its bandwidth. Clock and sleep
+// are injectable for tests.
 #pragma once
 
 #include <cstddef>
@@ -47,6 +49,8 @@ class LinkShaper {
   bool send(const char* data, size_t size, const std::function<bool(const char*, size_t)>& write);
 
  private:
+  void refill_locked(double now);
+
   LinkProfile profile_;
   LinkClock* clock_;
   double bytes_per_s_ = 0;
