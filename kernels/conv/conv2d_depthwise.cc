@@ -16,29 +16,12 @@ constexpr F32DwConvPlaneFn kAvx512[] = {EDGERUN_X86_WINDOW_VARIANTS(EDGERUN_X86_
 #undef EDGERUN_X86_DWCONV_AVX2
 #undef EDGERUN_X86_DWCONV_AVX512
 
-x86::WindowGeometry window_geometry(const Conv2dShape& s) {
-  x86::WindowGeometry g;
-  g.in_h = s.in_h;
-  g.in_w = s.in_w;
-  g.out_h = s.out_h;
-  g.out_w = s.out_w;
-  g.kernel_h = s.kernel_h;
-  g.kernel_w = s.kernel_w;
-  g.stride_h = s.stride_h;
-  g.stride_w = s.stride_w;
-  g.dilation_h = s.dilation_h;
-  g.dilation_w = s.dilation_w;
-  g.pad_top = s.pad_top;
-  g.pad_left = s.pad_left;
-  return g;
-}
-
 class Conv2dDepthwise final : public Conv2dF32 {
  public:
   Conv2dDepthwise(const Conv2dShape& shape, const float* weights, const float* bias, const Epilogue& epilogue,
                   const F32DwConvPlaneFn* variants)
       : shape_(shape),
-        geometry_(window_geometry(shape)),
+        geometry_(x86::window_geometry_of(shape)),
         epilogue_(epilogue),
         plane_(variants[x86::window_variant(geometry_)]),
         weights_(weights, weights + shape.out_channels * shape.kernel_h * shape.kernel_w),

@@ -35,7 +35,7 @@ class MaxPool2dU8Simd final : public MaxPool2dU8 {
       global_ = kernels.global_max;
       return;
     }
-    g_ = pool2d_window_geometry(s);
+    g_ = x86::window_geometry_of(s);
     plane_ = kernels.max[x86::window_variant(g_)];
   }
 

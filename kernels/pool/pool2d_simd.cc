@@ -71,7 +71,7 @@ class Pool2dSimd final : public Pool2dF32 {
       global_ = s.kind == PoolKind::kGlobalMax ? kernels.global_max : kernels.global_avg;
       return;
     }
-    g_ = pool2d_window_geometry(s);
+    g_ = x86::window_geometry_of(s);
     const int variant = x86::window_variant(g_);
     plane_ = s.kind == PoolKind::kMax ? kernels.max[variant] : kernels.avg[variant];
     const auto rows = [&](int64_t lo, int64_t hi) {
@@ -127,23 +127,6 @@ class Pool2dSimd final : public Pool2dF32 {
 };
 
 }  // namespace
-
-x86::WindowGeometry pool2d_window_geometry(const Pool2dShape& s) {
-  x86::WindowGeometry g;
-    g.in_h = s.in_h;
-    g.in_w = s.in_w;
-    g.out_h = s.out_h;
-    g.out_w = s.out_w;
-    g.kernel_h = s.kernel_h;
-    g.kernel_w = s.kernel_w;
-    g.stride_h = s.stride_h;
-    g.stride_w = s.stride_w;
-    g.dilation_h = s.dilation_h;
-    g.dilation_w = s.dilation_w;
-    g.pad_top = s.pad_top;
-    g.pad_left = s.pad_left;
-  return g;
-}
 
 // Strides, dilations and row lengths that the microkernels' 32-bit column offsets reach.
 bool pool2d_simd_supported(const Pool2dShape& s) {

@@ -13,9 +13,6 @@ namespace edgerun::kernels {
 
 bool pool2d_simd_supported(const Pool2dShape& shape);
 
-// The plane geometry the x86 window kernels read, from a windowed (non-global) pool's shape.
-x86::WindowGeometry pool2d_window_geometry(const Pool2dShape& shape);
-
 // Runs a pool over its (image, channel) planes with OpenMP, for the f32 and uint8 entries alike:
 // a global pool as global_block(count, first) over blocks of planes (a 7x7 plane is too little work
 // alone), a windowed one as plane(p) for each plane.

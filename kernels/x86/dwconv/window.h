@@ -18,6 +18,25 @@ struct WindowGeometry {
   int64_t pad_top = 0, pad_left = 0;
 };
 
+// The geometry of any family's shape with these fields (Conv2dShape, Pool2dShape).
+template <typename WindowShape>
+WindowGeometry window_geometry_of(const WindowShape& s) {
+  WindowGeometry g;
+  g.in_h = s.in_h;
+  g.in_w = s.in_w;
+  g.out_h = s.out_h;
+  g.out_w = s.out_w;
+  g.kernel_h = s.kernel_h;
+  g.kernel_w = s.kernel_w;
+  g.stride_h = s.stride_h;
+  g.stride_w = s.stride_w;
+  g.dilation_h = s.dilation_h;
+  g.dilation_w = s.dilation_w;
+  g.pad_top = s.pad_top;
+  g.pad_left = s.pad_left;
+  return g;
+}
+
 }  // namespace edgerun::kernels::x86
 
 namespace edgerun::kernels::x86 {
