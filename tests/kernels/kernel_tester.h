@@ -13,6 +13,7 @@
 
 #include "kernels/backend.h"
 #include "kernels/cpu_features.h"
+#include "tests/support/random_data.h"
 
 namespace edgerun::testing {
 
@@ -41,16 +42,6 @@ inline std::vector<float> random_floats(size_t n, uint32_t seed, float lo = -1.0
 
 // Largest |a - b| / (1 + |b|) over the elements; f32 kernels that sum `depth` products in another
 // order than the reference differ by a few ulps times sqrt(depth).
-// n integers uniform in [lo, hi] as T (INT8 operands, zero points, biases).
-template <typename T>
-std::vector<T> random_ints(size_t n, uint32_t seed, int lo, int hi) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> dist(lo, hi);
-  std::vector<T> v(n);
-  for (T& x : v) x = static_cast<T>(dist(rng));
-  return v;
-}
-
 inline double max_relative_error(const std::vector<float>& a, const std::vector<float>& b) {
   REQUIRE(a.size() == b.size());
   double worst = 0;

@@ -7,6 +7,7 @@
 
 #include "engine/ops/op_kernels.h"
 #include "graph/ops/op_schema.h"
+#include "tests/support/random_data.h"
 
 namespace edgerun::testing {
 
@@ -14,15 +15,6 @@ template <typename T>
 std::vector<T> random_values(size_t n, uint32_t seed, double lo = -1.0, double hi = 1.0) {
   std::mt19937 gen(seed);
   std::uniform_real_distribution<double> dist(lo, hi);
-  std::vector<T> v(n);
-  for (T& x : v) x = static_cast<T>(dist(gen));
-  return v;
-}
-
-template <typename T>
-std::vector<T> random_ints(size_t n, uint32_t seed, int lo, int hi) {
-  std::mt19937 gen(seed);
-  std::uniform_int_distribution<int> dist(lo, hi);
   std::vector<T> v(n);
   for (T& x : v) x = static_cast<T>(dist(gen));
   return v;
