@@ -7,6 +7,8 @@
 #include <limits>
 
 #include "engine/memory_planner.h"
+#include "engine/ops/early_exit.h"
+#include "graph/ops/early_exit.h"
 #include "graph/ops/op_schema.h"
 #include "graph/passes/eliminate_dead_nodes.h"
 #include "graph/passes/fold_batch_norm.h"
@@ -71,7 +73,20 @@ Status Plan::build_steps() {
       if (o != kNoValue && is_dynamic_[static_cast<size_t>(o)]) step.dynamic = true;
     }
     step.activation = ops::fused_activation(node);
+    step.early_exit = node.op == OpType::kEarlyExit;
+    if (step.early_exit && step.dynamic) return unsupported(node.describe() + ": an early exit needs static shapes");
     steps_.push_back(std::move(step));
+  }
+  const std::vector<int> producer = graph_.producers();
+  exit_output_slot_.clear();
+  for (ValueId o : graph_.outputs) {
+    const int p = producer[static_cast<size_t>(o)];
+    int slot = -1;
+    if (p >= 0 && graph_.nodes[static_cast<size_t>(p)].op == OpType::kEarlyExit) {
+      const auto& outs = graph_.nodes[static_cast<size_t>(p)].outputs;
+      slot = static_cast<int>(std::find(outs.begin(), outs.end(), o) - outs.begin());
+    }
+    exit_output_slot_.push_back(slot);
   }
   return Status::Ok();
 }
@@ -263,6 +278,7 @@ Status Plan::bind_crossing_inputs(size_t cut, const std::vector<NamedTensor>& in
 Status Plan::run_step(Step& step) {
   const Node& node = graph_.nodes[step.node];
   Status st = step.dynamic       ? run_dynamic_step(step)
+              : step.early_exit  ? ops::run_early_exit(*step.context, exit_policy_)
               : step.prepared.op ? step.prepared.op->run(*step.context, scratch_.get())
                                  : step.run(*step.context);
   RETURN_IF_ERROR(st);
@@ -282,18 +298,38 @@ Status Plan::run_steps(size_t first, size_t last, const std::vector<NamedTensor>
   }
   RETURN_IF_ERROR(bind_crossing_inputs(first, inputs));
   if (step_ms != nullptr) step_ms->clear();
+  last_run_ = RunReport{};
   for (size_t s = first; s < last; ++s) {
-    if (step_ms == nullptr) {
-      RETURN_IF_ERROR(run_step(steps_[s]));
-      continue;
-    }
     const auto t0 = std::chrono::steady_clock::now();
     RETURN_IF_ERROR(run_step(steps_[s]));
-    step_ms->push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    if (step_ms != nullptr)
+      step_ms->push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    last_run_.steps_run = s - first + 1;
+    const Step& step = steps_[s];
+    if (step.early_exit && s + 1 < steps_.size() &&
+        ops::all_samples_exited(tensors_[static_cast<size_t>(graph_.nodes[step.node].outputs[1])])) {
+      last_run_.stopped_at_exit = static_cast<int>(graph_.nodes[step.node].attrs.get_int(early_exit_attr::kExitIndex, 0));
+      return exit_outputs(s, outputs);
+    }
   }
   outputs->clear();
   for (ValueId id : crossing_values(last)) {
     outputs->push_back({graph_.value(id).name, tensors_[static_cast<size_t>(id)].clone()});
+  }
+  return Status::Ok();
+}
+
+Status Plan::exit_outputs(size_t step, std::vector<NamedTensor>* outputs) const {
+  const Node& node = graph_.nodes[steps_[step].node];
+  outputs->clear();
+  for (size_t i = 0; i < graph_.outputs.size(); ++i) {
+    const Value& out = graph_.value(graph_.outputs[i]);
+    if (exit_output_slot_[i] < 0) {
+      return unsupported("graph output '" + out.name + "' is not an early-exit output, so " + node.describe() +
+                         " cannot stand in for it");
+    }
+    const ValueId from = node.outputs[static_cast<size_t>(exit_output_slot_[i])];
+    outputs->push_back({out.name, tensors_[static_cast<size_t>(from)].clone()});
   }
   return Status::Ok();
 }

@@ -1,6 +1,13 @@
 // Plan: a graph compiled for concrete input shapes. Compilation infers every shape, folds constants,
 // runs the graph passes, picks each node's run function and places every activation in one arena
 // (liveness-based memory plan). Running binds the inputs and executes the steps in order.
+//
+// Early exit (graph/ops/early_exit.h): after an EarlyExit step whose every sample has taken an exit,
+// the run stops; the steps after it are not executed and that step's outputs stand in for the graph
+// outputs its chain ends in. A batch stops only when all its samples are confident; each sample's
+// output is still its own first confident exit (a sample that exits early keeps that exit's row while
+// the others go deeper), so a batch gives every sample what a batch of one would. There is no
+// compaction: the latency of a batch is that of its deepest sample.
 #pragma once
 
 #include <map>
@@ -53,6 +60,10 @@ class Plan {
   // step_ms, if not null, gets each step's wall time in milliseconds (last - first entries).
   Status run_steps(size_t first, size_t last, const std::vector<NamedTensor>& inputs,
                    std::vector<NamedTensor>* outputs, std::vector<double>* step_ms = nullptr);
+  // A run_steps that stops at an exit before `last` returns the graph outputs instead of
+  // crossing_values(last): last_run().stopped_at_exit says so.
+  void set_exit_policy(const ExitPolicy& policy) { exit_policy_ = policy; }
+  const RunReport& last_run() const { return last_run_; }
   const Node& step_node(size_t step) const { return graph_.nodes[steps_.at(step).node]; }
 
   const Graph& graph() const { return graph_; }
@@ -78,6 +89,7 @@ class Plan {
     ref::ActivationParams activation;
     std::unique_ptr<KernelContext> context;  // prebuilt for static steps
     PreparedStep prepared;                   // a family kernel chosen at compile time, if any
+    bool early_exit = false;                 // an EarlyExit step: may end the run
   };
 
   Plan() = default;
@@ -87,6 +99,7 @@ class Plan {
   Status run_dynamic_step(Step& step);
   Status run_step(Step& step);
   Status bind_crossing_inputs(size_t cut, const std::vector<NamedTensor>& inputs);
+  Status exit_outputs(size_t step, std::vector<NamedTensor>* outputs) const;
 
   Graph graph_;
   CompileStats stats_;
@@ -98,6 +111,10 @@ class Plan {
   size_t arena_lower_bound_bytes_ = 0;
   std::shared_ptr<void> scratch_;
   size_t scratch_bytes_ = 0;
+  // Per graph output: the EarlyExit output slot (0 merged, 1 taken) it is, or -1.
+  std::vector<int> exit_output_slot_;
+  ExitPolicy exit_policy_;
+  RunReport last_run_;
 };
 
 }  // namespace edgerun

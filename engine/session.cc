@@ -28,6 +28,7 @@ Status Session::prepare(const std::map<std::string, Shape>& input_shapes) {
   compile_options.backend = options_.backend;
   compile_options.lower_qdq = options_.lower_qdq;
   ASSIGN_OR_RETURN(plan_, Plan::compile(graph_, input_shapes, compile_options));
+  plan_->set_exit_policy(exit_policy_);
   plan_shapes_ = input_shapes;
   return Status::Ok();
 }
@@ -89,6 +90,13 @@ Result<std::map<std::string, Shape>> Session::default_input_shapes() const {
   }
   return shapes;
 }
+
+void Session::set_exit_policy(const ExitPolicy& policy) {
+  exit_policy_ = policy;
+  if (plan_) plan_->set_exit_policy(policy);
+}
+
+RunReport Session::last_run() const { return plan_ ? plan_->last_run() : RunReport{}; }
 
 size_t Session::arena_bytes() const { return plan_ ? plan_->arena_bytes() : 0; }
 size_t Session::planned_nodes() const { return plan_ ? plan_->num_steps() : 0; }

@@ -25,6 +25,26 @@ struct SessionOptions {
   std::map<std::string, int64_t> dim_bindings;
 };
 
+// Which exits of an early-exit model (operators/early_exit, graph/ops/early_exit.h) may stop a run.
+//   kThresholds  each exit's calibrated confidence threshold decides per sample (the default);
+//   kNever       no exit fires: every sample takes the final output (the model's full depth);
+//   kForce       every sample takes exit `exit` (an index past the last exit is the final output):
+//                the latency of one exit path, whatever the input (tier measurements replay a
+//                trained surrogate's exit mix on the full-size model this way).
+struct ExitPolicy {
+  enum class Kind { kThresholds, kNever, kForce };
+  Kind kind = Kind::kThresholds;
+  int exit = -1;
+};
+
+// What the last run did: how many steps ran and whether an early exit ended it.
+struct RunReport {
+  size_t steps_run = 0;
+  // The exit that ended the run before its last step (its outputs stand in for the graph outputs);
+  // -1 when the run went to its last step.
+  int stopped_at_exit = -1;
+};
+
 struct NamedTensor {
   std::string name;
   Tensor tensor;
@@ -48,6 +68,10 @@ class Session {
   Status run_steps(size_t first, size_t last, const std::vector<NamedTensor>& inputs,
                    std::vector<NamedTensor>* outputs, std::vector<double>* step_ms = nullptr);
 
+  // Early-exit models: the policy of later runs (kept across recompiles) and the last run's report.
+  void set_exit_policy(const ExitPolicy& policy);
+  RunReport last_run() const;
+
   const Graph& graph() const { return graph_; }
   // Compiles for the given input shapes now (run() does it on demand).
   Status prepare(const std::map<std::string, Shape>& input_shapes);
@@ -67,6 +91,7 @@ class Session {
   SessionOptions options_;
   std::map<std::string, Shape> plan_shapes_;
   std::unique_ptr<Plan> plan_;
+  ExitPolicy exit_policy_;
 };
 
 }  // namespace edgerun

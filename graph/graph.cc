@@ -24,6 +24,16 @@ std::optional<ValueId> Graph::find_value(const std::string& value_name) const {
   return it->second;
 }
 
+Status Graph::rename_value(ValueId id, const std::string& new_name) {
+  Value& v = value(id);
+  if (v.name == new_name) return Status::Ok();
+  if (by_name_.count(new_name)) return invalid_argument("a value named '" + new_name + "' exists already");
+  by_name_.erase(v.name);
+  v.name = new_name;
+  by_name_[new_name] = id;
+  return Status::Ok();
+}
+
 ValueId Graph::add_constant(const std::string& value_name, Tensor t) {
   const ValueId id = value_id(unique_name(value_name));
   Value& v = value(id);

@@ -10,6 +10,7 @@
 
 #include "graph/attribute.h"
 #include "graph/ops/op_type.h"
+#include "graph/status.h"
 #include "graph/tensor.h"
 
 namespace edgerun {
@@ -52,6 +53,8 @@ class Graph {
   ValueId value_id(const std::string& name);
   std::optional<ValueId> find_value(const std::string& name) const;
   bool is_output(ValueId id) const;
+  // Gives a value a new name; an error if another value has it.
+  Status rename_value(ValueId id, const std::string& new_name);
   ValueId add_constant(const std::string& name, Tensor t);
   Value& value(ValueId id) { return values[static_cast<size_t>(id)]; }
   const Value& value(ValueId id) const { return values[static_cast<size_t>(id)]; }

@@ -27,7 +27,7 @@ std::optional<OpType> find_op(const std::string& name) {
 std::optional<OpType> find_model_op(const std::string& name, const std::string& domain) {
   const std::optional<OpType> op = find_op(name);
   if (!op) return std::nullopt;
-  const bool internal = *op == OpType::kQConv || *op == OpType::kQMatMul;
+  const bool internal = *op == OpType::kQConv || *op == OpType::kQMatMul || *op == OpType::kEarlyExit;
   const bool contrib = *op == OpType::kQLinearAdd || *op == OpType::kQLinearGlobalAveragePool;
   if (internal) return std::nullopt;
   if (domain == "com.microsoft") return contrib ? op : std::nullopt;

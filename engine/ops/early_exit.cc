@@ -1,0 +1,76 @@
+#include "engine/ops/early_exit.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/ops/op_kernels.h"
+#include "graph/ops/early_exit.h"
+#include "operators/early_exit/exit_thresholds.h"
+
+namespace edgerun::ops {
+
+namespace {
+
+// Whether a sample not yet taken takes this exit.
+struct ExitDecision {
+  enum class Kind { kAll, kNone, kByScore } kind;
+  early_exit::ExitRule rule = early_exit::ExitRule::kMaxProb;
+  float threshold = 0;
+};
+
+Result<ExitDecision> decide(const KernelContext& ctx, const ExitPolicy& policy) {
+  const int index = static_cast<int>(ctx.attrs().get_int(early_exit_attr::kExitIndex, 0));
+  const std::string rule = ctx.attrs().get_string(early_exit_attr::kRule, "");
+  if (rule == early_exit_attr::kAlways) return ExitDecision{ExitDecision::Kind::kAll};
+  switch (policy.kind) {
+    case ExitPolicy::Kind::kNever: return ExitDecision{ExitDecision::Kind::kNone};
+    case ExitPolicy::Kind::kForce:
+      return ExitDecision{index == policy.exit ? ExitDecision::Kind::kAll : ExitDecision::Kind::kNone};
+    case ExitPolicy::Kind::kThresholds: break;
+  }
+  ASSIGN_OR_RETURN(early_exit::ExitRule parsed, early_exit::parse_exit_rule(rule));
+  return ExitDecision{ExitDecision::Kind::kByScore, parsed,
+                      ctx.attrs().get_float(early_exit_attr::kThreshold, early_exit::never_threshold(parsed))};
+}
+
+}  // namespace
+
+Status run_early_exit(KernelContext& ctx, const ExitPolicy& policy) {
+  ASSIGN_OR_RETURN(ExitDecision decision, decide(ctx, policy));
+  const Tensor& logits = ctx.input(0);
+  Tensor& merged = ctx.output(0);
+  int64_t* taken = ctx.output(1).data<int64_t>();
+  const int64_t n = logits.shape()[0], classes = logits.shape()[1];
+  const int64_t per_sample = n == 0 ? 0 : logits.num_elements() / n;
+  const int64_t positions = classes == 0 ? 0 : per_sample / classes;
+  const int index = static_cast<int>(ctx.attrs().get_int(early_exit_attr::kExitIndex, 0));
+  const bool chained = ctx.has_input(1);
+  for (int64_t s = 0; s < n; ++s) {
+    const float* row = logits.data<float>() + s * per_sample;
+    float* out = merged.data<float>() + s * per_sample;
+    const int64_t before = chained ? ctx.input(2).data<int64_t>()[s] : -1;
+    if (before >= 0) {  // taken earlier: keep its row
+      if (out != ctx.input(1).data<float>() + s * per_sample)
+        std::memcpy(out, ctx.input(1).data<float>() + s * per_sample, static_cast<size_t>(per_sample) * sizeof(float));
+      taken[s] = before;
+      continue;
+    }
+    bool take = decision.kind == ExitDecision::Kind::kAll;
+    if (decision.kind == ExitDecision::Kind::kByScore) {
+      take = early_exit::is_confident(early_exit::exit_score(row, classes, positions, decision.rule),
+                                      decision.threshold, decision.rule);
+    }
+    std::memcpy(out, row, static_cast<size_t>(per_sample) * sizeof(float));
+    taken[s] = take ? index : -1;
+  }
+  return Status::Ok();
+}
+
+bool all_samples_exited(const Tensor& taken) {
+  const int64_t* t = taken.data<int64_t>();
+  return std::all_of(t, t + taken.num_elements(), [](int64_t e) { return e >= 0; });
+}
+
+Status run_EarlyExit(KernelContext& ctx) { return run_early_exit(ctx, ExitPolicy{}); }
+
+}  // namespace edgerun::ops
