@@ -12,7 +12,7 @@ namespace {
 
 constexpr int64_t kDefaultSequenceLength = 128;
 
-Result<std::unique_ptr<TaskEvaluator>> load_task(const EvalRequest& request, const std::string& data_path) {
+Result<std::unique_ptr<TaskEvaluator>> load_task_at(const EvalRequest& request, const std::string& data_path) {
   switch (request.task) {
     case Task::kFashionMnist: {
       ASSIGN_OR_RETURN(LabelledImages images, load_fashion_mnist(data_path));
@@ -71,11 +71,14 @@ Result<const Tensor*> logits_output(const std::vector<NamedTensor>& outputs) {
 
 }  // namespace
 
+Result<std::unique_ptr<TaskEvaluator>> load_task_evaluator(const EvalRequest& request) {
+  return load_task_at(request, request.data_path.empty() ? default_data_path(request.task) : request.data_path);
+}
+
 Result<EvalResult> evaluate(const EvalRequest& request) {
   if (request.batch < 1) return invalid_argument("batch must be at least 1, got " + std::to_string(request.batch));
   if (request.limit < 0) return invalid_argument("limit must not be negative, got " + std::to_string(request.limit));
-  const std::string data_path = request.data_path.empty() ? default_data_path(request.task) : request.data_path;
-  ASSIGN_OR_RETURN(std::unique_ptr<TaskEvaluator> task, load_task(request, data_path));
+  ASSIGN_OR_RETURN(std::unique_ptr<TaskEvaluator> task, load_task_evaluator(request));
 
   // Load once to learn the batch dim, then bind it.
   std::unique_ptr<Session> probe;

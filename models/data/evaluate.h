@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,5 +35,8 @@ struct EvalResult {
 };
 
 Result<EvalResult> evaluate(const EvalRequest& request);
+
+// The task evaluator of request.task over its test data (request.data_path, else the default).
+Result<std::unique_ptr<TaskEvaluator>> load_task_evaluator(const EvalRequest& request);
 
 }  // namespace edgerun::data

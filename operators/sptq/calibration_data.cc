@@ -155,6 +155,10 @@ Result<Samples> random_samples(const Graph& graph, int64_t count) {
 
 }  // namespace
 
+Result<std::unique_ptr<data::TaskEvaluator>> calibration_task_data(data::Task task, const CalibrationRequest& request) {
+  return task_data(task, request.data_path, request);
+}
+
 Result<Samples> calibration_samples(const Graph& graph, const CalibrationRequest& request) {
   if (request.samples < 1)
     return invalid_argument("calibration needs at least 1 sample, got " + std::to_string(request.samples));

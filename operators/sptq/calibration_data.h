@@ -13,11 +13,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/session.h"
+#include "models/data/eval_task.h"
 #include "models/data/task.h"
 
 namespace edgerun::sptq {
@@ -31,6 +33,10 @@ struct CalibrationRequest {
   int64_t samples = 128;           // rows of task data, or random batches
   int64_t batch = 32;              // rows per batch of task data (a model with a fixed batch dim gets its own)
 };
+
+// A task's calibration data as a task evaluator (inputs, labels, per-sample metric counts): the train
+// data calibration_samples reads (request.data_path when set); fashion-scenes makes request.samples scenes.
+Result<std::unique_ptr<data::TaskEvaluator>> calibration_task_data(data::Task task, const CalibrationRequest& request);
 
 Result<std::vector<std::vector<NamedTensor>>> calibration_samples(const Graph& graph,
                                                                   const CalibrationRequest& request);

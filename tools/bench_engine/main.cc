@@ -11,9 +11,11 @@
 #include "engine/plan.h"
 #include "engine/session.h"
 #include "tools/deployment/deployment_operator.h"
+#include "tools/deployment/operator_cli.h"
 #include "tools/common/kernel_options.h"
 #include "tools/common/latency_stats.h"
 #include "tools/common/plan_summary.h"
+#include "tools/bench_engine/early_exit_bench.h"
 #include "tools/bench_engine/placement_bench.h"
 #include "tools/bench_engine/surrogate_accuracy.h"
 #include "tools/common/model_source.h"
@@ -44,16 +46,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> dims;
   AccuracyOptions accuracy;
   bool no_accuracy = false;
-  std::string op_name = "identity", calibrator = "percentile";
-  OperatorOptions op;
+  OperatorCli op_cli;
   app.add_option("--model", model, "zoo model name or ONNX model file")->capture_default_str();
-  app.add_option("--op", op_name, "deployment operator: identity, sptq, qat")->capture_default_str();
-  app.add_option("--calibrator", calibrator, "sptq: calibrator of the accuracy run (minmax, percentile, entropy, mse)")
-      ->capture_default_str();
-  app.add_option("--percentile", op.sptq.percentile, "percentile calibrator: the kept percent")->capture_default_str();
-  app.add_option("--calib-rows", op.train_rows, "sptq: train rows calibrating the trained surrogate")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_operator_options(app, op_cli, /*accuracy=*/true);
   app.add_option("--threads", threads, "threads for the kernels")->check(CLI::Range(1, 256))->capture_default_str();
   app.add_option("--warmup", warmup, "runs before timing (dropped)")->check(CLI::Range(0, 100000))->capture_default_str();
   app.add_option("--repeats", repeats, "timed runs")->check(CLI::Range(1, 1000000))->capture_default_str();
@@ -82,13 +77,9 @@ int main(int argc, char** argv) {
   if (!session_options.ok()) return fail(session_options.status());
   const SessionOptions& options = session_options.value();
 
-  auto parsed_op = parse_deployment_op(op_name);
+  auto parsed_op = operator_options(op_cli, threads);
   if (!parsed_op.ok()) return fail(parsed_op.status());
-  op.op = parsed_op.value();
-  auto parsed_calibrator = sptq::parse_calibrator(calibrator);
-  if (!parsed_calibrator.ok()) return fail(parsed_calibrator.status());
-  op.sptq.calibrator = parsed_calibrator.value();
-  op.sptq.threads = threads;
+  const OperatorOptions& op = parsed_op.value();
 
   auto deployed = load_deployed_model(model, op, options);
   if (!deployed.ok()) return fail(deployed.status());
@@ -137,19 +128,37 @@ int main(int argc, char** argv) {
   std::printf("           %-10s %-10s %-10s %-10s %-10s %-10s\n", "median", "p90", "mean", "std", "min", "max");
   std::printf("           %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f\n", lat.median, lat.p90, lat.mean,
               lat.stddev, lat.min, lat.max);
+  std::vector<ExitPathTiming> exit_paths;
+  if (op_exits_early(op.op)) {
+    auto identity = load_deployed_model(model, OperatorOptions{}, options);
+    if (!identity.ok()) return fail(identity.status());
+    auto timed = time_exit_paths(*identity.value().session, s, inputs.value(), deployed.value().exit_names, warmup,
+                                 repeats);
+    if (!timed.ok()) return fail(timed.status());
+    exit_paths = std::move(timed.value());
+    print_exit_paths(exit_paths);
+  }
+  // Early exit's surrogate runs before the placements: its exit rates weigh their exit paths.
+  const bool with_accuracy = !no_accuracy && !source.zoo_name.empty();
+  accuracy.threads = threads;
+  if (with_accuracy && op_exits_early(op.op)) {
+    st = print_early_exit_surrogate(source.zoo_name, accuracy, op, exit_paths, &placement.exit_rates);
+    if (!st.ok()) return fail(st);
+  }
   if (!placement.placements.empty()) {
     placement.zoo_model = source.zoo_name;
     placement.warmup = warmup;
     placement.repeats = repeats;
+    placement.exit_names = deployed.value().exit_names;
     placement.served.tiers_file = placement.tiers_file;
     // The latency graph does not depend on the calibrator (deployment_operator.h): not passed on.
-    placement.served.args = {"--model", model, "--op", op_name, "--backend", kernel_options.backend};
+    placement.served.args = {"--model", model, "--backend", kernel_options.backend};
+    for (const std::string& a : served_operator_args(op_cli)) placement.served.args.push_back(a);
     for (const std::string& d : dims) placement.served.args.insert(placement.served.args.end(), {"--dim", d});
     st = run_placement_bench(placement, s, inputs.value());
     if (!st.ok()) return fail(st);
   }
-  if (no_accuracy || source.zoo_name.empty()) return 0;
-  accuracy.threads = threads;
+  if (!with_accuracy || op_exits_early(op.op)) return 0;
   st = print_surrogate_accuracy(source.zoo_name, accuracy, op);
   return st.ok() ? 0 : fail(st);
 }

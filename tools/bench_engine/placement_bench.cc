@@ -79,6 +79,33 @@ void print_records(const std::vector<RequestRecord>& records, PlacementServers& 
   std::printf("  serialise  %.3f ms (encode + decode at both ends of every hop, median)\n", median_of(ser));
 }
 
+// warmup + repeats requests through the placement, their breakdown printed; returns the timed
+// requests' end-to-end milliseconds.
+Result<std::vector<double>> time_requests(const PlacementBenchOptions& options, PlacementServers& servers, Session& local,
+                                          const std::vector<NamedTensor>& inputs, size_t cut, int forced_exit) {
+  std::vector<RequestRecord> records;
+  int fallbacks = 0;
+  for (int i = 0; i < options.warmup + options.repeats; ++i) {
+    ASSIGN_OR_RETURN(RequestOutcome outcome,
+                     run_placed_request(servers, inputs, cut, local, options.fallback == "local", forced_exit));
+    if (outcome.fell_back) {
+      std::printf("  fallback   request %d: %s; finished locally (this process, no tier limits)\n", i + 1,
+                  outcome.failure.c_str());
+      ++fallbacks;
+    }
+    if (i >= options.warmup) records.push_back(outcome.record);
+  }
+  // Fallback records have no per-hop parts: the breakdown uses the served ones.
+  std::vector<RequestRecord> served;
+  for (const RequestRecord& r : records) {
+    if (!r.compute_ms.empty()) served.push_back(r);
+  }
+  print_records(served.empty() ? records : served, servers, fallbacks);
+  std::vector<double> ms;
+  for (const RequestRecord& r : records) ms.push_back(r.total_ms);
+  return ms;
+}
+
 Status bench_one(const Placement& placement, const TierSet& tiers, const PlacementBenchOptions& options, Session& local,
                  const std::vector<NamedTensor>& inputs) {
   const Plan& plan = *local.plan();
@@ -95,24 +122,22 @@ Status bench_one(const Placement& placement, const TierSet& tiers, const Placeme
     cut = chosen.cut.step;
     std::printf("  cut        %s: %s\n", chosen.how.c_str(), describe_cut(chosen.cut, plan.num_steps()).c_str());
   }
-  std::vector<RequestRecord> records;
-  int fallbacks = 0;
-  for (int i = 0; i < options.warmup + options.repeats; ++i) {
-    ASSIGN_OR_RETURN(RequestOutcome outcome,
-                     run_placed_request(*servers, inputs, cut, local, options.fallback == "local"));
-    if (outcome.fell_back) {
-      std::printf("  fallback   request %d: %s; finished locally (this process, no tier limits)\n", i + 1,
-                  outcome.failure.c_str());
-      ++fallbacks;
-    }
-    if (i >= options.warmup) records.push_back(outcome.record);
+  if (options.exit_names.empty()) return time_requests(options, *servers, local, inputs, cut, -1).status();
+  std::vector<double> path_means;
+  std::vector<std::vector<double>> path_ms;
+  for (size_t k = 0; k <= options.exit_names.size(); ++k) {
+    const bool final = k == options.exit_names.size();
+    std::printf("  path       %s\n", final ? "final output" : ("exit " + std::to_string(k) + " (" +
+                                                                 options.exit_names[k] + ")").c_str());
+    ASSIGN_OR_RETURN(std::vector<double> ms, time_requests(options, *servers, local, inputs, cut, static_cast<int>(k)));
+    path_means.push_back(summarize(ms).mean);
+    path_ms.push_back(std::move(ms));
   }
-  // Fallback records have no per-hop parts: the breakdown uses the served ones.
-  std::vector<RequestRecord> served;
-  for (const RequestRecord& r : records) {
-    if (!r.compute_ms.empty()) served.push_back(r);
-  }
-  print_records(served.empty() ? records : served, *servers, fallbacks);
+  if (options.exit_rates.size() != path_ms.size()) return Status::Ok();
+  double mean = 0;
+  for (size_t k = 0; k < path_ms.size(); ++k) mean += options.exit_rates[k] * path_means[k];
+  std::printf("  mixed      by the trained surrogate's exit rates: mean %.3f ms vs the final path's %.3f ms -> %.2fx\n",
+              mean, path_means.back(), path_means.back() / mean);
   return Status::Ok();
 }
 

@@ -2,7 +2,8 @@
 // (tools/placement), chooses the cut of a partitioned one (--cut paper | auto | STEP), times the
 // requests end to end and takes each apart: compute per tier, transfer and bytes per link (beside
 // what bytes / bandwidth + RTT predicts), serialisation. With --fallback local a request whose tier
-// fails is finished in this process, and the output says so.
+// fails is finished in this process, and the output says so. An early-exit model is timed per exit
+// path: an exit taken before the cut ends the request on the first tier, which ships nothing on.
 #pragma once
 
 #include <string>
@@ -23,6 +24,10 @@ struct PlacementBenchOptions {
   int warmup = 2;
   int repeats = 10;
   int profile_runs = 5;  // per-step profiles per tier for --cut auto
+  // Dynamic early exit: the exits' blocks; each exit path (then the final output) is timed by forcing
+  // it, and, given the trained surrogate's exit rates (exits + 1 of them), mixed by them.
+  std::vector<std::string> exit_names;
+  std::vector<double> exit_rates;
 };
 
 // `local` is this process's compile of the same model (its plan numbers the steps, and it runs the

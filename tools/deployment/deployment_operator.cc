@@ -5,14 +5,27 @@
 #include "graph/onnx/onnx_importer.h"
 #include "models/zoo/zoo.h"
 #include "operators/sptq/calibration_data.h"
+#include "tools/deployment/early_exit_latency.h"
 
 namespace edgerun {
 
 Result<DeploymentOp> parse_deployment_op(const std::string& name) {
-  if (name == "identity") return DeploymentOp::kIdentity;
-  if (name == "sptq") return DeploymentOp::kSptq;
-  if (name == "qat") return DeploymentOp::kQat;
-  return invalid_argument("unknown operator '" + name + "' (identity, sptq, qat)");
+  for (DeploymentOp op : {DeploymentOp::kIdentity, DeploymentOp::kSptq, DeploymentOp::kQat, DeploymentOp::kEarlyExit,
+                          DeploymentOp::kSptqEarlyExit}) {
+    if (name == deployment_op_name(op)) return op;
+  }
+  return invalid_argument("unknown operator '" + name + "' (identity, sptq, qat, early_exit, sptq+early_exit)");
+}
+
+bool op_quantizes(DeploymentOp op) {
+  return op == DeploymentOp::kSptq || op == DeploymentOp::kQat || op == DeploymentOp::kSptqEarlyExit;
+}
+bool op_exits_early(DeploymentOp op) { return op == DeploymentOp::kEarlyExit || op == DeploymentOp::kSptqEarlyExit; }
+
+Result<EarlyExitMode> parse_early_exit_mode(const std::string& name) {
+  if (name == "static") return EarlyExitMode::kStatic;
+  if (name == "dynamic") return EarlyExitMode::kDynamic;
+  return invalid_argument("unknown early exit '" + name + "' (static, dynamic)");
 }
 
 const char* deployment_op_name(DeploymentOp op) {
@@ -20,12 +33,13 @@ const char* deployment_op_name(DeploymentOp op) {
     case DeploymentOp::kIdentity: return "identity";
     case DeploymentOp::kSptq: return "sptq";
     case DeploymentOp::kQat: return "qat";
+    case DeploymentOp::kEarlyExit: return "early_exit";
+    case DeploymentOp::kSptqEarlyExit: return "sptq+early_exit";
   }
   return "?";
 }
 
-Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options) {
-  if (options.op == DeploymentOp::kIdentity) return AppliedOperator{model, "identity: FP32 as loaded"};
+Result<AppliedOperator> quantize_for_latency(const Graph& model, const OperatorOptions& options) {
   sptq::CalibrationRequest calibration;
   calibration.samples = 1;
   ASSIGN_OR_RETURN(auto samples, sptq::calibration_samples(model, calibration));
@@ -34,10 +48,15 @@ Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOpti
   ASSIGN_OR_RETURN(sptq::SptqResult q, sptq::quantize(model, samples, latency_options));
   std::string ops;
   for (const auto& [op, count] : q.quantized_ops) ops += (ops.empty() ? "" : ", ") + op + " " + std::to_string(count);
-  std::string summary = std::string(deployment_op_name(options.op)) +
-                        ": INT8 graph of SPTQ (ranges by minmax on one seeded random batch); quantized " + ops;
-  if (options.op == DeploymentOp::kQat) summary += "; QAT changes the weights, not this graph";
-  return AppliedOperator{std::move(q.graph), summary};
+  std::string summary = "sptq: INT8 graph (ranges by minmax on one seeded random batch); quantized " + ops;
+  if (options.op == DeploymentOp::kQat) summary = "qat: " + summary + "; QAT changes the weights, not this graph";
+  return AppliedOperator{std::move(q.graph), summary, {}};
+}
+
+Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options) {
+  if (options.op == DeploymentOp::kIdentity) return AppliedOperator{model, "identity: FP32 as loaded", {}};
+  if (!op_exits_early(options.op)) return quantize_for_latency(model, options);
+  return early_exit_for_latency(model, options);
 }
 
 Result<DeployedModel> load_deployed_model(const std::string& name_or_path, const OperatorOptions& op,
@@ -57,6 +76,7 @@ Result<DeployedModel> load_deployed_model(const std::string& name_or_path, const
   ASSIGN_OR_RETURN(AppliedOperator applied, apply_for_latency(loaded.value(), op));
   m.operator_ms = ms_since(t_op);
   m.operator_summary = std::move(applied.summary);
+  m.exit_names = std::move(applied.exit_names);
   ASSIGN_OR_RETURN(m.session, Session::from_graph(std::move(applied.graph), options));
   return m;
 }

@@ -9,6 +9,13 @@
 //   qat       the QAT-trained surrogate (models/trained/<name>/qat.onnx, a QDQ export) for accuracy; for
 //             latency the full-size model in SPTQ's INT8 graph, since QAT changes the weights, not the
 //             graph the engine runs.
+//   early_exit  (operators/early_exit) --ee static: the study's block skipping, the same graph change on
+//             both models. --ee dynamic: exit heads after blocks; on the trained surrogate fitted on its
+//             train data and thresholds chosen there (tools/deployment/trained_early_exit.h); on the
+//             full-size model seeded random heads, its latency measured per exit path (forced exits,
+//             engine/session.h ExitPolicy) since random weights cannot say which inputs are easy.
+//   sptq+early_exit  QEE: early exit, then SPTQ of the whole graph (heads included); thresholds are
+//             chosen on the quantized model.
 #pragma once
 
 #include <cstdint>
@@ -17,26 +24,47 @@
 
 #include "graph/graph.h"
 #include "engine/session.h"
+#include "operators/early_exit/exit_thresholds.h"
 #include "operators/sptq/sptq.h"
 #include "tools/common/model_source.h"
 
 namespace edgerun {
 
-enum class DeploymentOp { kIdentity, kSptq, kQat };
+enum class DeploymentOp { kIdentity, kSptq, kQat, kEarlyExit, kSptqEarlyExit };
 
 Result<DeploymentOp> parse_deployment_op(const std::string& name);
 const char* deployment_op_name(DeploymentOp op);
+bool op_quantizes(DeploymentOp op);   // sptq, qat, sptq+early_exit
+bool op_exits_early(DeploymentOp op); // early_exit, sptq+early_exit
+
+enum class EarlyExitMode { kStatic, kDynamic };
+Result<EarlyExitMode> parse_early_exit_mode(const std::string& name);
+
+struct EarlyExitOptions {
+  EarlyExitMode mode = EarlyExitMode::kStatic;
+  std::string points;  // --ee-points (exit_points.h); empty: the default points
+  early_exit::ExitRule rule = early_exit::ExitRule::kMaxProb;
+  double max_drop = 1.0;     // metric points the thresholds may lose on calibration data
+  int64_t fit_rows = 4096;   // train rows the heads are fitted on
+  int64_t calib_rows = 2048; // further train rows the thresholds are chosen on
+  bool labels = false;       // fit heads on labels instead of the model's own output
+};
 
 struct OperatorOptions {
   DeploymentOp op = DeploymentOp::kIdentity;
   sptq::SptqOptions sptq;
   int64_t train_rows = 128;    // calibration of a trained surrogate on its train data
+  EarlyExitOptions early_exit;
 };
 
 struct AppliedOperator {
   Graph graph;
-  std::string summary;  // one line: what the operator did
+  std::string summary;  // what the operator did (one line per step)
+  std::vector<std::string> exit_names;  // dynamic early exit: the blocks with a head, in model order
 };
+
+// SPTQ's INT8 graph for latency (ranges by minmax on one seeded random batch).
+Result<AppliedOperator> quantize_for_latency(const Graph& model, const OperatorOptions& options);
 
 // The graph bench_engine measures latency on.
 Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options);
@@ -47,6 +75,7 @@ struct DeployedModel {
   ModelSource source;
   std::unique_ptr<Session> session;
   std::string operator_summary;
+  std::vector<std::string> exit_names;  // dynamic early exit
   double load_ms = 0;      // build or import
   double operator_ms = 0;  // apply_for_latency
 };

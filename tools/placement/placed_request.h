@@ -20,7 +20,8 @@ struct RequestOutcome {
 };
 
 // `local` runs the fallback when `fallback_local`; its plan numbers the steps (compiled before).
+// `forced_exit` >= 0 forces that exit path of an early-exit model, served or local.
 Result<RequestOutcome> run_placed_request(PlacementServers& servers, const std::vector<NamedTensor>& inputs, size_t cut,
-                                          Session& local, bool fallback_local);
+                                          Session& local, bool fallback_local, int forced_exit = -1);
 
 }  // namespace edgerun

@@ -68,22 +68,24 @@ serve::Endpoint endpoint_of(const TierProcess& process) {
   return e;
 }
 
-nlohmann::json step_parameters(size_t first, size_t last, bool profile) {
+nlohmann::json step_parameters(size_t first, size_t last, bool profile, int forced_exit = -1) {
   nlohmann::json p;
   p["edgerun_steps"] = {first, last};
   if (profile) p["edgerun_profile"] = true;
+  if (forced_exit >= 0) p["edgerun_exit"] = forced_exit;
   return p;
 }
 
 }  // namespace
 
 Result<serve::InferResult> PlacementServers::infer(const std::vector<NamedTensor>& inputs, size_t cut, size_t num_steps,
-                                                   bool profile) {
+                                                   bool profile, int forced_exit) {
   if (!placement_.partitioned()) cut = num_steps;
   if (cut > num_steps)
     return invalid_argument("cut " + std::to_string(cut) + " is past the plan's " + std::to_string(num_steps) +
                             " steps");
-  return serve::infer(endpoint_of(*processes_[0]), inputs, step_parameters(0, cut, profile), first_link_.get());
+  return serve::infer(endpoint_of(*processes_[0]), inputs, step_parameters(0, cut, profile, forced_exit),
+                      first_link_.get());
 }
 
 Result<serve::InferResult> PlacementServers::infer_on(size_t tier, const std::vector<NamedTensor>& inputs,

@@ -45,9 +45,11 @@ class PlacementServers {
   const TierProfile& profile(size_t i) const { return profiles_.at(i); }
 
   // One inference: the first tier runs steps [0, cut) and its next tier [cut, num_steps). A
-  // single-tier placement takes cut = num_steps. `profile` asks every tier for per-step times.
+  // single-tier placement takes cut = num_steps. `profile` asks every tier for per-step times;
+  // `forced_exit` >= 0 forces that exit of an early-exit model (a tier whose steps end in it answers
+  // without forwarding).
   Result<serve::InferResult> infer(const std::vector<NamedTensor>& inputs, size_t cut, size_t num_steps,
-                                   bool profile = false);
+                                   bool profile = false, int forced_exit = -1);
   // The same, sent straight to tier i (no link shaping, no forward): profiles one tier's steps.
   Result<serve::InferResult> infer_on(size_t tier, const std::vector<NamedTensor>& inputs, size_t num_steps,
                                       bool profile);

@@ -13,6 +13,7 @@
 
 #include "tools/common/kernel_options.h"
 #include "tools/deployment/deployment_operator.h"
+#include "tools/deployment/operator_cli.h"
 #include "tools/serve/tier_server.h"
 #include "tools/tier/resource_limit.h"
 
@@ -75,13 +76,14 @@ Status apply_tier(const CLI::App& app, const TierArgs& args, int* threads, Kerne
 
 int main(int argc, char** argv) {
   CLI::App app{"edgerun-serve: a tier server speaking the Open Inference Protocol (KServe v2)"};
-  std::string model, op_name = "identity", name, next_url, port_file;
+  std::string model, name, next_url, port_file;
   std::vector<std::string> dims;
   int threads = 1;
   double max_request_mb = 512;
   TierServerOptions server;
   app.add_option("--model", model, "zoo model name or ONNX model file")->required();
-  app.add_option("--op", op_name, "deployment operator: identity, sptq, qat")->capture_default_str();
+  OperatorCli op_cli;
+  add_operator_options(app, op_cli, /*accuracy=*/false);
   app.add_option("--name", name, "served model name (default: the model's)");
   app.add_option("--host", server.host, "address to listen on")->capture_default_str();
   app.add_option("--port", server.port, "port (0: any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
@@ -111,11 +113,9 @@ int main(int argc, char** argv) {
   if (!tier_args.tier.empty()) server.tier = tier_args.tier;
   auto options = make_session_options(threads, kernel_options, dims);
   if (!options.ok()) return fail(options.status());
-  OperatorOptions op;
-  auto parsed_op = parse_deployment_op(op_name);
+  auto parsed_op = operator_options(op_cli, threads);
   if (!parsed_op.ok()) return fail(parsed_op.status());
-  op.op = parsed_op.value();
-  op.sptq.threads = threads;
+  const OperatorOptions& op = parsed_op.value();
   server.max_request_bytes = static_cast<size_t>(max_request_mb * (1 << 20));
   if (!next_url.empty()) {
     auto next = parse_endpoint_url(next_url);

@@ -57,15 +57,20 @@ std::vector<TensorSpec> ServedModel::crossing(size_t cut) const {
   return specs;
 }
 
-Status ServedModel::run(size_t first, size_t last, const std::vector<NamedTensor>& inputs,
-                        std::vector<NamedTensor>* outputs, std::vector<double>* step_ms, double* queue_ms) {
+Status ServedModel::run(size_t first, size_t last, const std::vector<NamedTensor>& inputs, const ExitPolicy& exits,
+                        std::vector<NamedTensor>* outputs, std::vector<double>* step_ms, double* queue_ms,
+                        RunReport* report) {
   const auto t_wait = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> run_lock(run_mutex_);
   *queue_ms = ms_since(t_wait);
   Status status;
   std::unique_lock<std::mutex> lock(job_mutex_);
   job_done_ = false;
-  job_ = [&] { status = session_->run_steps(first, last, inputs, outputs, step_ms); };
+  job_ = [&] {
+    session_->set_exit_policy(exits);
+    status = session_->run_steps(first, last, inputs, outputs, step_ms);
+    *report = session_->last_run();
+  };
   job_cv_.notify_all();
   job_cv_.wait(lock, [this] { return job_done_; });
   return status;

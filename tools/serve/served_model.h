@@ -33,11 +33,11 @@ class ServedModel {
   size_t num_steps() const;
   // The values crossing the cut before step `cut` (0: graph inputs, num_steps(): graph outputs).
   std::vector<TensorSpec> crossing(size_t cut) const;
-  // Runs steps [first, last) on inputs named as crossing(first) on the compute thread; *queue_ms gets
-  // the wait for the session.
-  // A mismatched input is an invalid_argument naming it.
-  Status run(size_t first, size_t last, const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs,
-             std::vector<double>* step_ms, double* queue_ms);
+  // Runs steps [first, last) on inputs named as crossing(first) on the compute thread, under `exits`
+  // (early-exit models); *queue_ms gets the wait for the session, *report what ran (an early exit
+  // leaves the graph outputs in *outputs). A mismatched input is an invalid_argument naming it.
+  Status run(size_t first, size_t last, const std::vector<NamedTensor>& inputs, const ExitPolicy& exits,
+             std::vector<NamedTensor>* outputs, std::vector<double>* step_ms, double* queue_ms, RunReport* report);
 
  private:
   explicit ServedModel(std::unique_ptr<Session> session);

@@ -54,6 +54,7 @@ struct InferPlan {
   size_t first = 0, last = 0;
   bool forward = false;   // last < N with a next tier: the next tier runs [last, N)
   bool profile = false;
+  ExitPolicy exits;  // early-exit models: edgerun_exit forces one exit path
   std::vector<RequestedOutput> outputs;  // the outputs answered, in answer order
   BinarySelection binary;
 };
@@ -71,6 +72,16 @@ Result<std::pair<size_t, size_t>> parse_steps(const json& params, size_t num_ste
                             std::to_string(num_steps) + " steps");
   }
   return std::make_pair(static_cast<size_t>(first), static_cast<size_t>(last));
+}
+
+// "edgerun_exit": K forces exit K of an early-exit model for this request (its latency path); absent,
+// the model's thresholds decide.
+Result<ExitPolicy> parse_exit(const json& params) {
+  auto it = params.find("edgerun_exit");
+  if (it == params.end()) return ExitPolicy{};
+  if (!it->is_number_unsigned() || it->get<uint64_t>() > 1000)
+    return invalid_argument("edgerun_exit must be an exit index (a small non-negative integer); got " + json_excerpt(*it));
+  return ExitPolicy{ExitPolicy::Kind::kForce, static_cast<int>(it->get<uint64_t>())};
 }
 
 // httplib closes its listening socket only when stopping a running accept loop; a server stopped
@@ -200,6 +211,7 @@ Result<InferPlan> TierServer::Impl::plan_infer(const InferRequest& request) cons
   plan.last = steps.second;
   plan.forward = plan.last < n && options.next.has_value();
   ASSIGN_OR_RETURN(plan.profile, optional_bool(request.parameters, "edgerun_profile"));
+  ASSIGN_OR_RETURN(plan.exits, parse_exit(request.parameters));
   ASSIGN_OR_RETURN(bool binary_output, optional_bool(request.parameters, "binary_data_output"));
   const bool binary_default = binary_output || request.used_binary;
 
@@ -240,8 +252,13 @@ void TierServer::Impl::infer(const httplib::Request& req, const std::string& bod
   std::vector<NamedTensor> results;
   std::vector<double> step_ms;
   double queue_ms = 0;
-  Status st = model->run(p.first, p.last, request.value().inputs, &results, p.profile ? &step_ms : nullptr, &queue_ms);
+  RunReport report;
+  Status st = model->run(p.first, p.last, request.value().inputs, p.exits, &results, p.profile ? &step_ms : nullptr,
+                         &queue_ms, &report);
   if (!st.ok()) return reply_error(res, st.code() == StatusCode::kInvalidArgument ? 400 : 500, st.message());
+  // An early exit on this tier ends the request here: the results are the model's outputs, nothing
+  // goes to the next tier.
+  const bool exited = report.stopped_at_exit >= 0;
   const double compute_ms = ms_since(t_compute) - queue_ms;
 
   json params = {{"edgerun_tier", options.tier},
@@ -250,9 +267,11 @@ void TierServer::Impl::infer(const httplib::Request& req, const std::string& bod
                  {"edgerun_decode_ms", decode_ms},
                  {"edgerun_compute_ms", compute_ms}};
   if (p.profile) params["edgerun_step_ms"] = step_ms;
-  if (p.forward) {
+  if (exited) params["edgerun_exit_taken"] = report.stopped_at_exit;
+  if (p.forward && !exited) {
     const auto t_forward = Clock::now();
-    const json next_params = {{"edgerun_steps", {p.last, model->num_steps()}}, {"edgerun_profile", p.profile}};
+    json next_params = {{"edgerun_steps", {p.last, model->num_steps()}}, {"edgerun_profile", p.profile}};
+    if (p.exits.kind == ExitPolicy::Kind::kForce) next_params["edgerun_exit"] = p.exits.exit;
     const ClientTimeouts timeouts{std::min(5.0, options.timeout_s), options.timeout_s};
     auto next = serve::infer(*options.next, results, next_params, &next_link, timeouts);
     if (!next.ok()) return reply_error(res, 502, "next tier: " + next.status().message());
@@ -265,9 +284,13 @@ void TierServer::Impl::infer(const httplib::Request& req, const std::string& bod
   response.model_name = options.model_name;
   response.id = request.value().id;
   response.parameters = std::move(params);
-  for (const RequestedOutput& o : p.outputs) {
-    for (NamedTensor& r : results) {
-      if (r.name == o.name) response.outputs.push_back(r);
+  if (exited) {
+    response.outputs = std::move(results);
+  } else {
+    for (const RequestedOutput& o : p.outputs) {
+      for (NamedTensor& r : results) {
+        if (r.name == o.name) response.outputs.push_back(r);
+      }
     }
   }
   const auto t_encode = Clock::now();

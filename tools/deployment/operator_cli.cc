@@ -1,0 +1,51 @@
+#include "tools/deployment/operator_cli.h"
+
+namespace edgerun {
+
+void add_operator_options(CLI::App& app, OperatorCli& cli, bool accuracy) {
+  OperatorOptions& op = cli.options;
+  app.add_option("--op", cli.op, "deployment operator: identity, sptq, qat, early_exit, sptq+early_exit")
+      ->capture_default_str();
+  app.add_option("--ee", cli.ee_mode, "early exit: static (skip the last blocks) or dynamic (trained exit heads)")
+      ->capture_default_str();
+  app.add_option("--ee-points", op.early_exit.points,
+                 "dynamic early exit: stages or blocks with a head, e.g. layer2,layer3.1 (default: after each stage)");
+  if (!accuracy) return;
+  app.add_option("--calibrator", cli.calibrator, "sptq: calibrator of the accuracy run (minmax, percentile, entropy, mse)")
+      ->capture_default_str();
+  app.add_option("--percentile", op.sptq.percentile, "percentile calibrator: the kept percent")->capture_default_str();
+  app.add_option("--calib-rows", op.train_rows, "sptq: train rows calibrating the trained surrogate")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--ee-rule", cli.ee_rule, "dynamic early exit: max_prob (>= t) or entropy (<= t)")->capture_default_str();
+  app.add_option("--ee-max-drop", op.early_exit.max_drop, "dynamic early exit: metric points the thresholds may lose")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--ee-fit-rows", op.early_exit.fit_rows, "dynamic early exit: train rows fitting the heads")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--ee-calib-rows", op.early_exit.calib_rows, "dynamic early exit: train rows choosing thresholds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_flag("--ee-labels", op.early_exit.labels, "dynamic early exit: fit heads on labels, not self-distillation");
+}
+
+Result<OperatorOptions> operator_options(const OperatorCli& cli, int threads) {
+  OperatorOptions op = cli.options;
+  ASSIGN_OR_RETURN(op.op, parse_deployment_op(cli.op));
+  ASSIGN_OR_RETURN(op.sptq.calibrator, sptq::parse_calibrator(cli.calibrator));
+  op.sptq.threads = threads;
+  ASSIGN_OR_RETURN(op.early_exit.mode, parse_early_exit_mode(cli.ee_mode));
+  ASSIGN_OR_RETURN(op.early_exit.rule, early_exit::parse_exit_rule(cli.ee_rule));
+  if (!op.early_exit.points.empty() && op.early_exit.mode != EarlyExitMode::kDynamic)
+    return invalid_argument("--ee-points places the heads of --ee dynamic");
+  return op;
+}
+
+std::vector<std::string> served_operator_args(const OperatorCli& cli) {
+  std::vector<std::string> args{"--op", cli.op, "--ee", cli.ee_mode};
+  if (!cli.options.early_exit.points.empty()) args.insert(args.end(), {"--ee-points", cli.options.early_exit.points});
+  return args;
+}
+
+}  // namespace edgerun
