@@ -6,32 +6,16 @@
 #include "engine/plan.h"
 #include "graph/onnx/onnx_importer.h"
 #include "models/data/task.h"
-#include "models/zoo/graph_builder.h"
 #include "operators/early_exit/exit_heads.h"
 #include "operators/sptq/calibration_data.h"
 #include "operators/sptq/sptq.h"
 #include "tests/support/tensor_compare.h"
+#include "tests/support/tiny_multi_exit.h"
 
 namespace edgerun::early_exit {
 namespace {
 
-// x [N, 3]; exit 0 reads x, exit 1 reads h = 0.5 x + 1 (logits 2h), the final output is 3h.
-MultiExitModel tiny_multi_exit() {
-  zoo::GraphBuilder b("tiny", 17);
-  const ValueId x = b.input("x", DType::kF32, {2, 3});
-  auto scalar = [&](const std::string& name, float v) { return b.constant(name, Tensor::from_vector<float>({}, {v})); };
-  const ValueId e0 = b.op("Mul", "exit0", {x, scalar("one", 1.f)});
-  const ValueId h = b.op("Add", "h", {b.op("Mul", "half", {x, scalar("half_c", 0.5f)}), scalar("one_c", 1.f)});
-  const ValueId e1 = b.op("Mul", "exit1", {h, scalar("two", 2.f)});
-  const ValueId out = b.op("Mul", "final", {h, scalar("three", 3.f)});
-  b.output(out, "out");
-  b.output(e0, exit_output_name("out", 0));
-  b.output(e1, exit_output_name("out", 1));
-  MultiExitModel m;
-  m.graph = b.finish().value();
-  m.exit_names = {"x", "h"};
-  return m;
-}
+MultiExitModel tiny_multi_exit() { return testing::tiny_multi_exit(); }
 
 std::unique_ptr<Plan> compile_tiny(const Graph& g, int64_t batch) {
   return Plan::compile(g, {{"x", {batch, 3}}}, CompileOptions{}).value();

@@ -10,6 +10,7 @@
 
 #include "engine/plan.h"
 #include "models/zoo/graph_builder.h"
+#include "tests/support/tiny_multi_exit.h"
 #include "tools/serve/tier_client.h"
 #include "tools/serve/tier_server.h"
 
@@ -63,10 +64,10 @@ struct RunningServer {
   std::thread thread;
   Endpoint endpoint;
 
-  explicit RunningServer(TierServerOptions options) {
+  explicit RunningServer(TierServerOptions options, const Graph& graph = tiny_graph()) {
     options.model_name = "tiny";
     options.timeout_s = 5;
-    auto session = Session::from_graph(tiny_graph());
+    auto session = Session::from_graph(graph);
     REQUIRE(session.ok());
     auto created = TierServer::create(std::move(session).value(), options);
     REQUIRE(created.ok());
@@ -282,6 +283,47 @@ TEST_CASE("serve server: a partitioned chain of two tiers equals the full run at
       CHECK(t.next == nullptr);
     }
   }
+}
+
+TEST_CASE("serve server: an early exit before the cut answers on the first tier, ships nothing on") {
+  const Graph armed =
+      early_exit::arm_exits(testing::tiny_multi_exit(), {0.9f, 0.9f}, early_exit::ExitRule::kMaxProb).value();
+  RunningServer edge(tier("edge"), armed);
+  TierServerOptions o = tier("mobile");
+  o.next = edge.endpoint;
+  RunningServer mobile(o, armed);
+  auto local = Session::from_graph(armed).value();
+  REQUIRE(local->prepare({{"x", {1, 3}}}).ok());
+  size_t cut = 0;  // exit 0 on mobile, exit 1 on edge
+  while (local->plan()->step_node(cut).name != "ee1.exit") ++cut;
+  auto run = [&](const std::vector<float>& x, json params) {
+    const std::vector<NamedTensor> inputs = {{"x", Tensor::from_vector<float>({1, 3}, x)}};
+    std::vector<NamedTensor> want;
+    if (params.contains("edgerun_exit")) local->set_exit_policy({ExitPolicy::Kind::kForce, params["edgerun_exit"]});
+    REQUIRE(local->run(inputs, &want).ok());
+    local->set_exit_policy({});
+    params["edgerun_steps"] = {0, cut};
+    auto result = infer(mobile.endpoint, inputs, params, nullptr, kTestTimeouts);
+    REQUIRE_MESSAGE(result.ok(), result.status().to_string());
+    check_equal(result.value().outputs, want);
+    return result.value();
+  };
+  const InferResult confident = run({10, 0, 0}, json::object());
+  CHECK(confident.parameters["edgerun_exit_taken"] == 0);
+  CHECK(confident.timing.next == nullptr);
+  const InferResult unsure = run({0.1f, 0, 0}, json::object());
+  CHECK_FALSE(unsure.parameters.contains("edgerun_exit_taken"));
+  REQUIRE(unsure.timing.next != nullptr);
+  const InferResult forced = run({10, 0, 0}, {{"edgerun_exit", 1}});
+  REQUIRE(forced.timing.next != nullptr);
+  CHECK(forced.parameters["edgerun_next"]["tier"] == "edge");
+  auto bad = mobile.client().Post("/v2/models/tiny/infer",
+                                  R"({"inputs":[{"name":"x","datatype":"FP32","shape":[1,3],"data":[1,2,3]}],)"
+                                  R"("parameters":{"edgerun_exit":-1}})",
+                                  "application/json");
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  CHECK(error_of(bad).find("edgerun_exit") != std::string::npos);
 }
 
 TEST_CASE("serve server: failures are errors naming the address, never hangs") {
