@@ -6,6 +6,7 @@
 
 #include "engine/ops/op_kernels.h"
 #include "graph/ops/early_exit.h"
+#include "graph/passes/eliminate_dead_nodes.h"
 #include "graph/passes/infer_shapes.h"
 
 namespace edgerun::early_exit {
@@ -226,8 +227,6 @@ std::string exit_output_name(const std::string& model_output, size_t exit) {
 
 Result<MultiExitModel> attach_exit_heads(const Graph& model, const std::vector<Block>& points,
                                          const HeadTraining& training) {
-  if (model.outputs.size() != 1)
-    return unsupported("early exit needs a model with one output, this one has " + std::to_string(model.outputs.size()));
   if (points.empty()) return invalid_argument("early exit needs at least one exit point");
   if (!training.labels.empty() && training.labels.size() != training.batches.size())
     return invalid_argument("labels must be given for every batch or for none");
@@ -239,6 +238,10 @@ Result<MultiExitModel> attach_exit_heads(const Graph& model, const std::vector<B
 
   MultiExitModel m;
   m.graph = model;
+  // The exits stand in for the first output; the others (FCN's auxiliary head, used in training) go.
+  for (size_t o = 1; o < model.outputs.size(); ++o) m.dropped_outputs.push_back(model.value(model.outputs[o]).name);
+  m.graph.outputs.resize(1);
+  eliminate_dead_nodes(m.graph);
   std::vector<ExitGeometry> geometry;
   std::vector<ValueId> features;
   for (size_t k = 0; k < points.size(); ++k) {

@@ -23,7 +23,7 @@ namespace edgerun::early_exit {
 enum class HeadKind { kClassification, kSegmentation, kText };
 const char* head_kind_name(HeadKind kind);
 
-// A model with exit heads as extra graph outputs: output 0 is the model's own, then one per exit,
+// A model with exit heads as extra graph outputs: output 0 is the model's first, then one per exit,
 // named exit_output_name(model output, k), in model order. Nodes stay in execution order: each head
 // right after its block, so a run that stops at an exit has not computed the blocks after it.
 struct MultiExitModel {
@@ -31,6 +31,7 @@ struct MultiExitModel {
   HeadKind kind = HeadKind::kClassification;
   std::vector<std::string> exit_names;  // the blocks the heads follow: "layer1.0"
   std::vector<FitReport> fits;          // one per exit when fitted
+  std::vector<std::string> dropped_outputs;  // the model's other outputs (an auxiliary head), removed
 };
 
 std::string exit_output_name(const std::string& model_output, size_t exit);

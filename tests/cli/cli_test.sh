@@ -105,6 +105,20 @@ check_error "quantize: unknown model" "neither a model file" "$edgerun" quantize
 check_error "quantize: missing calibration data" "does not exist" "$edgerun" quantize --model resnet-student --calib-data "$tmp/none" -o "$tmp/x.onnx"
 mkdir -p "$tmp/calib_bad" && cp "$tmp/calib/a/input.npy" "$tmp/calib_bad/other.npy"
 check_error "quantize: .npy folder without the input" "no .*input.npy" "$edgerun" quantize --model resnet-student --calib-data "$tmp/calib_bad" -o "$tmp/x.onnx"
+# Early exit: the study's static skipping and trained exit heads, on the full-size model and its surrogate.
+check "bench_engine --op early_exit: skipped share of MACs beside the latency saved" bash -c "'$bench' --model resnet-student \
+  --op early_exit --repeats 1 --warmup 0 --accuracy-limit 200 | grep -q 'skipped blocks. share of MACs'"
+check "bench_engine --ee dynamic: exit rates per exit and the full-size paths mixed by them" bash -c "'$bench' \
+  --model resnet-student --op early_exit --ee dynamic --ee-fit-rows 512 --ee-calib-rows 512 --repeats 1 --warmup 0 \
+  --accuracy-limit 300 | grep -q 'full-size model, its exit paths mixed by these rates'"
+check_error "bench_engine: unknown early exit" "unknown early exit 'soon'" "$bench" --model resnet-student --op early_exit --ee soon
+check_error "bench_engine: unknown exit point" "layer9" "$bench" --model resnet-student --op early_exit --ee dynamic \
+  --ee-points layer9 --no-accuracy --repeats 1
+check_error "bench_engine: exit points need dynamic early exit" "--ee-points places the heads of --ee dynamic" "$bench" \
+  --model resnet-student --op early_exit --ee-points layer2 --repeats 1
+check_error "bench_engine: early exit on a model without residual stages" "has no block structure" "$bench" --model mobilenetv2 \
+  --op early_exit --repeats 1
+
 # Tiers and placements: bench_engine on real tier servers, edgerun partition, edgerun-serve with curl.
 serve="$build/tools/edgerun-serve"
 small="$src/tests/data/e2e/resnet50_small/model.onnx"

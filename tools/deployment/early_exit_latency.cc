@@ -42,6 +42,7 @@ Result<AppliedOperator> early_exit_for_latency(const Graph& model, const Operato
   applied.summary = "early_exit dynamic: " + std::string(early_exit::head_kind_name(multi.kind)) +
                     " heads after " + join(multi.exit_names) +
                     " (seeded random weights: each exit path is timed by forcing it)";
+  if (!multi.dropped_outputs.empty()) applied.summary += "; dropped output(s) " + join(multi.dropped_outputs);
   if (quantize) {
     ASSIGN_OR_RETURN(AppliedOperator q, quantize_for_latency(multi.graph, options));
     multi.graph = std::move(q.graph);
