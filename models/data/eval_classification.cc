@@ -22,25 +22,32 @@ class ClassificationEvaluator : public TaskEvaluator {
     return image_input_batch(images_.pixels, images_.height, images_.width, begin, count, rows);
   }
 
-  Status score(const Tensor& output, int64_t begin, int64_t count) override {
-    const int64_t rows = output.rank() > 0 ? output.dim(0) : 0;
-    RETURN_IF_ERROR(expect_output(output, {rows, kFashionMnistClasses}));
-    if (rows < count) return internal_error("fewer output rows than samples");
-    const float* logits = output.data<float>();
-    for (int64_t i = 0; i < count; ++i) {
-      accuracy_.add(logits + i * kFashionMnistClasses, kFashionMnistClasses,
-                    images_.labels[static_cast<size_t>(begin + i)]);
-    }
-    return Status::Ok();
+  Result<Tensor> labels(int64_t begin, int64_t count) const override {
+    std::vector<int64_t> l(images_.labels.begin() + begin, images_.labels.begin() + begin + count);
+    return Tensor::from_vector<int64_t>({count}, l);
   }
 
-  std::vector<Metric> metrics() const override {
-    return {{"top1", accuracy_.percent(1)}, {"top5", accuracy_.percent(5)}};
+  std::vector<Metric> metrics_of_counts(const std::vector<int64_t>& counts) const override {
+    const TopKAccuracy accuracy(std::vector<int64_t>(counts.begin(), counts.begin() + kTopK), counts[kTopK]);
+    return {{"top1", accuracy.percent(1)}, {"top5", accuracy.percent(5)}};
+  }
+
+ protected:
+  // Counts: samples whose label ranked r (r < 5), then all samples.
+  size_t counts_size() const override { return kTopK + 1; }
+  Status check_output(const Tensor& output) const override {
+    return expect_output(output, {output.rank() > 0 ? output.dim(0) : 0, kFashionMnistClasses});
+  }
+  void add_sample(const Tensor& output, int64_t row, int64_t sample, int64_t* counts) const override {
+    const int64_t rank = rank_of_label(output.data<float>() + row * kFashionMnistClasses, kFashionMnistClasses,
+                                       images_.labels[static_cast<size_t>(sample)]);
+    if (rank < static_cast<int64_t>(kTopK)) ++counts[rank];
+    ++counts[kTopK];
   }
 
  private:
+  static constexpr size_t kTopK = 5;
   LabelledImages images_;
-  TopKAccuracy accuracy_{5};
 };
 
 }  // namespace

@@ -21,26 +21,34 @@ class SegmentationEvaluator : public TaskEvaluator {
     return image_input_batch(scenes_.pixels, scenes_.height, scenes_.width, begin, count, rows);
   }
 
-  Status score(const Tensor& output, int64_t begin, int64_t count) override {
-    const int64_t rows = output.rank() > 0 ? output.dim(0) : 0;
-    RETURN_IF_ERROR(expect_output(output, {rows, kFashionScenesClasses, scenes_.height, scenes_.width}));
-    if (rows < count) return internal_error("fewer output rows than samples");
+  Result<Tensor> labels(int64_t begin, int64_t count) const override {
     const int64_t pixels = scenes_.height * scenes_.width;
-    for (int64_t i = 0; i < count; ++i) {
-      const float* logits = output.data<float>() + i * kFashionScenesClasses * pixels;
-      const uint8_t* labels = scenes_.labels.data() + (begin + i) * pixels;
-      for (int64_t p = 0; p < pixels; ++p) confusion_.add(labels[p], argmax(logits + p, kFashionScenesClasses, pixels));
-    }
-    return Status::Ok();
+    std::vector<int64_t> l(scenes_.labels.begin() + begin * pixels, scenes_.labels.begin() + (begin + count) * pixels);
+    return Tensor::from_vector<int64_t>({count, scenes_.height, scenes_.width}, l);
   }
 
-  std::vector<Metric> metrics() const override {
-    return {{"miou", confusion_.miou_percent()}, {"pixel_accuracy", confusion_.pixel_accuracy_percent()}};
+  std::vector<Metric> metrics_of_counts(const std::vector<int64_t>& counts) const override {
+    const ConfusionMatrix confusion(kFashionScenesClasses, counts);
+    return {{"miou", confusion.miou_percent()}, {"pixel_accuracy", confusion.pixel_accuracy_percent()}};
+  }
+
+ protected:
+  // Counts: the confusion matrix of the sample's pixels, labels by predictions.
+  size_t counts_size() const override { return kFashionScenesClasses * kFashionScenesClasses; }
+  Status check_output(const Tensor& output) const override {
+    return expect_output(output,
+                         {output.rank() > 0 ? output.dim(0) : 0, kFashionScenesClasses, scenes_.height, scenes_.width});
+  }
+  void add_sample(const Tensor& output, int64_t row, int64_t sample, int64_t* counts) const override {
+    const int64_t pixels = scenes_.height * scenes_.width;
+    const float* logits = output.data<float>() + row * kFashionScenesClasses * pixels;
+    const uint8_t* labels = scenes_.labels.data() + sample * pixels;
+    for (int64_t p = 0; p < pixels; ++p)
+      ++counts[labels[p] * kFashionScenesClasses + argmax(logits + p, kFashionScenesClasses, pixels)];
   }
 
  private:
   LabelledScenes scenes_;
-  ConfusionMatrix confusion_{kFashionScenesClasses};
 };
 
 }  // namespace

@@ -4,6 +4,33 @@
 
 namespace edgerun::data {
 
+Status TaskEvaluator::score(const Tensor& output, int64_t begin, int64_t count) {
+  RETURN_IF_ERROR(check_output(output));
+  if (output.dim(0) < count) return internal_error("fewer output rows than samples");
+  if (begin < 0 || count < 0 || begin + count > size())
+    return invalid_argument("samples [" + std::to_string(begin) + ", " + std::to_string(begin + count) +
+                            ") are not in the task's " + std::to_string(size()));
+  counts_.resize(counts_size(), 0);
+  for (int64_t i = 0; i < count; ++i) add_sample(output, i, begin + i, counts_.data());
+  return Status::Ok();
+}
+
+Result<std::vector<int64_t>> TaskEvaluator::sample_counts(const Tensor& output, int64_t row, int64_t sample) const {
+  RETURN_IF_ERROR(check_output(output));
+  if (row < 0 || row >= output.dim(0))
+    return invalid_argument("row " + std::to_string(row) + " is not in an output of " + std::to_string(output.dim(0)));
+  if (sample < 0 || sample >= size())
+    return invalid_argument("sample " + std::to_string(sample) + " is not in the task's " + std::to_string(size()));
+  std::vector<int64_t> counts(counts_size(), 0);
+  add_sample(output, row, sample, counts.data());
+  return counts;
+}
+
+std::vector<Metric> TaskEvaluator::metrics_of(std::vector<int64_t> counts) const {
+  counts.resize(counts_size(), 0);
+  return metrics_of_counts(counts);
+}
+
 Result<const Value*> expect_input(const Graph& graph, const std::string& name, DType dtype, const Shape& dims) {
   for (ValueId id : graph.inputs) {
     const Value& v = graph.value(id);

@@ -29,9 +29,31 @@ class TaskEvaluator {
   virtual Status check_model(const Graph& graph) = 0;
   // Inputs for samples [begin, begin + count), padded with zero samples to `rows` (>= count) rows.
   virtual Result<std::vector<NamedTensor>> inputs(int64_t begin, int64_t count, int64_t rows) const = 0;
+  // Labels of samples [begin, begin + count) as int64: [count] (classification; text 0 / 1) or
+  // [count, H, W] (segmentation, a class per pixel).
+  virtual Result<Tensor> labels(int64_t begin, int64_t count) const = 0;
+
   // Scores the first `count` rows of the model output for samples [begin, begin + count).
-  virtual Status score(const Tensor& output, int64_t begin, int64_t count) = 0;
-  virtual std::vector<Metric> metrics() const = 0;
+  Status score(const Tensor& output, int64_t begin, int64_t count);
+  std::vector<Metric> metrics() const { return metrics_of(counts_); }
+
+  // Metrics of any subset of samples (early exit: per exit, and the thresholds tried): the counts one
+  // sample's output row adds (top-k label ranks; a confusion matrix; TP, FP, FN, TN), and the metrics
+  // of summed counts. The counts of samples [b, e) summed give what score() gives for them.
+  Result<std::vector<int64_t>> sample_counts(const Tensor& output, int64_t row, int64_t sample) const;
+  // `counts`: sums of this evaluator's sample_counts; empty is no sample.
+  std::vector<Metric> metrics_of(std::vector<int64_t> counts) const;
+
+ protected:
+  virtual size_t counts_size() const = 0;
+  virtual std::vector<Metric> metrics_of_counts(const std::vector<int64_t>& counts) const = 0;
+  // Errors unless `output` has this task's element type and shape (any number of rows).
+  virtual Status check_output(const Tensor& output) const = 0;
+  // Adds row `row` of a checked output, the model's answer for sample `sample`, to counts.
+  virtual void add_sample(const Tensor& output, int64_t row, int64_t sample, int64_t* counts) const = 0;
+
+ private:
+  std::vector<int64_t> counts_;
 };
 
 std::unique_ptr<TaskEvaluator> make_classification_evaluator(LabelledImages images);

@@ -46,18 +46,25 @@ class TextEvaluator : public TaskEvaluator {
     return out;
   }
 
-  Status score(const Tensor& output, int64_t begin, int64_t count) override {
-    const int64_t rows = output.rank() > 0 ? output.dim(0) : 0;
-    RETURN_IF_ERROR(expect_output(output, {rows, 2}));
-    if (rows < count) return internal_error("fewer output rows than samples");
-    for (int64_t i = 0; i < count; ++i) {
-      f1_.add(pairs_[static_cast<size_t>(begin + i)].label, argmax(output.data<float>() + 2 * i, 2));
-    }
-    return Status::Ok();
+  Result<Tensor> labels(int64_t begin, int64_t count) const override {
+    std::vector<int64_t> l;
+    for (int64_t i = begin; i < begin + count; ++i) l.push_back(pairs_[static_cast<size_t>(i)].label);
+    return Tensor::from_vector<int64_t>({count}, l);
   }
 
-  std::vector<Metric> metrics() const override {
-    return {{"f1", f1_.f1_percent()}, {"accuracy", f1_.accuracy_percent()}};
+  std::vector<Metric> metrics_of_counts(const std::vector<int64_t>& counts) const override {
+    const BinaryF1 f1(counts);
+    return {{"f1", f1.f1_percent()}, {"accuracy", f1.accuracy_percent()}};
+  }
+
+ protected:
+  // Counts: BinaryF1's outcome counts (BinaryF1::outcome).
+  size_t counts_size() const override { return BinaryF1::kOutcomes; }
+  Status check_output(const Tensor& output) const override {
+    return expect_output(output, {output.rank() > 0 ? output.dim(0) : 0, 2});
+  }
+  void add_sample(const Tensor& output, int64_t row, int64_t sample, int64_t* counts) const override {
+    ++counts[BinaryF1::outcome(pairs_[static_cast<size_t>(sample)].label, argmax(output.data<float>() + 2 * row, 2))];
   }
 
  private:
@@ -65,7 +72,6 @@ class TextEvaluator : public TaskEvaluator {
   Vocab vocab_;
   int64_t length_;
   bool with_types_ = false;
-  BinaryF1 f1_;
 };
 
 }  // namespace

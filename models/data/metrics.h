@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace edgerun::data {
@@ -18,6 +19,8 @@ int64_t rank_of_label(const float* logits, int64_t num_classes, int64_t label);
 class TopKAccuracy {
  public:
   explicit TopKAccuracy(int64_t max_k) : hits_(static_cast<size_t>(max_k), 0) {}
+  // From counts: hits[r] samples whose label ranked r, of `count` samples.
+  TopKAccuracy(std::vector<int64_t> hits, int64_t count) : hits_(std::move(hits)), count_(count) {}
   void add(const float* logits, int64_t num_classes, int64_t label);
   // Percent of samples whose label is among the k highest logits; 0 before any sample.
   double percent(int64_t k) const;
@@ -33,6 +36,10 @@ class ConfusionMatrix {
  public:
   explicit ConfusionMatrix(int64_t num_classes)
       : n_(num_classes), counts_(static_cast<size_t>(num_classes * num_classes), 0) {}
+  // From counts laid out labels by predictions (num_classes^2 of them).
+  ConfusionMatrix(int64_t num_classes, std::vector<int64_t> counts) : n_(num_classes), counts_(std::move(counts)) {
+    counts_.resize(static_cast<size_t>(num_classes * num_classes), 0);
+  }
   // label and prediction must lie in [0, num_classes).
   void add(int64_t label, int64_t prediction) { ++counts_[static_cast<size_t>(label * n_ + prediction)]; }
   int64_t at(int64_t label, int64_t prediction) const { return counts_[static_cast<size_t>(label * n_ + prediction)]; }
@@ -51,6 +58,15 @@ class ConfusionMatrix {
 // Binary classification where class 1 is the positive one.
 class BinaryF1 {
  public:
+  // The four outcomes a sample can have, as count indices: TP, FP, FN, TN.
+  static constexpr size_t kOutcomes = 4;
+  static size_t outcome(int64_t label, int64_t prediction) {
+    return label == 1 ? (prediction == 1 ? 0 : 2) : (prediction == 1 ? 1 : 3);
+  }
+  BinaryF1() = default;
+  // From counts indexed by outcome().
+  explicit BinaryF1(const std::vector<int64_t>& counts)
+      : tp_(counts.at(0)), fp_(counts.at(1)), fn_(counts.at(2)), tn_(counts.at(3)) {}
   void add(int64_t label, int64_t prediction);
   // F1 of class 1: 2TP / (2TP + FP + FN); 0 when there is no positive label or prediction.
   double f1_percent() const;

@@ -51,6 +51,36 @@ void insert_after_producer(Graph& g, ValueId value, std::vector<Node> nodes) {
   g.nodes.insert(g.nodes.begin() + static_cast<std::ptrdiff_t>(at), nodes.begin(), nodes.end());
 }
 
+// Moves the node producing `value` up to right after the last producer of its inputs, first doing the
+// same for inputs whose producers sit apart from their own inputs: a transform that appends nodes
+// (SPTQ's QuantizeLinear / DequantizeLinear of an exit's logits) leaves them after the blocks the exit
+// should precede.
+void hoist_producer(Graph& g, ValueId value) {
+  std::vector<int> producer = g.producers();
+  const int p = producer[static_cast<size_t>(value)];
+  if (p < 0) return;
+  auto last_input_producer = [&](int node) {
+    int last = -1;
+    for (ValueId in : g.nodes[static_cast<size_t>(node)].inputs) {
+      if (in != kNoValue) last = std::max(last, producer[static_cast<size_t>(in)]);
+    }
+    return last;
+  };
+  for (ValueId in : g.nodes[static_cast<size_t>(p)].inputs) {
+    if (in == kNoValue) continue;
+    const int q = producer[static_cast<size_t>(in)];
+    if (q >= 0 && last_input_producer(q) + 1 < q) {
+      hoist_producer(g, in);
+      producer = g.producers();
+    }
+  }
+  const int at = producer[static_cast<size_t>(value)], after = last_input_producer(at);
+  if (after + 1 >= at) return;
+  Node node = std::move(g.nodes[static_cast<size_t>(at)]);
+  g.nodes.erase(g.nodes.begin() + at);
+  g.nodes.insert(g.nodes.begin() + after + 1, std::move(node));
+}
+
 Node make_node(const Graph& g, const std::string& name, OpType op, std::vector<ValueId> inputs,
                std::vector<ValueId> outputs) {
   Node n;
@@ -335,6 +365,7 @@ Result<Graph> arm_exits(const MultiExitModel& model, const std::vector<float>& t
     if (last) {
       g.nodes.push_back(std::move(n));
     } else {
+      hoist_producer(g, logits);
       insert_after_producer(g, logits, {std::move(n)});
     }
     merged = merged_out;

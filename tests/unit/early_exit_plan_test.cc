@@ -15,7 +15,7 @@
 namespace edgerun::early_exit {
 namespace {
 
-MultiExitModel tiny_multi_exit() { return testing::tiny_multi_exit(); }
+MultiExitModel tiny_multi_exit(int64_t batch = 1) { return testing::tiny_multi_exit(batch); }
 
 std::unique_ptr<Plan> compile_tiny(const Graph& g, int64_t batch) {
   return Plan::compile(g, {{"x", {batch, 3}}}, CompileOptions{}).value();
@@ -78,7 +78,7 @@ TEST_CASE("early exit: a confident sample stops the plan at its exit; later step
 }
 
 TEST_CASE("early exit: a batch runs until its last sample exits and each sample keeps its own exit") {
-  const Graph armed = arm_exits(tiny_multi_exit(), {0.9f, 0.5f}, ExitRule::kMaxProb).value();
+  const Graph armed = arm_exits(tiny_multi_exit(2), {0.9f, 0.5f}, ExitRule::kMaxProb).value();
   auto plan = compile_tiny(armed, 2);
   const size_t exit1 = step_of(*plan, "ee1.exit");
   std::vector<NamedTensor> out;
@@ -104,7 +104,7 @@ TEST_CASE("early exit: a batch runs until its last sample exits and each sample 
 }
 
 TEST_CASE("early exit: forced and never policies replace the thresholds") {
-  const Graph armed = arm_exits(tiny_multi_exit(), {0.9f, 0.9f}, ExitRule::kMaxProb).value();
+  const Graph armed = arm_exits(tiny_multi_exit(2), {0.9f, 0.9f}, ExitRule::kMaxProb).value();
   auto plan = compile_tiny(armed, 2);
   const Tensor x = rows({{10, 0, 0}, {0.1f, 0, 0}});
   std::vector<NamedTensor> out;

@@ -306,7 +306,7 @@ TEST_CASE("serve server: an early exit before the cut answers on the first tier,
     auto result = infer(mobile.endpoint, inputs, params, nullptr, kTestTimeouts);
     REQUIRE_MESSAGE(result.ok(), result.status().to_string());
     check_equal(result.value().outputs, want);
-    return result.value();
+    return std::move(result).value();
   };
   const InferResult confident = run({10, 0, 0}, json::object());
   CHECK(confident.parameters["edgerun_exit_taken"] == 0);

@@ -71,14 +71,15 @@ Result<std::vector<ExitPathTiming>> time_exit_paths(Session& identity, Session& 
                                                     const std::vector<NamedTensor>& inputs,
                                                     const std::vector<std::string>& exit_names, int warmup,
                                                     int repeats) {
-  std::vector<ExitPathTiming> paths{{"identity"}};
+  std::vector<std::string> labels{"identity"};
   if (exit_names.empty()) {
-    paths.push_back({"static skip"});
+    labels.push_back("static skip");
   } else {
-    for (size_t k = 0; k < exit_names.size(); ++k)
-      paths.push_back({"exit " + std::to_string(k) + " (" + exit_names[k] + ")"});
-    paths.push_back({"final"});
+    for (size_t k = 0; k < exit_names.size(); ++k) labels.push_back("exit " + std::to_string(k) + " (" + exit_names[k] + ")");
+    labels.push_back("final");
   }
+  std::vector<ExitPathTiming> paths(labels.size());
+  for (size_t p = 0; p < labels.size(); ++p) paths[p].label = labels[p];
   std::vector<NamedTensor> outputs;
   for (int round = -warmup; round < repeats; ++round) {
     ASSIGN_OR_RETURN(double ms, timed_run(identity, inputs, &outputs));
