@@ -179,6 +179,32 @@ std::vector<Block> default_exit_points(const BlockStructure& blocks) {
   return points;
 }
 
+std::vector<Block> corresponding_exit_points(const BlockStructure& target, const BlockStructure& source,
+                                             const std::vector<Block>& source_points) {
+  std::vector<Block> points;
+  if (target.family != source.family) return points;
+  for (const Block& point : source_points) {
+    for (size_t s = 0; s < source.stages.size() && s < target.stages.size(); ++s) {
+      const std::vector<Block>& from = source.stages[s];
+      const std::vector<Block>& to = target.stages[s];
+      for (size_t b = 0; b < from.size() && !to.empty(); ++b) {
+        if (from[b].name != point.name) continue;
+        // The same relative depth in the stage; a stage's last block stays its last block.
+        size_t mapped = b + 1 == from.size() ? to.size() - 1
+                                             : static_cast<size_t>(std::max<int64_t>(
+                                                   0, (2 * static_cast<int64_t>((b + 1) * to.size()) +
+                                                       static_cast<int64_t>(from.size())) /
+                                                              (2 * static_cast<int64_t>(from.size())) -
+                                                          1));
+        const bool model_last = s + 1 == target.stages.size() && mapped + 1 == to.size();
+        if (model_last || (!points.empty() && points.back().name == to[mapped].name)) continue;
+        points.push_back(to[mapped]);
+      }
+    }
+  }
+  return points;
+}
+
 namespace {
 
 std::string trim(const std::string& s) {

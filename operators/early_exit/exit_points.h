@@ -37,6 +37,13 @@ Result<BlockStructure> find_blocks(const Graph& graph);
 // negatives and the last layer (12 layers: 2, 5, 8; 2 layers: 0).
 std::vector<Block> default_exit_points(const BlockStructure& blocks);
 
+// The points of `target` at the places `source_points` have in `source` (a full-size model and its
+// trained surrogate): the same stage and relative depth in it (a stage's last block maps to the
+// stage's last block; for a transformer, layer i of Ls maps to round((i + 1) * Lt / Ls) - 1). Points
+// with no counterpart (another family, the target's last block) are left out.
+std::vector<Block> corresponding_exit_points(const BlockStructure& target, const BlockStructure& source,
+                                             const std::vector<Block>& source_points);
+
 // --ee-points: a comma-separated list of stage names (the stage's last block) and block names, in
 // model order, no duplicates, never the model's last block. Errors list the valid names.
 Result<std::vector<Block>> parse_exit_points(const BlockStructure& blocks, const std::string& spec);

@@ -107,7 +107,7 @@ mkdir -p "$tmp/calib_bad" && cp "$tmp/calib/a/input.npy" "$tmp/calib_bad/other.n
 check_error "quantize: .npy folder without the input" "no .*input.npy" "$edgerun" quantize --model resnet-student --calib-data "$tmp/calib_bad" -o "$tmp/x.onnx"
 # Early exit: the study's static skipping and trained exit heads, on the full-size model and its surrogate.
 check "bench_engine --op early_exit: skipped share of MACs beside the latency saved" bash -c "'$bench' --model resnet-student \
-  --op early_exit --repeats 1 --warmup 0 --accuracy-limit 200 | grep -q 'skipped blocks. share of MACs'"
+  --op early_exit --repeats 1 --warmup 0 --accuracy-limit 200 | grep -q 'skipped blocks. share of identity.s step time'"
 check "bench_engine --ee dynamic: exit rates per exit and the full-size paths mixed by them" bash -c "'$bench' \
   --model resnet-student --op early_exit --ee dynamic --ee-fit-rows 512 --ee-calib-rows 512 --repeats 1 --warmup 0 \
   --accuracy-limit 300 | grep -q 'full-size model, its exit paths mixed by these rates'"

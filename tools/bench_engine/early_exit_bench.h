@@ -20,6 +20,9 @@ struct ExitPathTiming {
   std::vector<double> ms;   // one per round
   size_t steps = 0;         // steps the path executed
   int64_t macs = 0;         // conv/gemm/matmul MACs on the path
+  // The share of the identity model's step time spent in the steps this path also runs (by node
+  // name): the latency the path should take if skipping saves exactly the skipped steps.
+  double identity_time_share = 1;
 };
 
 // Rounds of: identity once, then each path once. `exit_names` empty: `early_exit` is static.

@@ -53,10 +53,11 @@ Result<AppliedOperator> quantize_for_latency(const Graph& model, const OperatorO
   return AppliedOperator{std::move(q.graph), summary, {}};
 }
 
-Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options) {
+Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options,
+                                          const std::string& zoo_name) {
   if (options.op == DeploymentOp::kIdentity) return AppliedOperator{model, "identity: FP32 as loaded", {}};
   if (!op_exits_early(options.op)) return quantize_for_latency(model, options);
-  return early_exit_for_latency(model, options);
+  return early_exit_for_latency(model, options, zoo_name);
 }
 
 Result<DeployedModel> load_deployed_model(const std::string& name_or_path, const OperatorOptions& op,
@@ -73,7 +74,7 @@ Result<DeployedModel> load_deployed_model(const std::string& name_or_path, const
   if (!loaded.ok()) return loaded.status();
   m.load_ms = ms_since(t_load);
   const auto t_op = Clock::now();
-  ASSIGN_OR_RETURN(AppliedOperator applied, apply_for_latency(loaded.value(), op));
+  ASSIGN_OR_RETURN(AppliedOperator applied, apply_for_latency(loaded.value(), op, m.source.zoo_name));
   m.operator_ms = ms_since(t_op);
   m.operator_summary = std::move(applied.summary);
   m.exit_names = std::move(applied.exit_names);

@@ -66,8 +66,9 @@ struct AppliedOperator {
 // SPTQ's INT8 graph for latency (ranges by minmax on one seeded random batch).
 Result<AppliedOperator> quantize_for_latency(const Graph& model, const OperatorOptions& options);
 
-// The graph bench_engine measures latency on.
-Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options);
+// The graph bench_engine measures latency on; `zoo_name` is the zoo model it was built as ("" for a file).
+Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options,
+                                          const std::string& zoo_name = "");
 
 // A model as the tools deploy it: resolved (zoo name or ONNX file, tools/common/model_source.h), loaded
 // (built natively or imported), the operator applied for latency, in a Session (not compiled yet).

@@ -1,5 +1,9 @@
 #include "tools/deployment/early_exit_latency.h"
 
+#include <filesystem>
+
+#include "graph/onnx/onnx_importer.h"
+#include "models/data/trained_record.h"
 #include "operators/early_exit/exit_heads.h"
 #include "operators/early_exit/exit_points.h"
 
@@ -15,13 +19,19 @@ std::string join(const std::vector<std::string>& names) {
 
 }  // namespace
 
-Result<std::vector<early_exit::Block>> early_exit_points(const Graph& model, const EarlyExitOptions& options) {
+Result<std::vector<early_exit::Block>> early_exit_points(const Graph& model, const EarlyExitOptions& options,
+                                                         const std::string& zoo_name) {
   ASSIGN_OR_RETURN(early_exit::BlockStructure blocks, early_exit::find_blocks(model));
-  if (options.points.empty()) return early_exit::default_exit_points(blocks);
-  return early_exit::parse_exit_points(blocks, options.points);
+  if (!options.points.empty()) return early_exit::parse_exit_points(blocks, options.points);
+  const std::string surrogate = data::trained_models_dir() + "/" + zoo_name + "/model.onnx";
+  if (zoo_name.empty() || !std::filesystem::exists(surrogate)) return early_exit::default_exit_points(blocks);
+  ASSIGN_OR_RETURN(Graph trained, onnx::import_model_file(surrogate));
+  ASSIGN_OR_RETURN(early_exit::BlockStructure trained_blocks, early_exit::find_blocks(trained));
+  return early_exit::corresponding_exit_points(blocks, trained_blocks, early_exit::default_exit_points(trained_blocks));
 }
 
-Result<AppliedOperator> early_exit_for_latency(const Graph& model, const OperatorOptions& options) {
+Result<AppliedOperator> early_exit_for_latency(const Graph& model, const OperatorOptions& options,
+                                               const std::string& zoo_name) {
   const bool quantize = options.op == DeploymentOp::kSptqEarlyExit;
   AppliedOperator applied;
   if (options.early_exit.mode == EarlyExitMode::kStatic) {
@@ -37,7 +47,7 @@ Result<AppliedOperator> early_exit_for_latency(const Graph& model, const Operato
     q.summary = applied.summary + "\n           " + q.summary;
     return q;
   }
-  ASSIGN_OR_RETURN(std::vector<early_exit::Block> points, early_exit_points(model, options.early_exit));
+  ASSIGN_OR_RETURN(std::vector<early_exit::Block> points, early_exit_points(model, options.early_exit, zoo_name));
   ASSIGN_OR_RETURN(early_exit::MultiExitModel multi, early_exit::attach_exit_heads(model, points, {}));
   applied.summary = "early_exit dynamic: " + std::string(early_exit::head_kind_name(multi.kind)) +
                     " heads after " + join(multi.exit_names) +

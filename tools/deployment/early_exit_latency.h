@@ -9,9 +9,14 @@
 
 namespace edgerun {
 
-Result<AppliedOperator> early_exit_for_latency(const Graph& model, const OperatorOptions& options);
+// `zoo_name`: the zoo model `model` was built as ("" for a model file).
+Result<AppliedOperator> early_exit_for_latency(const Graph& model, const OperatorOptions& options,
+                                               const std::string& zoo_name);
 
-// The exit points options.early_exit.points names on a model (default points when empty).
-Result<std::vector<early_exit::Block>> early_exit_points(const Graph& model, const EarlyExitOptions& options);
+// The exit points options.early_exit.points names on a model; when empty, the default points, or for
+// a zoo model with a trained surrogate the points corresponding to the surrogate's default ones, so
+// the surrogate's exit rates apply to the full-size model's exits one to one.
+Result<std::vector<early_exit::Block>> early_exit_points(const Graph& model, const EarlyExitOptions& options,
+                                                         const std::string& zoo_name = "");
 
 }  // namespace edgerun
