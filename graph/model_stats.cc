@@ -29,7 +29,8 @@ int64_t node_macs(const Graph& g, const Node& node) {
   if (node.outputs.empty() || node.outputs[0] == kNoValue || !g.value(node.outputs[0]).has_shape) return 0;
   const Shape out = shape_of(node.outputs[0]);
   switch (node.op) {
-    case OpType::kConv: {
+    case OpType::kConv:
+    case OpType::kQConv: {  // the INT8 conv keeps Conv's weight layout
       if (!known(1)) return 0;
       const Shape w = shape_of(node.inputs[1]);  // [M, C/group, k...]
       int64_t per_output = 1;
@@ -49,7 +50,8 @@ int64_t node_macs(const Graph& g, const Node& node) {
       const int64_t k = node.attrs.get_int("transA", 0) ? a[0] : a[1];
       return num_elements(out) * k;
     }
-    case OpType::kMatMul: {
+    case OpType::kMatMul:
+    case OpType::kQMatMul: {
       if (!known(0)) return 0;
       const Shape a = shape_of(node.inputs[0]);
       return a.empty() ? 0 : num_elements(out) * a.back();

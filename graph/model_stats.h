@@ -12,7 +12,7 @@ namespace edgerun {
 struct ModelStats {
   std::map<std::string, int> op_counts;  // op type -> nodes
   int64_t parameters = 0;                // elements of all initializers read by some node
-  int64_t macs = 0;                      // multiply-accumulates of Conv, ConvTranspose, Gemm, MatMul
+  int64_t macs = 0;                      // multiply-accumulates of Conv, ConvTranspose, Gemm, MatMul (and their INT8 forms)
 };
 
 // Op counts and parameters of a graph as imported.

@@ -13,6 +13,7 @@ namespace edgerun {
 namespace {
 
 constexpr int64_t kBatch = 64;
+constexpr int64_t kMaxPixelRows = 65536;  // segmentation: pixel rows a head is fitted on, about
 
 struct Rows {
   std::vector<std::vector<NamedTensor>> batches;
@@ -115,6 +116,7 @@ Result<TrainedEarlyExit> trained_early_exit(const data::TrainedRecord& record, c
   training.batches = std::move(fit_rows.batches);
   training.labels = std::move(fit_rows.labels);
   training.fit.threads = threads;
+  training.pixels_per_sample = std::max<int64_t>(4, kMaxPixelRows / fit_end);
   training.session.threads = threads;
   ASSIGN_OR_RETURN(early_exit::MultiExitModel multi, early_exit::attach_exit_heads(fp32, points, training));
   result.summary = std::string("dynamic: ") + early_exit::head_kind_name(multi.kind) + " heads fitted on " +
