@@ -5,7 +5,7 @@
 
 #include "engine/ops/op_kernels.h"
 #include "graph/ops/early_exit.h"
-#include "operators/early_exit/exit_thresholds.h"
+#include "kernels/ref/nn/exit_confidence.h"
 
 namespace edgerun::ops {
 
@@ -14,7 +14,7 @@ namespace {
 // Whether a sample not yet taken takes this exit.
 struct ExitDecision {
   enum class Kind { kAll, kNone, kByScore } kind;
-  early_exit::ExitRule rule = early_exit::ExitRule::kMaxProb;
+  ref::ExitRule rule = ref::ExitRule::kMaxProb;
   float threshold = 0;
 };
 
@@ -28,9 +28,10 @@ Result<ExitDecision> decide(const KernelContext& ctx, const ExitPolicy& policy) 
       return ExitDecision{index == policy.exit ? ExitDecision::Kind::kAll : ExitDecision::Kind::kNone};
     case ExitPolicy::Kind::kThresholds: break;
   }
-  ASSIGN_OR_RETURN(early_exit::ExitRule parsed, early_exit::parse_exit_rule(rule));
+  ref::ExitRule parsed;
+  if (!ref::parse_exit_rule(rule, &parsed)) return ctx.error("unknown exit rule '" + rule + "'");
   return ExitDecision{ExitDecision::Kind::kByScore, parsed,
-                      ctx.attrs().get_float(early_exit_attr::kThreshold, early_exit::never_threshold(parsed))};
+                      ctx.attrs().get_float(early_exit_attr::kThreshold, ref::never_threshold(parsed))};
 }
 
 }  // namespace
@@ -57,7 +58,7 @@ Status run_early_exit(KernelContext& ctx, const ExitPolicy& policy) {
     }
     bool take = decision.kind == ExitDecision::Kind::kAll;
     if (decision.kind == ExitDecision::Kind::kByScore) {
-      take = early_exit::is_confident(early_exit::exit_score(row, classes, positions, decision.rule),
+      take = ref::is_confident(ref::exit_score(row, classes, positions, decision.rule),
                                       decision.threshold, decision.rule);
     }
     std::memcpy(out, row, static_cast<size_t>(per_sample) * sizeof(float));

@@ -38,11 +38,13 @@ class ClassificationEvaluator : public TaskEvaluator {
   Status check_output(const Tensor& output) const override {
     return expect_output(output, {output.rank() > 0 ? output.dim(0) : 0, kFashionMnistClasses});
   }
-  void add_sample(const Tensor& output, int64_t row, int64_t sample, int64_t* counts) const override {
-    const int64_t rank = rank_of_label(output.data<float>() + row * kFashionMnistClasses, kFashionMnistClasses,
-                                       images_.labels[static_cast<size_t>(sample)]);
+  Status add_sample(const Tensor& output, int64_t row, int64_t sample, int64_t* counts) const override {
+    const int64_t label = images_.labels[static_cast<size_t>(sample)];
+    if (label >= kFashionMnistClasses) return label_out_of_range(sample, label, kFashionMnistClasses);
+    const int64_t rank = rank_of_label(output.data<float>() + row * kFashionMnistClasses, kFashionMnistClasses, label);
     if (rank < static_cast<int64_t>(kTopK)) ++counts[rank];
     ++counts[kTopK];
+    return Status::Ok();
   }
 
  private:

@@ -39,12 +39,16 @@ class SegmentationEvaluator : public TaskEvaluator {
     return expect_output(output,
                          {output.rank() > 0 ? output.dim(0) : 0, kFashionScenesClasses, scenes_.height, scenes_.width});
   }
-  void add_sample(const Tensor& output, int64_t row, int64_t sample, int64_t* counts) const override {
+  Status add_sample(const Tensor& output, int64_t row, int64_t sample, int64_t* counts) const override {
     const int64_t pixels = scenes_.height * scenes_.width;
     const float* logits = output.data<float>() + row * kFashionScenesClasses * pixels;
     const uint8_t* labels = scenes_.labels.data() + sample * pixels;
+    for (int64_t p = 0; p < pixels; ++p) {
+      if (labels[p] >= kFashionScenesClasses) return label_out_of_range(sample, labels[p], kFashionScenesClasses);
+    }
     for (int64_t p = 0; p < pixels; ++p)
       ++counts[labels[p] * kFashionScenesClasses + argmax(logits + p, kFashionScenesClasses, pixels)];
+    return Status::Ok();
   }
 
  private:

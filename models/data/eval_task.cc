@@ -10,8 +10,10 @@ Status TaskEvaluator::score(const Tensor& output, int64_t begin, int64_t count) 
   if (begin < 0 || count < 0 || begin + count > size())
     return invalid_argument("samples [" + std::to_string(begin) + ", " + std::to_string(begin + count) +
                             ") are not in the task's " + std::to_string(size()));
-  counts_.resize(counts_size(), 0);
-  for (int64_t i = 0; i < count; ++i) add_sample(output, i, begin + i, counts_.data());
+  std::vector<int64_t> counts = counts_;
+  counts.resize(counts_size(), 0);
+  for (int64_t i = 0; i < count; ++i) RETURN_IF_ERROR(add_sample(output, i, begin + i, counts.data()));
+  counts_ = std::move(counts);  // all or nothing
   return Status::Ok();
 }
 
@@ -22,13 +24,18 @@ Result<std::vector<int64_t>> TaskEvaluator::sample_counts(const Tensor& output, 
   if (sample < 0 || sample >= size())
     return invalid_argument("sample " + std::to_string(sample) + " is not in the task's " + std::to_string(size()));
   std::vector<int64_t> counts(counts_size(), 0);
-  add_sample(output, row, sample, counts.data());
+  RETURN_IF_ERROR(add_sample(output, row, sample, counts.data()));
   return counts;
 }
 
 std::vector<Metric> TaskEvaluator::metrics_of(std::vector<int64_t> counts) const {
   counts.resize(counts_size(), 0);
   return metrics_of_counts(counts);
+}
+
+Status label_out_of_range(int64_t sample, int64_t label, int64_t classes) {
+  return invalid_argument("sample " + std::to_string(sample) + " has label " + std::to_string(label) +
+                          ", outside the task's " + std::to_string(classes) + " classes");
 }
 
 Result<const Value*> expect_input(const Graph& graph, const std::string& name, DType dtype, const Shape& dims) {

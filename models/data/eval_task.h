@@ -49,8 +49,9 @@ class TaskEvaluator {
   virtual std::vector<Metric> metrics_of_counts(const std::vector<int64_t>& counts) const = 0;
   // Errors unless `output` has this task's element type and shape (any number of rows).
   virtual Status check_output(const Tensor& output) const = 0;
-  // Adds row `row` of a checked output, the model's answer for sample `sample`, to counts.
-  virtual void add_sample(const Tensor& output, int64_t row, int64_t sample, int64_t* counts) const = 0;
+  // Adds row `row` of a checked output, the model's answer for sample `sample`, to counts; an error
+  // (nothing added) when the sample's label is outside the task's classes.
+  virtual Status add_sample(const Tensor& output, int64_t row, int64_t sample, int64_t* counts) const = 0;
 
  private:
   std::vector<int64_t> counts_;
@@ -66,6 +67,8 @@ std::unique_ptr<TaskEvaluator> make_text_evaluator(std::vector<TextPair> pairs, 
 Result<const Value*> expect_input(const Graph& graph, const std::string& name, DType dtype, const Shape& dims);
 // Error unless the model's inputs are exactly `names`.
 Status expect_input_names(const Graph& graph, const std::vector<std::string>& names);
+// The error for a stored label outside [0, classes).
+Status label_out_of_range(int64_t sample, int64_t label, int64_t classes);
 // Error unless `output` is float32 with shape `dims`.
 Status expect_output(const Tensor& output, const Shape& dims);
 

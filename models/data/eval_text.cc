@@ -63,8 +63,10 @@ class TextEvaluator : public TaskEvaluator {
   Status check_output(const Tensor& output) const override {
     return expect_output(output, {output.rank() > 0 ? output.dim(0) : 0, 2});
   }
-  void add_sample(const Tensor& output, int64_t row, int64_t sample, int64_t* counts) const override {
+  Status add_sample(const Tensor& output, int64_t row, int64_t sample, int64_t* counts) const override {
+    // Labels are 0 / 1 by load_manpage_pairs' validation.
     ++counts[BinaryF1::outcome(pairs_[static_cast<size_t>(sample)].label, argmax(output.data<float>() + 2 * row, 2))];
+    return Status::Ok();
   }
 
  private:

@@ -1,8 +1,5 @@
-// When an exit is confident enough to stop the model, and how its threshold is chosen.
-// Confidence of one sample at one exit: softmax over the class axis at every position (one position
-// for classification and text, every pixel for segmentation), then the mean over positions of the max
-// probability (rule kMaxProb: confident when >= threshold) or of the entropy in nats (rule kEntropy:
-// confident when <= threshold).
+// How an exit's threshold is chosen. Confidence itself (max probability or entropy, the mean over
+// pixels for segmentation) is kernels/ref/nn/exit_confidence.h, shared with the EarlyExit op.
 #pragma once
 
 #include <cstdint>
@@ -11,19 +8,17 @@
 #include <vector>
 
 #include "graph/status.h"
+#include "kernels/ref/nn/exit_confidence.h"
 
 namespace edgerun::early_exit {
 
-enum class ExitRule { kMaxProb, kEntropy };
+using ref::exit_rule_name;
+using ref::exit_score;
+using ref::ExitRule;
+using ref::is_confident;
+using ref::never_threshold;
 
-Result<ExitRule> parse_exit_rule(const std::string& name);  // "max_prob", "entropy"
-const char* exit_rule_name(ExitRule rule);
-
-// logits of one sample laid out [classes, positions] (NCHW's per-sample block; positions = 1 for [N, C]).
-float exit_score(const float* logits, int64_t classes, int64_t positions, ExitRule rule);
-bool is_confident(float score, float threshold, ExitRule rule);
-// A threshold no score passes (an exit that never fires).
-float never_threshold(ExitRule rule);
+Result<ExitRule> parse_exit_rule(const std::string& name);  // "max_prob", "entropy"; else an error
 
 struct ThresholdSearch {
   ExitRule rule = ExitRule::kMaxProb;

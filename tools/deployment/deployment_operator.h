@@ -45,8 +45,8 @@ struct EarlyExitOptions {
   std::string points;  // --ee-points (exit_points.h); empty: the default points
   early_exit::ExitRule rule = early_exit::ExitRule::kMaxProb;
   double max_drop = 1.0;     // metric points the thresholds may lose on calibration data
-  int64_t fit_rows = 4096;   // train rows the heads are fitted on
-  int64_t calib_rows = 2048; // further train rows the thresholds are chosen on
+  int64_t fit_rows = 8192;   // train rows the heads are fitted on
+  int64_t calib_rows = 8192; // further train rows the thresholds are chosen on
   bool labels = false;       // fit heads on labels instead of the model's own output
 };
 
