@@ -1,158 +1,150 @@
 #include "operators/early_exit/head_fit.h"
 
-#include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "operators/early_exit/softmax_loss.h"
 
 namespace edgerun::early_exit {
 
 namespace {
 
-// Per-column mean and standard deviation (1 for a constant column).
-void column_moments(const std::vector<float>& x, int64_t rows, int64_t cols, std::vector<double>* mean,
-                    std::vector<double>* stddev) {
-  mean->assign(static_cast<size_t>(cols), 0.0);
-  stddev->assign(static_cast<size_t>(cols), 0.0);
+// Adam's usual constants.
+constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEpsilon = 1e-8;
+constexpr double kTargetSumTolerance = 1e-3;
+
+Status validate(const std::vector<float>& features, const std::vector<float>& targets, int64_t rows, int64_t F,
+                int64_t C, const FitOptions& options) {
+  if (rows <= 0 || F <= 0 || C <= 0) {
+    return invalid_argument("head fit: rows, features per row and classes must be positive (got " +
+                            std::to_string(rows) + ", " + std::to_string(F) + ", " + std::to_string(C) + ")");
+  }
+  const auto expect_size = [rows](const char* what, size_t size, int64_t per_row) {
+    if (size % static_cast<size_t>(per_row) == 0 && size / static_cast<size_t>(per_row) == static_cast<size_t>(rows)) {
+      return Status::Ok();
+    }
+    return invalid_argument(std::string("head fit: ") + what + " has " + std::to_string(size) + " values, not " +
+                            std::to_string(rows) + " rows of " + std::to_string(per_row));
+  };
+  RETURN_IF_ERROR(expect_size("features", features.size(), F));
+  RETURN_IF_ERROR(expect_size("targets", targets.size(), C));
+  for (size_t i = 0; i < features.size(); ++i) {
+    if (!std::isfinite(features[i])) {
+      return invalid_argument("head fit: feature " + std::to_string(i % F) + " of row " + std::to_string(i / F) +
+                              " is not finite");
+    }
+  }
   for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t j = 0; j < cols; ++j) (*mean)[j] += x[static_cast<size_t>(r * cols + j)];
+    double sum = 0;
+    for (int64_t c = 0; c < C; ++c) {
+      const float t = targets[r * C + c];
+      if (!std::isfinite(t) || t < 0) {
+        return invalid_argument("head fit: target " + std::to_string(c) + " of row " + std::to_string(r) + " is " +
+                                std::to_string(t) + ", not a probability");
+      }
+      sum += t;
+    }
+    if (std::abs(sum - 1.0) > kTargetSumTolerance) {
+      return invalid_argument("head fit: targets of row " + std::to_string(r) + " sum to " + std::to_string(sum) +
+                              ", not 1");
+    }
+  }
+  if (options.iterations < 0) return invalid_argument("head fit: iterations must be >= 0");
+  if (!(options.l2 >= 0) || !std::isfinite(options.l2)) return invalid_argument("head fit: l2 must be finite and >= 0");
+  if (!(options.learning_rate > 0) || !std::isfinite(options.learning_rate)) {
+    return invalid_argument("head fit: learning_rate must be finite and positive");
+  }
+  if (options.threads < 1) return invalid_argument("head fit: threads must be >= 1");
+  return Status::Ok();
+}
+
+// Per-column mean and standard deviation (1 for a constant column, which then standardizes to 0).
+void column_statistics(const std::vector<float>& x, int64_t rows, int64_t F, std::vector<double>* mean,
+                       std::vector<double>* stddev) {
+  mean->assign(static_cast<size_t>(F), 0.0);
+  stddev->assign(static_cast<size_t>(F), 0.0);
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t f = 0; f < F; ++f) (*mean)[f] += x[r * F + f];
   }
   for (double& m : *mean) m /= static_cast<double>(rows);
   for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t j = 0; j < cols; ++j) {
-      const double d = x[static_cast<size_t>(r * cols + j)] - (*mean)[j];
-      (*stddev)[j] += d * d;
+    for (int64_t f = 0; f < F; ++f) {
+      const double d = x[r * F + f] - (*mean)[f];
+      (*stddev)[f] += d * d;
     }
   }
   for (double& s : *stddev) {
     s = std::sqrt(s / static_cast<double>(rows));
-    if (s < 1e-12) s = 1.0;
+    if (!(s > 0)) s = 1;
   }
 }
 
-// Softmax of logits = z w^T + b for every row into p; returns the mean cross-entropy against t.
-double forward(const std::vector<float>& z, const std::vector<float>& t, const std::vector<float>& w,
-               const std::vector<float>& b, int64_t rows, int64_t d, int64_t c, std::vector<float>* p) {
-  double loss = 0;
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* zr = z.data() + r * d;
-    float* pr = p->data() + r * c;
-    float top = -INFINITY;
-    for (int64_t k = 0; k < c; ++k) {
-      const float* wk = w.data() + k * d;
-      float dot = 0;
-      for (int64_t j = 0; j < d; ++j) dot += zr[j] * wk[j];
-      pr[k] = dot + b[static_cast<size_t>(k)];
-      top = std::max(top, pr[k]);
-    }
-    double sum = 0;
-    for (int64_t k = 0; k < c; ++k) sum += std::exp(static_cast<double>(pr[k] - top));
-    const double log_sum = std::log(sum);
-    for (int64_t k = 0; k < c; ++k) {
-      const double log_p = static_cast<double>(pr[k] - top) - log_sum;
-      const float tk = t[static_cast<size_t>(r * c + k)];
-      if (tk > 0) loss -= tk * log_p;
-      pr[k] = static_cast<float>(std::exp(log_p));
-    }
+// One Adam step on params from grad; m and v are the moment estimates, step counts from 1.
+void adam_step(std::vector<float>* params, const std::vector<float>& grad, std::vector<double>* m,
+               std::vector<double>* v, int step, double learning_rate) {
+  const double correction1 = 1 - std::pow(kBeta1, step), correction2 = 1 - std::pow(kBeta2, step);
+  for (size_t i = 0; i < params->size(); ++i) {
+    (*m)[i] = kBeta1 * (*m)[i] + (1 - kBeta1) * grad[i];
+    (*v)[i] = kBeta2 * (*v)[i] + (1 - kBeta2) * static_cast<double>(grad[i]) * grad[i];
+    const double step_size = learning_rate * ((*m)[i] / correction1) / (std::sqrt((*v)[i] / correction2) + kEpsilon);
+    (*params)[i] = static_cast<float>((*params)[i] - step_size);
   }
-  return loss / static_cast<double>(rows);
-}
-
-double agreement(const std::vector<float>& p, const std::vector<float>& t, int64_t rows, int64_t c) {
-  int64_t same = 0;
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* pr = p.data() + r * c;
-    const float* tr = t.data() + r * c;
-    same += std::max_element(pr, pr + c) - pr == std::max_element(tr, tr + c) - tr;
-  }
-  return static_cast<double>(same) / static_cast<double>(rows);
-}
-
-Status validate(const std::vector<float>& features, const std::vector<float>& targets, int64_t rows, int64_t d,
-                int64_t c) {
-  if (rows < 1 || d < 1 || c < 2)
-    return invalid_argument("a head needs at least 1 row, 1 feature and 2 classes; got " + std::to_string(rows) +
-                            ", " + std::to_string(d) + ", " + std::to_string(c));
-  if (features.size() != static_cast<size_t>(rows * d) || targets.size() != static_cast<size_t>(rows * c))
-    return invalid_argument("head fitting: " + std::to_string(features.size()) + " features and " +
-                            std::to_string(targets.size()) + " targets for " + std::to_string(rows) + " rows of " +
-                            std::to_string(d) + " features and " + std::to_string(c) + " classes");
-  for (size_t i = 0; i < features.size(); ++i) {
-    if (!std::isfinite(features[i])) return invalid_argument("head fitting: feature " + std::to_string(i) + " is not finite");
-  }
-  for (int64_t r = 0; r < rows; ++r) {
-    double sum = 0;
-    for (int64_t k = 0; k < c; ++k) {
-      const float v = targets[static_cast<size_t>(r * c + k)];
-      if (!std::isfinite(v) || v < 0) return invalid_argument("head fitting: target row " + std::to_string(r) + " is not a distribution");
-      sum += v;
-    }
-    if (std::fabs(sum - 1.0) > 1e-3)
-      return invalid_argument("head fitting: target row " + std::to_string(r) + " sums to " + std::to_string(sum));
-  }
-  return Status::Ok();
 }
 
 }  // namespace
 
 Result<LinearHead> fit_softmax_regression(const std::vector<float>& features, const std::vector<float>& targets,
-                                          int64_t rows, int64_t d, int64_t c, const FitOptions& options,
-                                          FitReport* report) {
-  RETURN_IF_ERROR(validate(features, targets, rows, d, c));
-  if (options.iterations < 0 || options.learning_rate <= 0 || options.l2 < 0)
-    return invalid_argument("head fitting: iterations, learning rate and l2 must be non-negative (rate positive)");
+                                          int64_t rows, int64_t features_per_row, int64_t classes,
+                                          const FitOptions& options, FitReport* report) {
+  const int64_t F = features_per_row, C = classes;
+  RETURN_IF_ERROR(validate(features, targets, rows, F, C, options));
+
   std::vector<double> mean, stddev;
-  column_moments(features, rows, d, &mean, &stddev);
-  std::vector<float> z(features.size());
+  column_statistics(features, rows, F, &mean, &stddev);
+  std::vector<float> standardized(features.size());
   for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t j = 0; j < d; ++j) {
-      const size_t i = static_cast<size_t>(r * d + j);
-      z[i] = static_cast<float>((features[i] - mean[j]) / stddev[j]);
+    for (int64_t f = 0; f < F; ++f) {
+      standardized[r * F + f] = static_cast<float>((features[r * F + f] - mean[f]) / stddev[f]);
     }
   }
-  std::vector<float> w(static_cast<size_t>(c * d), 0.f), b(static_cast<size_t>(c), 0.f), p(targets.size());
-  std::vector<float> gw(w.size()), gb(b.size());
-  std::vector<double> mw(w.size(), 0), vw(w.size(), 0), mb(b.size(), 0), vb(b.size(), 0);
-  constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;
-  const double initial = forward(z, targets, w, b, rows, d, c, &p);
-  // Adam on the full batch: one deterministic order of every sum, whatever the thread count.
-  auto adam = [&](std::vector<float>& x, const std::vector<float>& g, std::vector<double>& m, std::vector<double>& v,
-                  int step) {
-    const double c1 = 1 - std::pow(kBeta1, step), c2 = 1 - std::pow(kBeta2, step);
-    for (size_t i = 0; i < x.size(); ++i) {
-      m[i] = kBeta1 * m[i] + (1 - kBeta1) * g[i];
-      v[i] = kBeta2 * v[i] + (1 - kBeta2) * g[i] * g[i];
-      x[i] -= static_cast<float>(options.learning_rate * (m[i] / c1) / (std::sqrt(v[i] / c2) + kEps));
-    }
-  };
-  double loss = initial;
-  for (int it = 1; it <= options.iterations; ++it) {
-    // d loss / d logits = (p - t) / rows; then the weights' and biases' gradients.
-    std::fill(gb.begin(), gb.end(), 0.f);
-    for (size_t i = 0; i < w.size(); ++i) gw[i] = static_cast<float>(options.l2) * w[i];
-    const float inv_rows = 1.f / static_cast<float>(rows);
-    for (int64_t r = 0; r < rows; ++r) {
-      const float* zr = z.data() + r * d;
-      for (int64_t k = 0; k < c; ++k) {
-        const float g = (p[static_cast<size_t>(r * c + k)] - targets[static_cast<size_t>(r * c + k)]) * inv_rows;
-        gb[static_cast<size_t>(k)] += g;
-        float* gk = gw.data() + k * d;
-        for (int64_t j = 0; j < d; ++j) gk[j] += g * zr[j];
-      }
-    }
-    adam(w, gw, mw, vw, it);
-    adam(b, gb, mb, vb, it);
-    loss = forward(z, targets, w, b, rows, d, c, &p);
+
+  // Full-batch Adam from the zero head (uniform probabilities) on the standardized features.
+  std::vector<float> weight(static_cast<size_t>(C * F), 0.0f), bias(static_cast<size_t>(C), 0.0f);
+  std::vector<float> grad_weight(weight.size()), grad_bias(bias.size());
+  std::vector<double> m_weight(weight.size()), v_weight(weight.size()), m_bias(bias.size()), v_bias(bias.size());
+  SoftmaxObjective objective(standardized.data(), targets.data(), rows, F, C, options.l2, options.threads);
+  double initial_loss = 0;
+  for (int step = 1; step <= options.iterations; ++step) {
+    const SoftmaxLoss loss = objective.evaluate(weight.data(), bias.data(), grad_weight.data(), grad_bias.data());
+    if (step == 1) initial_loss = loss.cross_entropy;
+    adam_step(&weight, grad_weight, &m_weight, &v_weight, step, options.learning_rate);
+    adam_step(&bias, grad_bias, &m_bias, &v_bias, step, options.learning_rate);
   }
-  if (report != nullptr) *report = FitReport{initial, loss, agreement(p, targets, rows, c)};
-  // Back to raw features: w_raw = w / std, b_raw = b - sum_j w_j mean_j / std_j.
-  LinearHead head{d, c, std::vector<float>(w.size()), std::vector<float>(b.size())};
-  for (int64_t k = 0; k < c; ++k) {
+
+  // logits = W (x - mean) / std + b = (W / std) x + (b - sum_f W[., f] mean[f] / std[f]).
+  LinearHead head;
+  head.features = F;
+  head.classes = C;
+  head.weight.resize(weight.size());
+  head.bias.resize(bias.size());
+  for (int64_t c = 0; c < C; ++c) {
     double shift = 0;
-    for (int64_t j = 0; j < d; ++j) {
-      const double wj = w[static_cast<size_t>(k * d + j)] / stddev[j];
-      head.weight[static_cast<size_t>(k * d + j)] = static_cast<float>(wj);
-      shift += wj * mean[j];
+    for (int64_t f = 0; f < F; ++f) {
+      const double w = weight[c * F + f] / stddev[f];
+      head.weight[c * F + f] = static_cast<float>(w);
+      shift += w * mean[f];
     }
-    head.bias[static_cast<size_t>(k)] = static_cast<float>(b[static_cast<size_t>(k)] - shift);
+    head.bias[c] = static_cast<float>(bias[c] - shift);
+  }
+
+  if (report != nullptr) {
+    // The returned head on the raw features, as its users will apply it.
+    SoftmaxObjective raw(features.data(), targets.data(), rows, F, C, options.l2, options.threads);
+    const SoftmaxLoss final_loss = raw.evaluate(head.weight.data(), head.bias.data(), nullptr, nullptr);
+    if (options.iterations == 0) initial_loss = final_loss.cross_entropy;
+    report->initial_loss = initial_loss;
+    report->final_loss = final_loss.cross_entropy;
+    report->target_agreement = static_cast<double>(final_loss.agreeing_rows) / static_cast<double>(rows);
   }
   return head;
 }
