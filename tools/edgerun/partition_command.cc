@@ -1,4 +1,4 @@
-// edgerun partition --model M [--op O] [--placement mobile-edge] [--tiers FILE] [--repeats R]
+// edgerun partition --model M [--op O [--ee static|dynamic]] [--placement mobile-edge] [--tiers FILE] [--repeats R]
 //                   [--profile-runs P] [--max-cuts K] [--limit L]:
 // every cut of a partitioned placement, predicted and measured. The tier servers start as in
 // bench_engine (tools/placement); each tier's per-step latency is profiled on its own server, the cost
@@ -15,6 +15,7 @@
 #include "tools/common/latency_stats.h"
 #include "tools/common/model_inputs.h"
 #include "tools/deployment/deployment_operator.h"
+#include "tools/deployment/operator_cli.h"
 #include "tools/edgerun/commands.h"
 #include "tools/placement/cut_choice.h"
 
@@ -24,7 +25,7 @@ namespace {
 
 struct PartitionArgs {
   std::string model;
-  std::string op = "identity";
+  OperatorCli op;
   std::string placement = "mobile-edge";
   std::string tiers_file;
   std::string limit = "auto";
@@ -55,10 +56,9 @@ std::vector<size_t> cuts_to_measure(const CutPredictions& p, int max_cuts, long 
 }
 
 int run_partition(const PartitionArgs& args) {
-  auto op = parse_deployment_op(args.op);
+  auto op = operator_options(args.op, 1);
   if (!op.ok()) return fail(op.status());
-  OperatorOptions op_options;
-  op_options.op = op.value();
+  const OperatorOptions& op_options = op.value();
   auto deployed = load_deployed_model(args.model, op_options, SessionOptions{});
   if (!deployed.ok()) return fail(deployed.status());
   const ModelSource& source = deployed.value().source;
@@ -79,10 +79,11 @@ int run_partition(const PartitionArgs& args) {
   auto tiers = load_tiers(args.tiers_file);
   if (!tiers.ok()) return fail(tiers.status());
   ServedModelSpec spec;
-  spec.args = {"--model", args.model, "--op", args.op};
+  spec.args = {"--model", args.model};
+  for (const std::string& a : served_operator_args(args.op)) spec.args.push_back(a);
   spec.tiers_file = args.tiers_file;
   spec.limit = args.limit;
-  std::printf("model      %s, operator %s, %zu steps\n", source.description.c_str(), args.op.c_str(), plan.num_steps());
+  std::printf("model      %s, operator %s, %zu steps\n", source.description.c_str(), args.op.op.c_str(), plan.num_steps());
   std::printf("placement  %s (tiers from %s); starting the tier servers\n", args.placement.c_str(),
               tiers.value().source.c_str());
   auto servers = PlacementServers::start(placement.value(), tiers.value(), spec);
@@ -154,7 +155,7 @@ std::function<int()> add_partition_command(CLI::App& app) {
   auto args = std::make_shared<PartitionArgs>();
   CLI::App* cmd = app.add_subcommand("partition", "every cut of a partitioned placement: predicted and measured");
   cmd->add_option("--model", args->model, "zoo model name or ONNX file")->required();
-  cmd->add_option("--op", args->op, "deployment operator: identity, sptq, qat")->capture_default_str();
+  add_operator_options(*cmd, args->op, /*accuracy=*/false);
   cmd->add_option("--placement", args->placement, "mobile-edge, edge-cloud or mobile-cloud")->capture_default_str();
   cmd->add_option("--tiers", args->tiers_file, "tier profiles JSON (default: built-in)");
   cmd->add_option("--limit", args->limit, "how tier servers limit themselves: auto, cgroup, duty, none")
