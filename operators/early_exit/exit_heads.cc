@@ -99,15 +99,19 @@ struct ExitGeometry {
   HeadKind kind;
   int64_t channels;       // block output features: C (images) or hidden size (text)
   int64_t height = 1, width = 1;  // segmentation: the block output's spatial size
+  // A segmentation output flattened as DUC's [N, classes, cells * H' * W'] (pixel cells by the last
+  // feature map's positions): the head predicts classes * cells channels at H' x W', then flattens.
+  int64_t cells = 0;
+  int64_t cell_height = 0, cell_width = 0;
 };
 
 Result<HeadKind> head_kind(const Shape& output, const Shape& block) {
-  if (output.size() == 4 && block.size() == 4) return HeadKind::kSegmentation;
+  if ((output.size() == 4 || output.size() == 3) && block.size() == 4) return HeadKind::kSegmentation;
   if (output.size() == 2 && block.size() == 3) return HeadKind::kText;
   if (output.size() == 2 && block.size() == 4) return HeadKind::kClassification;
   return unsupported("no exit head for a block output " + shape_to_string(block) + " and a model output " +
-                     shape_to_string(output) + " (images [N, C, H, W] to [N, classes] or [N, classes, H, W]; "
-                     "text [N, S, hidden] to [N, classes])");
+                     shape_to_string(output) + " (images [N, C, H, W] to [N, classes], [N, classes, H, W] or "
+                     "DUC's [N, classes, cells x H' x W']; text [N, S, hidden] to [N, classes])");
 }
 
 // The fixed front of a head (pooling or token choice); returns its feature value.
@@ -144,6 +148,22 @@ ValueId add_head_back(Graph& g, const ExitGeometry& geo, const Shape& output, Va
     Node conv = make_node(g, scope + ".conv", OpType::kConv, {features, w, b}, {low});
     conv.attrs.set_ints("kernel_shape", {1, 1});
     nodes.push_back(std::move(conv));
+    if (geo.cells > 0) {  // to the last feature map's size, then [N, classes, cells * H' * W']
+      ValueId cell_logits = low;
+      if (geo.height != geo.cell_height || geo.width != geo.cell_width) {
+        cell_logits = new_value(g, scope + ".cell_logits");
+        const ValueId sizes = g.add_constant(
+            scope + ".sizes", Tensor::from_vector<int64_t>({4}, {output[0], head.classes, geo.cell_height, geo.cell_width}));
+        Node resize = make_node(g, scope + ".resize", OpType::kResize, {low, kNoValue, kNoValue, sizes}, {cell_logits});
+        resize.attrs.set_string("mode", "linear");
+        resize.attrs.set_string("coordinate_transformation_mode", "half_pixel");
+        nodes.push_back(std::move(resize));
+      }
+      const ValueId shape = g.add_constant(scope + ".flat_shape", Tensor::from_vector<int64_t>({3}, {0, output[1], -1}));
+      nodes.push_back(make_node(g, scope + ".flatten", OpType::kReshape, {cell_logits, shape}, {logits}));
+      insert_after_producer(g, features, std::move(nodes));
+      return logits;
+    }
     const float sy = static_cast<float>(output[2]) / static_cast<float>(geo.height);
     const float sx = static_cast<float>(output[3]) / static_cast<float>(geo.width);
     const ValueId scales = g.add_constant(scope + ".scales", Tensor::from_vector<float>({4}, {1.f, 1.f, sy, sx}));
@@ -283,6 +303,22 @@ Result<MultiExitModel> attach_exit_heads(const Graph& model, const std::vector<B
     if (kind == HeadKind::kSegmentation) {
       geo.height = block[2];
       geo.width = block[3];
+    }
+    if (kind == HeadKind::kSegmentation && out_shape.size() == 3) {
+      // The deepest exit's feature map stands for the last one (DUC's dilated stages keep its size).
+      const Shape& deepest = shapes[static_cast<size_t>(points.back().output)];
+      geo.cell_height = deepest[2];
+      geo.cell_width = deepest[3];
+      if (out_shape[2] % (geo.cell_height * geo.cell_width) != 0)
+        return unsupported("exit after " + points[k].name + ": the flattened output " + shape_to_string(out_shape) +
+                           " is not a whole number of " + shape_to_string(deepest) + " feature maps");
+      geo.cells = out_shape[2] / (geo.cell_height * geo.cell_width);
+      if (!training.batches.empty())
+        return unsupported("fitting heads for a flattened segmentation output " + shape_to_string(out_shape) +
+                           " is not supported (its pixel layout is the model's post-processing)");
+      if (!model.value(model.inputs.at(0)).shape.empty() && !model.value(model.inputs.at(0)).shape[0].known())
+        return unsupported("exit heads for a flattened segmentation output need a fixed batch size");
+    } else if (kind == HeadKind::kSegmentation) {
       if (out_shape[2] % geo.height != 0 || out_shape[3] % geo.width != 0)
         return unsupported("exit after " + points[k].name + ": the output size " + shape_to_string(out_shape) +
                            " is not a multiple of the block's " + shape_to_string(block));
@@ -294,7 +330,10 @@ Result<MultiExitModel> attach_exit_heads(const Graph& model, const std::vector<B
 
   std::vector<LinearHead> heads;
   if (training.batches.empty()) {
-    for (size_t k = 0; k < points.size(); ++k) heads.push_back(random_head(geometry[k].channels, classes, training.seed + k));
+    for (size_t k = 0; k < points.size(); ++k) {
+      const int64_t outputs = classes * std::max<int64_t>(geometry[k].cells, 1);
+      heads.push_back(random_head(geometry[k].channels, outputs, training.seed + k));
+    }
   } else {
     Graph probe = m.graph;
     for (ValueId f : features) probe.outputs.push_back(f);

@@ -6,6 +6,7 @@
 #include "engine/plan.h"
 #include "graph/onnx/onnx_importer.h"
 #include "models/data/task.h"
+#include "models/zoo/zoo.h"
 #include "operators/early_exit/exit_heads.h"
 #include "operators/sptq/calibration_data.h"
 #include "operators/sptq/sptq.h"
@@ -182,6 +183,33 @@ void check_real_model_exit(bool quantize) {
 
 TEST_CASE("early exit: the trained ResNet stops after layer1's head (FP32)") { check_real_model_exit(false); }
 TEST_CASE("early exit: the trained ResNet stops after layer1's head (INT8)") { check_real_model_exit(true); }
+
+TEST_CASE("early exit: heads for DUC's flattened output take its shape; every forced path runs") {
+  zoo::BuildOptions options;
+  options.image_size = 64;
+  const Graph duc = zoo::build_zoo_model("duc", options).value();
+  const BlockStructure blocks = find_blocks(duc).value();
+  const MultiExitModel multi = attach_exit_heads(duc, default_exit_points(blocks), {}).value();
+  const Graph armed = arm_exits(multi, std::vector<float>(3, never_threshold(ExitRule::kMaxProb)), ExitRule::kMaxProb).value();
+  auto session = Session::from_graph(armed).value();
+  auto reference = Session::from_graph(duc).value();
+  auto inputs = sptq::calibration_samples(duc, sptq::CalibrationRequest{{}, "", "", 1, 1}).value()[0];
+  std::vector<NamedTensor> want, out;
+  REQUIRE(reference->run(inputs, &want).ok());
+  size_t previous = 0;
+  for (int exit = 0; exit <= 3; ++exit) {
+    CAPTURE(exit);
+    session->set_exit_policy({ExitPolicy::Kind::kForce, exit});
+    REQUIRE(session->run(inputs, &out).ok());
+    CHECK(out[0].tensor.shape() == want[0].tensor.shape());
+    CHECK(session->last_run().steps_run > previous);
+    previous = session->last_run().steps_run;
+  }
+  CHECK(previous == session->plan()->num_steps());
+  HeadTraining fitted;
+  fitted.batches = {inputs};
+  CHECK_FALSE(attach_exit_heads(duc, default_exit_points(blocks), fitted).ok());
+}
 
 }  // namespace
 }  // namespace edgerun::early_exit
