@@ -81,6 +81,30 @@ void hoist_producer(Graph& g, ValueId value) {
   g.nodes.insert(g.nodes.begin() + after + 1, std::move(node));
 }
 
+// What an exit's EarlyExit scores: the exit's logits, or, when they come from a segmentation head's
+// bilinear half_pixel Resize (through QuantizeLinear / DequantizeLinear pairs SPTQ put around it), the
+// Resize's input, which the EarlyExit then upsamples itself for the samples that exit.
+struct ScoredValue {
+  ValueId value;
+  bool upsampled;
+};
+ScoredValue scored_value(const Graph& g, ValueId logits) {
+  const std::vector<int> producer = g.producers();
+  ValueId v = logits;
+  while (true) {
+    const int p = producer[static_cast<size_t>(v)];
+    if (p < 0) return {logits, false};
+    const Node& node = g.nodes[static_cast<size_t>(p)];
+    if (node.op == OpType::kQuantizeLinear || node.op == OpType::kDequantizeLinear) {
+      v = node.inputs.at(0);
+      continue;
+    }
+    const bool bilinear = node.op == OpType::kResize && node.attrs.get_string("mode", "") == "linear" &&
+                          node.attrs.get_string("coordinate_transformation_mode", "") == "half_pixel";
+    return bilinear ? ScoredValue{node.inputs.at(0), true} : ScoredValue{logits, false};
+  }
+}
+
 Node make_node(const Graph& g, const std::string& name, OpType op, std::vector<ValueId> inputs,
                std::vector<ValueId> outputs) {
   Node n;
@@ -364,20 +388,30 @@ Result<MultiExitModel> attach_exit_heads(const Graph& model, const std::vector<B
   return m;
 }
 
-Result<std::vector<std::vector<NamedTensor>>> run_all_exits(const MultiExitModel& model,
-                                                            const std::vector<std::vector<NamedTensor>>& batches,
-                                                            const SessionOptions& options) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::from_graph(model.graph, options));
-  std::vector<std::vector<NamedTensor>> results;
+Result<std::vector<ExitRun>> run_all_exits(const MultiExitModel& model,
+                                           const std::vector<std::vector<NamedTensor>>& batches,
+                                           const SessionOptions& options) {
+  const size_t exits = model.exit_names.size();
+  Graph probe = model.graph;
+  for (size_t k = 0; k < exits; ++k) probe.outputs.push_back(scored_value(probe, probe.outputs[k + 1]).value);
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::from_graph(probe, options));
+  std::vector<ExitRun> results;
   for (const auto& batch : batches) {
     ASSIGN_OR_RETURN(std::vector<NamedTensor> outs, run_batch(*session, batch));
-    std::rotate(outs.begin(), outs.begin() + 1, outs.end());  // exits first, then the final output
-    results.push_back(std::move(outs));
+    ExitRun run;
+    for (size_t k = 0; k < exits; ++k) run.outputs.push_back(std::move(outs[k + 1]));
+    run.outputs.push_back(std::move(outs[0]));  // exits first, then the final output
+    for (size_t k = 0; k < exits; ++k) run.scored.push_back(std::move(outs[exits + 1 + k].tensor));
+    results.push_back(std::move(run));
   }
   return results;
 }
 
 Result<Graph> arm_exits(const MultiExitModel& model, const std::vector<float>& thresholds, ExitRule rule) {
+  std::vector<Shape> shapes;
+  if (model.kind == HeadKind::kSegmentation) {
+    ASSIGN_OR_RETURN(shapes, value_shapes(model.graph));
+  }
   const size_t exits = model.exit_names.size();
   if (thresholds.size() != exits)
     return invalid_argument(std::to_string(thresholds.size()) + " thresholds for " + std::to_string(exits) + " exits");
@@ -392,20 +426,25 @@ Result<Graph> arm_exits(const MultiExitModel& model, const std::vector<float>& t
   for (size_t k = 0; k <= exits; ++k) {
     const bool last = k == exits;
     const ValueId logits = last ? final_logits : g.outputs[k + 1];
+    const ScoredValue scored = last ? ScoredValue{logits, false} : scored_value(g, logits);
     const ValueId merged_out = last ? g.value_id(out_name) : new_value(g, "ee" + std::to_string(k) + ".merged");
     const ValueId taken_out =
         last ? g.value_id(g.unique_name(kExitIndexOutput)) : new_value(g, "ee" + std::to_string(k) + ".taken");
-    std::vector<ValueId> inputs{logits};
+    std::vector<ValueId> inputs{scored.value};
     if (k > 0) inputs.insert(inputs.end(), {merged, taken});
     Node n = make_node(g, "ee" + std::to_string(k) + ".exit", OpType::kEarlyExit, inputs, {merged_out, taken_out});
     n.attrs.set_int(early_exit_attr::kExitIndex, static_cast<int64_t>(k));
     n.attrs.set_string(early_exit_attr::kRule, last ? early_exit_attr::kAlways : exit_rule_name(rule));
     n.attrs.set_float(early_exit_attr::kThreshold, last ? 0.f : thresholds[k]);
+    if (scored.upsampled) {
+      const Shape& full = shapes[static_cast<size_t>(logits)];
+      n.attrs.set_ints(early_exit_attr::kUpsample, {full.at(2), full.at(3)});
+    }
     if (last) {
       g.nodes.push_back(std::move(n));
     } else {
-      hoist_producer(g, logits);
-      insert_after_producer(g, logits, {std::move(n)});
+      hoist_producer(g, scored.value);
+      insert_after_producer(g, scored.value, {std::move(n)});
     }
     merged = merged_out;
     taken = taken_out;

@@ -52,13 +52,19 @@ struct HeadTraining {
 Result<MultiExitModel> attach_exit_heads(const Graph& model, const std::vector<Block>& points,
                                          const HeadTraining& training);
 
-// Per calibration batch, each exit's logits then the final output (the multi-exit graph's outputs).
-Result<std::vector<std::vector<NamedTensor>>> run_all_exits(const MultiExitModel& model,
-                                                            const std::vector<std::vector<NamedTensor>>& batches,
-                                                            const SessionOptions& options);
+// One calibration batch through every exit.
+struct ExitRun {
+  std::vector<NamedTensor> outputs;  // each exit's logits, then the final output
+  std::vector<Tensor> scored;        // per exit, what its EarlyExit scores (arm_exits): the logits, or a
+                                     // segmentation head's low-resolution logits before its upsampling
+};
+Result<std::vector<ExitRun>> run_all_exits(const MultiExitModel& model,
+                                           const std::vector<std::vector<NamedTensor>>& batches,
+                                           const SessionOptions& options);
 
 // The armed model: EarlyExit k after head k with thresholds[k], a final EarlyExit (rule "always") on
-// the model's output. Its outputs: the merged logits under the model output's name, then "exit_index"
+// the model's output. A segmentation head's bilinear upsampling moves into its EarlyExit (attribute
+// upsample): the exit scores the low-resolution logits and only samples that exit are upsampled. Its outputs: the merged logits under the model output's name, then "exit_index"
 // (int64 [N]: the exit each sample took; exit_names.size() is the final output).
 constexpr const char* kExitIndexOutput = "exit_index";
 Result<Graph> arm_exits(const MultiExitModel& model, const std::vector<float>& thresholds, ExitRule rule);

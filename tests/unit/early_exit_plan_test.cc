@@ -182,6 +182,36 @@ void check_real_model_exit(bool quantize) {
 }
 
 TEST_CASE("early exit: the trained ResNet stops after layer1's head (FP32)") { check_real_model_exit(false); }
+
+// The trained FCN: a segmentation exit scores its low-resolution logits and upsamples inside the
+// EarlyExit only when it fires; the result equals the head's own Resize, FP32 and INT8 (through Q/DQ).
+void check_segmentation_exit(bool quantize) {
+  Graph model = onnx::import_model_file(data::source_dir() + "/models/trained/fcn/model.onnx").value();
+  MultiExitModel multi = attach_exit_heads(model, default_exit_points(find_blocks(model).value()), {}).value();
+  if (quantize) {
+    sptq::CalibrationRequest calibration;
+    calibration.samples = 2;
+    auto samples = sptq::calibration_samples(multi.graph, calibration).value();
+    multi.graph = sptq::quantize(multi.graph, samples, sptq::SptqOptions{}).value().graph;
+  }
+  const float never = never_threshold(ExitRule::kMaxProb);
+  const Graph armed = arm_exits(multi, {0.f, never, never}, ExitRule::kMaxProb).value();
+  auto probe = Session::from_graph(multi.graph).value();
+  auto session = Session::from_graph(armed).value();
+  auto inputs = sptq::calibration_samples(model, sptq::CalibrationRequest{{}, "", "", 1, 1}).value()[0];
+  std::vector<NamedTensor> all, out;
+  REQUIRE(probe->run(inputs, &all).ok());
+  REQUIRE(session->run(inputs, &out).ok());
+  CHECK(session->last_run().stopped_at_exit == 0);
+  // INT8: the multi-exit graph fake-quantizes the upsampled logits (SPTQ's Q/DQ after the Resize); the
+  // EarlyExit upsamples the dequantized low-resolution logits, so they differ by up to a quantization step.
+  check_close(out[0].tensor, all[1].tensor, quantize ? 0.05 : 0.0);
+  for (size_t s = 0; s < session->plan()->num_steps(); ++s)
+    CHECK(session->plan()->step_node(s).name.find(".upsample") == std::string::npos);
+}
+
+TEST_CASE("early exit: a segmentation exit upsamples only when it fires (FP32)") { check_segmentation_exit(false); }
+TEST_CASE("early exit: a segmentation exit upsamples only when it fires (INT8)") { check_segmentation_exit(true); }
 TEST_CASE("early exit: the trained ResNet stops after layer1's head (INT8)") { check_real_model_exit(true); }
 
 TEST_CASE("early exit: heads for DUC's flattened output take its shape; every forced path runs") {

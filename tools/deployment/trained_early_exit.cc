@@ -60,17 +60,17 @@ Result<CalibrationTable> calibration_table(const early_exit::MultiExitModel& mul
   t.scores.resize(exits);
   t.counts.resize(exits + 1);
   int64_t sample = first_sample;
-  for (const auto& batch : outputs) {
-    const int64_t n = batch[0].tensor.dim(0);
+  for (const early_exit::ExitRun& batch : outputs) {
+    const int64_t n = batch.outputs[0].tensor.dim(0);
     for (int64_t r = 0; r < n; ++r, ++sample) {
       for (size_t k = 0; k <= exits; ++k) {
-        const Tensor& out = batch[k].tensor;
-        ASSIGN_OR_RETURN(std::vector<int64_t> c, task.sample_counts(out, r, sample));
+        ASSIGN_OR_RETURN(std::vector<int64_t> c, task.sample_counts(batch.outputs[k].tensor, r, sample));
         t.counts[k].push_back(std::move(c));
         if (k == exits) continue;
-        const int64_t per_sample = out.num_elements() / n, classes = out.dim(1);
+        const Tensor& scored = batch.scored[k];
+        const int64_t per_sample = scored.num_elements() / n, classes = scored.dim(1);
         t.scores[k].push_back(
-            early_exit::exit_score(out.data<float>() + r * per_sample, classes, per_sample / classes, rule));
+            early_exit::exit_score(scored.data<float>() + r * per_sample, classes, per_sample / classes, rule));
       }
     }
   }
