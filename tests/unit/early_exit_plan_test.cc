@@ -148,45 +148,16 @@ TEST_CASE("early exit: arm_exits rejects a wrong threshold count; the importer r
   CHECK_FALSE(find_model_op("EarlyExit", "").has_value());
 }
 
-// The trained ResNet surrogate with random heads after layer1..layer3: an exit that always fires stops
-// the plan before layer2; its output equals the multi-exit graph's exit-0 output, FP32 and INT8.
-void check_real_model_exit(bool quantize) {
-  Graph model = onnx::import_model_file(data::source_dir() + "/models/trained/resnet/model.onnx").value();
-  BlockStructure blocks = find_blocks(model).value();
-  MultiExitModel multi = attach_exit_heads(model, default_exit_points(blocks), {}).value();
-  if (quantize) {
-    sptq::CalibrationRequest calibration;
-    calibration.samples = 2;
-    auto samples = sptq::calibration_samples(multi.graph, calibration).value();
-    multi.graph = sptq::quantize(multi.graph, samples, sptq::SptqOptions{}).value().graph;
-  }
-  const float never = never_threshold(ExitRule::kMaxProb);
-  const Graph armed = arm_exits(multi, {0.f, never, never}, ExitRule::kMaxProb).value();
-  auto probe = Session::from_graph(multi.graph).value();
-  auto session = Session::from_graph(armed).value();
-  auto inputs = sptq::calibration_samples(model, sptq::CalibrationRequest{{}, "", "", 1, 1}).value()[0];
-  std::vector<NamedTensor> all, out;
-  REQUIRE(probe->run(inputs, &all).ok());
-  REQUIRE(session->run(inputs, &out).ok());
-  CHECK(session->last_run().stopped_at_exit == 0);
-  CHECK(session->last_run().steps_run * 3 < session->plan()->num_steps());
-  for (size_t s = session->last_run().steps_run; s < session->plan()->num_steps(); ++s) {
-    const std::string& name = session->plan()->step_node(s).name;
-    CHECK_MESSAGE(name.find("layer1") == std::string::npos, name << " of layer1 runs after exit 0");
-  }
-  check_close(out[0].tensor, all[1].tensor, 0.0);
-  session->set_exit_policy({ExitPolicy::Kind::kNever});
-  REQUIRE(session->run(inputs, &out).ok());
-  CHECK(session->last_run().steps_run == session->plan()->num_steps());
-  check_close(out[0].tensor, all[0].tensor, 0.0);
-}
+// A trained surrogate with random heads at its default exit points, armed so that exit 0 always fires;
+// with `quantize`, SPTQ runs between attaching and arming (QEE). `all` is the multi-exit graph's run
+// (model output, then each exit's), `out` the armed model's.
+struct FirstExitRun {
+  std::unique_ptr<Session> armed;
+  std::vector<NamedTensor> inputs, all, out;
+};
 
-TEST_CASE("early exit: the trained ResNet stops after layer1's head (FP32)") { check_real_model_exit(false); }
-
-// The trained FCN: a segmentation exit scores its low-resolution logits and upsamples inside the
-// EarlyExit only when it fires; the result equals the head's own Resize, FP32 and INT8 (through Q/DQ).
-void check_segmentation_exit(bool quantize) {
-  Graph model = onnx::import_model_file(data::source_dir() + "/models/trained/fcn/model.onnx").value();
+FirstExitRun run_first_exit(const std::string& trained, bool quantize) {
+  Graph model = onnx::import_model_file(data::source_dir() + "/models/trained/" + trained + "/model.onnx").value();
   MultiExitModel multi = attach_exit_heads(model, default_exit_points(find_blocks(model).value()), {}).value();
   if (quantize) {
     sptq::CalibrationRequest calibration;
@@ -195,19 +166,43 @@ void check_segmentation_exit(bool quantize) {
     multi.graph = sptq::quantize(multi.graph, samples, sptq::SptqOptions{}).value().graph;
   }
   const float never = never_threshold(ExitRule::kMaxProb);
-  const Graph armed = arm_exits(multi, {0.f, never, never}, ExitRule::kMaxProb).value();
-  auto probe = Session::from_graph(multi.graph).value();
-  auto session = Session::from_graph(armed).value();
-  auto inputs = sptq::calibration_samples(model, sptq::CalibrationRequest{{}, "", "", 1, 1}).value()[0];
-  std::vector<NamedTensor> all, out;
-  REQUIRE(probe->run(inputs, &all).ok());
-  REQUIRE(session->run(inputs, &out).ok());
-  CHECK(session->last_run().stopped_at_exit == 0);
+  FirstExitRun run;
+  run.armed = Session::from_graph(arm_exits(multi, {0.f, never, never}, ExitRule::kMaxProb).value()).value();
+  run.inputs = sptq::calibration_samples(model, sptq::CalibrationRequest{{}, "", "", 1, 1}).value()[0];
+  REQUIRE(Session::from_graph(multi.graph).value()->run(run.inputs, &run.all).ok());
+  REQUIRE(run.armed->run(run.inputs, &run.out).ok());
+  CHECK(run.armed->last_run().stopped_at_exit == 0);
+  return run;
+}
+
+// The trained ResNet: exit 0 stops the plan before layer2; its output equals the multi-exit graph's
+// exit-0 output, FP32 and INT8; with no exit allowed the whole plan runs and gives the model's output.
+void check_real_model_exit(bool quantize) {
+  FirstExitRun run = run_first_exit("resnet", quantize);
+  Session& session = *run.armed;
+  CHECK(session.last_run().steps_run * 3 < session.plan()->num_steps());
+  for (size_t s = session.last_run().steps_run; s < session.plan()->num_steps(); ++s) {
+    const std::string& name = session.plan()->step_node(s).name;
+    CHECK_MESSAGE(name.find("layer1") == std::string::npos, name << " of layer1 runs after exit 0");
+  }
+  check_close(run.out[0].tensor, run.all[1].tensor, 0.0);
+  session.set_exit_policy({ExitPolicy::Kind::kNever});
+  REQUIRE(session.run(run.inputs, &run.out).ok());
+  CHECK(session.last_run().steps_run == session.plan()->num_steps());
+  check_close(run.out[0].tensor, run.all[0].tensor, 0.0);
+}
+
+TEST_CASE("early exit: the trained ResNet stops after layer1's head (FP32)") { check_real_model_exit(false); }
+
+// The trained FCN: a segmentation exit scores its low-resolution logits and upsamples inside the
+// EarlyExit only when it fires; the result equals the head's own Resize, FP32 and INT8 (through Q/DQ).
+void check_segmentation_exit(bool quantize) {
+  FirstExitRun run = run_first_exit("fcn", quantize);
   // INT8: the multi-exit graph fake-quantizes the upsampled logits (SPTQ's Q/DQ after the Resize); the
   // EarlyExit upsamples the dequantized low-resolution logits, so they differ by up to a quantization step.
-  check_close(out[0].tensor, all[1].tensor, quantize ? 0.05 : 0.0);
-  for (size_t s = 0; s < session->plan()->num_steps(); ++s)
-    CHECK(session->plan()->step_node(s).name.find(".upsample") == std::string::npos);
+  check_close(run.out[0].tensor, run.all[1].tensor, quantize ? 0.05 : 0.0);
+  for (size_t s = 0; s < run.armed->plan()->num_steps(); ++s)
+    CHECK(run.armed->plan()->step_node(s).name.find(".upsample") == std::string::npos);
 }
 
 TEST_CASE("early exit: a segmentation exit upsamples only when it fires (FP32)") { check_segmentation_exit(false); }
