@@ -1,0 +1,39 @@
+// Magnitude pruning of a graph's weights (issue 8's --op prune, the graph transform), as the white-box
+// study pruned: a model with convolutions prunes its Conv weights but the first (the stem) and not its
+// classifier; a model without (text) the constant weights of its Gemm and MatMul layers. Each is viewed
+// as [output channels, rest] (prune_masks.h) and masked by one global threshold or per layer. A model that already carries the pattern's zeros at the asked
+// sparsity (the white-box pruned variants) is detected and left as it is: its masks are its zeros.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+#include "operators/prune/prune_masks.h"
+
+namespace edgerun::prune {
+
+struct PruneOptions {
+  Pattern pattern;         // default unstructured
+  double sparsity = 0.75;  // of the pruned layers' weights
+  bool global = true;      // one threshold over all layers; false: each layer alone
+  // Nodes left dense, by name (besides the stem).
+  std::vector<std::string> exclude;
+};
+
+struct LayerReport {
+  std::string node;
+  int64_t weights = 0;
+  double sparsity = 0;  // of this layer's weights after pruning, in the pattern
+};
+
+struct PruneResult {
+  Graph graph;
+  bool carried = false;  // the model already carried the sparsity: nothing was changed
+  std::vector<LayerReport> layers;
+  double sparsity = 0;   // over all pruned layers' weights
+};
+
+Result<PruneResult> prune_graph(const Graph& model, const PruneOptions& options);
+
+}  // namespace edgerun::prune
