@@ -7,6 +7,10 @@ namespace edgerun::prune {
 
 namespace {
 
+bool has_conv(const Graph& g) {
+  return std::any_of(g.nodes.begin(), g.nodes.end(), [](const Node& n) { return n.op == OpType::kConv; });
+}
+
 // A prunable weight: a float constant read as input 1 of Conv / Gemm / MatMul, and how its layout maps
 // to [output channels, rest] (Gemm without transB and MatMul store [in, out]: transposed).
 struct Prunable {
@@ -21,12 +25,11 @@ std::vector<Prunable> prunable_weights(const Graph& g, const PruneOptions& optio
   bool stem = true;
   // The study's choice: a model with convolutions prunes its convs (not the classifier), one without
   // (text) its linear layers.
-  const bool has_conv =
-      std::any_of(g.nodes.begin(), g.nodes.end(), [](const Node& n) { return n.op == OpType::kConv; });
+  const bool convs = has_conv(g);
   for (size_t n = 0; n < g.nodes.size(); ++n) {
     const Node& node = g.nodes[n];
     const bool conv = node.op == OpType::kConv;
-    if (has_conv ? !conv : node.op != OpType::kGemm && node.op != OpType::kMatMul) continue;
+    if (convs ? !conv : node.op != OpType::kGemm && node.op != OpType::kMatMul) continue;
     if (node.inputs.size() < 2 || node.inputs[1] == kNoValue) continue;
     const Value& w = g.value(node.inputs[1]);
     if (!w.constant || w.constant->dtype() != DType::kF32 || w.constant->rank() < 2) continue;
@@ -55,6 +58,14 @@ std::vector<float> row_major_view(const Tensor& t, const Prunable& p) {
 }
 
 }  // namespace
+
+PruneOptions study_prune_options(const Graph& model) {
+  PruneOptions options;
+  options.pattern.kind = Pattern::Kind::kBlock;
+  options.pattern.block_rows = has_conv(model) ? 2 : 4;
+  options.sparsity = has_conv(model) ? 0.75 : 0.9;
+  return options;
+}
 
 Result<PruneResult> prune_graph(const Graph& model, const PruneOptions& options) {
   if (!(options.sparsity >= 0 && options.sparsity < 1))

@@ -36,4 +36,8 @@ struct PruneResult {
 
 Result<PruneResult> prune_graph(const Graph& model, const PruneOptions& options);
 
+// The white-box study's settings for a model: with convolutions 2x1 blocks at 75%, without (text) 4x1
+// blocks at 90%; global.
+PruneOptions study_prune_options(const Graph& model);
+
 }  // namespace edgerun::prune

@@ -119,6 +119,12 @@ check_error "bench_engine: exit points need dynamic early exit" "--ee-points pla
 check_error "bench_engine: early exit on a model without residual stages" "has no block structure" "$bench" --model mobilenetv2 \
   --op early_exit --repeats 1
 
+# Pruning (issue 8, in progress): the study's pattern by default, the kernels still dense.
+check "bench_engine --op prune prunes 2x1 blocks at 75% of a CNN" bash -c "'$bench' --model '$src/tests/data/e2e/resnet50_small/model.onnx' \
+  --op prune --repeats 1 --warmup 0 | grep -q '^operator   prune: 2x1 at 75.0% (global)'"
+check_error "bench_engine: unknown pruning pattern" "unknown pruning pattern '3:2'" "$bench" \
+  --model "$src/tests/data/e2e/resnet50_small/model.onnx" --op prune --pattern 3:2 --repeats 1
+
 # Tiers and placements: bench_engine on real tier servers, edgerun partition, edgerun-serve with curl.
 serve="$build/tools/edgerun-serve"
 small="$src/tests/data/e2e/resnet50_small/model.onnx"

@@ -94,6 +94,19 @@ TEST_CASE("prune: a MatMul's [in, out] weight is pruned in blocks of output chan
   }
 }
 
+TEST_CASE("prune: the study's settings: 2x1 at 75% with convolutions, 4x1 at 90% without") {
+  const PruneOptions cv = study_prune_options(trained("model.onnx"));
+  CHECK(pattern_name(cv.pattern) == "2x1");
+  CHECK(cv.sparsity == 0.75);
+  const Graph bert = onnx::import_model_file(data::source_dir() + "/models/trained/bert/model.onnx").value();
+  const PruneOptions text = study_prune_options(bert);
+  CHECK(pattern_name(text.pattern) == "4x1");
+  CHECK(text.sparsity == 0.9);
+  const PruneResult r = prune_graph(bert, text).value();
+  CHECK(r.sparsity >= 0.9);
+  CHECK(r.layers.size() > 4);  // its linear layers
+}
+
 TEST_CASE("prune: bad sparsity and a model with nothing to prune are errors") {
   PruneOptions options;
   options.sparsity = 1.0;

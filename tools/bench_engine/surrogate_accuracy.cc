@@ -6,6 +6,7 @@
 #include "graph/onnx/onnx_importer.h"
 #include "models/data/evaluate.h"
 #include "models/data/trained_record.h"
+#include "operators/prune/prune.h"
 #include "operators/sptq/calibration_data.h"
 
 namespace edgerun {
@@ -49,6 +50,25 @@ Result<Evaluated> evaluate_sptq(const data::TrainedRecord& record, const Accurac
                    std::move(result)};
 }
 
+// One-shot magnitude pruning of the fp32 surrogate (no fine-tuning) at the operator's settings.
+Result<Evaluated> evaluate_one_shot_pruning(const data::TrainedRecord& record, const AccuracyOptions& options,
+                                            const OperatorOptions& op) {
+  data::EvalRequest request;
+  ASSIGN_OR_RETURN(request.model_path, record.model_path("fp32"));
+  ASSIGN_OR_RETURN(Graph fp32, onnx::import_model_file(request.model_path));
+  ASSIGN_OR_RETURN(prune::PruneOptions p, prune_options_for(fp32, op));
+  ASSIGN_OR_RETURN(prune::PruneResult pruned, prune::prune_graph(fp32, p));
+  request.graph = std::move(pruned.graph);
+  request.task = record.task;
+  request.limit = options.limit;
+  request.threads = options.threads;
+  ASSIGN_OR_RETURN(data::EvalResult result, data::evaluate(request));
+  char label[96];
+  std::snprintf(label, sizeof label, "fp32 pruned one-shot, %s at %.1f%%, no fine-tuning",
+                prune::pattern_name(p.pattern).c_str(), 100.0 * pruned.sparsity);
+  return Evaluated{label, std::move(result)};
+}
+
 void print_metrics(const Evaluated& e, const data::VariantRecord* recorded, const Evaluated* reference) {
   std::printf("           %s (%lld of %lld test samples, %.1f s)\n", e.label.c_str(),
               static_cast<long long>(e.result.samples), static_cast<long long>(e.result.split_samples),
@@ -82,7 +102,8 @@ Status print_surrogate_accuracy(const std::string& zoo_name, const AccuracyOptio
   }
   ASSIGN_OR_RETURN(data::TrainedRecord record, data::load_trained_record(dir));
   const std::string variant = op.op == DeploymentOp::kQat ? "qat" : options.variant;
-  if (op.op != DeploymentOp::kSptq && recorded_variant(record, variant) == nullptr) {
+  const bool derived = op.op == DeploymentOp::kSptq || op.op == DeploymentOp::kPrune;  // made from fp32 here
+  if (!derived && recorded_variant(record, variant) == nullptr) {
     std::printf("accuracy   n/a: the surrogate of '%s' has no %s variant\n", zoo_name.c_str(), variant.c_str());
     return Status::Ok();
   }
@@ -95,6 +116,16 @@ Status print_surrogate_accuracy(const std::string& zoo_name, const AccuracyOptio
   }
   ASSIGN_OR_RETURN(Evaluated reference, evaluate_variant(record, "fp32", options));
   print_metrics(reference, recorded_variant(record, "fp32"), nullptr);
+  if (op.op == DeploymentOp::kPrune) {
+    if (recorded_variant(record, "pruned") != nullptr) {
+      ASSIGN_OR_RETURN(Evaluated trained, evaluate_variant(record, "pruned", options));
+      trained.label = "pruned (trained with gradual pruning, the white-box study's variant)";
+      print_metrics(trained, recorded_variant(record, "pruned"), &reference);
+    }
+    ASSIGN_OR_RETURN(Evaluated one_shot, evaluate_one_shot_pruning(record, options, op));
+    print_metrics(one_shot, nullptr, &reference);
+    return Status::Ok();
+  }
   Result<Evaluated> e = op.op == DeploymentOp::kSptq ? evaluate_sptq(record, options, op)
                                                      : evaluate_variant(record, "qat", options);
   if (!e.ok()) return e.status();

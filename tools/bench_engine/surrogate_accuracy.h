@@ -3,7 +3,9 @@
 // evaluated natively on the surrogate's real test data, after the same deployment operator:
 //   identity  the variant asked for (fp32, qat, pruned);
 //   sptq      the fp32 surrogate quantized by operators/sptq on its task's train data, against fp32;
-//   qat       the qat variant, against fp32.
+//   qat       the qat variant, against fp32;
+//   prune     the trained pruned variant (where the surrogate has one) and one-shot magnitude pruning
+//             of fp32, both against fp32.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
 #include "tools/deployment/deployment_operator.h"
 
 #include <chrono>
+#include <cstdio>
 
 #include "graph/onnx/onnx_importer.h"
 #include "models/zoo/zoo.h"
@@ -11,10 +12,10 @@ namespace edgerun {
 
 Result<DeploymentOp> parse_deployment_op(const std::string& name) {
   for (DeploymentOp op : {DeploymentOp::kIdentity, DeploymentOp::kSptq, DeploymentOp::kQat, DeploymentOp::kEarlyExit,
-                          DeploymentOp::kSptqEarlyExit}) {
+                          DeploymentOp::kSptqEarlyExit, DeploymentOp::kPrune}) {
     if (name == deployment_op_name(op)) return op;
   }
-  return invalid_argument("unknown operator '" + name + "' (identity, sptq, qat, early_exit, sptq+early_exit)");
+  return invalid_argument("unknown operator '" + name + "' (identity, sptq, qat, early_exit, sptq+early_exit, prune)");
 }
 
 bool op_quantizes(DeploymentOp op) {
@@ -35,6 +36,7 @@ const char* deployment_op_name(DeploymentOp op) {
     case DeploymentOp::kQat: return "qat";
     case DeploymentOp::kEarlyExit: return "early_exit";
     case DeploymentOp::kSptqEarlyExit: return "sptq+early_exit";
+    case DeploymentOp::kPrune: return "prune";
   }
   return "?";
 }
@@ -53,9 +55,35 @@ Result<AppliedOperator> quantize_for_latency(const Graph& model, const OperatorO
   return AppliedOperator{std::move(q.graph), summary, {}};
 }
 
+Result<prune::PruneOptions> prune_options_for(const Graph& model, const OperatorOptions& options) {
+  prune::PruneOptions p = prune::study_prune_options(model);
+  if (!options.prune_pattern.empty()) {
+    ASSIGN_OR_RETURN(p.pattern, prune::parse_pattern(options.prune_pattern));
+  }
+  if (options.prune_sparsity >= 0) p.sparsity = options.prune_sparsity;
+  return p;
+}
+
+namespace {
+
+Result<AppliedOperator> prune_for_latency(const Graph& model, const OperatorOptions& options) {
+  ASSIGN_OR_RETURN(prune::PruneOptions p, prune_options_for(model, options));
+  ASSIGN_OR_RETURN(prune::PruneResult pruned, prune::prune_graph(model, p));
+  char sparsity[32];
+  std::snprintf(sparsity, sizeof sparsity, "%.1f%%", 100.0 * pruned.sparsity);
+  std::string summary = "prune: " + prune::pattern_name(p.pattern) + " at " + sparsity + " (global) of " +
+                        std::to_string(pruned.layers.size()) + " layers" +
+                        (pruned.carried ? ", carried by the model already" : "") +
+                        "; the kernels run dense (sparse kernels: issue 8)";
+  return AppliedOperator{std::move(pruned.graph), summary, {}};
+}
+
+}  // namespace
+
 Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options,
                                           const std::string& zoo_name) {
   if (options.op == DeploymentOp::kIdentity) return AppliedOperator{model, "identity: FP32 as loaded", {}};
+  if (options.op == DeploymentOp::kPrune) return prune_for_latency(model, options);
   if (!op_exits_early(options.op)) return quantize_for_latency(model, options);
   return early_exit_for_latency(model, options, zoo_name);
 }

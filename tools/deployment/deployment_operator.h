@@ -16,6 +16,10 @@
 //             engine/session.h ExitPolicy) since random weights cannot say which inputs are easy.
 //   sptq+early_exit  QEE: early exit, then SPTQ of the whole graph (heads included); thresholds are
 //             chosen on the quantized model.
+//   prune     (operators/prune) magnitude pruning at --pattern / --sparsity (default the study's: 2x1 at
+//             75% with convolutions, 4x1 at 90% without); the kernels stay dense for now (issue 8's
+//             sparse kernels). Accuracy: the surrogate's trained pruned variant where it has one, and
+//             one-shot magnitude pruning of its fp32 model.
 #pragma once
 
 #include <cstdint>
@@ -25,12 +29,13 @@
 #include "graph/graph.h"
 #include "engine/session.h"
 #include "operators/early_exit/exit_thresholds.h"
+#include "operators/prune/prune.h"
 #include "operators/sptq/sptq.h"
 #include "tools/common/model_source.h"
 
 namespace edgerun {
 
-enum class DeploymentOp { kIdentity, kSptq, kQat, kEarlyExit, kSptqEarlyExit };
+enum class DeploymentOp { kIdentity, kSptq, kQat, kEarlyExit, kSptqEarlyExit, kPrune };
 
 Result<DeploymentOp> parse_deployment_op(const std::string& name);
 const char* deployment_op_name(DeploymentOp op);
@@ -55,7 +60,13 @@ struct OperatorOptions {
   sptq::SptqOptions sptq;
   int64_t train_rows = 128;    // calibration of a trained surrogate on its train data
   EarlyExitOptions early_exit;
+  // prune: "" / negative take the study's settings for the model (prune::study_prune_options).
+  std::string prune_pattern;
+  double prune_sparsity = -1;
 };
+
+// The pruning options `options` give for `model`.
+Result<prune::PruneOptions> prune_options_for(const Graph& model, const OperatorOptions& options);
 
 struct AppliedOperator {
   Graph graph;

@@ -4,8 +4,12 @@ namespace edgerun {
 
 void add_operator_options(CLI::App& app, OperatorCli& cli, bool accuracy) {
   OperatorOptions& op = cli.options;
-  app.add_option("--op", cli.op, "deployment operator: identity, sptq, qat, early_exit, sptq+early_exit")
+  app.add_option("--op", cli.op, "deployment operator: identity, sptq, qat, early_exit, sptq+early_exit, prune")
       ->capture_default_str();
+  app.add_option("--pattern", op.prune_pattern,
+                 "prune: unstructured, RxC blocks (2x1, 4x1) or N:M (2:4) (default: the study's, 2x1 / text 4x1)");
+  app.add_option("--sparsity", op.prune_sparsity, "prune: fraction of weights pruned (default: the study's, 0.75 / text 0.9)")
+      ->check(CLI::Range(0.0, 0.999));
   app.add_option("--ee", cli.ee_mode, "early exit: static (skip the last blocks) or dynamic (trained exit heads)")
       ->capture_default_str();
   app.add_option("--ee-points", op.early_exit.points,
@@ -45,6 +49,8 @@ Result<OperatorOptions> operator_options(const OperatorCli& cli, int threads) {
 std::vector<std::string> served_operator_args(const OperatorCli& cli) {
   std::vector<std::string> args{"--op", cli.op, "--ee", cli.ee_mode};
   if (!cli.options.early_exit.points.empty()) args.insert(args.end(), {"--ee-points", cli.options.early_exit.points});
+  if (!cli.options.prune_pattern.empty()) args.insert(args.end(), {"--pattern", cli.options.prune_pattern});
+  if (cli.options.prune_sparsity >= 0) args.insert(args.end(), {"--sparsity", std::to_string(cli.options.prune_sparsity)});
   return args;
 }
 
