@@ -20,8 +20,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
-
 // MACs of the first `steps` steps of a compiled plan.
 int64_t macs_of_steps(const Plan& plan, size_t steps) {
   Graph prefix = plan.graph();

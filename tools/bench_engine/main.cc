@@ -28,10 +28,6 @@ namespace {
 // The black-box study's ResNet: Wide-ResNet-101-2 at 224x224.
 const char* const kDefaultModel = "resnet";
 
-double ms_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
 int fail(const Status& st) {
   std::fprintf(stderr, "bench_engine: %s\n", st.to_string().c_str());
   return 1;

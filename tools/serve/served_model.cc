@@ -3,15 +3,9 @@
 #include <chrono>
 
 #include "engine/plan.h"
+#include "tools/common/latency_stats.h"
 
 namespace edgerun::serve {
-namespace {
-
-double ms_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
-}  // namespace
 
 ServedModel::ServedModel(std::unique_ptr<Session> session)
     : session_(std::move(session)), compute_([this] { compute_loop(); }) {}

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "tools/common/latency_stats.h"
 #include "tools/serve/served_model.h"
 
 namespace edgerun::serve {
@@ -21,10 +22,6 @@ using Clock = std::chrono::steady_clock;
 
 // A model path, with an optional version segment (one version is served; any is accepted).
 const char* const kModelPath = R"(/v2/models/([^/]+)(?:/versions/[^/]+)?)";
-
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
 
 void reply_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
