@@ -2,10 +2,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 #include "graph/onnx/onnx_importer.h"
 #include "models/zoo/zoo.h"
 #include "operators/sptq/calibration_data.h"
+#include "tools/common/latency_stats.h"
 #include "tools/deployment/early_exit_latency.h"
 
 namespace edgerun {
@@ -55,6 +57,17 @@ Result<AppliedOperator> quantize_for_latency(const Graph& model, const OperatorO
   return AppliedOperator{std::move(q.graph), summary, {}};
 }
 
+Result<Graph> quantize_surrogate(const Graph& graph, const data::TrainedRecord& record, const OperatorOptions& op) {
+  ASSIGN_OR_RETURN(const std::string path, record.model_path("fp32"));
+  sptq::CalibrationRequest calibration;
+  calibration.task = record.task;
+  calibration.samples = op.train_rows;
+  calibration.vocab_path = (std::filesystem::path(path).parent_path() / "vocab.txt").string();
+  ASSIGN_OR_RETURN(auto samples, sptq::calibration_samples(graph, calibration));
+  ASSIGN_OR_RETURN(sptq::SptqResult q, sptq::quantize(graph, samples, op.sptq));
+  return std::move(q.graph);
+}
+
 Result<prune::PruneOptions> prune_options_for(const Graph& model, const OperatorOptions& options) {
   prune::PruneOptions p = prune::study_prune_options(model);
   if (!options.prune_pattern.empty()) {
@@ -91,9 +104,6 @@ Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOpti
 Result<DeployedModel> load_deployed_model(const std::string& name_or_path, const OperatorOptions& op,
                                           const SessionOptions& options) {
   using Clock = std::chrono::steady_clock;
-  auto ms_since = [](Clock::time_point t0) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-  };
   DeployedModel m;
   ASSIGN_OR_RETURN(m.source, resolve_model(name_or_path));
   const auto t_load = Clock::now();
