@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 
 #include "graph/onnx/onnx_importer.h"
 #include "models/data/evaluate.h"
@@ -29,44 +30,42 @@ Result<Evaluated> evaluate_variant(const data::TrainedRecord& record, const std:
   return Evaluated{variant, std::move(result)};
 }
 
-Result<Evaluated> evaluate_sptq(const data::TrainedRecord& record, const AccuracyOptions& options,
-                                const OperatorOptions& op) {
+// The fp32 surrogate after `transform` (which also names what it did), on the test split.
+Result<Evaluated> evaluate_transformed_fp32(const data::TrainedRecord& record, const AccuracyOptions& options,
+                                            const std::function<Result<Graph>(const Graph&, std::string*)>& transform) {
   data::EvalRequest request;
   ASSIGN_OR_RETURN(request.model_path, record.model_path("fp32"));
   ASSIGN_OR_RETURN(Graph fp32, onnx::import_model_file(request.model_path));
-  sptq::CalibrationRequest calibration;
-  calibration.task = record.task;
-  calibration.samples = op.train_rows;
-  calibration.vocab_path = (std::filesystem::path(request.model_path).parent_path() / "vocab.txt").string();
-  ASSIGN_OR_RETURN(auto samples, sptq::calibration_samples(fp32, calibration));
-  ASSIGN_OR_RETURN(sptq::SptqResult q, sptq::quantize(fp32, samples, op.sptq));
-  request.graph = std::move(q.graph);
+  std::string label;
+  ASSIGN_OR_RETURN(request.graph, transform(fp32, &label));
   request.task = record.task;
   request.limit = options.limit;
   request.threads = options.threads;
   ASSIGN_OR_RETURN(data::EvalResult result, data::evaluate(request));
-  return Evaluated{std::string("sptq ") + sptq::calibrator_name(op.sptq.calibrator) + ", " +
-                       std::to_string(op.train_rows) + " train rows",
-                   std::move(result)};
+  return Evaluated{label, std::move(result)};
+}
+
+Result<Evaluated> evaluate_sptq(const data::TrainedRecord& record, const AccuracyOptions& options,
+                                const OperatorOptions& op) {
+  return evaluate_transformed_fp32(record, options, [&](const Graph& fp32, std::string* label) {
+    *label = std::string("sptq ") + sptq::calibrator_name(op.sptq.calibrator) + ", " + std::to_string(op.train_rows) +
+             " train rows";
+    return quantize_surrogate(fp32, record, op);
+  });
 }
 
 // One-shot magnitude pruning of the fp32 surrogate (no fine-tuning) at the operator's settings.
 Result<Evaluated> evaluate_one_shot_pruning(const data::TrainedRecord& record, const AccuracyOptions& options,
                                             const OperatorOptions& op) {
-  data::EvalRequest request;
-  ASSIGN_OR_RETURN(request.model_path, record.model_path("fp32"));
-  ASSIGN_OR_RETURN(Graph fp32, onnx::import_model_file(request.model_path));
-  ASSIGN_OR_RETURN(prune::PruneOptions p, prune_options_for(fp32, op));
-  ASSIGN_OR_RETURN(prune::PruneResult pruned, prune::prune_graph(fp32, p));
-  request.graph = std::move(pruned.graph);
-  request.task = record.task;
-  request.limit = options.limit;
-  request.threads = options.threads;
-  ASSIGN_OR_RETURN(data::EvalResult result, data::evaluate(request));
-  char label[96];
-  std::snprintf(label, sizeof label, "fp32 pruned one-shot, %s at %.1f%%, no fine-tuning",
-                prune::pattern_name(p.pattern).c_str(), 100.0 * pruned.sparsity);
-  return Evaluated{label, std::move(result)};
+  return evaluate_transformed_fp32(record, options, [&](const Graph& fp32, std::string* label) -> Result<Graph> {
+    ASSIGN_OR_RETURN(prune::PruneOptions p, prune_options_for(fp32, op));
+    ASSIGN_OR_RETURN(prune::PruneResult pruned, prune::prune_graph(fp32, p));
+    char text[96];
+    std::snprintf(text, sizeof text, "fp32 pruned one-shot, %s at %.1f%%, no fine-tuning",
+                  prune::pattern_name(p.pattern).c_str(), 100.0 * pruned.sparsity);
+    *label = text;
+    return std::move(pruned.graph);
+  });
 }
 
 void print_metrics(const Evaluated& e, const data::VariantRecord* recorded, const Evaluated* reference) {

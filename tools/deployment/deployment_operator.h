@@ -27,6 +27,7 @@
 #include <string>
 
 #include "graph/graph.h"
+#include "models/data/trained_record.h"
 #include "engine/session.h"
 #include "operators/early_exit/exit_thresholds.h"
 #include "operators/prune/prune.h"
@@ -64,6 +65,10 @@ struct OperatorOptions {
   std::string prune_pattern;
   double prune_sparsity = -1;
 };
+
+// SPTQ of a trained surrogate's graph, the accuracy side of sptq: ranges by op.sptq's calibrator on
+// op.train_rows rows of the record's task train data.
+Result<Graph> quantize_surrogate(const Graph& graph, const data::TrainedRecord& record, const OperatorOptions& op);
 
 // The pruning options `options` give for `model`.
 Result<prune::PruneOptions> prune_options_for(const Graph& model, const OperatorOptions& options);

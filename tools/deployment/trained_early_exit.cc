@@ -34,17 +34,6 @@ Result<Rows> task_rows(const data::TaskEvaluator& task, int64_t begin, int64_t e
   return rows;
 }
 
-Result<Graph> quantized(const Graph& graph, const data::TrainedRecord& record, const OperatorOptions& op,
-                        const std::string& vocab) {
-  sptq::CalibrationRequest calibration;
-  calibration.task = record.task;
-  calibration.samples = op.train_rows;
-  calibration.vocab_path = vocab;
-  ASSIGN_OR_RETURN(auto samples, sptq::calibration_samples(graph, calibration));
-  ASSIGN_OR_RETURN(sptq::SptqResult q, sptq::quantize(graph, samples, op.sptq));
-  return std::move(q.graph);
-}
-
 // Exit scores and per-sample metric counts of the calibration rows, for the threshold search.
 struct CalibrationTable {
   std::vector<std::vector<float>> scores;               // [exit][sample]
@@ -92,7 +81,7 @@ Result<TrainedEarlyExit> trained_early_exit(const data::TrainedRecord& record, c
     for (const std::string& b : skip.skipped_blocks) skipped += (skipped.empty() ? "" : ", ") + b;
     result.summary = "static: skipped " + skipped + "; " + skip.kept_output + " feeds the head";
     if (quantize) {
-      ASSIGN_OR_RETURN(fp32, quantized(fp32, record, op, vocab));
+      ASSIGN_OR_RETURN(fp32, quantize_surrogate(fp32, record, op));
       result.summary += "; then sptq";
     }
     result.graph = std::move(fp32);
@@ -122,7 +111,7 @@ Result<TrainedEarlyExit> trained_early_exit(const data::TrainedRecord& record, c
   result.summary = std::string("dynamic: ") + early_exit::head_kind_name(multi.kind) + " heads fitted on " +
                    std::to_string(fit_end) + " train rows (" + (ee.labels ? "labels" : "self-distillation") + ")";
   if (quantize) {
-    ASSIGN_OR_RETURN(multi.graph, quantized(multi.graph, record, op, vocab));
+    ASSIGN_OR_RETURN(multi.graph, quantize_surrogate(multi.graph, record, op));
     result.summary += "; then sptq";
   }
   ASSIGN_OR_RETURN(Rows calib_rows, task_rows(*task, fit_end, total, false));
