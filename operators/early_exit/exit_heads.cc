@@ -81,6 +81,16 @@ void hoist_producer(Graph& g, ValueId value) {
   g.nodes.insert(g.nodes.begin() + after + 1, std::move(node));
 }
 
+// The segmentation heads' upsampling: Resize, linear, half_pixel (torch's align_corners=False);
+// `scales` or `sizes` as ONNX Resize takes them.
+constexpr const char* kHeadResizeMode = "linear";
+constexpr const char* kHeadResizeCoordinates = "half_pixel";
+
+bool is_head_resize(const Node& node) {
+  return node.op == OpType::kResize && node.attrs.get_string("mode", "") == kHeadResizeMode &&
+         node.attrs.get_string("coordinate_transformation_mode", "") == kHeadResizeCoordinates;
+}
+
 // What an exit's EarlyExit scores: the exit's logits, or, when they come from a segmentation head's
 // bilinear half_pixel Resize (through QuantizeLinear / DequantizeLinear pairs SPTQ put around it), the
 // Resize's input, which the EarlyExit then upsamples itself for the samples that exit.
@@ -99,9 +109,7 @@ ScoredValue scored_value(const Graph& g, ValueId logits) {
       v = node.inputs.at(0);
       continue;
     }
-    const bool bilinear = node.op == OpType::kResize && node.attrs.get_string("mode", "") == "linear" &&
-                          node.attrs.get_string("coordinate_transformation_mode", "") == "half_pixel";
-    return bilinear ? ScoredValue{node.inputs.at(0), true} : ScoredValue{logits, false};
+    return is_head_resize(node) ? ScoredValue{node.inputs.at(0), true} : ScoredValue{logits, false};
   }
 }
 
@@ -118,6 +126,13 @@ Node make_node(const Graph& g, const std::string& name, OpType op, std::vector<V
 }
 
 ValueId new_value(Graph& g, const std::string& base) { return g.value_id(g.unique_name(base)); }
+
+Node head_resize(const Graph& g, const std::string& name, ValueId x, ValueId scales, ValueId sizes, ValueId y) {
+  Node resize = make_node(g, name, OpType::kResize, {x, kNoValue, scales, sizes}, {y});
+  resize.attrs.set_string("mode", kHeadResizeMode);
+  resize.attrs.set_string("coordinate_transformation_mode", kHeadResizeCoordinates);
+  return resize;
+}
 
 struct ExitGeometry {
   HeadKind kind;
@@ -178,10 +193,7 @@ ValueId add_head_back(Graph& g, const ExitGeometry& geo, const Shape& output, Va
         cell_logits = new_value(g, scope + ".cell_logits");
         const ValueId sizes = g.add_constant(
             scope + ".sizes", Tensor::from_vector<int64_t>({4}, {output[0], head.classes, geo.cell_height, geo.cell_width}));
-        Node resize = make_node(g, scope + ".resize", OpType::kResize, {low, kNoValue, kNoValue, sizes}, {cell_logits});
-        resize.attrs.set_string("mode", "linear");
-        resize.attrs.set_string("coordinate_transformation_mode", "half_pixel");
-        nodes.push_back(std::move(resize));
+        nodes.push_back(head_resize(g, scope + ".resize", low, kNoValue, sizes, cell_logits));
       }
       const ValueId shape = g.add_constant(scope + ".flat_shape", Tensor::from_vector<int64_t>({3}, {0, output[1], -1}));
       nodes.push_back(make_node(g, scope + ".flatten", OpType::kReshape, {cell_logits, shape}, {logits}));
@@ -191,10 +203,7 @@ ValueId add_head_back(Graph& g, const ExitGeometry& geo, const Shape& output, Va
     const float sy = static_cast<float>(output[2]) / static_cast<float>(geo.height);
     const float sx = static_cast<float>(output[3]) / static_cast<float>(geo.width);
     const ValueId scales = g.add_constant(scope + ".scales", Tensor::from_vector<float>({4}, {1.f, 1.f, sy, sx}));
-    Node resize = make_node(g, scope + ".upsample", OpType::kResize, {low, kNoValue, scales}, {logits});
-    resize.attrs.set_string("mode", "linear");
-    resize.attrs.set_string("coordinate_transformation_mode", "half_pixel");
-    nodes.push_back(std::move(resize));
+    nodes.push_back(head_resize(g, scope + ".upsample", low, scales, kNoValue, logits));
   } else {
     const ValueId w =
         g.add_constant(scope + ".fc.weight", Tensor::from_vector<float>({head.classes, head.features}, head.weight));
@@ -312,6 +321,7 @@ Result<MultiExitModel> attach_exit_heads(const Graph& model, const std::vector<B
 
   MultiExitModel m;
   m.graph = model;
+  m.output_shape = out_shape;
   // The exits stand in for the first output; the others (FCN's auxiliary head, used in training) go.
   for (size_t o = 1; o < model.outputs.size(); ++o) m.dropped_outputs.push_back(model.value(model.outputs[o]).name);
   m.graph.outputs.resize(1);
@@ -408,10 +418,6 @@ Result<std::vector<ExitRun>> run_all_exits(const MultiExitModel& model,
 }
 
 Result<Graph> arm_exits(const MultiExitModel& model, const std::vector<float>& thresholds, ExitRule rule) {
-  std::vector<Shape> shapes;
-  if (model.kind == HeadKind::kSegmentation) {
-    ASSIGN_OR_RETURN(shapes, value_shapes(model.graph));
-  }
   const size_t exits = model.exit_names.size();
   if (thresholds.size() != exits)
     return invalid_argument(std::to_string(thresholds.size()) + " thresholds for " + std::to_string(exits) + " exits");
@@ -436,10 +442,8 @@ Result<Graph> arm_exits(const MultiExitModel& model, const std::vector<float>& t
     n.attrs.set_int(early_exit_attr::kExitIndex, static_cast<int64_t>(k));
     n.attrs.set_string(early_exit_attr::kRule, last ? early_exit_attr::kAlways : exit_rule_name(rule));
     n.attrs.set_float(early_exit_attr::kThreshold, last ? 0.f : thresholds[k]);
-    if (scored.upsampled) {
-      const Shape& full = shapes[static_cast<size_t>(logits)];
-      n.attrs.set_ints(early_exit_attr::kUpsample, {full.at(2), full.at(3)});
-    }
+    // Upsampled exit logits are shaped like the model's output.
+    if (scored.upsampled) n.attrs.set_ints(early_exit_attr::kUpsample, {model.output_shape.at(2), model.output_shape.at(3)});
     if (last) {
       g.nodes.push_back(std::move(n));
     } else {

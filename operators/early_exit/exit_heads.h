@@ -32,6 +32,7 @@ struct MultiExitModel {
   std::vector<std::string> exit_names;  // the blocks the heads follow: "layer1.0"
   std::vector<FitReport> fits;          // one per exit when fitted
   std::vector<std::string> dropped_outputs;  // the model's other outputs (an auxiliary head), removed
+  Shape output_shape;  // the model output's, for the declared input shapes (symbolic dims bound to 1)
 };
 
 std::string exit_output_name(const std::string& model_output, size_t exit);
