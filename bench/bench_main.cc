@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
   bench::register_qgemm_benchmarks(models.value());
   bench::register_qeltwise_benchmarks();
   bench::register_qconv2d_benchmarks(models.value());
+  bench::register_sparse_benchmarks(models.value());
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

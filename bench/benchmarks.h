@@ -2,6 +2,7 @@
 // read) for the models asked for.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,5 +33,12 @@ void register_onednn_qmatmul(const std::string& model, const Layer<MatMulShape>&
 void register_onednn_qconv2d(const std::string& model, const Layer<kernels::Conv2dShape>& layer);
 void register_xnnpack_conv2d(const std::string& model, const Layer<kernels::Conv2dShape>& layer);
 void register_xnnpack_dense(const std::string& model, const Layer<kernels::DenseShape>& layer);
+// The sparse kernels against the dense ones on the study's pruned weights (sparse_bench.cc).
+void register_sparse_benchmarks(const std::vector<ModelLayers>& models);
+// A conv layer's weights as sparse_conv2d_2x1 prunes them (2x1 blocks, 75%), for the peers to run on.
+std::shared_ptr<const std::vector<float>> study_pruned_conv_weights(const std::string& model,
+                                                                    const Layer<kernels::Conv2dShape>& layer);
+// XNNPACK's SpMM: its NCHW convolution on a 1x1 stride-1 layer with those weights (others: not registered).
+void register_xnnpack_sparse_conv2d(const std::string& model, const Layer<kernels::Conv2dShape>& layer);
 
 }  // namespace edgerun::bench

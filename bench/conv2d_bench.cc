@@ -7,11 +7,7 @@
 
 namespace edgerun::bench {
 
-namespace {
-
-using kernels::Conv2dShape;
-
-OperandCounts conv2d_counts(const Conv2dShape& s) {
+OperandCounts conv2d_counts(const kernels::Conv2dShape& s) {
   OperandCounts c;
   c.input = static_cast<size_t>(s.batch * s.in_channels * s.in_h * s.in_w);
   c.weights = static_cast<size_t>(s.out_channels * s.in_channels_per_group() * s.kernel_h * s.kernel_w);
@@ -20,10 +16,9 @@ OperandCounts conv2d_counts(const Conv2dShape& s) {
   return c;
 }
 
-}  // namespace
 
 void register_conv2d_benchmarks(const std::vector<ModelLayers>& models) {
-  std::vector<PeerRegistrar<Conv2dShape>> peers;
+  std::vector<PeerRegistrar<kernels::Conv2dShape>> peers;
 #if defined(EDGERUN_BENCH_ONEDNN)
   peers.push_back(register_onednn_conv2d);
 #endif

@@ -7,11 +7,7 @@
 
 namespace edgerun::bench {
 
-namespace {
-
-using kernels::DenseShape;
-
-OperandCounts dense_counts(const DenseShape& s) {
+OperandCounts dense_counts(const kernels::DenseShape& s) {
   OperandCounts c;
   c.input = static_cast<size_t>(s.m * s.k);
   c.weights = static_cast<size_t>(s.k * s.n);
@@ -20,10 +16,9 @@ OperandCounts dense_counts(const DenseShape& s) {
   return c;
 }
 
-}  // namespace
 
 void register_dense_benchmarks(const std::vector<ModelLayers>& models) {
-  std::vector<PeerRegistrar<DenseShape>> peers;
+  std::vector<PeerRegistrar<kernels::DenseShape>> peers;
 #if defined(EDGERUN_BENCH_ONEDNN)
   peers.push_back(register_onednn_dense);
 #endif

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,17 +20,23 @@ struct OperandCounts {
   size_t input = 0, weights = 0, bias = 0, output = 0;
 };
 
+OperandCounts conv2d_counts(const kernels::Conv2dShape& s);
+OperandCounts dense_counts(const kernels::DenseShape& s);
+
 // Impl: Conv2dF32Impl or DenseF32Impl (create(shape, weights, bias, epilogue) -> Result of an op with
-// run(x, residual, y, scratch) and scratch_bytes()).
+// run(x, residual, y, scratch) and scratch_bytes()). weights: counts.weights values (pruned ones, for
+// the sparse benchmarks), or null for seeded random ones.
 template <typename Impl, typename Shape>
-void time_table_entry(benchmark::State& state, const Impl& impl, const Layer<Shape>& layer, OperandCounts counts) {
+void time_table_entry(benchmark::State& state, const Impl& impl, const Layer<Shape>& layer, OperandCounts counts,
+                      const std::shared_ptr<const std::vector<float>>& weights = nullptr) {
   const int threads = static_cast<int>(state.range(0));
   set_threads(threads);  // before create: kernels size per-thread scratch for omp_get_max_threads()
   const auto x = random_floats(counts.input, 1);
-  const auto w = random_floats(counts.weights, 2);
+  const auto random_w = random_floats(weights != nullptr ? 0 : counts.weights, 2);
+  const float* w = weights != nullptr ? weights->data() : random_w.get();
   const auto bias = random_floats(counts.bias, 3);
   auto y = random_floats(counts.output, 4);
-  auto created = impl.create(layer.shape, w.get(), layer.bias ? bias.get() : nullptr, layer.epilogue);
+  auto created = impl.create(layer.shape, w, layer.bias ? bias.get() : nullptr, layer.epilogue);
   if (!created.ok()) {  // the entry refused this case (a backend library declined it)
     state.SkipWithError(("create: " + created.status().to_string()).c_str());
     return;
@@ -70,7 +77,8 @@ void register_table_benchmarks(const char* family, const std::vector<Impl>& tabl
         if (impl->supports != nullptr && !impl->supports(layer.shape)) continue;
         if (skip_reference(impl == &table.back(), layer.shape.flops())) continue;
         configure(benchmark::RegisterBenchmark(bench_name(family, model.model, layer.name, impl->name).c_str(),
-                                               time_table_entry<Impl, Shape>, *impl, layer, counts(layer.shape)));
+                                               time_table_entry<Impl, Shape>, *impl, layer, counts(layer.shape),
+                                               std::shared_ptr<const std::vector<float>>()));
       }
       for (PeerRegistrar<Shape> peer : peers) peer(model.model, layer);
     }

@@ -103,7 +103,40 @@ void xnnpack_dense(benchmark::State& state, const Layer<DenseShape>& layer) {
   run_operator(state, st, op, pool, s.flops(), threads, layer.count);
 }
 
+// A 1x1 stride-1 conv in NCHW: XNNPACK stores the pruned weights sparse and runs its SpMM microkernels
+// (2x1 blocks where the zeros come in pairs of output channels).
+void xnnpack_sparse_conv(benchmark::State& state, const Layer<Conv2dShape>& layer,
+                         const std::shared_ptr<const std::vector<float>>& weights) {
+  if (!initialized(state)) return;
+  const int threads = static_cast<int>(state.range(0));
+  const Pool pool = make_pool(threads);
+  const Conv2dShape& s = layer.shape;
+  const auto x = random_floats(static_cast<size_t>(s.batch * s.in_channels * s.in_h * s.in_w), 1);
+  const auto bias = random_floats(static_cast<size_t>(s.out_channels), 3);
+  auto y = random_floats(static_cast<size_t>(s.batch * s.out_channels * s.out_h * s.out_w), 4);
+  xnn_operator_t raw = nullptr;
+  xnn_status st = xnn_create_convolution2d_nchw_f32(
+      0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, static_cast<size_t>(s.in_channels), static_cast<size_t>(s.out_channels),
+      static_cast<size_t>(s.in_channels), static_cast<size_t>(s.out_channels), weights->data(),
+      layer.bias ? bias.get() : nullptr, layer.epilogue.min, layer.epilogue.max, 0, &raw);
+  const Operator op(raw);
+  if (st == xnn_status_success) {
+    st = xnn_setup_convolution2d_nchw_f32(op.get(), static_cast<size_t>(s.batch), static_cast<size_t>(s.in_h),
+                                          static_cast<size_t>(s.in_w), x.get(), y.get(), pool.get());
+  }
+  run_operator(state, st, op, pool, s.flops(), threads, layer.count);
+}
+
 }  // namespace
+
+void register_xnnpack_sparse_conv2d(const std::string& model, const Layer<Conv2dShape>& layer) {
+  const Conv2dShape& s = layer.shape;
+  const bool pointwise = s.kernel_h == 1 && s.kernel_w == 1 && s.stride_h == 1 && s.stride_w == 1 && s.groups == 1 &&
+                         s.pad_top == 0 && s.pad_left == 0 && s.in_h == s.out_h && s.in_w == s.out_w;
+  if (!pointwise) return;
+  configure(benchmark::RegisterBenchmark(bench_name("sparse_conv2d_2x1", model, layer.name, "xnnpack_spmm_native").c_str(),
+                                         xnnpack_sparse_conv, layer, study_pruned_conv_weights(model, layer)));
+}
 
 void register_xnnpack_conv2d(const std::string& model, const Layer<Conv2dShape>& layer) {
   configure(benchmark::RegisterBenchmark(bench_name("conv2d", model, layer.name, "xnnpack_native").c_str(),

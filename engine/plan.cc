@@ -52,7 +52,7 @@ Result<std::unique_ptr<Plan>> Plan::compile(const Graph& graph, const std::map<s
   }
   RETURN_IF_ERROR(plan->build_steps());
   RETURN_IF_ERROR(plan->plan_memory_and_bind());
-  RETURN_IF_ERROR(plan->prepare_kernels(options.backend));
+  RETURN_IF_ERROR(plan->prepare_kernels(options.backend, options.sparse));
   return plan;
 }
 
@@ -153,12 +153,12 @@ Status Plan::plan_memory_and_bind() {
   return Status::Ok();
 }
 
-Status Plan::prepare_kernels(kernels::Backend backend) {
+Status Plan::prepare_kernels(kernels::Backend backend, kernels::SparseKernels sparse) {
   scratch_bytes_ = 0;
   for (Step& step : steps_) {
     if (step.dynamic) continue;
     const Node& node = graph_.nodes[step.node];
-    PrepareContext pc{*step.context, {}, step.activation, backend};
+    PrepareContext pc{*step.context, {}, step.activation, backend, sparse};
     for (ValueId in : node.inputs)
       pc.constant_inputs.push_back(in != kNoValue && graph_.value(in).constant.has_value());
     Result<PreparedStep> prepared = prepare_step(pc);

@@ -28,6 +28,8 @@ struct CompileOptions {
   // where the graph must keep the exported op structure (the zoo's layer signatures).
   bool fuse_epilogue_adds = true;
   kernels::Backend backend = kernels::Backend::kNative;  // who provides conv / dense kernels
+  // Native backend: when pruned layers run on the sparse kernels (kernels/sparse/sparse_policy.h).
+  kernels::SparseKernels sparse = kernels::SparseKernels::kMeasure;
   // Run QDQ (QuantizeLinear / DequantizeLinear around float ops) on INT8 kernels (graph/passes/lower_qdq.h);
   // off: as fake-quant float, the ONNX reference semantics.
   bool lower_qdq = true;
@@ -95,7 +97,7 @@ class Plan {
   Plan() = default;
   Status build_steps();
   Status plan_memory_and_bind();
-  Status prepare_kernels(kernels::Backend backend);
+  Status prepare_kernels(kernels::Backend backend, kernels::SparseKernels sparse);
   Status run_dynamic_step(Step& step);
   Status run_step(Step& step);
   Status bind_crossing_inputs(size_t cut, const std::vector<NamedTensor>& inputs);

@@ -26,6 +26,7 @@ Status Session::prepare(const std::map<std::string, Shape>& input_shapes) {
   CompileOptions compile_options;
   compile_options.optimize = options_.fold_constants;
   compile_options.backend = options_.backend;
+  compile_options.sparse = options_.sparse;
   compile_options.lower_qdq = options_.lower_qdq;
   ASSIGN_OR_RETURN(plan_, Plan::compile(graph_, input_shapes, compile_options));
   plan_->set_exit_policy(exit_policy_);

@@ -11,6 +11,7 @@
 
 #include "graph/graph.h"
 #include "kernels/backend.h"
+#include "kernels/sparse/sparse_policy.h"
 
 namespace edgerun {
 
@@ -18,6 +19,8 @@ struct SessionOptions {
   int threads = 1;
   // Who provides the conv and dense kernels; ops a backend lacks run on native kernels.
   kernels::Backend backend = kernels::Backend::kNative;
+  // Native backend: when pruned layers run on the sparse kernels (measure, off, always).
+  kernels::SparseKernels sparse = kernels::SparseKernels::kMeasure;
   bool fold_constants = true;  // constant folding, BN folding, fusion, dead-node elimination
   // With fold_constants: run QDQ models on INT8 kernels; off, as fake-quant float (ONNX's reference).
   bool lower_qdq = true;

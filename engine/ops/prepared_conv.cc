@@ -1,9 +1,11 @@
 // Conv prepared on the conv2d family (kernels/conv/conv2d.h): f32, 2-D, constant weights.
 #include "engine/ops/nn_params.h"
 #include "engine/ops/prepared_op.h"
+#include "engine/ops/sparse_choice.h"
 #include "graph/passes/fuse_epilogue_adds.h"
 #include "kernels/conv/conv2d.h"
 #include "kernels/dispatch.h"
+#include "kernels/sparse/conv2d_sparse.h"
 
 namespace edgerun::ops {
 
@@ -43,7 +45,13 @@ Result<PreparedStep> prepare_conv(const PrepareContext& pc) {
   auto kernel =
       kernels::create_kernel(kernels::conv2d_f32_impls(), s, pc.backend, ctx.input(1).data<float>(), bias, epilogue);
   if (!kernel.ok()) return kernel.status().with_context(ctx.node().describe());
-  step.op = std::make_unique<PreparedFamilyOp<kernels::Conv2dF32>>(kernel->first->name, std::move(kernel->second),
+  ChosenKernel<kernels::Conv2dF32> chosen{kernel->first->name, std::move(kernel->second)};
+  if (pc.backend == kernels::Backend::kNative && kernels::conv2d_sparse_supports(s)) {
+    chosen = choose_dense_or_sparse(pc.sparse, std::move(chosen), kernels::conv2d_sparse_f32_impls(), s,
+                                    ctx.input(1).data<float>(), ctx.input(1).num_elements(), bias, epilogue,
+                                    ctx.input(0).num_elements(), ctx.output(0).num_elements());
+  }
+  step.op = std::make_unique<PreparedFamilyOp<kernels::Conv2dF32>>(chosen.name, std::move(chosen.kernel),
                                                                    epilogue.residual);
   return step;
 }

@@ -2,9 +2,11 @@
 // Gemm without transA or alpha and with a bias vector (or none), MatMul with 2-D weights (its
 // leading dims flatten into rows) and a fused bias (graph/passes/fuse_epilogue_adds.h).
 #include "engine/ops/prepared_op.h"
+#include "engine/ops/sparse_choice.h"
 #include "graph/passes/fuse_epilogue_adds.h"
 #include "kernels/dispatch.h"
 #include "kernels/gemm/dense.h"
+#include "kernels/sparse/dense_sparse.h"
 
 namespace edgerun::ops {
 
@@ -56,7 +58,13 @@ Result<PreparedStep> prepare_dense(const PrepareContext& pc) {
   if (!step.applies_activation) epilogue = kernels::Epilogue{epilogue.residual};
   auto kernel = kernels::create_kernel(kernels::dense_f32_impls(), s, pc.backend, b.data<float>(), bias, epilogue);
   if (!kernel.ok()) return kernel.status().with_context(ctx.node().describe());
-  step.op = std::make_unique<PreparedFamilyOp<kernels::DenseF32>>(kernel->first->name, std::move(kernel->second),
+  ChosenKernel<kernels::DenseF32> chosen{kernel->first->name, std::move(kernel->second)};
+  if (pc.backend == kernels::Backend::kNative) {
+    chosen = choose_dense_or_sparse(pc.sparse, std::move(chosen), kernels::dense_sparse_f32_impls(), s,
+                                    b.data<float>(), b.num_elements(), bias, epilogue, a.num_elements(),
+                                    ctx.output(0).num_elements());
+  }
+  step.op = std::make_unique<PreparedFamilyOp<kernels::DenseF32>>(chosen.name, std::move(chosen.kernel),
                                                                   epilogue.residual);
   return step;
 }

@@ -16,6 +16,7 @@
 #include "kernels/ref/nn/conv.h"
 #include "kernels/epilogue.h"
 #include "kernels/ref/activation.h"
+#include "kernels/sparse/sparse_policy.h"
 
 namespace edgerun {
 
@@ -40,6 +41,7 @@ struct PrepareContext {
   std::vector<bool> constant_inputs;
   ref::ActivationParams activation;
   kernels::Backend backend = kernels::Backend::kNative;
+  kernels::SparseKernels sparse = kernels::SparseKernels::kMeasure;  // native backend only
   bool constant(size_t i) const { return i < constant_inputs.size() && constant_inputs[i]; }
 };
 

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "kernels/gemm/dense.h"
-#include "kernels/gemm/dense_ref.h"
 #include "kernels/gemm/f32_gemm.h"
 #include "kernels/gemm/matmul.h"
+#include "tests/kernels/dense_tester.h"
 #include "tests/kernels/kernel_tester.h"
 
 namespace edgerun::testing {
@@ -93,57 +93,10 @@ TEST_CASE("gemm tiles: depth blocks, tails, row and column bias, residual, clamp
 }
 
 TEST_CASE("dense entries match the reference") {
-  struct Case {
-    int64_t m, n, k;
-    bool transpose_b;
-  };
-  const Case cases[] = {{1, 1, 1, false},    {5, 17, 3, true},   {37, 53, 300, false}, {128, 96, 64, true},
-                        {3, 200, 70, false}, {29, 7, 513, true}, {1, 1000, 40, true}};
-  kernels::Epilogue clip;
-  clip.min = 0.0f;
-  clip.max = 6.0f;
-  kernels::Epilogue residual_relu;
-  residual_relu.residual = true;
-  residual_relu.min = 0.0f;
   for_each_impl(kernels::dense_f32_impls(), [&](const kernels::DenseF32Impl& impl) {
-    const std::string name = impl.name;
-    CAPTURE(name);
-    for (const Case& c : cases) {
-      for (const kernels::Epilogue& ep : {kernels::Epilogue(), clip, residual_relu}) {
-        for (bool bias : {false, true}) {
-          CAPTURE(c.m);
-          CAPTURE(c.n);
-          CAPTURE(c.k);
-          CAPTURE(bias);
-          kernels::DenseShape s;
-          s.m = c.m;
-          s.n = c.n;
-          s.k = c.k;
-          s.transpose_b = c.transpose_b;
-          const auto a = random_floats(static_cast<size_t>(c.m * c.k), 1);
-          const auto w = random_floats(static_cast<size_t>(c.k * c.n), 2);
-          const auto b = random_floats(static_cast<size_t>(c.n), 3);
-          const auto residual = random_floats(static_cast<size_t>(c.m * c.n), 4);
-          auto created = impl.create(s, w.data(), bias ? b.data() : nullptr, ep);
-          auto created_ref = kernels::create_dense_f32_ref(s, w.data(), bias ? b.data() : nullptr, ep);
-          REQUIRE_MESSAGE(created.ok(), created.status().to_string());
-          REQUIRE(created_ref.ok());
-          const auto& dense = created.value();
-          const auto& ref = created_ref.value();
-          std::vector<float> expected(residual.size()), got(residual.size());
-          ref->run(a.data(), residual.data(), expected.data(), nullptr);
-          const size_t bytes = dense->scratch_bytes();
-          std::unique_ptr<void, decltype(&std::free)> scratch(std::aligned_alloc(64, (bytes + 63) / 64 * 64 + 64),
-                                                              std::free);
-          dense->run(a.data(), residual.data(), got.data(), scratch.get());
-          CHECK(max_relative_error(got, expected) <= f32_tolerance(c.k));
-          // In place (residual aliases y), which the interface allows.
-          if (ep.residual) {
-            got = residual;
-            dense->run(a.data(), got.data(), got.data(), scratch.get());
-            CHECK(max_relative_error(got, expected) <= f32_tolerance(c.k));
-          }
-        }
+    for (const DenseCase& c : dense_cases()) {
+      for (const kernels::Epilogue& ep : dense_epilogues()) {
+        for (bool bias : {false, true}) check_dense(impl, c, ep, bias);
       }
     }
   });

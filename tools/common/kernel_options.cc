@@ -11,6 +11,9 @@ void add_kernel_options(CLI::App& app, KernelOptions& options) {
   app.add_option("--isa", options.isa,
                  "cap the kernels' instruction set: ref, avx2, avx512 or avx512vnni "
                  "(default: EDGERUN_ISA, else the CPU's best)");
+  app.add_option("--sparse", options.sparse,
+                 "pruned layers on the sparse kernels: measure (when timed faster at load), off, always")
+      ->capture_default_str();
 }
 
 Status apply_kernel_options(const KernelOptions& options, SessionOptions* session) {
@@ -26,6 +29,7 @@ Status apply_kernel_options(const KernelOptions& options, SessionOptions* sessio
   }
   kernels::set_isa_cap(cap);
   ASSIGN_OR_RETURN(session->backend, kernels::parse_backend(options.backend));
+  ASSIGN_OR_RETURN(session->sparse, kernels::parse_sparse_kernels(options.sparse));
   return Status::Ok();
 }
 
@@ -44,6 +48,9 @@ std::string describe_kernel_options(const SessionOptions& session) {
                          : std::string(kernels::backend_name(session.backend)) + " backend (native for other ops)";
   text += std::string(", ISA ") + kernels::isa_name(active);
   if (active != kernels::cpu_features().best) text += " (capped)";
+  if (session.sparse != kernels::SparseKernels::kMeasure) {
+    text += std::string(", sparse kernels ") + kernels::sparse_kernels_name(session.sparse);
+  }
   return text;
 }
 

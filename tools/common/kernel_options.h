@@ -1,5 +1,6 @@
 // The kernel-selection options every tool shares: --backend native|onednn|xnnpack and
-// --isa ref|avx2|avx512|avx512vnni (a cap, like the environment variable EDGERUN_ISA).
+// --isa ref|avx2|avx512|avx512vnni (a cap, like the environment variable EDGERUN_ISA) and
+// --sparse measure|off|always (pruned layers on the sparse kernels).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,7 @@ namespace edgerun {
 struct KernelOptions {
   std::string backend = "native";
   std::string isa;  // empty: EDGERUN_ISA, else the CPU's best
+  std::string sparse = "measure";  // kernels/sparse/sparse_policy.h
 };
 
 void add_kernel_options(CLI::App& app, KernelOptions& options);

@@ -1,4 +1,5 @@
-// 16 floats in a zmm register: the vector type that kernels/x86/dwconv/window_kernel.h runs on.
+// 16 floats in a zmm register: the vector type of the templated kernels (dwconv/window_kernel.h,
+// sparse/spmm_tiles.h).
 // Include only from __avx512.cc files; everything here has internal linkage (anonymous namespace), so
 // no AVX-512 code is shared with translation units compiled for another ISA.
 #pragma once
