@@ -1,7 +1,10 @@
 #include "operators/prune/prune.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
+
+#include "operators/prune/channel_prune.h"
 
 namespace edgerun::prune {
 
@@ -57,19 +60,57 @@ std::vector<float> row_major_view(const Tensor& t, const Prunable& p) {
   return view;
 }
 
-}  // namespace
-
-PruneOptions study_prune_options(const Graph& model) {
-  PruneOptions options;
-  options.pattern.kind = Pattern::Kind::kBlock;
-  options.pattern.block_rows = has_conv(model) ? 2 : 4;
-  options.sparsity = has_conv(model) ? 0.75 : 0.9;
-  return options;
+Result<std::vector<std::vector<uint8_t>>> masks_of(const std::vector<WeightMatrix>& matrices,
+                                                   const PruneOptions& options) {
+  if (options.global && options.pattern.kind != Pattern::Kind::kNM)
+    return global_masks(matrices, options.pattern, options.sparsity);
+  std::vector<std::vector<uint8_t>> masks;
+  for (const WeightMatrix& m : matrices) {
+    ASSIGN_OR_RETURN(std::vector<uint8_t> mask, layer_mask(m, options.pattern, options.sparsity));
+    masks.push_back(std::move(mask));
+  }
+  return masks;
 }
 
-Result<PruneResult> prune_graph(const Graph& model, const PruneOptions& options) {
-  if (!(options.sparsity >= 0 && options.sparsity < 1))
-    return invalid_argument("sparsity must be in [0, 1), got " + std::to_string(options.sparsity));
+// The channel pattern: the layers whose filters can go (channel_prune.h) lose those the masks prune.
+Result<PruneResult> prune_channels(const Graph& model, const PruneOptions& options) {
+  if (!has_conv(model))
+    return invalid_argument("channel pruning removes Conv filters and the model has no Conv; prune its linear "
+                            "layers with another pattern (unstructured, RxC, N:M)");
+  std::vector<Prunable> layers;
+  std::vector<ChannelReach> reaches;
+  std::vector<WeightMatrix> matrices;
+  for (const Prunable& p : prunable_weights(model, options)) {
+    std::optional<ChannelReach> reach = channel_reach(model, p.node);
+    if (!reach) continue;
+    layers.push_back(p);
+    reaches.push_back(std::move(*reach));
+    matrices.push_back({model.value(p.weight).constant->data<float>(), p.rows, p.cols});
+  }
+  if (layers.empty())
+    return invalid_argument("no Conv can lose output channels: every one (but the stem) feeds a residual Add, "
+                            "Concat, Reshape, Flatten, Gemm, grouped conv or graph output");
+  ASSIGN_OR_RETURN(std::vector<std::vector<uint8_t>> masks, masks_of(matrices, options));
+  PruneResult result;
+  result.graph = model;
+  std::vector<std::vector<int64_t>> kept;
+  int64_t total = 0, removed = 0;
+  for (size_t l = 0; l < layers.size(); ++l) {
+    kept.push_back(kept_filters(matrices[l], masks[l]));
+    const int64_t gone = (layers[l].rows - static_cast<int64_t>(kept.back().size())) * layers[l].cols;
+    const int64_t weights = layers[l].rows * layers[l].cols;
+    result.layers.push_back(
+        {model.nodes[layers[l].node].name, weights, static_cast<double>(gone) / static_cast<double>(weights)});
+    total += weights;
+    removed += gone;
+  }
+  remove_channels(result.graph, reaches, kept);
+  result.sparsity = static_cast<double>(removed) / static_cast<double>(total);
+  return result;
+}
+
+// The other patterns: the masked weights zeroed in place of the dense ones.
+Result<PruneResult> prune_weights(const Graph& model, const PruneOptions& options) {
   PruneResult result;
   result.graph = model;
   const std::vector<Prunable> layers = prunable_weights(model, options);
@@ -90,14 +131,7 @@ Result<PruneResult> prune_graph(const Graph& model, const PruneOptions& options)
   result.carried = carried / static_cast<double>(total) >= options.sparsity - 0.005;
   std::vector<std::vector<uint8_t>> masks;
   if (!result.carried) {
-    if (options.global && options.pattern.kind != Pattern::Kind::kNM) {
-      ASSIGN_OR_RETURN(masks, global_masks(matrices, options.pattern, options.sparsity));
-    } else {
-      for (const WeightMatrix& m : matrices) {
-        ASSIGN_OR_RETURN(std::vector<uint8_t> mask, layer_mask(m, options.pattern, options.sparsity));
-        masks.push_back(std::move(mask));
-      }
-    }
+    ASSIGN_OR_RETURN(masks, masks_of(matrices, options));
   }
   double pruned_total = 0;
   for (size_t l = 0; l < layers.size(); ++l) {
@@ -122,6 +156,23 @@ Result<PruneResult> prune_graph(const Graph& model, const PruneOptions& options)
   }
   result.sparsity = pruned_total / static_cast<double>(total);
   return result;
+}
+
+}  // namespace
+
+PruneOptions study_prune_options(const Graph& model) {
+  PruneOptions options;
+  options.pattern.kind = Pattern::Kind::kBlock;
+  options.pattern.block_rows = has_conv(model) ? 2 : 4;
+  options.sparsity = has_conv(model) ? 0.75 : 0.9;
+  return options;
+}
+
+Result<PruneResult> prune_graph(const Graph& model, const PruneOptions& options) {
+  if (!(options.sparsity >= 0 && options.sparsity < 1))
+    return invalid_argument("sparsity must be in [0, 1), got " + std::to_string(options.sparsity));
+  if (options.pattern.kind == Pattern::Kind::kChannel) return prune_channels(model, options);
+  return prune_weights(model, options);
 }
 
 }  // namespace edgerun::prune

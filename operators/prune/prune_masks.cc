@@ -2,55 +2,62 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 namespace edgerun::prune {
 
 namespace {
 
-// Block groups of a matrix: the group of entry (r, c), their scores and sizes.
+// The groups of a matrix: blocks of a pattern's shape (unstructured is 1x1, channel 1 x cols), edge
+// blocks smaller; group (i, j) is block row i, block column j, numbered row-major.
 struct Groups {
+  int64_t rows = 0, cols = 0, block_rows = 1, block_cols = 1;
   int64_t per_row = 0;  // groups across one block row
   std::vector<double> score;
-  std::vector<int64_t> size;
+
+  int64_t of(int64_t r, int64_t c) const { return (r / block_rows) * per_row + c / block_cols; }
 };
+
+// Calls f(group id, entries in the group) for every group in order.
+template <typename F>
+void for_each_group(const Groups& g, F f) {
+  size_t id = 0;
+  for (int64_t r0 = 0; r0 < g.rows; r0 += g.block_rows) {
+    const int64_t height = std::min(g.block_rows, g.rows - r0);
+    for (int64_t c0 = 0; c0 < g.cols; c0 += g.block_cols) f(id++, height * std::min(g.block_cols, g.cols - c0));
+  }
+}
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-int64_t group_of(const Pattern& p, int64_t per_row, int64_t r, int64_t c) {
-  return (r / p.block_rows) * per_row + c / p.block_cols;
-}
-
-// Unstructured is 1x1 blocks.
-Groups block_groups(const WeightMatrix& w, const Pattern& p) {
+Groups groups_of(const WeightMatrix& w, const Pattern& p) {
   Groups g;
-  g.per_row = ceil_div(w.cols, p.block_cols);
-  const int64_t count = ceil_div(w.rows, p.block_rows) * g.per_row;
-  g.score.assign(static_cast<size_t>(count), 0.0);
-  g.size.assign(static_cast<size_t>(count), 0);
+  g.rows = w.rows;
+  g.cols = w.cols;
+  if (p.kind == Pattern::Kind::kBlock) {
+    g.block_rows = p.block_rows;
+    g.block_cols = p.block_cols;
+  } else if (p.kind == Pattern::Kind::kChannel) {
+    g.block_cols = w.cols;
+  }
+  g.per_row = ceil_div(w.cols, g.block_cols);
+  g.score.assign(static_cast<size_t>(ceil_div(w.rows, g.block_rows) * g.per_row), 0.0);
   for (int64_t r = 0; r < w.rows; ++r) {
-    for (int64_t c = 0; c < w.cols; ++c) {
-      const size_t id = static_cast<size_t>(group_of(p, g.per_row, r, c));
-      g.score[id] += std::fabs(w.data[r * w.cols + c]);
-      ++g.size[id];
-    }
+    for (int64_t c = 0; c < w.cols; ++c) g.score[static_cast<size_t>(g.of(r, c))] += std::fabs(w.data[r * w.cols + c]);
+  }
+  if (p.kind == Pattern::Kind::kChannel) {
+    const double mean = std::accumulate(g.score.begin(), g.score.end(), 0.0) / static_cast<double>(w.rows);
+    for (double& s : g.score) s = mean > 0 ? s / mean : 0;
   }
   return g;
 }
 
-Pattern as_blocks(const Pattern& p) {
-  if (p.kind == Pattern::Kind::kBlock) return p;
-  Pattern one;
-  one.kind = Pattern::Kind::kBlock;
-  return one;
-}
-
-std::vector<uint8_t> mask_of_pruned_groups(const WeightMatrix& w, const Pattern& p, const Groups& g,
-                                           const std::vector<bool>& pruned) {
-  std::vector<uint8_t> mask(static_cast<size_t>(w.rows * w.cols), 1);
-  for (int64_t r = 0; r < w.rows; ++r) {
-    for (int64_t c = 0; c < w.cols; ++c) {
-      if (pruned[static_cast<size_t>(group_of(p, g.per_row, r, c))]) mask[static_cast<size_t>(r * w.cols + c)] = 0;
+std::vector<uint8_t> mask_of_pruned_groups(const Groups& g, const std::vector<bool>& pruned) {
+  std::vector<uint8_t> mask(static_cast<size_t>(g.rows * g.cols), 1);
+  for (int64_t r = 0; r < g.rows; ++r) {
+    for (int64_t c = 0; c < g.cols; ++c) {
+      if (pruned[static_cast<size_t>(g.of(r, c))]) mask[static_cast<size_t>(r * g.cols + c)] = 0;
     }
   }
   return mask;
@@ -83,30 +90,61 @@ Status check(const WeightMatrix& w, double sparsity) {
   return Status::Ok();
 }
 
-struct RankedGroup {
-  double score;
-  size_t layer, group;
-};
-
-// Prunes groups in order until `target` entries are pruned.
-void prune_in_order(const std::vector<RankedGroup>& ranked, const std::vector<const Groups*>& groups, int64_t target,
-                    std::vector<std::vector<bool>>* pruned) {
-  int64_t done = 0;
-  for (const RankedGroup& g : ranked) {
-    if (done >= target) break;
-    (*pruned)[g.layer][g.group] = true;
-    done += groups[g.layer]->size[g.group];
-  }
+// Scores are sums of magnitudes (>= +0), and non-negative doubles order as their bit patterns.
+uint64_t order_key(double score) {
+  uint64_t key;
+  std::memcpy(&key, &score, sizeof key);
+  return key;
 }
 
-std::vector<RankedGroup> rank(const std::vector<const Groups*>& groups) {
-  std::vector<RankedGroup> ranked;
-  for (size_t l = 0; l < groups.size(); ++l) {
-    for (size_t i = 0; i < groups[l]->score.size(); ++i) ranked.push_back({groups[l]->score[i], l, i});
+// The threshold of global pruning: the smallest key K whose groups with keys <= K hold >= `target`
+// entries (1 <= target <= all entries), and how many entries the groups below K hold. A radix select,
+// 16 bits of the key a pass: each pass weighs by entries the groups whose higher bits match K's so far.
+struct Threshold {
+  uint64_t key = 0;
+  int64_t below = 0;
+};
+
+Threshold select_threshold(const std::vector<Groups>& groups, int64_t target) {
+  constexpr int kBits = 16;
+  Threshold t;
+  std::vector<int64_t> weight(size_t{1} << kBits);
+  for (int shift = 64 - kBits; shift >= 0; shift -= kBits) {
+    std::fill(weight.begin(), weight.end(), 0);
+    const uint64_t higher = shift + kBits == 64 ? 0 : ~uint64_t{0} << (shift + kBits);
+    for (const Groups& g : groups) {
+      for_each_group(g, [&](size_t i, int64_t size) {
+        const uint64_t key = order_key(g.score[i]);
+        if ((key & higher) == t.key) weight[(key >> shift) & ((uint64_t{1} << kBits) - 1)] += size;
+      });
+    }
+    uint64_t bin = 0;
+    while (t.below + weight[bin] < target) t.below += weight[bin++];
+    t.key |= bin << shift;
   }
-  // Lowest score first; ties keep layer and group order, so the result does not depend on the sort.
-  std::stable_sort(ranked.begin(), ranked.end(), [](const RankedGroup& a, const RankedGroup& b) { return a.score < b.score; });
-  return ranked;
+  return t;
+}
+
+// Prunes the groups below the threshold, then its ties in matrix and group order until `target`
+// entries are pruned: the run a stable sort by score would prune.
+std::vector<std::vector<bool>> prune_to_target(const std::vector<Groups>& groups, int64_t target) {
+  std::vector<std::vector<bool>> pruned;
+  for (const Groups& g : groups) pruned.emplace_back(g.score.size(), false);
+  if (target <= 0) return pruned;
+  const Threshold t = select_threshold(groups, target);
+  int64_t ties_left = target - t.below;
+  for (size_t l = 0; l < groups.size(); ++l) {
+    for_each_group(groups[l], [&](size_t i, int64_t size) {
+      const uint64_t key = order_key(groups[l].score[i]);
+      if (key < t.key) {
+        pruned[l][i] = true;
+      } else if (key == t.key && ties_left > 0) {
+        pruned[l][i] = true;
+        ties_left -= size;
+      }
+    });
+  }
+  return pruned;
 }
 
 }  // namespace
@@ -114,6 +152,10 @@ std::vector<RankedGroup> rank(const std::vector<const Groups*>& groups) {
 Result<Pattern> parse_pattern(const std::string& name) {
   Pattern p;
   if (name == "unstructured") return p;
+  if (name == "channel") {
+    p.kind = Pattern::Kind::kChannel;
+    return p;
+  }
   const size_t x = name.find('x'), colon = name.find(':');
   auto number = [](const std::string& s, int64_t* v) {
     if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), ::isdigit)) return false;
@@ -130,7 +172,7 @@ Result<Pattern> parse_pattern(const std::string& name) {
     return p;
   }
   return invalid_argument("unknown pruning pattern '" + name + "' (unstructured, RxC blocks such as 2x1 or 4x1, "
-                          "N:M with N < M such as 2:4)");
+                          "N:M with N < M such as 2:4, channel)");
 }
 
 std::string pattern_name(const Pattern& p) {
@@ -138,6 +180,7 @@ std::string pattern_name(const Pattern& p) {
     case Pattern::Kind::kUnstructured: return "unstructured";
     case Pattern::Kind::kBlock: return std::to_string(p.block_rows) + "x" + std::to_string(p.block_cols);
     case Pattern::Kind::kNM: return std::to_string(p.n) + ":" + std::to_string(p.m);
+    case Pattern::Kind::kChannel: return "channel";
   }
   return "?";
 }
@@ -154,23 +197,17 @@ Result<std::vector<std::vector<uint8_t>>> global_masks(const std::vector<WeightM
   if (pattern.kind == Pattern::Kind::kNM)
     return invalid_argument("N:M pruning is per group of M entries; it has no global form");
   if (weights.empty()) return invalid_argument("global pruning needs at least one weight matrix");
-  const Pattern blocks = as_blocks(pattern);
   std::vector<Groups> groups;
   int64_t total = 0;
   for (const WeightMatrix& w : weights) {
     RETURN_IF_ERROR(check(w, sparsity));
-    groups.push_back(block_groups(w, blocks));
+    groups.push_back(groups_of(w, pattern));
     total += w.rows * w.cols;
   }
-  std::vector<const Groups*> views;
-  std::vector<std::vector<bool>> pruned;
-  for (const Groups& g : groups) {
-    views.push_back(&g);
-    pruned.emplace_back(g.score.size(), false);
-  }
-  prune_in_order(rank(views), views, static_cast<int64_t>(std::llround(sparsity * static_cast<double>(total))), &pruned);
+  const std::vector<std::vector<bool>> pruned =
+      prune_to_target(groups, static_cast<int64_t>(std::llround(sparsity * static_cast<double>(total))));
   std::vector<std::vector<uint8_t>> masks;
-  for (size_t l = 0; l < weights.size(); ++l) masks.push_back(mask_of_pruned_groups(weights[l], blocks, groups[l], pruned[l]));
+  for (size_t l = 0; l < groups.size(); ++l) masks.push_back(mask_of_pruned_groups(groups[l], pruned[l]));
   return masks;
 }
 
@@ -188,12 +225,9 @@ double pattern_sparsity(const WeightMatrix& w, const Pattern& pattern) {
     }
     return static_cast<double>(zeros) / static_cast<double>(w.rows * w.cols);
   }
-  const Pattern blocks = as_blocks(pattern);
-  const Groups g = block_groups(w, blocks);
+  const Groups g = groups_of(w, pattern);
   int64_t zero_entries = 0;
-  for (size_t i = 0; i < g.score.size(); ++i) {
-    if (g.score[i] == 0) zero_entries += g.size[i];
-  }
+  for_each_group(g, [&](size_t i, int64_t size) { zero_entries += g.score[i] == 0 ? size : 0; });
   return static_cast<double>(zero_entries) / static_cast<double>(w.rows * w.cols);
 }
 

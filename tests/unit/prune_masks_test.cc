@@ -22,41 +22,63 @@ std::vector<float> random_matrix(int64_t rows, int64_t cols, uint32_t seed) {
   return w;
 }
 
-// Brute force: the (row block, col block) groups of the matrix sorted by score, the lowest pruned until
-// `target` entries are pruned.
-std::vector<uint8_t> brute_blocks(const std::vector<float>& w, int64_t rows, int64_t cols, int64_t br, int64_t bc,
-                                  int64_t target) {
-  struct Block { double score; int64_t r0, c0, n; };
+struct Matrix {
+  std::vector<float> w;
+  int64_t rows, cols;
+};
+
+// Brute force: the (row block, col block) groups of all matrices listed in matrix, then row-major block
+// order, stably sorted by score (the sum of magnitudes; bc = 0: whole rows scored by L1 norm over the
+// matrix's mean row L1 norm, the channel pattern) and pruned lowest first until `target` entries are.
+std::vector<std::vector<uint8_t>> brute_masks(const std::vector<Matrix>& ms, int64_t br, int64_t bc, int64_t target) {
+  struct Block { double score; size_t m; int64_t r0, c0, n; };
   std::vector<Block> blocks;
-  for (int64_t r0 = 0; r0 < rows; r0 += br) {
-    for (int64_t c0 = 0; c0 < cols; c0 += bc) {
-      Block b{0, r0, c0, 0};
-      for (int64_t r = r0; r < std::min(rows, r0 + br); ++r) {
-        for (int64_t c = c0; c < std::min(cols, c0 + bc); ++c, ++b.n) b.score += std::fabs(w[static_cast<size_t>(r * cols + c)]);
+  for (size_t m = 0; m < ms.size(); ++m) {
+    const Matrix& x = ms[m];
+    const int64_t width = bc == 0 ? x.cols : bc;
+    const size_t first = blocks.size();
+    for (int64_t r0 = 0; r0 < x.rows; r0 += br) {
+      for (int64_t c0 = 0; c0 < x.cols; c0 += width) {
+        Block b{0, m, r0, c0, 0};
+        for (int64_t r = r0; r < std::min(x.rows, r0 + br); ++r) {
+          for (int64_t c = c0; c < std::min(x.cols, c0 + width); ++c, ++b.n)
+            b.score += std::fabs(x.w[static_cast<size_t>(r * x.cols + c)]);
+        }
+        blocks.push_back(b);
       }
-      blocks.push_back(b);
+    }
+    if (bc == 0) {
+      double sum = 0;
+      for (size_t i = first; i < blocks.size(); ++i) sum += blocks[i].score;
+      const double mean = sum / static_cast<double>(x.rows);
+      for (size_t i = first; i < blocks.size(); ++i) blocks[i].score = mean > 0 ? blocks[i].score / mean : 0;
     }
   }
   std::stable_sort(blocks.begin(), blocks.end(), [](const Block& a, const Block& b) { return a.score < b.score; });
-  std::vector<uint8_t> mask(w.size(), 1);
+  std::vector<std::vector<uint8_t>> masks;
+  for (const Matrix& x : ms) masks.emplace_back(x.w.size(), 1);
   int64_t done = 0;
   for (const Block& b : blocks) {
     if (done >= target) break;
-    for (int64_t r = b.r0; r < std::min(rows, b.r0 + br); ++r) {
-      for (int64_t c = b.c0; c < std::min(cols, b.c0 + bc); ++c) mask[static_cast<size_t>(r * cols + c)] = 0;
+    const Matrix& x = ms[b.m];
+    const int64_t width = bc == 0 ? x.cols : bc;
+    for (int64_t r = b.r0; r < std::min(x.rows, b.r0 + br); ++r) {
+      for (int64_t c = b.c0; c < std::min(x.cols, b.c0 + width); ++c)
+        masks[b.m][static_cast<size_t>(r * x.cols + c)] = 0;
     }
     done += b.n;
   }
-  return mask;
+  return masks;
 }
 
 TEST_CASE("prune: patterns parse and print; bad ones are refused with the forms") {
-  for (const char* name : {"unstructured", "2x1", "4x1", "1x8", "2:4", "1:2"})
+  for (const char* name : {"unstructured", "2x1", "4x1", "1x8", "2:4", "1:2", "channel"})
     CHECK(pattern_name(parse_pattern(name).value()) == name);
-  for (const char* bad : {"", "2x", "x1", "0x1", "4:2", "2:2", "2-4", "dense"}) {
+  for (const char* bad : {"", "2x", "x1", "0x1", "4:2", "2:2", "2-4", "dense", "channels"}) {
     auto p = parse_pattern(bad);
     REQUIRE_FALSE(p.ok());
     CHECK(p.status().message().find("N:M") != std::string::npos);
+    CHECK(p.status().message().find("channel") != std::string::npos);
   }
 }
 
@@ -70,7 +92,7 @@ TEST_CASE("prune: unstructured and block masks prune the lowest-magnitude groups
     Pattern p = parse_pattern(k.br == 1 && k.bc == 1 ? "unstructured" : std::to_string(k.br) + "x" + std::to_string(k.bc)).value();
     const auto mask = layer_mask({w.data(), k.rows, k.cols}, p, k.sparsity).value();
     const int64_t target = std::llround(k.sparsity * static_cast<double>(k.rows * k.cols));
-    CHECK(mask == brute_blocks(w, k.rows, k.cols, k.br, k.bc, target));
+    CHECK(mask == brute_masks({{w, k.rows, k.cols}}, k.br, k.bc, target)[0]);
     // The masked weights carry the pattern: every pruned entry sits in an all-zero group.
     std::vector<float> masked = w;
     int64_t pruned = 0;
@@ -113,6 +135,36 @@ TEST_CASE("prune: a global threshold prunes across layers by magnitude") {
   CHECK_FALSE(global_masks({{big.data(), 4, 4}}, parse_pattern("2:4").value(), 0.5).ok());
   CHECK_FALSE(layer_mask({big.data(), 4, 4}, p, 1.5).ok());
   CHECK_FALSE(layer_mask({nullptr, 0, 4}, p, 0.5).ok());
+}
+
+TEST_CASE("prune: global masks equal a stable sort of all groups, ties included") {
+  // Few distinct magnitudes, so many groups tie, within a matrix and across matrices; the all-ones
+  // matrices tie every row of the channel pattern at score 1.
+  std::mt19937 rng(17);
+  std::uniform_int_distribution<int> level(-4, 4);
+  std::vector<Matrix> ms;
+  for (const auto& [rows, cols] : std::vector<std::pair<int64_t, int64_t>>{{7, 5}, {4, 9}, {1, 3}, {12, 2}, {5, 5}}) {
+    Matrix m{std::vector<float>(static_cast<size_t>(rows * cols)), rows, cols};
+    for (float& v : m.w) v = 0.5f * static_cast<float>(level(rng));
+    ms.push_back(std::move(m));
+  }
+  for (int k = 0; k < 2; ++k) ms.push_back({std::vector<float>(24, k == 0 ? 1.f : -1.f), 6, 4});
+  std::vector<WeightMatrix> views;
+  int64_t total = 0;
+  for (const Matrix& m : ms) {
+    views.push_back({m.w.data(), m.rows, m.cols});
+    total += m.rows * m.cols;
+  }
+  struct Case { const char* pattern; int64_t br, bc; };
+  for (const Case& c : {Case{"unstructured", 1, 1}, Case{"2x1", 2, 1}, Case{"4x1", 4, 1}, Case{"2x3", 2, 3},
+                        Case{"channel", 1, 0}}) {
+    for (double sparsity : {0.0, 0.1, 0.33, 0.5, 0.75, 0.9, 1.0}) {
+      CAPTURE(c.pattern);
+      CAPTURE(sparsity);
+      const auto masks = global_masks(views, parse_pattern(c.pattern).value(), sparsity).value();
+      CHECK(masks == brute_masks(ms, c.br, c.bc, std::llround(sparsity * static_cast<double>(total))));
+    }
+  }
 }
 
 TEST_CASE("prune: the trained pruned ResNet carries 75% of its conv weights in zero 2x1 blocks") {
