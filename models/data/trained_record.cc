@@ -62,6 +62,9 @@ Result<TrainedRecord> load_trained_record(const std::string& dir) {
   ASSIGN_OR_RETURN(std::string task, string_field(doc, "task", what));
   ASSIGN_OR_RETURN(record.task, parse_task(task));
   ASSIGN_OR_RETURN(record.metric, string_field(doc, "metric", what));
+  if (doc.contains("teacher")) {
+    ASSIGN_OR_RETURN(record.teacher, string_field(doc, "teacher", what));
+  }
   auto variants = doc.find("variants");
   if (variants == doc.end() || !variants->is_object() || variants->empty()) {
     return invalid_argument(what + ": \"variants\" must be a non-empty object");

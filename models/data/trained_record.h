@@ -26,6 +26,7 @@ struct TrainedRecord {
   std::string architecture;  // "WRN-23-2 ... (surrogate of Wide-ResNet-101-2)"
   Task task = Task::kFashionMnist;
   std::string metric;  // the main metric's name
+  std::string teacher;  // a distilled student's teacher (its zoo name); empty otherwise
   std::map<std::string, VariantRecord> variants;
 
   // Path of a variant's model file; error naming the variants there when it is absent.

@@ -128,6 +128,28 @@ check_error "bench_engine: unknown pruning pattern" "unknown pruning pattern '3:
 # Tiers and placements: bench_engine on real tier servers, edgerun partition, edgerun-serve with curl.
 serve="$build/tools/edgerun-serve"
 small="$src/tests/data/e2e/resnet50_small/model.onnx"
+
+# Operator pipelines (--op a+b+c, issue 8): distillation, DSPTQ, prune+SPTQ, partition; nonsense rejected with the reason.
+check "bench_engine --op distill: the full-size student's latency, its surrogate beside the teacher's" bash -c "'$bench' \
+  --model resnet --op distill --repeats 1 --warmup 0 --accuracy-limit 200 >'$tmp/distill' \
+  && grep -q \"^operator   distill: the full-size student 'resnet-student'\" '$tmp/distill' \
+  && grep -q '^           identity: teacher fp32 (200 of' '$tmp/distill' && grep -q '^           distill: student fp32 (200 of' '$tmp/distill'"
+check "bench_engine --op distill+sptq: SPTQ of the student (DSPTQ)" bash -c "'$bench' --model bert --op distill+sptq \
+  --repeats 1 --warmup 0 --accuracy-limit 100 >'$tmp/dsptq' && grep -q '^operator   distill+sptq:' '$tmp/dsptq' \
+  && grep -q '^engine .*INT8' '$tmp/dsptq' && grep -q '^           distill+sptq: student fp32, quantized by sptq' '$tmp/dsptq'"
+check "bench_engine --op prune+sptq: pruned, then quantized" bash -c "'$bench' --model bert-student --op prune+sptq \
+  --repeats 1 --warmup 0 --accuracy-limit 100 >'$tmp/psptq' && grep -q '^           prune: 4x1 at 90.0% (global)' '$tmp/psptq' \
+  && grep -q '^engine .*INT8' '$tmp/psptq' && grep -q '^           prune+sptq: fp32 pruned one-shot, 4x1 at 90.0%.*quantized by sptq' '$tmp/psptq'"
+check "bench_engine --op sptq+partition: the split placements by default" bash -c "test \$('$bench' --model '$small' \
+  --op sptq+partition --cut auto --repeats 1 --warmup 0 | grep -c -E '^placement  (mobile-edge|edge-cloud|mobile-cloud)$') = 3"
+check_error "bench_engine: prune after sptq" "--op 'sptq+prune': prune after sptq: the weights are INT8 by then" "$bench" \
+  --model "$small" --op sptq+prune --repeats 1
+check_error "bench_engine: distill of a model without a student" "'fcn' has no student in the zoo (models with a student: resnet" \
+  "$bench" --model fcn --op distill --repeats 1
+check_error "bench_engine: partition on one tier" "placement 'edge' runs it on one" "$bench" --model "$small" \
+  --op sptq+partition --placement edge --repeats 1 --warmup 0
+check "edgerun partition takes a pipeline" bash -c "'$edgerun' partition --model '$small' --op sptq+partition \
+  --placement edge-cloud --max-cuts 2 --repeats 1 --profile-runs 1 | grep -q '^model .*, operator sptq+partition, '"
 check "bench_engine on a partitioned placement takes the request apart" bash -c "'$bench' --model '$small' \
   --placement edge,mobile-edge --cut 20 --repeats 2 --warmup 1 | grep -q 'link       mobile -> edge: .* (bytes / bandwidth + RTT'"
 check "bench_engine --cut auto says what the cost model predicted" bash -c "'$bench' --model '$small' \

@@ -40,6 +40,7 @@ TEST_CASE("trained record: the brief's example") {
   CHECK(r->zoo_name == "resnet");
   CHECK(r->task == Task::kFashionMnist);
   CHECK(r->metric == "top1");
+  CHECK(r->teacher.empty());
   CHECK(r->variants.size() == 3);
   CHECK(r->variants.at("fp32").metrics.at("top5") == 99.81);
   CHECK(r->variants.at("fp32").subset_samples == 1000);
@@ -49,6 +50,17 @@ TEST_CASE("trained record: the brief's example") {
   CHECK(r->variants.at("pruned").subset_samples == 0);
   CHECK(r->model_path("qat").value() == dir + "/qat.onnx");
   CHECK(r->model_path("int8").status().message().find("fp32, pruned, qat") != std::string::npos);
+}
+
+TEST_CASE("trained record: a distilled student names its teacher") {
+  Result<TrainedRecord> r = load_trained_record(record_dir("student", R"({"zoo_name": "resnet-student",
+    "architecture": "a", "task": "fashion-mnist", "metric": "top1", "teacher": "resnet",
+    "variants": {"fp32": {"file": "model.onnx"}}})"));
+  REQUIRE_MESSAGE(r.ok(), r.status().to_string());
+  CHECK(r->teacher == "resnet");
+  check_error("teacher_type",
+              R"({"zoo_name": "x", "architecture": "a", "task": "fashion-mnist", "metric": "top1", "teacher": 1, "variants": {"fp32": {"file": "m.onnx"}}})",
+              "\"teacher\" must be a string");
 }
 
 TEST_CASE("trained record: malformed records are refused") {

@@ -1,6 +1,7 @@
-// bench_engine's early-exit report (--op early_exit | sptq+early_exit):
-//   full-size latency: the identity model and every exit path (dynamic: each exit forced, then the
-//   final output; static: the skipped model) timed in interleaved rounds, with the MACs each runs;
+// bench_engine's early-exit report (any pipeline with early_exit: early_exit, sptq+early_exit, distill+...):
+//   full-size latency: the model without exits (the student with distill) and every exit path (dynamic:
+//   each exit forced, then the final output; static: the skipped model) timed in interleaved rounds,
+//   with the MACs each runs;
 //   surrogate: the trained surrogate's early-exit model (tools/deployment/trained_early_exit.h) run
 //   sample by sample (batch 1) on its test split next to the identity surrogate: exit rate, metric per
 //   exit and overall, latency per sample; then the full-size paths mixed by the surrogate's exit rates.

@@ -1,8 +1,8 @@
-// bench_engine: the main CLI. This version runs one model after one deployment operator (identity,
-// sptq, qat: tools/deployment/deployment_operator.h): a zoo model built natively at full size (latency)
-// with the accuracy of its trained surrogate under the same operator, or an ONNX file; it prints the
-// latency distribution and planned arena in this process, then, with --placement, the same model on
-// real tier servers (placement_bench.h). Later issues add the other operators and the studies' tables.
+// bench_engine: the main CLI. It runs one model after one deployment operator pipeline (--op, e.g.
+// distill+sptq: tools/deployment/operator_pipeline.h, deployment_operator.h): a zoo model built natively
+// at full size (latency) with the accuracy of its trained surrogate under the same pipeline, or an ONNX
+// file; it prints the latency distribution and planned arena in this process, then, with --placement
+// (or a pipeline ending in partition), the same model on real tier servers (placement_bench.h).
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
   auto deployed = load_deployed_model(model, op, options);
   if (!deployed.ok()) return fail(deployed.status());
   const ModelSource& source = deployed.value().source;
+  const std::string& built_zoo_name = deployed.value().built_zoo_name;  // the student with distill
   Session& s = *deployed.value().session;
   auto inputs = make_random_inputs(s);
   if (!inputs.ok()) return fail(inputs.status());
@@ -125,8 +126,11 @@ int main(int argc, char** argv) {
   std::printf("           %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f\n", lat.median, lat.p90, lat.mean,
               lat.stddev, lat.min, lat.max);
   std::vector<ExitPathTiming> exit_paths;
-  if (op_exits_early(op.op)) {
-    auto identity = load_deployed_model(model, OperatorOptions{}, options);
+  const bool exits_early = op.pipeline.exits_early();
+  if (exits_early) {
+    OperatorOptions without_exits;  // the model the exits shorten: the student with distill
+    without_exits.pipeline = op.pipeline.only({OperatorStep::kDistill});
+    auto identity = load_deployed_model(model, without_exits, options);
     if (!identity.ok()) return fail(identity.status());
     auto timed = time_exit_paths(*identity.value().session, s, inputs.value(), deployed.value().exit_names, warmup,
                                  repeats);
@@ -137,24 +141,31 @@ int main(int argc, char** argv) {
   // Early exit's surrogate runs before the placements: its exit rates weigh their exit paths.
   const bool with_accuracy = !no_accuracy && !source.zoo_name.empty();
   accuracy.threads = threads;
-  if (with_accuracy && op_exits_early(op.op)) {
-    st = print_early_exit_surrogate(source.zoo_name, accuracy, op, exit_paths, &placement.exit_rates);
+  if (with_accuracy && exits_early) {
+    st = print_early_exit_surrogate(built_zoo_name, accuracy, op, exit_paths, &placement.exit_rates);
     if (!st.ok()) return fail(st);
   }
+  if (op.pipeline.has(OperatorStep::kPartition)) {
+    placement.partitioned_only = true;
+    if (placement.placements.empty()) placement.placements = {"mobile-edge", "edge-cloud", "mobile-cloud"};
+  }
   if (!placement.placements.empty()) {
-    placement.zoo_model = source.zoo_name;
+    placement.zoo_model = built_zoo_name;
     placement.warmup = warmup;
     placement.repeats = repeats;
     placement.exit_names = deployed.value().exit_names;
     placement.served.tiers_file = placement.tiers_file;
     // The latency graph does not depend on the calibrator (deployment_operator.h): not passed on.
     placement.served.args = {"--model", model, "--backend", kernel_options.backend};
-    for (const std::string& a : served_operator_args(op_cli)) placement.served.args.push_back(a);
+    for (const std::string& a : served_operator_args(op_cli, op.pipeline)) placement.served.args.push_back(a);
     for (const std::string& d : dims) placement.served.args.insert(placement.served.args.end(), {"--dim", d});
     st = run_placement_bench(placement, s, inputs.value());
     if (!st.ok()) return fail(st);
   }
-  if (!with_accuracy || op_exits_early(op.op)) return 0;
-  st = print_surrogate_accuracy(source.zoo_name, accuracy, op);
+  // Early exit's surrogate is printed above; with distill, the student's beside its teacher's follows.
+  if (!with_accuracy || (exits_early && !op.pipeline.has(OperatorStep::kDistill))) return 0;
+  OperatorOptions accuracy_op = op;
+  if (exits_early) accuracy_op.pipeline = op.pipeline.only({OperatorStep::kDistill});
+  st = print_surrogate_accuracy(source.zoo_name, accuracy, accuracy_op);
   return st.ok() ? 0 : fail(st);
 }

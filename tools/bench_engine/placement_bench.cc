@@ -152,10 +152,17 @@ Status run_placement_bench(const PlacementBenchOptions& options, Session& local,
   std::vector<Placement> placements;
   for (const std::string& name : options.placements) {
     if (name == "all") {
-      for (const std::string& known : placement_names()) placements.push_back(parse_placement(known).value());
+      for (const std::string& known : placement_names()) {
+        Placement p = parse_placement(known).value();
+        if (p.partitioned() || !options.partitioned_only) placements.push_back(p);
+      }
       continue;
     }
     ASSIGN_OR_RETURN(Placement p, parse_placement(name));
+    if (options.partitioned_only && !p.partitioned()) {
+      return invalid_argument("the partition step splits the model across two tiers; placement '" + name +
+                              "' runs it on one (give mobile-edge, edge-cloud or mobile-cloud)");
+    }
     placements.push_back(p);
   }
   if (local.plan() == nullptr) {

@@ -16,6 +16,7 @@ namespace edgerun {
 
 struct PlacementBenchOptions {
   std::vector<std::string> placements;  // names, or "all"
+  bool partitioned_only = false;        // the partition step: split placements only ("all": all split ones)
   std::string tiers_file;               // "" = built-in profiles
   std::string cut = "paper";            // paper | auto | step index
   std::string fallback = "none";        // none | local

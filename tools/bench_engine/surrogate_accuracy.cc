@@ -2,70 +2,53 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <functional>
+#include <optional>
+#include <vector>
 
 #include "graph/onnx/onnx_importer.h"
 #include "models/data/evaluate.h"
 #include "models/data/trained_record.h"
 #include "operators/prune/prune.h"
-#include "operators/sptq/calibration_data.h"
+#include "tools/deployment/distill.h"
 
 namespace edgerun {
 
 namespace {
+
+// The surrogate at one point of the pipeline.
+struct Stage {
+  std::string description;  // "fp32", "pruned (...)", "fp32 pruned one-shot, ..., quantized by sptq (...)"
+  Graph graph;
+  const data::VariantRecord* recorded = nullptr;  // PyTorch's metrics, for a variant as trained
+};
 
 struct Evaluated {
   std::string label;
   data::EvalResult result;
 };
 
-Result<Evaluated> evaluate_variant(const data::TrainedRecord& record, const std::string& variant,
-                                   const AccuracyOptions& options) {
+const data::VariantRecord* recorded_variant(const data::TrainedRecord& record, const std::string& variant) {
+  const auto it = record.variants.find(variant);
+  return it == record.variants.end() ? nullptr : &it->second;
+}
+
+Result<Stage> variant_stage(const data::TrainedRecord& record, const std::string& variant, std::string description) {
+  ASSIGN_OR_RETURN(const std::string path, record.model_path(variant));
+  ASSIGN_OR_RETURN(Graph graph, onnx::import_model_file(path));
+  return Stage{std::move(description), std::move(graph), recorded_variant(record, variant)};
+}
+
+// `stage` on the test split, labelled "STEPS: description" (just the description when `steps` is empty).
+Result<Evaluated> evaluate_stage(const data::TrainedRecord& record, const Stage& stage, const std::string& steps,
+                                 const AccuracyOptions& options) {
   data::EvalRequest request;
-  ASSIGN_OR_RETURN(request.model_path, record.model_path(variant));
+  ASSIGN_OR_RETURN(request.model_path, record.model_path("fp32"));  // names the model, finds vocab.txt
+  request.graph = stage.graph;
   request.task = record.task;
   request.limit = options.limit;
   request.threads = options.threads;
   ASSIGN_OR_RETURN(data::EvalResult result, data::evaluate(request));
-  return Evaluated{variant, std::move(result)};
-}
-
-// The fp32 surrogate after `transform` (which also names what it did), on the test split.
-Result<Evaluated> evaluate_transformed_fp32(const data::TrainedRecord& record, const AccuracyOptions& options,
-                                            const std::function<Result<Graph>(const Graph&, std::string*)>& transform) {
-  data::EvalRequest request;
-  ASSIGN_OR_RETURN(request.model_path, record.model_path("fp32"));
-  ASSIGN_OR_RETURN(Graph fp32, onnx::import_model_file(request.model_path));
-  std::string label;
-  ASSIGN_OR_RETURN(request.graph, transform(fp32, &label));
-  request.task = record.task;
-  request.limit = options.limit;
-  request.threads = options.threads;
-  ASSIGN_OR_RETURN(data::EvalResult result, data::evaluate(request));
-  return Evaluated{label, std::move(result)};
-}
-
-Result<Evaluated> evaluate_sptq(const data::TrainedRecord& record, const AccuracyOptions& options,
-                                const OperatorOptions& op) {
-  return evaluate_transformed_fp32(record, options, [&](const Graph& fp32, std::string* label) {
-    *label = std::string("sptq ") + sptq::calibrator_name(op.sptq.calibrator) + ", " + std::to_string(op.train_rows) +
-             " train rows";
-    return quantize_surrogate(fp32, record, op);
-  });
-}
-
-// One-shot magnitude pruning of the fp32 surrogate (no fine-tuning) at the operator's settings.
-Result<Evaluated> evaluate_one_shot_pruning(const data::TrainedRecord& record, const AccuracyOptions& options,
-                                            const OperatorOptions& op) {
-  return evaluate_transformed_fp32(record, options, [&](const Graph& fp32, std::string* label) -> Result<Graph> {
-    ASSIGN_OR_RETURN(prune::PruneOptions p, prune_options_for(fp32, op));
-    ASSIGN_OR_RETURN(prune::PruneResult pruned, prune::prune_graph(fp32, p));
-    char text[96];
-    std::snprintf(text, sizeof text, "fp32 pruned one-shot, %s at %.1f%%, no fine-tuning",
-                  prune::pattern_name(p.pattern).c_str(), 100.0 * pruned.sparsity);
-    *label = text;
-    return std::move(pruned.graph);
-  });
+  return Evaluated{steps.empty() ? stage.description : steps + ": " + stage.description, std::move(result)};
 }
 
 void print_metrics(const Evaluated& e, const data::VariantRecord* recorded, const Evaluated* reference) {
@@ -85,51 +68,99 @@ void print_metrics(const Evaluated& e, const data::VariantRecord* recorded, cons
   }
 }
 
-const data::VariantRecord* recorded_variant(const data::TrainedRecord& record, const std::string& variant) {
-  const auto it = record.variants.find(variant);
-  return it == record.variants.end() ? nullptr : &it->second;
+Status print_stage(const data::TrainedRecord& record, const Stage& stage, const std::string& steps,
+                   const AccuracyOptions& options, const Evaluated& reference) {
+  ASSIGN_OR_RETURN(Evaluated e, evaluate_stage(record, stage, steps, options));
+  print_metrics(e, stage.recorded, &reference);
+  return Status::Ok();
+}
+
+// One-shot magnitude pruning (no fine-tuning) of `base` at the operator's settings.
+Result<Stage> one_shot_pruned(const Stage& base, const OperatorOptions& op) {
+  ASSIGN_OR_RETURN(prune::PruneOptions p, prune_options_for(base.graph, op));
+  ASSIGN_OR_RETURN(prune::PruneResult pruned, prune::prune_graph(base.graph, p));
+  char text[96];
+  std::snprintf(text, sizeof text, " pruned one-shot, %s at %.1f%%, no fine-tuning",
+                prune::pattern_name(p.pattern).c_str(), 100.0 * pruned.sparsity);
+  return Stage{base.description + text, std::move(pruned.graph), nullptr};
+}
+
+// The surrogate of `record` (the student's with distill) after each step of `p` in turn, beside `reference`.
+Status print_pipeline_stages(const data::TrainedRecord& record, const OperatorPipeline& p,
+                             const AccuracyOptions& options, const OperatorOptions& op, const Evaluated& reference) {
+  const bool distill = p.has(OperatorStep::kDistill);
+  if (p.has(OperatorStep::kQat)) {  // qat combines with distill only, whose student has no qat variant
+    ASSIGN_OR_RETURN(Stage qat, variant_stage(record, "qat", "the QAT-trained variant"));
+    return print_stage(record, qat, p.name(), options, reference);
+  }
+  ASSIGN_OR_RETURN(Stage base, variant_stage(record, "fp32", distill ? "student fp32" : "fp32"));
+  if (distill) RETURN_IF_ERROR(print_stage(record, base, "distill", options, reference));
+  std::vector<Stage> stages;
+  if (p.has(OperatorStep::kPrune)) {
+    const std::string steps = p.only({OperatorStep::kDistill, OperatorStep::kPrune}).name();
+    if (recorded_variant(record, "pruned") != nullptr) {
+      ASSIGN_OR_RETURN(
+          Stage trained,
+          variant_stage(record, "pruned", "pruned (trained with gradual pruning, the white-box study's variant)"));
+      stages.push_back(std::move(trained));
+    }
+    ASSIGN_OR_RETURN(Stage one_shot, one_shot_pruned(base, op));
+    stages.push_back(std::move(one_shot));
+    for (const Stage& s : stages) RETURN_IF_ERROR(print_stage(record, s, steps, options, reference));
+  } else {
+    stages.push_back(std::move(base));
+  }
+  if (!p.has(OperatorStep::kSptq)) return Status::Ok();
+  const std::string how = std::string(", quantized by sptq (") + sptq::calibrator_name(op.sptq.calibrator) + ", " +
+                          std::to_string(op.train_rows) + " train rows)";
+  for (const Stage& s : stages) {
+    ASSIGN_OR_RETURN(Graph quantized, quantize_surrogate(s.graph, record, op));
+    RETURN_IF_ERROR(
+        print_stage(record, Stage{s.description + how, std::move(quantized), nullptr}, p.name(), options, reference));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
 
 Status print_surrogate_accuracy(const std::string& zoo_name, const AccuracyOptions& options,
                                 const OperatorOptions& op) {
+  const OperatorPipeline p = op.pipeline.without(OperatorStep::kPartition);  // the tiers change no weight
   const std::string dir = data::trained_models_dir() + "/" + zoo_name;
   if (!std::filesystem::exists(dir + "/record.json")) {
     std::printf("accuracy   n/a: no trained surrogate for '%s' in models/trained/\n", zoo_name.c_str());
     return Status::Ok();
   }
-  ASSIGN_OR_RETURN(data::TrainedRecord record, data::load_trained_record(dir));
-  const std::string variant = op.op == DeploymentOp::kQat ? "qat" : options.variant;
-  const bool derived = op.op == DeploymentOp::kSptq || op.op == DeploymentOp::kPrune;  // made from fp32 here
-  if (!derived && recorded_variant(record, variant) == nullptr) {
-    std::printf("accuracy   n/a: the surrogate of '%s' has no %s variant\n", zoo_name.c_str(), variant.c_str());
+  ASSIGN_OR_RETURN(data::TrainedRecord teacher, data::load_trained_record(dir));
+  std::optional<data::TrainedRecord> student;
+  if (p.has(OperatorStep::kDistill)) {
+    if (!std::filesystem::exists(dir + "-student/record.json")) {
+      std::printf("accuracy   n/a: no trained surrogate for the student '%s-student' in models/trained/\n",
+                  zoo_name.c_str());
+      return Status::Ok();
+    }
+    ASSIGN_OR_RETURN(student, student_record(zoo_name));
+  }
+  const data::TrainedRecord& record = student ? *student : teacher;
+  const std::string variant = p.has(OperatorStep::kQat) ? "qat" : options.variant;
+  if ((p.identity() || p.has(OperatorStep::kQat)) && recorded_variant(record, variant) == nullptr) {
+    std::printf("accuracy   n/a: the surrogate of '%s' has no %s variant\n", record.zoo_name.c_str(), variant.c_str());
     return Status::Ok();
   }
   std::printf("accuracy   measured by edgerun on the trained surrogate, not on the full-size model:\n");
-  std::printf("           %s, %s test split\n", record.architecture.c_str(), data::task_name(record.task));
-  if (op.op == DeploymentOp::kIdentity) {
-    ASSIGN_OR_RETURN(Evaluated e, evaluate_variant(record, variant, options));
-    print_metrics(e, recorded_variant(record, variant), nullptr);
+  std::printf("           %s%s, %s test split\n", student ? "teacher " : "", teacher.architecture.c_str(),
+              data::task_name(teacher.task));
+  if (student) std::printf("           student %s\n", student->architecture.c_str());
+  if (p.identity()) {
+    ASSIGN_OR_RETURN(Stage s, variant_stage(teacher, variant, variant));
+    ASSIGN_OR_RETURN(Evaluated e, evaluate_stage(teacher, s, "", options));
+    print_metrics(e, s.recorded, nullptr);
     return Status::Ok();
   }
-  ASSIGN_OR_RETURN(Evaluated reference, evaluate_variant(record, "fp32", options));
-  print_metrics(reference, recorded_variant(record, "fp32"), nullptr);
-  if (op.op == DeploymentOp::kPrune) {
-    if (recorded_variant(record, "pruned") != nullptr) {
-      ASSIGN_OR_RETURN(Evaluated trained, evaluate_variant(record, "pruned", options));
-      trained.label = "pruned (trained with gradual pruning, the white-box study's variant)";
-      print_metrics(trained, recorded_variant(record, "pruned"), &reference);
-    }
-    ASSIGN_OR_RETURN(Evaluated one_shot, evaluate_one_shot_pruning(record, options, op));
-    print_metrics(one_shot, nullptr, &reference);
-    return Status::Ok();
-  }
-  Result<Evaluated> e = op.op == DeploymentOp::kSptq ? evaluate_sptq(record, options, op)
-                                                     : evaluate_variant(record, "qat", options);
-  if (!e.ok()) return e.status();
-  print_metrics(*e, op.op == DeploymentOp::kQat ? recorded_variant(record, "qat") : nullptr, &reference);
-  return Status::Ok();
+  ASSIGN_OR_RETURN(Stage identity, variant_stage(teacher, "fp32", student ? "teacher fp32" : "fp32"));
+  ASSIGN_OR_RETURN(Evaluated reference, evaluate_stage(teacher, identity, "identity", options));
+  print_metrics(reference, identity.recorded, nullptr);
+  return print_pipeline_stages(record, p, options, op, reference);
 }
 
 }  // namespace edgerun

@@ -1,11 +1,15 @@
 // Accuracy for bench_engine's tables: a full-size zoo model has random (seeded) weights, so its
 // accuracy comes from the trained surrogate of the same family (models/trained/<zoo-name>/),
-// evaluated natively on the surrogate's real test data, after the same deployment operator:
+// evaluated natively on the surrogate's real test data, after the same operator pipeline
+// (operator_pipeline.h; partition does not change it, early_exit is early_exit_bench.h's):
 //   identity  the variant asked for (fp32, qat, pruned);
-//   sptq      the fp32 surrogate quantized by operators/sptq on its task's train data, against fp32;
-//   qat       the qat variant, against fp32;
+//   otherwise the fp32 surrogate first (identity, what every drop is against), then the surrogate after
+//   each step in turn:
+//   distill   the student's surrogate (models/trained/<zoo-name>-student/) in place of the teacher's;
 //   prune     the trained pruned variant (where the surrogate has one) and one-shot magnitude pruning
-//             of fp32, both against fp32.
+//             of its fp32 model, each carried through the later steps;
+//   sptq      each model so far quantized by operators/sptq on its task's train data;
+//   qat       the qat variant.
 #pragma once
 
 #include <cstdint>

@@ -8,39 +8,15 @@
 #include "models/zoo/zoo.h"
 #include "operators/sptq/calibration_data.h"
 #include "tools/common/latency_stats.h"
+#include "tools/deployment/distill.h"
 #include "tools/deployment/early_exit_latency.h"
 
 namespace edgerun {
-
-Result<DeploymentOp> parse_deployment_op(const std::string& name) {
-  for (DeploymentOp op : {DeploymentOp::kIdentity, DeploymentOp::kSptq, DeploymentOp::kQat, DeploymentOp::kEarlyExit,
-                          DeploymentOp::kSptqEarlyExit, DeploymentOp::kPrune}) {
-    if (name == deployment_op_name(op)) return op;
-  }
-  return invalid_argument("unknown operator '" + name + "' (identity, sptq, qat, early_exit, sptq+early_exit, prune)");
-}
-
-bool op_quantizes(DeploymentOp op) {
-  return op == DeploymentOp::kSptq || op == DeploymentOp::kQat || op == DeploymentOp::kSptqEarlyExit;
-}
-bool op_exits_early(DeploymentOp op) { return op == DeploymentOp::kEarlyExit || op == DeploymentOp::kSptqEarlyExit; }
 
 Result<EarlyExitMode> parse_early_exit_mode(const std::string& name) {
   if (name == "static") return EarlyExitMode::kStatic;
   if (name == "dynamic") return EarlyExitMode::kDynamic;
   return invalid_argument("unknown early exit '" + name + "' (static, dynamic)");
-}
-
-const char* deployment_op_name(DeploymentOp op) {
-  switch (op) {
-    case DeploymentOp::kIdentity: return "identity";
-    case DeploymentOp::kSptq: return "sptq";
-    case DeploymentOp::kQat: return "qat";
-    case DeploymentOp::kEarlyExit: return "early_exit";
-    case DeploymentOp::kSptqEarlyExit: return "sptq+early_exit";
-    case DeploymentOp::kPrune: return "prune";
-  }
-  return "?";
 }
 
 Result<AppliedOperator> quantize_for_latency(const Graph& model, const OperatorOptions& options) {
@@ -53,7 +29,8 @@ Result<AppliedOperator> quantize_for_latency(const Graph& model, const OperatorO
   std::string ops;
   for (const auto& [op, count] : q.quantized_ops) ops += (ops.empty() ? "" : ", ") + op + " " + std::to_string(count);
   std::string summary = "sptq: INT8 graph (ranges by minmax on one seeded random batch); quantized " + ops;
-  if (options.op == DeploymentOp::kQat) summary = "qat: " + summary + "; QAT changes the weights, not this graph";
+  if (options.pipeline.has(OperatorStep::kQat))
+    summary = "qat: " + summary + "; QAT changes the weights, not this graph";
   return AppliedOperator{std::move(q.graph), summary, {}};
 }
 
@@ -95,10 +72,36 @@ Result<AppliedOperator> prune_for_latency(const Graph& model, const OperatorOpti
 
 Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options,
                                           const std::string& zoo_name) {
-  if (options.op == DeploymentOp::kIdentity) return AppliedOperator{model, "identity: FP32 as loaded", {}};
-  if (options.op == DeploymentOp::kPrune) return prune_for_latency(model, options);
-  if (!op_exits_early(options.op)) return quantize_for_latency(model, options);
-  return early_exit_for_latency(model, options, zoo_name);
+  const OperatorPipeline& p = options.pipeline;
+  if (p.identity()) return AppliedOperator{model, "identity: FP32 as loaded", {}};
+  // The parser leaves one order per set of steps (QEE's two spellings aside, both early exit first), so
+  // this fixed order is the order written.
+  AppliedOperator applied{model, "", {}};
+  std::vector<std::string> lines;
+  if (p.steps.size() > 1) lines.push_back(p.name() + ":");
+  if (p.has(OperatorStep::kDistill)) {
+    const zoo::ZooEntry* student = zoo::find_zoo_entry(zoo_name);
+    if (student == nullptr) return invalid_argument("distill: the model must be built as its zoo student");
+    lines.push_back(std::string("distill: the full-size student '") + student->name + "' (" + student->architecture +
+                    ") in place of its teacher");
+  }
+  if (p.has(OperatorStep::kPrune)) {
+    ASSIGN_OR_RETURN(applied, prune_for_latency(applied.graph, options));
+    lines.push_back(applied.summary);
+  }
+  if (p.exits_early()) {  // quantizes too with sptq (QEE)
+    ASSIGN_OR_RETURN(applied, early_exit_for_latency(applied.graph, options, zoo_name));
+    lines.push_back(applied.summary);
+  } else if (p.quantizes()) {
+    ASSIGN_OR_RETURN(applied, quantize_for_latency(applied.graph, options));
+    lines.push_back(applied.summary);
+  }
+  if (p.has(OperatorStep::kPartition))
+    lines.push_back("partition: this graph split across two tiers (--placement; default mobile-edge, edge-cloud, "
+                    "mobile-cloud)");
+  applied.summary.clear();
+  for (const std::string& line : lines) applied.summary += (applied.summary.empty() ? "" : "\n           ") + line;
+  return applied;
 }
 
 Result<DeployedModel> load_deployed_model(const std::string& name_or_path, const OperatorOptions& op,
@@ -106,13 +109,17 @@ Result<DeployedModel> load_deployed_model(const std::string& name_or_path, const
   using Clock = std::chrono::steady_clock;
   DeployedModel m;
   ASSIGN_OR_RETURN(m.source, resolve_model(name_or_path));
+  m.built_zoo_name = m.source.zoo_name;
+  if (op.pipeline.has(OperatorStep::kDistill)) {
+    ASSIGN_OR_RETURN(m.built_zoo_name, zoo_student_of(m.source));
+  }
   const auto t_load = Clock::now();
-  auto loaded = m.source.zoo_name.empty() ? onnx::import_model_file(m.source.path)
-                                          : zoo::build_zoo_model(m.source.zoo_name);
+  auto loaded = m.built_zoo_name.empty() ? onnx::import_model_file(m.source.path)
+                                         : zoo::build_zoo_model(m.built_zoo_name);
   if (!loaded.ok()) return loaded.status();
   m.load_ms = ms_since(t_load);
   const auto t_op = Clock::now();
-  ASSIGN_OR_RETURN(AppliedOperator applied, apply_for_latency(loaded.value(), op, m.source.zoo_name));
+  ASSIGN_OR_RETURN(AppliedOperator applied, apply_for_latency(loaded.value(), op, m.built_zoo_name));
   m.operator_ms = ms_since(t_op);
   m.operator_summary = std::move(applied.summary);
   m.exit_names = std::move(applied.exit_names);

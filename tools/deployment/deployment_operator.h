@@ -1,6 +1,14 @@
 // The deployment operators the tools apply before measuring or serving (DESIGN.md's vocabulary: an operator
-// is a graph-to-graph transform). This issue's: identity and the two quantizations.
-//   identity  the model as it is (FP32).
+// is a graph-to-graph transform), composed into a pipeline by `--op a+b+c` (operator_pipeline.h says
+// which orders are accepted). The steps:
+//   identity  the model as it is (FP32); the empty pipeline.
+//   distill   (tools/deployment/distill.h) the zoo's student of the model in its place: for latency the
+//             full-size student, for accuracy its trained surrogate beside the teacher's.
+//   prune     (operators/prune) magnitude pruning at --pattern / --sparsity (default the study's: 2x1 at
+//             75% with convolutions, 4x1 at 90% without); the kernels stay dense for now (issue 8's
+//             sparse kernels). Accuracy: the surrogate's trained pruned variant where it has one, and
+//             one-shot magnitude pruning of its fp32 model. Before sptq the INT8 weights keep its zeros
+//             (symmetric quantization maps 0 to 0).
 //   sptq      static post-training quantization (operators/sptq): for latency, the full-size model's
 //             INT8 graph, its ranges taken by minmax from one seeded random batch (the graph, not the
 //             ranges, sets the latency; a full calibration of FCN @520 takes minutes); for accuracy,
@@ -14,12 +22,11 @@
 //             train data and thresholds chosen there (tools/deployment/trained_early_exit.h); on the
 //             full-size model seeded random heads, its latency measured per exit path (forced exits,
 //             engine/session.h ExitPolicy) since random weights cannot say which inputs are easy.
-//   sptq+early_exit  QEE: early exit, then SPTQ of the whole graph (heads included); thresholds are
-//             chosen on the quantized model.
-//   prune     (operators/prune) magnitude pruning at --pattern / --sparsity (default the study's: 2x1 at
-//             75% with convolutions, 4x1 at 90% without); the kernels stay dense for now (issue 8's
-//             sparse kernels). Accuracy: the surrogate's trained pruned variant where it has one, and
-//             one-shot magnitude pruning of its fp32 model.
+//             With sptq (QEE, the studies' "sptq+early_exit"): early exit first, then SPTQ of the whole
+//             graph (heads included); thresholds are chosen on the quantized model.
+//   partition the graph is unchanged; bench_engine runs it on the split placements (--placement,
+//             default mobile-edge, edge-cloud, mobile-cloud) and the tier servers build the pipeline
+//             without this step.
 #pragma once
 
 #include <cstdint>
@@ -33,15 +40,9 @@
 #include "operators/prune/prune.h"
 #include "operators/sptq/sptq.h"
 #include "tools/common/model_source.h"
+#include "tools/deployment/operator_pipeline.h"
 
 namespace edgerun {
-
-enum class DeploymentOp { kIdentity, kSptq, kQat, kEarlyExit, kSptqEarlyExit, kPrune };
-
-Result<DeploymentOp> parse_deployment_op(const std::string& name);
-const char* deployment_op_name(DeploymentOp op);
-bool op_quantizes(DeploymentOp op);   // sptq, qat, sptq+early_exit
-bool op_exits_early(DeploymentOp op); // early_exit, sptq+early_exit
 
 enum class EarlyExitMode { kStatic, kDynamic };
 Result<EarlyExitMode> parse_early_exit_mode(const std::string& name);
@@ -57,7 +58,7 @@ struct EarlyExitOptions {
 };
 
 struct OperatorOptions {
-  DeploymentOp op = DeploymentOp::kIdentity;
+  OperatorPipeline pipeline;  // identity
   sptq::SptqOptions sptq;
   int64_t train_rows = 128;    // calibration of a trained surrogate on its train data
   EarlyExitOptions early_exit;
@@ -82,14 +83,16 @@ struct AppliedOperator {
 // SPTQ's INT8 graph for latency (ranges by minmax on one seeded random batch).
 Result<AppliedOperator> quantize_for_latency(const Graph& model, const OperatorOptions& options);
 
-// The graph bench_engine measures latency on; `zoo_name` is the zoo model it was built as ("" for a file).
+// The graph bench_engine measures latency on; `zoo_name` is the zoo model `model` was built as ("" for a
+// file). With distill `model` is the student already (load_deployed_model builds it in the teacher's place).
 Result<AppliedOperator> apply_for_latency(const Graph& model, const OperatorOptions& options,
                                           const std::string& zoo_name = "");
 
 // A model as the tools deploy it: resolved (zoo name or ONNX file, tools/common/model_source.h), loaded
 // (built natively or imported), the operator applied for latency, in a Session (not compiled yet).
 struct DeployedModel {
-  ModelSource source;
+  ModelSource source;          // the model asked for
+  std::string built_zoo_name;  // the zoo model built: the student with distill; "" for a file
   std::unique_ptr<Session> session;
   std::string operator_summary;
   std::vector<std::string> exit_names;  // dynamic early exit

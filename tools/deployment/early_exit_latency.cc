@@ -32,7 +32,7 @@ Result<std::vector<early_exit::Block>> early_exit_points(const Graph& model, con
 
 Result<AppliedOperator> early_exit_for_latency(const Graph& model, const OperatorOptions& options,
                                                const std::string& zoo_name) {
-  const bool quantize = options.op == DeploymentOp::kSptqEarlyExit;
+  const bool quantize = options.pipeline.quantizes();  // QEE: sptq after the heads (qat is rejected with early_exit)
   AppliedOperator applied;
   if (options.early_exit.mode == EarlyExitMode::kStatic) {
     Graph skipped = model;

@@ -4,7 +4,9 @@ namespace edgerun {
 
 void add_operator_options(CLI::App& app, OperatorCli& cli, bool accuracy) {
   OperatorOptions& op = cli.options;
-  app.add_option("--op", cli.op, "deployment operator: identity, sptq, qat, early_exit, sptq+early_exit, prune")
+  app.add_option("--op", cli.op,
+                 "deployment operator: identity, or steps joined by '+' in the order applied: distill, prune, sptq, "
+                 "qat, early_exit, partition (e.g. distill+sptq, prune+sptq, sptq+early_exit, sptq+partition)")
       ->capture_default_str();
   app.add_option("--pattern", op.prune_pattern,
                  "prune: unstructured, RxC blocks (2x1, 4x1) or N:M (2:4) (default: the study's, 2x1 / text 4x1)");
@@ -36,7 +38,7 @@ void add_operator_options(CLI::App& app, OperatorCli& cli, bool accuracy) {
 
 Result<OperatorOptions> operator_options(const OperatorCli& cli, int threads) {
   OperatorOptions op = cli.options;
-  ASSIGN_OR_RETURN(op.op, parse_deployment_op(cli.op));
+  ASSIGN_OR_RETURN(op.pipeline, parse_operator_pipeline(cli.op));
   ASSIGN_OR_RETURN(op.sptq.calibrator, sptq::parse_calibrator(cli.calibrator));
   op.sptq.threads = threads;
   ASSIGN_OR_RETURN(op.early_exit.mode, parse_early_exit_mode(cli.ee_mode));
@@ -46,8 +48,8 @@ Result<OperatorOptions> operator_options(const OperatorCli& cli, int threads) {
   return op;
 }
 
-std::vector<std::string> served_operator_args(const OperatorCli& cli) {
-  std::vector<std::string> args{"--op", cli.op, "--ee", cli.ee_mode};
+std::vector<std::string> served_operator_args(const OperatorCli& cli, const OperatorPipeline& pipeline) {
+  std::vector<std::string> args{"--op", pipeline.without(OperatorStep::kPartition).name(), "--ee", cli.ee_mode};
   if (!cli.options.early_exit.points.empty()) args.insert(args.end(), {"--ee-points", cli.options.early_exit.points});
   if (!cli.options.prune_pattern.empty()) args.insert(args.end(), {"--pattern", cli.options.prune_pattern});
   if (cli.options.prune_sparsity >= 0) args.insert(args.end(), {"--sparsity", std::to_string(cli.options.prune_sparsity)});

@@ -1,5 +1,6 @@
 // The deployment operator's command-line options, one definition for bench_engine and edgerun-serve:
-// --op and what shapes its latency graph (--ee, --ee-points), and, with `accuracy`, what only the
+// --op (the pipeline, operator_pipeline.h) and what shapes its latency graph (--ee, --ee-points, --pattern,
+// --sparsity: each applies to its step of the pipeline), and, with `accuracy`, what only the
 // trained surrogate's accuracy run uses (calibrator, calibration rows, early-exit fitting).
 #pragma once
 
@@ -24,7 +25,8 @@ void add_operator_options(CLI::App& app, OperatorCli& cli, bool accuracy);
 // The parsed operator; `threads` runs SPTQ's calibration.
 Result<OperatorOptions> operator_options(const OperatorCli& cli, int threads);
 
-// The arguments that make an edgerun-serve tier build the same latency graph.
-std::vector<std::string> served_operator_args(const OperatorCli& cli);
+// The arguments that make an edgerun-serve tier build the same latency graph: `pipeline` (cli's, parsed)
+// without partition, which the tiers are.
+std::vector<std::string> served_operator_args(const OperatorCli& cli, const OperatorPipeline& pipeline);
 
 }  // namespace edgerun

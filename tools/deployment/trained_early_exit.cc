@@ -73,7 +73,7 @@ Result<TrainedEarlyExit> trained_early_exit(const data::TrainedRecord& record, c
   ASSIGN_OR_RETURN(const std::string path, record.model_path("fp32"));
   ASSIGN_OR_RETURN(Graph fp32, onnx::import_model_file(path));
   const std::string vocab = (std::filesystem::path(path).parent_path() / "vocab.txt").string();
-  const bool quantize = op.op == DeploymentOp::kSptqEarlyExit;
+  const bool quantize = op.pipeline.quantizes();  // QEE (qat is rejected with early_exit)
   TrainedEarlyExit result;
   if (ee.mode == EarlyExitMode::kStatic) {
     ASSIGN_OR_RETURN(early_exit::StaticSkip skip, early_exit::apply_static_skip(fp32));

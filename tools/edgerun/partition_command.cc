@@ -80,10 +80,11 @@ int run_partition(const PartitionArgs& args) {
   if (!tiers.ok()) return fail(tiers.status());
   ServedModelSpec spec;
   spec.args = {"--model", args.model};
-  for (const std::string& a : served_operator_args(args.op)) spec.args.push_back(a);
+  for (const std::string& a : served_operator_args(args.op, op_options.pipeline)) spec.args.push_back(a);
   spec.tiers_file = args.tiers_file;
   spec.limit = args.limit;
-  std::printf("model      %s, operator %s, %zu steps\n", source.description.c_str(), args.op.op.c_str(), plan.num_steps());
+  std::printf("model      %s, operator %s, %zu steps\n", source.description.c_str(),
+              op_options.pipeline.name().c_str(), plan.num_steps());
   std::printf("placement  %s (tiers from %s); starting the tier servers\n", args.placement.c_str(),
               tiers.value().source.c_str());
   auto servers = PlacementServers::start(placement.value(), tiers.value(), spec);
@@ -94,8 +95,8 @@ int run_partition(const PartitionArgs& args) {
   if (!predicted.ok()) return fail(predicted.status());
   const CutPredictions& p = predicted.value();
   long paper_index = -1;
-  if (!source.zoo_name.empty()) {
-    auto paper = partition::paper_cut(plan, source.zoo_name);
+  if (const std::string& built = deployed.value().built_zoo_name; !built.empty()) {
+    auto paper = partition::paper_cut(plan, built);
     for (size_t i = 0; paper.ok() && i < p.cuts.size(); ++i) {
       if (p.cuts[i].step == paper.value().step) paper_index = static_cast<long>(i);
     }
