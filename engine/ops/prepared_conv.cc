@@ -47,9 +47,11 @@ Result<PreparedStep> prepare_conv(const PrepareContext& pc) {
   if (!kernel.ok()) return kernel.status().with_context(ctx.node().describe());
   ChosenKernel<kernels::Conv2dF32> chosen{kernel->first->name, std::move(kernel->second)};
   if (pc.backend == kernels::Backend::kNative && kernels::conv2d_sparse_supports(s)) {
-    chosen = choose_dense_or_sparse(pc.sparse, std::move(chosen), kernels::conv2d_sparse_f32_impls(), s,
-                                    ctx.input(1).data<float>(), ctx.input(1).num_elements(), bias, epilogue,
-                                    ctx.input(0).num_elements(), ctx.output(0).num_elements());
+    const auto y_count = static_cast<size_t>(ctx.output(0).num_elements());
+    chosen = choose_dense_or_sparse<float>(pc.sparse, std::move(chosen), kernels::conv2d_sparse_f32_impls(), s,
+                                           ctx.input(1).data<float>(), ctx.input(1).num_elements(),
+                                           ctx.input(0).num_elements(), y_count * sizeof(float),
+                                           epilogue.residual ? y_count : 0, bias, epilogue);
   }
   step.op = std::make_unique<PreparedFamilyOp<kernels::Conv2dF32>>(chosen.name, std::move(chosen.kernel),
                                                                    epilogue.residual);

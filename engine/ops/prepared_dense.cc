@@ -60,9 +60,10 @@ Result<PreparedStep> prepare_dense(const PrepareContext& pc) {
   if (!kernel.ok()) return kernel.status().with_context(ctx.node().describe());
   ChosenKernel<kernels::DenseF32> chosen{kernel->first->name, std::move(kernel->second)};
   if (pc.backend == kernels::Backend::kNative) {
-    chosen = choose_dense_or_sparse(pc.sparse, std::move(chosen), kernels::dense_sparse_f32_impls(), s,
-                                    b.data<float>(), b.num_elements(), bias, epilogue, a.num_elements(),
-                                    ctx.output(0).num_elements());
+    const auto y_count = static_cast<size_t>(ctx.output(0).num_elements());
+    chosen = choose_dense_or_sparse<float>(pc.sparse, std::move(chosen), kernels::dense_sparse_f32_impls(), s,
+                                           b.data<float>(), b.num_elements(), a.num_elements(),
+                                           y_count * sizeof(float), epilogue.residual ? y_count : 0, bias, epilogue);
   }
   step.op = std::make_unique<PreparedFamilyOp<kernels::DenseF32>>(chosen.name, std::move(chosen.kernel),
                                                                   epilogue.residual);

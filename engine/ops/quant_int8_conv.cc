@@ -6,9 +6,11 @@
 #include "engine/ops/op_kernels.h"
 #include "engine/ops/prepared_op.h"
 #include "engine/ops/quant_int8_params.h"
+#include "engine/ops/sparse_choice.h"
 #include "graph/ops/quant_int8.h"
 #include "kernels/dispatch.h"
 #include "kernels/qconv/qconv2d.h"
+#include "kernels/sparse/qconv2d_sparse.h"
 
 namespace edgerun::ops {
 
@@ -23,18 +25,29 @@ struct QConvKernel {
   bool applies_activation = false;
 };
 
+// sparse: when the native backend's pruned weights try the sparse kernels (per-call creation passes off).
 Result<QConvKernel> create_qconv(const KernelContext& ctx, const ref::ActivationParams& activation,
-                                 kernels::Backend backend) {
+                                 kernels::Backend backend, kernels::SparseKernels sparse) {
   ASSIGN_OR_RETURN(ref::ConvParams p, conv_params(ctx, qop::kConvX, qop::kConvW, false));
   if (p.patch.rank() != 2) return ctx.unsupported_here("only 2-D convolutions are quantized");
   ASSIGN_OR_RETURN(QuantOutputSetup out, quant_output_setup(ctx, kConvQuantInputs, activation));
   kernels::QConv2dParams params;
   params.x_zero_point = zero_point_u8(ctx, qop::kConvXZeroPoint);
   params.output = std::move(out.output);
-  auto made = kernels::create_kernel(kernels::qconv2d_impls(), conv2d_shape(p), backend,
-                                     ctx.input(qop::kConvW).data<int8_t>(), params);
+  const kernels::Conv2dShape shape = conv2d_shape(p);
+  const Tensor& w = ctx.input(qop::kConvW);
+  auto made = kernels::create_kernel(kernels::qconv2d_impls(), shape, backend, w.data<int8_t>(), params);
   if (!made.ok()) return made.status().with_context(ctx.node().describe());
-  return QConvKernel{made->first->name, std::move(made->second), out.applies_activation};
+  ChosenKernel<kernels::QConv2d> chosen{made->first->name, std::move(made->second)};
+  if (backend == kernels::Backend::kNative && !shape.depthwise()) {
+    const auto y_count = static_cast<size_t>(ctx.output(0).num_elements());
+    const bool residual = params.output.float_output && params.output.epilogue.residual;
+    chosen = choose_dense_or_sparse<uint8_t>(
+        sparse, std::move(chosen), kernels::qconv2d_sparse_impls(), shape, w.data<int8_t>(), w.num_elements(),
+        ctx.input(qop::kConvX).num_elements(), y_count * (params.output.float_output ? sizeof(float) : 1),
+        residual ? y_count : 0, params);
+  }
+  return QConvKernel{chosen.name, std::move(chosen.kernel), out.applies_activation};
 }
 
 const float* residual_of(const KernelContext& ctx) {
@@ -58,7 +71,7 @@ class PreparedQConv final : public PreparedOp {
 }  // namespace
 
 Result<PreparedStep> prepare_qconv(const PrepareContext& pc) {
-  ASSIGN_OR_RETURN(QConvKernel k, create_qconv(pc.kernel, pc.activation, pc.backend));
+  ASSIGN_OR_RETURN(QConvKernel k, create_qconv(pc.kernel, pc.activation, pc.backend, pc.sparse));
   PreparedStep step;
   step.applies_activation = k.applies_activation;
   step.op = std::make_unique<PreparedQConv>(std::move(k));
@@ -66,7 +79,8 @@ Result<PreparedStep> prepare_qconv(const PrepareContext& pc) {
 }
 
 Status run_QConv(KernelContext& ctx) {
-  ASSIGN_OR_RETURN(QConvKernel k, create_qconv(ctx, fused_activation(ctx.node()), kernels::Backend::kNative));
+  ASSIGN_OR_RETURN(QConvKernel k, create_qconv(ctx, fused_activation(ctx.node()), kernels::Backend::kNative,
+                                               kernels::SparseKernels::kOff));
   return run_once(PreparedQConv(std::move(k)), ctx);
 }
 

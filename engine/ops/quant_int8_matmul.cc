@@ -7,10 +7,12 @@
 #include "engine/ops/op_kernels.h"
 #include "engine/ops/prepared_op.h"
 #include "engine/ops/quant_int8_params.h"
+#include "engine/ops/sparse_choice.h"
 #include "graph/ops/quant_int8.h"
 #include "kernels/dispatch.h"
 #include "kernels/qgemm/qgemm.h"
 #include "kernels/qgemm/qmatmul.h"
+#include "kernels/sparse/qgemm_sparse.h"
 
 namespace edgerun::ops {
 
@@ -104,15 +106,26 @@ class PreparedQBatched final : public PreparedOp {
   BatchedPlan plan_;
 };
 
+// sparse: when the native backend's pruned weights try the sparse kernels (per-call creation passes off).
 Result<std::unique_ptr<PreparedOp>> create_qmatmul(const KernelContext& ctx, bool b_constant,
-                                                   const kernels::QuantOutput& out, kernels::Backend backend) {
+                                                   const kernels::QuantOutput& out, kernels::Backend backend,
+                                                   kernels::SparseKernels sparse) {
   const uint8_t a_zp = zero_point_u8(ctx, qop::kMatAZeroPoint);
   if (is_dense(ctx, b_constant)) {
     const Tensor& b = ctx.input(qop::kMatB);
     const kernels::QGemmShape shape{ctx.input(qop::kMatA).num_elements() / b.dim(0), b.dim(1), b.dim(0)};
     auto made = kernels::create_kernel(kernels::qgemm_u8s8_impls(), shape, backend, b.data<int8_t>(), a_zp, out);
     if (!made.ok()) return made.status().with_context(ctx.node().describe());
-    return std::unique_ptr<PreparedOp>(new PreparedQDense(made->first->name, std::move(made->second)));
+    ChosenKernel<kernels::QGemmU8S8> chosen{made->first->name, std::move(made->second)};
+    if (backend == kernels::Backend::kNative) {
+      const auto y_count = static_cast<size_t>(shape.m * shape.n);
+      const bool residual = out.float_output && out.epilogue.residual;
+      chosen = choose_dense_or_sparse<uint8_t>(sparse, std::move(chosen), kernels::qgemm_sparse_impls(), shape,
+                                               b.data<int8_t>(), b.num_elements(), shape.m * shape.k,
+                                               y_count * (out.float_output ? sizeof(float) : 1),
+                                               residual ? y_count : 0, a_zp, out);
+    }
+    return std::unique_ptr<PreparedOp>(new PreparedQDense(chosen.name, std::move(chosen.kernel)));
   }
   BatchedPlan plan = batched_plan(ctx);
   int32_t b_zp = 0;
@@ -129,13 +142,15 @@ Result<PreparedStep> prepare_qmatmul(const PrepareContext& pc) {
   ASSIGN_OR_RETURN(QuantOutputSetup out, quant_output_setup(pc.kernel, kMatQuantInputs, pc.activation));
   PreparedStep step;
   step.applies_activation = out.applies_activation;
-  ASSIGN_OR_RETURN(step.op, create_qmatmul(pc.kernel, pc.constant(qop::kMatB), out.output, pc.backend));
+  ASSIGN_OR_RETURN(step.op,
+                   create_qmatmul(pc.kernel, pc.constant(qop::kMatB), out.output, pc.backend, pc.sparse));
   return step;
 }
 
 Status run_QMatMul(KernelContext& ctx) {
   ASSIGN_OR_RETURN(QuantOutputSetup out, quant_output_setup(ctx, kMatQuantInputs, fused_activation(ctx.node())));
-  ASSIGN_OR_RETURN(std::unique_ptr<PreparedOp> op, create_qmatmul(ctx, true, out.output, kernels::Backend::kNative));
+  ASSIGN_OR_RETURN(std::unique_ptr<PreparedOp> op, create_qmatmul(ctx, true, out.output, kernels::Backend::kNative,
+                                                                  kernels::SparseKernels::kOff));
   return run_once(*op, ctx);
 }
 

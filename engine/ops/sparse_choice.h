@@ -1,14 +1,17 @@
 // Choosing between a layer's dense kernel and its sparse one (kernels/sparse) at plan compile: by
 // measurement, not by a sparsity threshold, since where sparse wins depends on the layer's shape, the
-// block height of its zeros and the machine (a 75% pruned 1x1 conv on a 56x56 map wins by far; the
-// same sparsity on a 7x7 map or against Winograd may not).
+// block height of its zeros, the data type and the machine (a 75% pruned 1x1 conv on a 56x56 map
+// wins by far in FP32; the same layer against Winograd or against INT8 VNNI may not).
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <random>
+#include <type_traits>
+#include <vector>
 
 #include "kernels/dispatch.h"
-#include "kernels/epilogue.h"
 #include "kernels/sparse/block_sparse.h"
 #include "kernels/sparse/sparse_policy.h"
 
@@ -22,11 +25,28 @@ constexpr double kSparseScreenZeros = 0.3;
 // Whether the policy tries the sparse kernel on weights with this fraction of zeros.
 bool try_sparse(kernels::SparseKernels policy, double zero_fraction);
 
-// Times run(x, residual, y, scratch) of both kernels (Conv2dF32 or DenseF32) on seeded random input in
-// interleaved rounds and returns true when the sparse one's median is lower. x_floats / y_floats size
-// the input and output; residual: whether run reads one shaped like y.
-template <typename Kernel>
-bool sparse_is_faster(const Kernel& dense, const Kernel& sparse, size_t x_floats, size_t y_floats, bool residual);
+// Times first() and second() in interleaved rounds (so drift on a shared machine hits both alike)
+// after one warm-up call each; true when second's median is lower.
+bool second_is_faster(const std::function<void()>& first, const std::function<void()>& second);
+
+// What a timed run reads and writes: seeded random input, the output and a residual (floats), and
+// 64-byte aligned scratch.
+template <typename In>
+struct TimingBuffers {
+  TimingBuffers(size_t x_count, size_t y_bytes, size_t residual_floats, size_t scratch_bytes)
+      : x(x_count), y((y_bytes + 3) / 4), residual(residual_floats), scratch((scratch_bytes + 63) / 64) {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+    for (In& v : x) v = static_cast<In>(std::is_floating_point<In>::value ? uniform(rng) : rng() % 256);
+    for (float& v : residual) v = uniform(rng);
+  }
+  struct alignas(64) Line {
+    unsigned char bytes[64];
+  };
+  std::vector<In> x;
+  std::vector<float> y, residual;
+  std::vector<Line> scratch;
+};
 
 template <typename Kernel>
 struct ChosenKernel {
@@ -35,18 +55,24 @@ struct ChosenKernel {
 };
 
 // `dense`, or the first eligible kernel of `sparse_table` (kernels/sparse) on the same weights where
-// the policy says so: always, or measured faster. A sparse table that cannot serve the case (a
-// shape it does not support) leaves the dense kernel.
-template <typename Kernel, typename Impl, typename Shape>
+// the policy says so: always, or measured faster on x_count random inputs of type In (float or
+// uint8_t) writing y_bytes, with residual_floats of residual. create_args follow the weights in the
+// table's create(). A sparse table that cannot serve the case (a shape it does not support) leaves
+// the dense kernel.
+template <typename In, typename Kernel, typename Impl, typename Shape, typename Weight, typename... CreateArgs>
 ChosenKernel<Kernel> choose_dense_or_sparse(kernels::SparseKernels policy, ChosenKernel<Kernel> dense,
                                             const std::vector<Impl>& sparse_table, const Shape& shape,
-                                            const float* weights, size_t weight_count, const float* bias,
-                                            const kernels::Epilogue& epilogue, size_t x_floats, size_t y_floats) {
+                                            const Weight* weights, size_t weight_count, size_t x_count,
+                                            size_t y_bytes, size_t residual_floats, const CreateArgs&... create_args) {
   if (!try_sparse(policy, kernels::zero_fraction(weights, static_cast<int64_t>(weight_count)))) return dense;
-  auto sparse = kernels::create_kernel(sparse_table, shape, kernels::Backend::kNative, weights, bias, epilogue);
+  auto sparse = kernels::create_kernel(sparse_table, shape, kernels::Backend::kNative, weights, create_args...);
   if (!sparse.ok()) return dense;
-  if (policy == kernels::SparseKernels::kAlways ||
-      sparse_is_faster(*dense.kernel, *sparse->second, x_floats, y_floats, epilogue.residual)) {
+  if (policy == kernels::SparseKernels::kAlways) return {sparse->first->name, std::move(sparse->second)};
+  TimingBuffers<In> b(x_count, y_bytes, residual_floats,
+                      std::max(dense.kernel->scratch_bytes(), sparse->second->scratch_bytes()));
+  const float* residual = residual_floats > 0 ? b.residual.data() : nullptr;
+  const auto run = [&](const Kernel& k) { k.run(b.x.data(), residual, b.y.data(), b.scratch.data()); };
+  if (second_is_faster([&] { run(*dense.kernel); }, [&] { run(*sparse->second); })) {
     return {sparse->first->name, std::move(sparse->second)};
   }
   return dense;

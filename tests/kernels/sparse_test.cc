@@ -1,14 +1,21 @@
 // The sparse kernels (kernels/sparse): the block format against the dense matrix it packs, then every
-// sparse conv and dense entry against the dense reference on the same pruned weights, for each block
-// height the packer picks (unstructured, 2x1, 4x1 masks, and no zeros at all) on the conv and dense
-// kernel tests' shapes: odd channels, tails of every tile, strides, padding, dilations, groups.
+// sparse conv and dense entry (FP32 within rounding, INT8 bit for bit) against the dense reference on
+// the same pruned weights, for each block height the packer picks (unstructured, 2x1, 4x1 masks, and
+// no zeros at all) on the conv and dense kernel tests' shapes: odd channels, tails of every tile,
+// strides, padding, dilations, groups; INT8 with uint8 and float output, residual in place.
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <random>
 #include <string>
 
+#include "kernels/qconv/qconv2d.h"
+#include "kernels/qgemm/qgemm.h"
 #include "kernels/sparse/block_sparse.h"
 #include "kernels/sparse/conv2d_sparse.h"
 #include "kernels/sparse/dense_sparse.h"
+#include "kernels/sparse/qconv2d_sparse.h"
+#include "kernels/sparse/qgemm_sparse.h"
 #include "tests/kernels/conv2d_tester.h"
 #include "tests/kernels/dense_tester.h"
 
@@ -38,6 +45,61 @@ std::vector<float> pruned_weights(int64_t rows, int64_t cols, int64_t row_stride
     }
   }
   return w;
+}
+
+// The float weights as int8 (zeros stay zeros).
+std::vector<int8_t> to_int8(const std::vector<float>& w) {
+  std::vector<int8_t> q(w.size());
+  for (size_t i = 0; i < w.size(); ++i) q[i] = static_cast<int8_t>(std::lround(w[i] * 127.0f));
+  return q;
+}
+
+// An output description: uint8 (per-channel scales, bias, zero point 120, a ReLU-like lo) or float
+// with a residual and clamp.
+kernels::QuantOutput quant_output(int64_t channels, int64_t depth, bool float_output, uint32_t seed) {
+  kernels::QuantOutput out;
+  const float base = (float_output ? 2.0f : 100.0f) / (std::sqrt(static_cast<float>(depth)) * 128.0f * 80.0f);
+  for (float f : random_floats(static_cast<size_t>(channels), seed, 0.25f, 4.0f)) out.scale.push_back(base * f);
+  for (float f : random_floats(static_cast<size_t>(channels), seed + 1, -20000.0f, 20000.0f)) {
+    out.bias.push_back(static_cast<int32_t>(f));
+  }
+  out.float_output = float_output;
+  out.zero_point = 120;
+  out.lo = 110;
+  out.epilogue.residual = float_output;
+  out.epilogue.min = -1.5f;
+  out.epilogue.max = 1.75f;
+  return out;
+}
+
+std::vector<uint8_t> random_bytes(size_t count, uint32_t seed) {
+  std::vector<uint8_t> v(count);
+  std::mt19937 rng(seed);
+  for (uint8_t& b : v) b = static_cast<uint8_t>(rng());
+  return v;
+}
+
+// 64-byte aligned scratch of `bytes` inside storage, as the engine gives.
+void* aligned_scratch(std::vector<uint64_t>& storage, size_t bytes) {
+  storage.assign(bytes / 8 + 8, 0);
+  return reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(storage.data()) + 63) & ~uintptr_t{63});
+}
+
+// y as bytes: uint8 output, or float output computed in place over a residual.
+template <typename Op, typename Input>
+std::vector<uint8_t> run_int8(const Op& op, const Input& x, bool float_output, size_t count) {
+  std::vector<uint64_t> scratch;
+  void* sp = aligned_scratch(scratch, op.scratch_bytes());
+  if (!float_output) {
+    std::vector<uint8_t> y(count, 0x5A);
+    op.run(x.data(), nullptr, y.data(), sp);
+    return y;
+  }
+  std::vector<float> y = random_floats(count, 77, -2.0f, 2.0f);
+  op.run(x.data(), y.data(), y.data(), sp);
+  std::vector<uint8_t> bytes(count * sizeof(float));
+  std::memcpy(bytes.data(), y.data(), bytes.size());
+  return bytes;
 }
 
 }  // namespace
@@ -128,6 +190,75 @@ TEST_CASE("sparse dense entries match the dense reference on pruned weights") {
         const auto w = pruned_weights(c.n, c.k, c.transpose_b ? c.k : 1, c.transpose_b ? 1 : c.n, mask, 13);
         for (const kernels::Epilogue& ep : dense_epilogues()) check_dense(impl, c, ep, true, &w);
         check_dense(impl, c, kernels::Epilogue(), false, &w);
+      }
+    }
+  });
+}
+
+}  // namespace edgerun::testing
+
+namespace edgerun::testing {
+
+TEST_CASE("sparse INT8 conv entries equal the dense reference bit for bit on pruned weights") {
+  for_each_impl(kernels::qconv2d_sparse_impls(), [&](const kernels::QConv2dImpl& impl) {
+    for (const Mask& mask : kMasks) {
+      CAPTURE(std::string(mask.name));
+      for (const ConvCase& c : conv_cases()) {
+        const Conv2dShape s = make_shape(c);
+        if (!impl.supports(s)) continue;
+        CAPTURE(c.in_c);
+        CAPTURE(c.out_c);
+        CAPTURE(c.kernel);
+        CAPTURE(c.stride);
+        CAPTURE(c.groups);
+        const int64_t depth = s.in_channels_per_group() * s.kernel_h * s.kernel_w;
+        const auto w = to_int8(pruned_weights(s.out_channels, depth, depth, 1, mask, 21));
+        const auto x = random_bytes(static_cast<size_t>(s.batch * s.in_channels * s.in_h * s.in_w), 22);
+        const size_t count = static_cast<size_t>(s.batch * s.out_channels * s.out_h * s.out_w);
+        for (bool float_output : {false, true}) {
+          CAPTURE(float_output);
+          kernels::QConv2dParams params;
+          params.x_zero_point = 37;
+          params.output = quant_output(s.out_channels, depth, float_output, 23);
+          auto made = impl.create(s, w.data(), params);
+          auto ref = kernels::qconv2d_impls().back().create(s, w.data(), params);
+          REQUIRE(made.ok());
+          REQUIRE(ref.ok());
+          CHECK(run_int8(**made, x, float_output, count) == run_int8(**ref, x, float_output, count));
+        }
+      }
+    }
+  });
+}
+
+TEST_CASE("sparse INT8 GEMM entries equal the dense reference bit for bit on pruned weights") {
+  std::vector<DenseCase> cases = dense_cases();
+  cases.push_back({128, 96, 200, false});  // BERT-like: two column tiles of tokens
+  for_each_impl(kernels::qgemm_sparse_impls(), [&](const kernels::QGemmU8S8Impl& impl) {
+    for (const Mask& mask : kMasks) {
+      CAPTURE(std::string(mask.name));
+      for (const DenseCase& c : cases) {
+        CAPTURE(c.m);
+        CAPTURE(c.n);
+        CAPTURE(c.k);
+        // b [k, n]; blocks along the output features n: rows of the [n, k] view.
+        const auto b = to_int8(pruned_weights(c.n, c.k, 1, c.n, mask, 31));
+        const auto a = random_bytes(static_cast<size_t>(c.m * c.k), 32);
+        for (bool float_output : {false, true}) {
+          CAPTURE(float_output);
+          const kernels::QuantOutput out = quant_output(c.n, c.k, float_output, 33);
+          auto made = impl.create({c.m, c.n, c.k}, b.data(), 201, out);
+          auto ref = kernels::qgemm_u8s8_impls().back().create({c.m, c.n, c.k}, b.data(), 201, out);
+          REQUIRE(made.ok());
+          REQUIRE(ref.ok());
+          const size_t count = static_cast<size_t>(c.m * c.n);
+          CHECK(run_int8(**made, a, float_output, count) == run_int8(**ref, a, float_output, count));
+          std::vector<int32_t> acc(count), expected(count);
+          std::vector<uint64_t> scratch;
+          (*made)->run_s32(a.data(), acc.data(), aligned_scratch(scratch, (*made)->scratch_bytes()));
+          (*ref)->run_s32(a.data(), expected.data(), aligned_scratch(scratch, (*ref)->scratch_bytes()));
+          CHECK(acc == expected);
+        }
       }
     }
   });

@@ -65,6 +65,10 @@ void qs8_conv2d_6x64c4__avx512vnni(const QConvUkernelParams& p);
 void qs8_conv2d_12x32c4__avx512vnni(const QConvUkernelParams& p);
 void qs8_conv2d_4x24c2__avx2(const QConvUkernelParams& p);
 
+// The output stage alone, for accumulators computed elsewhere (the sparse INT8 conv): rows [0, p.mr) of
+// a tile of int32 accumulators, row i at tile + 64 * i (64-byte aligned), pixels [0, p.nr <= 64).
+void qs8_conv2d_store_tile__avx512vnni(const QConvUkernelParams& p, const int32_t* tile);
+
 void qs8_conv2d_interleave_c4__avx512vnni(const uint8_t* const* rows, int64_t n, int64_t stride, void* out);
 void qs8_conv2d_interleave_c2__avx2(const uint8_t* const* rows, int64_t n, int64_t stride, void* out);
 

@@ -196,6 +196,14 @@ void qs8_conv2d_4x64c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<4, 4
 void qs8_conv2d_6x64c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<6, 4>(p); }
 void qs8_conv2d_12x32c4__avx512vnni(const QConvUkernelParams& p) { conv_tile<12, 2>(p); }
 
+void qs8_conv2d_store_tile__avx512vnni(const QConvUkernelParams& p, const int32_t* tile) {
+  if (p.float_output) {
+    store_tile_f32(p, tile, 64);
+  } else {
+    store_tile_u8<4>(p, tile);
+  }
+}
+
 namespace {
 
 // Any stride: plain loop.

@@ -1,0 +1,219 @@
+#include "kernels/sparse/qconv2d_sparse.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/gemm/f32_gemm.h"
+#include "kernels/qconv/qconv2d_output.h"
+#include "kernels/ref/omp.h"
+#include "kernels/sparse/qs8_spmm.h"
+#include "kernels/x86/qconv/qs8_conv2d.h"
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+namespace edgerun::kernels {
+
+namespace {
+
+constexpr int64_t kStoreRows = 32;  // rows of accumulators per output-stage call
+
+// Rows [k] x columns [j0, j0 + n) of the im2col of one image and group, row-major with nb columns:
+// the input under tap k (channel, ky, kx) for output pixel j, the zero point in the padding.
+void pack_u8_im2col(const Conv2dShape& s, const uint8_t* x, uint8_t zp, int64_t k_count, int64_t j0, int64_t n,
+                    int64_t nb, uint8_t* dst) {
+  const int64_t taps = s.kernel_h * s.kernel_w;
+  for (int64_t k = 0; k < k_count; ++k) {
+    const uint8_t* image = x + k / taps * s.in_h * s.in_w;
+    const int64_t ky = k % taps / s.kernel_w, kx = k % s.kernel_w;
+    uint8_t* row = dst + k * nb;
+    for (int64_t j = 0; j < n;) {
+      const int64_t oh = (j0 + j) / s.out_w, ow0 = (j0 + j) % s.out_w, len = std::min(n - j, s.out_w - ow0);
+      const int64_t ih = oh * s.stride_h + ky * s.dilation_h - s.pad_top;
+      const int64_t iw0 = ow0 * s.stride_w + kx * s.dilation_w - s.pad_left;
+      if (ih < 0 || ih >= s.in_h) {
+        std::memset(row + j, zp, static_cast<size_t>(len));
+      } else if (s.stride_w == 1 && iw0 >= 0 && iw0 + len <= s.in_w) {
+        std::memcpy(row + j, image + ih * s.in_w + iw0, static_cast<size_t>(len));
+      } else {
+        for (int64_t t = 0; t < len; ++t) {
+          const int64_t iw = iw0 + t * s.stride_w;
+          row[j + t] = iw >= 0 && iw < s.in_w ? image[ih * s.in_w + iw] : zp;
+        }
+      }
+      j += len;
+    }
+  }
+}
+
+// The reference output stage over a tile as qs8_conv2d_store_tile__avx512vnni reads it.
+void store_tile_ref(const QuantOutputTables& t, int64_t c0, const x86::QConvUkernelParams& p, const int32_t* tile) {
+  for (int64_t i = 0; i < p.mr; ++i) {
+    for (int64_t j = 0; j < p.nr; ++j) {
+      const int32_t acc = tile[i * kQSpmmTile + j];
+      if (t.float_output) {
+        const float r = p.residual != nullptr ? p.residual[i * p.ldy + j] : 0.0f;
+        static_cast<float*>(p.y)[i * p.ldy + j] = qconv_output_f32(t, c0 + i, acc, r);
+      } else {
+        static_cast<uint8_t*>(p.y)[i * p.ldy + j] = qconv_output_u8(t, c0 + i, acc);
+      }
+    }
+  }
+}
+
+class QConv2dSparse final : public QConv2d {
+ public:
+  QConv2dSparse(const Conv2dShape& shape, Isa isa, const int8_t* weights, uint8_t x_zp, QuantOutputTables tables)
+      : s_(shape),
+        t_(std::move(tables)),
+        x_zp_(x_zp),
+        vnni_(isa == Isa::kAvx512Vnni),
+        m_(shape.out_channels_per_group()),
+        n_(shape.out_h * shape.out_w),
+        k_(shape.in_channels_per_group() * shape.kernel_h * shape.kernel_w),
+        direct_(shape.kernel_h == 1 && shape.kernel_w == 1 && shape.stride_h == 1 && shape.stride_w == 1 &&
+                shape.pad_top == 0 && shape.pad_left == 0 && shape.out_h == shape.in_h && shape.out_w == shape.in_w),
+        // A packed block (depth x columns bytes) in about 256 KiB of L2, at least one tile.
+        nb_(std::min(std::max<int64_t>(kQSpmmTile, 256 * 1024 / std::max<int64_t>(k_, 1) / kQSpmmTile * kQSpmmTile),
+                     std::max<int64_t>(n_, 1))),
+        threads_(gemm_max_threads()) {
+    const int64_t block_rows = choose_block_rows(weights, shape.out_channels, k_, k_, 1);
+    ukernel_ = choose_qs8_spmm(isa, block_rows);
+    for (int64_t g = 0; g < shape.groups; ++g) {
+      groups_.push_back(pack_quad_sparse(pack_block_sparse(weights + g * m_ * k_, m_, k_, k_, 1, block_rows, k_)));
+      for (int64_t r = 0; r < m_; ++r) {
+        init_.push_back(t_.bias[static_cast<size_t>(g * m_ + r)] - int32_t{x_zp} * groups_.back().row_sum[r]);
+      }
+    }
+    const int64_t column_items = shape.batch * shape.groups * ceil_div(n_, nb_);
+    row_chunks_ = std::clamp<int64_t>(ceil_div(2 * threads_, column_items), 1, groups_[0].block_row_count());
+  }
+
+  void run(const uint8_t* x, const float* residual, void* y, void* scratch) const override {
+    const int64_t column_blocks = ceil_div(n_, nb_);
+    const int64_t items = s_.batch * s_.groups * column_blocks * row_chunks_;
+    EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
+#if defined(_OPENMP)
+      const int64_t thread = omp_get_thread_num();
+#else
+      const int64_t thread = 0;
+#endif
+      uint8_t* mine = static_cast<uint8_t*>(scratch) + thread * per_thread_bytes();
+      EDGERUN_OMP(for schedule(static))
+      for (int64_t item = 0; item < items; ++item) {
+        const int64_t chunk = item % row_chunks_, column_block = item / row_chunks_ % column_blocks;
+        run_item(item / row_chunks_ / column_blocks, column_block, chunk, x, residual, y, mine);
+      }
+    }
+  }
+
+  size_t scratch_bytes() const override { return static_cast<size_t>(threads_ * per_thread_bytes()); }
+
+ private:
+  int64_t tile_bytes() const { return kStoreRows * kQSpmmTile * static_cast<int64_t>(sizeof(int32_t)); }
+  int64_t packed_bytes() const { return direct_ ? 0 : ceil_div(k_ * nb_, 64) * 64; }
+  int64_t per_thread_bytes() const { return tile_bytes() + packed_bytes(); }
+
+  void run_item(int64_t image_group, int64_t column_block, int64_t chunk, const uint8_t* x, const float* residual,
+                void* y, uint8_t* mine) const {
+    const int64_t group = image_group % s_.groups;
+    const QuadSparseMatrix& a = groups_[static_cast<size_t>(group)];
+    int32_t* tile = reinterpret_cast<int32_t*>(mine);
+    uint8_t* packed = mine + tile_bytes();
+    const int64_t j0 = column_block * nb_, columns = std::min(nb_, n_ - j0);
+    const uint8_t* xg = x + image_group * s_.in_channels_per_group() * s_.in_h * s_.in_w;
+    const uint8_t* b = xg + j0;
+    int64_t ldb = n_;
+    if (!direct_) {
+      pack_u8_im2col(s_, xg, x_zp_, k_, j0, columns, nb_, packed);
+      b = packed;
+      ldb = nb_;
+    }
+    const int64_t block_rows = a.block_row_count(), step = std::max<int64_t>(1, kStoreRows / a.block_rows);
+    const int64_t rb_begin = block_rows * chunk / row_chunks_, rb_end = block_rows * (chunk + 1) / row_chunks_;
+    for (int64_t t0 = 0; t0 < columns; t0 += kQSpmmTile) {
+      for (int64_t rb = rb_begin; rb < rb_end; rb += step) {
+        QSpmmParams q;
+        q.a = &a;
+        q.block_row_begin = rb;
+        q.block_row_end = std::min(rb_end, rb + step);
+        q.b = b + t0;
+        q.ldb = ldb;
+        q.n = std::min(kQSpmmTile, columns - t0);
+        q.init = init_.data() + group * m_;
+        q.c = tile;
+        q.ldc = kQSpmmTile;
+        ukernel_(q);
+        const int64_t r0 = rb * a.block_rows, rows = std::min(q.block_row_end * a.block_rows, m_) - r0;
+        store(image_group * m_ * n_ + r0 * n_ + j0 + t0, group * m_ + r0, rows, q.n, tile, residual, y);
+      }
+    }
+  }
+
+  // The tile's rows (channels c0..) x columns through the output stage into y at element `offset`.
+  void store(int64_t offset, int64_t c0, int64_t rows, int64_t columns, const int32_t* tile, const float* residual,
+             void* y) const {
+    x86::QConvUkernelParams p;
+    p.mr = rows;
+    p.nr = columns;
+    p.ldy = n_;
+    p.float_output = t_.float_output;
+    const auto c = static_cast<size_t>(c0);
+    if (t_.float_output) {
+      p.y = static_cast<float*>(y) + offset;
+      p.residual = t_.epilogue.residual ? residual + offset : nullptr;
+      p.scale = t_.scale.data() + c;
+      p.min = t_.epilogue.min;
+      p.max = t_.epilogue.max;
+    } else {
+      p.y = static_cast<uint8_t*>(y) + offset;
+      p.multiplier = t_.requant.multiplier.data() + c;
+      p.shift = t_.requant.shift.data() + c;
+      p.zero_point = t_.requant.zero_point;
+      p.lo = t_.requant.lo;
+      p.hi = t_.requant.hi;
+    }
+    if (vnni_) {
+      x86::qs8_conv2d_store_tile__avx512vnni(p, tile);
+    } else {
+      store_tile_ref(t_, c0, p, tile);
+    }
+  }
+
+  Conv2dShape s_;
+  QuantOutputTables t_;
+  uint8_t x_zp_;
+  bool vnni_;
+  int64_t m_, n_, k_;
+  bool direct_;
+  int64_t nb_;
+  int threads_;
+  int64_t row_chunks_ = 1;
+  QSpmmUkernel ukernel_ = nullptr;
+  std::vector<QuadSparseMatrix> groups_;
+  std::vector<int32_t> init_;  // [out_channels]: bias - x_zp * row sum
+};
+
+bool qconv2d_sparse_supports(const Conv2dShape& shape) { return !shape.depthwise(); }
+
+template <Isa isa>
+Result<std::unique_ptr<QConv2d>> create_qconv2d_sparse(const Conv2dShape& shape, const int8_t* weights,
+                                                       const QConv2dParams& params) {
+  ASSIGN_OR_RETURN(QuantOutputTables tables, make_qconv_output_tables(shape, params));
+  return std::unique_ptr<QConv2d>(
+      std::make_unique<QConv2dSparse>(shape, isa, weights, params.x_zero_point, std::move(tables)));
+}
+
+}  // namespace
+
+const std::vector<QConv2dImpl>& qconv2d_sparse_impls() {
+  static const std::vector<QConv2dImpl> table = {
+      {"qs8_conv2d_spmm__avx512vnni", Isa::kAvx512Vnni, Backend::kNative, qconv2d_sparse_supports,
+       create_qconv2d_sparse<Isa::kAvx512Vnni>},
+      {"qs8_conv2d_spmm__ref", Isa::kRef, Backend::kNative, qconv2d_sparse_supports, create_qconv2d_sparse<Isa::kRef>},
+  };
+  return table;
+}
+
+}  // namespace edgerun::kernels

@@ -1,0 +1,120 @@
+#include "kernels/sparse/qgemm_sparse.h"
+
+#include <algorithm>
+
+#include "kernels/gemm/f32_gemm.h"
+#include "kernels/qgemm/quant_store.h"
+#include "kernels/ref/omp.h"
+#include "kernels/sparse/qs8_spmm.h"
+
+namespace edgerun::kernels {
+
+namespace {
+
+// dst[j][i] = src[i][j] for src [rows, cols] (leading dimensions lds, ldd), in 16 x 16 tiles.
+template <typename T>
+void transpose(const T* src, int64_t rows, int64_t cols, int64_t lds, T* dst, int64_t ldd) {
+  for (int64_t i0 = 0; i0 < rows; i0 += 16) {
+    for (int64_t j0 = 0; j0 < cols; j0 += 16) {
+      for (int64_t i = i0; i < std::min(rows, i0 + 16); ++i) {
+        for (int64_t j = j0; j < std::min(cols, j0 + 16); ++j) dst[j * ldd + i] = src[i * lds + j];
+      }
+    }
+  }
+}
+
+int64_t aligned(int64_t bytes) { return ceil_div(bytes, 64) * 64; }
+
+class QGemmSparse final : public QGemmU8S8 {
+ public:
+  QGemmSparse(const QGemmShape& shape, Isa isa, const int8_t* b, uint8_t a_zp, QuantStore store)
+      : s_(shape), store_(std::move(store)), threads_(gemm_max_threads()) {
+    // B^T(r, c) = b[c * n + r].
+    const int64_t block_rows = choose_block_rows(b, shape.n, shape.k, 1, shape.n);
+    weights_ = pack_quad_sparse(pack_block_sparse(b, shape.n, shape.k, 1, shape.n, block_rows, shape.k));
+    ukernel_ = choose_qs8_spmm(isa, block_rows);
+    if (isa == Isa::kAvx512Vnni) output_ = {x86::qs8_requantize__avx512vnni, x86::qs8_float_out__avx512vnni};
+    for (int64_t j = 0; j < shape.n; ++j) {
+      init_.push_back(store_.bias()[static_cast<size_t>(j)] - int32_t{a_zp} * weights_.row_sum[j]);
+    }
+  }
+
+  void run(const uint8_t* a, const float* residual, void* y, void* scratch) const override {
+    int32_t* acc = product(a, scratch);
+    store_.store(output_, 0, acc, s_.n, s_.m, s_.n, residual, y, s_.n);
+  }
+
+  void run_s32(const uint8_t* a, int32_t* y, void* scratch) const override {
+    const int32_t* acc = product(a, scratch);
+    std::copy(acc, acc + s_.m * s_.n, y);
+  }
+
+  size_t scratch_bytes() const override {
+    return static_cast<size_t>(aligned(s_.k * s_.m) + 2 * aligned(s_.n * s_.m * 4));
+  }
+
+ private:
+  // acc [m, n] = a . B + init (in scratch): a^T, then (B^T . a^T) [n, m], then its transpose.
+  int32_t* product(const uint8_t* a, void* scratch) const {
+    uint8_t* at = static_cast<uint8_t*>(scratch);
+    int32_t* ct = reinterpret_cast<int32_t*>(at + aligned(s_.k * s_.m));
+    int32_t* acc = reinterpret_cast<int32_t*>(reinterpret_cast<uint8_t*>(ct) + aligned(s_.n * s_.m * 4));
+    const int64_t tiles = ceil_div(s_.m, kQSpmmTile), block_rows = weights_.block_row_count();
+    const int64_t chunks = std::clamp<int64_t>(ceil_div(2 * threads_, tiles), 1, block_rows);
+    EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
+      EDGERUN_OMP(for schedule(static))
+      for (int64_t t = 0; t < tiles; ++t) {
+        const int64_t i0 = t * kQSpmmTile;
+        transpose(a + i0 * s_.k, std::min(kQSpmmTile, s_.m - i0), s_.k, s_.k, at + i0, s_.m);
+      }
+      EDGERUN_OMP(for schedule(static))
+      for (int64_t item = 0; item < tiles * chunks; ++item) {
+        const int64_t t = item / chunks, chunk = item % chunks;
+        QSpmmParams q;
+        q.a = &weights_;
+        q.block_row_begin = block_rows * chunk / chunks;
+        q.block_row_end = block_rows * (chunk + 1) / chunks;
+        q.b = at + t * kQSpmmTile;
+        q.ldb = s_.m;
+        q.n = std::min(kQSpmmTile, s_.m - t * kQSpmmTile);
+        q.init = init_.data();
+        q.c = ct + q.block_row_begin * weights_.block_rows * s_.m + t * kQSpmmTile;
+        q.ldc = s_.m;
+        ukernel_(q);
+      }
+      EDGERUN_OMP(for schedule(static))
+      for (int64_t i0 = 0; i0 < s_.m; i0 += 16) {
+        transpose(ct + i0, s_.n, std::min<int64_t>(16, s_.m - i0), s_.m, acc + i0 * s_.n, s_.n);
+      }
+    }
+    return acc;
+  }
+
+  QGemmShape s_;
+  QuantStore store_;
+  int threads_;
+  QuadSparseMatrix weights_;
+  QSpmmUkernel ukernel_ = nullptr;
+  x86::QOutputUkernels output_;  // null members: the scalar output stage
+  std::vector<int32_t> init_;    // [n]: bias - a_zp * column sum
+};
+
+template <Isa isa>
+Result<std::unique_ptr<QGemmU8S8>> create_qgemm_sparse(const QGemmShape& shape, const int8_t* b, uint8_t a_zero_point,
+                                                       const QuantOutput& out) {
+  ASSIGN_OR_RETURN(QuantStore store, QuantStore::make(out, shape.n));
+  return std::unique_ptr<QGemmU8S8>(std::make_unique<QGemmSparse>(shape, isa, b, a_zero_point, std::move(store)));
+}
+
+}  // namespace
+
+const std::vector<QGemmU8S8Impl>& qgemm_sparse_impls() {
+  static const std::vector<QGemmU8S8Impl> table = {
+      {"qs8_gemm_spmm__avx512vnni", Isa::kAvx512Vnni, Backend::kNative, nullptr,
+       create_qgemm_sparse<Isa::kAvx512Vnni>},
+      {"qs8_gemm_spmm__ref", Isa::kRef, Backend::kNative, nullptr, create_qgemm_sparse<Isa::kRef>},
+  };
+  return table;
+}
+
+}  // namespace edgerun::kernels

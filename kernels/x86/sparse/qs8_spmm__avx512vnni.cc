@@ -1,0 +1,90 @@
+// The INT8 SpMM microkernels (kernels/sparse/qs8_spmm.h): MR rows (one block row) x 64 columns, four
+// vectors of 16 int32 accumulators a row.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/sparse/qs8_spmm.h"
+
+namespace edgerun::kernels::x86 {
+
+namespace {
+
+// Rows x0..x3 of 64 bytes interleaved into dword lanes (x0[j], x1[j], x2[j], x3[j]). The unpacks work
+// within 128-bit lanes: q[v] lane 4L + t holds column 16L + 4v + t.
+inline void interleave4(__m512i x0, __m512i x1, __m512i x2, __m512i x3, __m512i q[4]) {
+  const __m512i t0 = _mm512_unpacklo_epi8(x0, x1), t1 = _mm512_unpackhi_epi8(x0, x1);
+  const __m512i t2 = _mm512_unpacklo_epi8(x2, x3), t3 = _mm512_unpackhi_epi8(x2, x3);
+  q[0] = _mm512_unpacklo_epi16(t0, t2);
+  q[1] = _mm512_unpackhi_epi16(t0, t2);
+  q[2] = _mm512_unpacklo_epi16(t1, t3);
+  q[3] = _mm512_unpackhi_epi16(t1, t3);
+}
+
+constexpr __mmask16 kAll = 0xFFFF;  // the maskz form: GCC 12's unmasked shuffle trips -Wmaybe-uninitialized
+
+// Back to column order: out[v] holds columns 16v..16v+15, i.e. 128-bit lane v of q[0..3].
+inline void deinterleave(const __m512i q[4], __m512i out[4]) {
+  const __m512i u0 = _mm512_maskz_shuffle_i32x4(kAll, q[0], q[1], 0x44);
+  const __m512i u1 = _mm512_maskz_shuffle_i32x4(kAll, q[2], q[3], 0x44);
+  const __m512i u2 = _mm512_maskz_shuffle_i32x4(kAll, q[0], q[1], 0xEE);
+  const __m512i u3 = _mm512_maskz_shuffle_i32x4(kAll, q[2], q[3], 0xEE);
+  out[0] = _mm512_maskz_shuffle_i32x4(kAll, u0, u1, 0x88);
+  out[1] = _mm512_maskz_shuffle_i32x4(kAll, u0, u1, 0xDD);
+  out[2] = _mm512_maskz_shuffle_i32x4(kAll, u2, u3, 0x88);
+  out[3] = _mm512_maskz_shuffle_i32x4(kAll, u2, u3, 0xDD);
+}
+
+template <int MR>
+void qspmm_tile(const QSpmmParams& p) {
+  const QuadSparseMatrix& a = *p.a;
+  const __mmask64 columns = p.n >= 64 ? ~__mmask64{0} : (__mmask64{1} << p.n) - 1;
+  const int64_t base = p.block_row_begin * MR;
+  const int32_t* cols = a.group_col.data();
+  const int8_t* w = a.values.data();
+  for (int64_t rb = p.block_row_begin; rb < p.block_row_end; ++rb) {
+    const int64_t r0 = rb * MR, rows = std::min<int64_t>(MR, a.rows - r0);
+    __m512i acc[MR][4];
+    for (int i = 0; i < MR; ++i) {
+      const __m512i start = _mm512_set1_epi32(p.init[r0 + std::min<int64_t>(i, rows - 1)]);
+      for (int v = 0; v < 4; ++v) acc[i][v] = start;
+    }
+    for (int32_t g = a.group_begin[rb]; g < a.group_begin[rb + 1]; ++g) {
+      const int32_t* c4 = cols + 4 * static_cast<int64_t>(g);
+      __m512i q[4];
+      interleave4(_mm512_maskz_loadu_epi8(columns, p.b + c4[0] * p.ldb),
+                  _mm512_maskz_loadu_epi8(columns, p.b + c4[1] * p.ldb),
+                  _mm512_maskz_loadu_epi8(columns, p.b + c4[2] * p.ldb),
+                  _mm512_maskz_loadu_epi8(columns, p.b + c4[3] * p.ldb), q);
+      const int8_t* wg = w + static_cast<int64_t>(g) * MR * 4;
+      for (int i = 0; i < MR; ++i) {
+        int32_t word;
+        std::memcpy(&word, wg + 4 * i, sizeof word);
+        const __m512i wi = _mm512_set1_epi32(word);
+        for (int v = 0; v < 4; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], q[v], wi);
+      }
+    }
+    // i to the constant MR so acc is indexed by constants only (kept in registers).
+    for (int i = 0; i < MR; ++i) {
+      if (i >= rows) break;
+      __m512i out[4];
+      deinterleave(acc[i], out);
+      int32_t* crow = p.c + (r0 + i - base) * p.ldc;
+      for (int v = 0; v < 4; ++v) {
+        const int64_t left = p.n - 16 * v;
+        if (left <= 0) break;
+        _mm512_mask_storeu_epi32(crow + 16 * v, left >= 16 ? __mmask16{0xFFFF} : static_cast<__mmask16>((1u << left) - 1),
+                                 out[v]);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void qs8_spmm_1x64__avx512vnni(const QSpmmParams& p) { qspmm_tile<1>(p); }
+void qs8_spmm_2x64__avx512vnni(const QSpmmParams& p) { qspmm_tile<2>(p); }
+void qs8_spmm_4x64__avx512vnni(const QSpmmParams& p) { qspmm_tile<4>(p); }
+
+}  // namespace edgerun::kernels::x86
