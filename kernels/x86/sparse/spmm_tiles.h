@@ -14,15 +14,14 @@
 namespace edgerun::kernels::x86 {
 namespace {
 
-// NV vectors at q (kTail: the lanes in mask, zeros elsewhere).
-template <typename V, int NV, bool kTail>
-void load_row(const float* q, const typename V::Mask* mask, typename V::Reg* out) {
-  for (int v = 0; v < NV; ++v) {
-    if constexpr (kTail) {
-      out[v] = V::load(q + v * V::kLanes, mask[v], V::set1(0.0f));
-    } else {
-      out[v] = V::load(q + v * V::kLanes);
-    }
+// The vector at q (kTail: the lanes in mask, zeros elsewhere). Returned by value: an accumulator
+// array whose address escapes (an out-parameter) is kept in memory by GCC, spilled every iteration.
+template <typename V, bool kTail>
+typename V::Reg load_vec(const float* q, typename V::Mask mask) {
+  if constexpr (kTail) {
+    return V::load(q, mask, V::set1(0.0f));
+  } else {
+    return V::load(q);
   }
 }
 
@@ -33,9 +32,7 @@ void spmm_tile(const SpmmParams& p, int64_t j0, int64_t cols) {
   const int64_t k_blocks = a.k_blocks();
   const bool first = p.k_block == 0, last = p.k_block + 1 == k_blocks;
   typename V::Mask mask[NV];
-  if constexpr (kTail) {
-    for (int v = 0; v < NV; ++v) mask[v] = V::lanes(0, cols - v * V::kLanes);
-  }
+  for (int v = 0; v < NV; ++v) mask[v] = V::lanes(0, kTail ? cols - v * V::kLanes : V::kLanes);
   const Reg lo = V::set1(p.min), hi = V::set1(p.max);
   const int32_t* col = a.block_col.data();
   const float* w = a.values.data();
@@ -48,21 +45,20 @@ void spmm_tile(const SpmmParams& p, int64_t j0, int64_t cols) {
       const int64_t r = r0 + std::min<int64_t>(i, rows - 1);
       if (first) {
         const Reg bias = V::set1(p.row_bias != nullptr ? p.row_bias[r] : 0.0f);
-        if (p.residual != nullptr) {
-          load_row<V, NV, kTail>(p.residual + r * p.ld_residual + j0, mask, acc[i]);
-          for (int v = 0; v < NV; ++v) acc[i][v] = V::add(bias, acc[i][v]);
-        } else {
-          for (int v = 0; v < NV; ++v) acc[i][v] = bias;
+        const float* res = p.residual != nullptr ? p.residual + r * p.ld_residual + j0 : nullptr;
+        for (int v = 0; v < NV; ++v) {
+          acc[i][v] = res != nullptr ? V::add(bias, load_vec<V, kTail>(res + v * V::kLanes, mask[v])) : bias;
         }
       } else {
-        load_row<V, NV, kTail>(p.c + r * p.ldc + j0, mask, acc[i]);
+        for (int v = 0; v < NV; ++v) acc[i][v] = load_vec<V, kTail>(p.c + r * p.ldc + j0 + v * V::kLanes, mask[v]);
       }
     }
     const int64_t segment = rb * k_blocks + p.k_block;
     const int32_t begin = a.block_begin[segment], end = a.block_begin[segment + 1];
     for (int32_t s = begin; s < end; ++s) {
+      const float* brow = p.b + static_cast<int64_t>(col[s]) * p.ldb + j0;
       Reg bv[NV];
-      load_row<V, NV, kTail>(p.b + static_cast<int64_t>(col[s]) * p.ldb + j0, mask, bv);
+      for (int v = 0; v < NV; ++v) bv[v] = load_vec<V, kTail>(brow + v * V::kLanes, mask[v]);
       for (int i = 0; i < MR; ++i) {
         const Reg wi = V::set1(w[static_cast<int64_t>(s) * MR + i]);
         for (int v = 0; v < NV; ++v) acc[i][v] = V::fma(wi, bv[v], acc[i][v]);
