@@ -6,24 +6,13 @@
 #include "kernels/gemm/f32_gemm.h"
 #include "kernels/ref/omp.h"
 #include "kernels/sparse/spmm.h"
+#include "kernels/sparse/transpose.h"
 
 namespace edgerun::kernels {
 
 namespace {
 
 constexpr int64_t kColumnTile = kSpmmTile;  // rows of a per work item
-
-// dst[j][i] = src[i][j] for src [rows, cols] with leading dimension lds, dst with leading dimension ldd,
-// in 16 x 16 tiles so both sides stay in cache lines.
-void transpose(const float* src, int64_t rows, int64_t cols, int64_t lds, float* dst, int64_t ldd) {
-  for (int64_t i0 = 0; i0 < rows; i0 += 16) {
-    for (int64_t j0 = 0; j0 < cols; j0 += 16) {
-      for (int64_t i = i0; i < std::min(rows, i0 + 16); ++i) {
-        for (int64_t j = j0; j < std::min(cols, j0 + 16); ++j) dst[j * ldd + i] = src[i * lds + j];
-      }
-    }
-  }
-}
 
 class DenseSparse final : public DenseF32 {
  public:
@@ -49,7 +38,7 @@ class DenseSparse final : public DenseF32 {
       EDGERUN_OMP(for schedule(static))
       for (int64_t t = 0; t < column_tiles; ++t) {
         const int64_t i0 = t * kColumnTile;
-        transpose(a + i0 * s_.k, std::min(kColumnTile, s_.m - i0), s_.k, s_.k, at + i0, s_.m);
+        transpose_tiles(a + i0 * s_.k, std::min(kColumnTile, s_.m - i0), s_.k, s_.k, at + i0, s_.m);
       }
       EDGERUN_OMP(for schedule(static))
       for (int64_t item = 0; item < items; ++item) {

@@ -34,8 +34,11 @@ void pack_u8_im2col(const Conv2dShape& s, const uint8_t* x, uint8_t zp, int64_t 
       const int64_t iw0 = ow0 * s.stride_w + kx * s.dilation_w - s.pad_left;
       if (ih < 0 || ih >= s.in_h) {
         std::memset(row + j, zp, static_cast<size_t>(len));
-      } else if (s.stride_w == 1 && iw0 >= 0 && iw0 + len <= s.in_w) {
-        std::memcpy(row + j, image + ih * s.in_w + iw0, static_cast<size_t>(len));
+      } else if (s.stride_w == 1) {  // padding on the left, a copied span, padding on the right
+        const int64_t left = std::clamp<int64_t>(-iw0, 0, len), right = std::clamp<int64_t>(iw0 + len - s.in_w, 0, len - left);
+        std::memset(row + j, zp, static_cast<size_t>(left));
+        std::memcpy(row + j + left, image + ih * s.in_w + iw0 + left, static_cast<size_t>(len - left - right));
+        std::memset(row + j + len - right, zp, static_cast<size_t>(right));
       } else {
         for (int64_t t = 0; t < len; ++t) {
           const int64_t iw = iw0 + t * s.stride_w;

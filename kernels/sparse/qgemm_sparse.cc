@@ -6,22 +6,11 @@
 #include "kernels/qgemm/quant_store.h"
 #include "kernels/ref/omp.h"
 #include "kernels/sparse/qs8_spmm.h"
+#include "kernels/sparse/transpose.h"
 
 namespace edgerun::kernels {
 
 namespace {
-
-// dst[j][i] = src[i][j] for src [rows, cols] (leading dimensions lds, ldd), in 16 x 16 tiles.
-template <typename T>
-void transpose(const T* src, int64_t rows, int64_t cols, int64_t lds, T* dst, int64_t ldd) {
-  for (int64_t i0 = 0; i0 < rows; i0 += 16) {
-    for (int64_t j0 = 0; j0 < cols; j0 += 16) {
-      for (int64_t i = i0; i < std::min(rows, i0 + 16); ++i) {
-        for (int64_t j = j0; j < std::min(cols, j0 + 16); ++j) dst[j * ldd + i] = src[i * lds + j];
-      }
-    }
-  }
-}
 
 int64_t aligned(int64_t bytes) { return ceil_div(bytes, 64) * 64; }
 
@@ -49,23 +38,20 @@ class QGemmSparse final : public QGemmU8S8 {
     std::copy(acc, acc + s_.m * s_.n, y);
   }
 
-  size_t scratch_bytes() const override {
-    return static_cast<size_t>(aligned(s_.k * s_.m) + 2 * aligned(s_.n * s_.m * 4));
-  }
+  size_t scratch_bytes() const override { return static_cast<size_t>(aligned(s_.k * s_.m) + aligned(s_.n * s_.m * 4)); }
 
  private:
-  // acc [m, n] = a . B + init (in scratch): a^T, then (B^T . a^T) [n, m], then its transpose.
+  // acc [m, n] = a . B + init (in scratch): a^T, then B^T . a^T stored transposed.
   int32_t* product(const uint8_t* a, void* scratch) const {
     uint8_t* at = static_cast<uint8_t*>(scratch);
-    int32_t* ct = reinterpret_cast<int32_t*>(at + aligned(s_.k * s_.m));
-    int32_t* acc = reinterpret_cast<int32_t*>(reinterpret_cast<uint8_t*>(ct) + aligned(s_.n * s_.m * 4));
+    int32_t* acc = reinterpret_cast<int32_t*>(at + aligned(s_.k * s_.m));
     const int64_t tiles = ceil_div(s_.m, kQSpmmTile), block_rows = weights_.block_row_count();
     const int64_t chunks = std::clamp<int64_t>(ceil_div(2 * threads_, tiles), 1, block_rows);
     EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
       EDGERUN_OMP(for schedule(static))
       for (int64_t t = 0; t < tiles; ++t) {
         const int64_t i0 = t * kQSpmmTile;
-        transpose(a + i0 * s_.k, std::min(kQSpmmTile, s_.m - i0), s_.k, s_.k, at + i0, s_.m);
+        transpose_tiles(a + i0 * s_.k, std::min(kQSpmmTile, s_.m - i0), s_.k, s_.k, at + i0, s_.m);
       }
       EDGERUN_OMP(for schedule(static))
       for (int64_t item = 0; item < tiles * chunks; ++item) {
@@ -78,13 +64,10 @@ class QGemmSparse final : public QGemmU8S8 {
         q.ldb = s_.m;
         q.n = std::min(kQSpmmTile, s_.m - t * kQSpmmTile);
         q.init = init_.data();
-        q.c = ct + q.block_row_begin * weights_.block_rows * s_.m + t * kQSpmmTile;
-        q.ldc = s_.m;
+        q.c = acc + t * kQSpmmTile * s_.n + q.block_row_begin * weights_.block_rows;
+        q.ldc = s_.n;
+        q.transposed_c = true;
         ukernel_(q);
-      }
-      EDGERUN_OMP(for schedule(static))
-      for (int64_t i0 = 0; i0 < s_.m; i0 += 16) {
-        transpose(ct + i0, s_.n, std::min<int64_t>(16, s_.m - i0), s_.m, acc + i0 * s_.n, s_.n);
       }
     }
     return acc;

@@ -1,8 +1,8 @@
 // The u8 x s8 GEMM with constant pruned weights (QMatMul / QDQ Gemm, as kernels/qgemm/qgemm.h):
 // y = a . B computed as y^T = B^T . a^T with the INT8 SpMM (kernels/sparse/qs8_spmm.h): the
 // weights B^T [n, k] (PyTorch Linear's layout, the study's 4x1 blocks along the output features),
-// the activations transposed into scratch, the int32 result transposed back and stored through the
-// GEMM family's output stage (kernels/qgemm/quant_store.h). The engine measures it against the dense
+// the activations transposed into scratch, the int32 result written transposed (the microkernel's
+// transposed_c) and stored through the GEMM family's output stage (kernels/qgemm/quant_store.h). The engine measures it against the dense
 // INT8 kernels (engine/ops/sparse_choice.h).
 #pragma once
 

@@ -44,7 +44,7 @@ void qs8_spmm__ref(const QSpmmParams& p) {
                    static_cast<int32_t>(p.b[a.group_col[g * 4 + e] * p.ldb + j]);
           }
         }
-        p.c[(r - base) * p.ldc + j] = acc;
+        p.c[p.transposed_c ? j * p.ldc + (r - base) : (r - base) * p.ldc + j] = acc;
       }
     }
   }

@@ -38,8 +38,11 @@ struct QSpmmParams {
   int64_t ldb = 0;
   int64_t n = 0;                   // columns, at most kQSpmmTile
   const int32_t* init = nullptr;   // [a->rows]
-  int32_t* c = nullptr;            // row r at c + (r - block_row_begin * block_rows) * ldc
+  // C's element (r, j) at c[(r - block_row_begin * block_rows) * ldc + j], or with transposed_c at
+  // c[j * ldc + (r - block_row_begin * block_rows)] (the GEMM's [tokens, channels] output).
+  int32_t* c = nullptr;
   int64_t ldc = 0;
+  bool transposed_c = false;
 };
 
 using QSpmmUkernel = void (*)(const QSpmmParams& p);

@@ -119,9 +119,17 @@ check_error "bench_engine: exit points need dynamic early exit" "--ee-points pla
 check_error "bench_engine: early exit on a model without residual stages" "has no block structure" "$bench" --model mobilenetv2 \
   --op early_exit --repeats 1
 
-# Pruning (issue 8, in progress): the study's pattern by default, the kernels still dense.
+# Pruning: the study's pattern by default, channel pruning per layer; the sparse kernels by policy.
 check "bench_engine --op prune prunes 2x1 blocks at 75% of a CNN" bash -c "'$bench' --model '$src/tests/data/e2e/resnet50_small/model.onnx' \
   --op prune --repeats 1 --warmup 0 | grep -q '^operator   prune: 2x1 at 75.0% (global)'"
+check "bench_engine --op prune --pattern channel --per-layer removes filters in every layer" bash -c "'$bench' \
+  --model '$src/tests/data/e2e/resnet50_small/model.onnx' --op prune --pattern channel --sparsity 0.5 --per-layer \
+  --repeats 1 --warmup 0 | grep -q '^operator   prune: channel at .* (per layer)'"
+check "bench_engine --sparse always runs the pruned convolutions on the sparse kernels" bash -c "'$bench' \
+  --model '$src/tests/data/e2e/resnet50_small/model.onnx' --op prune --sparse always --repeats 1 --warmup 0 \
+  | grep '^kernels' | grep -q 'f32_conv2d_spmm__'"
+check_error "bench_engine: unknown sparse kernel policy" "unknown sparse kernel policy 'sometimes'" "$bench" \
+  --model "$src/tests/data/e2e/resnet50_small/model.onnx" --op prune --sparse sometimes --repeats 1
 check_error "bench_engine: unknown pruning pattern" "unknown pruning pattern '3:2'" "$bench" \
   --model "$src/tests/data/e2e/resnet50_small/model.onnx" --op prune --pattern 3:2 --repeats 1
 

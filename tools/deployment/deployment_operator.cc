@@ -51,6 +51,7 @@ Result<prune::PruneOptions> prune_options_for(const Graph& model, const Operator
     ASSIGN_OR_RETURN(p.pattern, prune::parse_pattern(options.prune_pattern));
   }
   if (options.prune_sparsity >= 0) p.sparsity = options.prune_sparsity;
+  p.global = !options.prune_per_layer;
   return p;
 }
 
@@ -61,10 +62,9 @@ Result<AppliedOperator> prune_for_latency(const Graph& model, const OperatorOpti
   ASSIGN_OR_RETURN(prune::PruneResult pruned, prune::prune_graph(model, p));
   char sparsity[32];
   std::snprintf(sparsity, sizeof sparsity, "%.1f%%", 100.0 * pruned.sparsity);
-  std::string summary = "prune: " + prune::pattern_name(p.pattern) + " at " + sparsity + " (global) of " +
-                        std::to_string(pruned.layers.size()) + " layers" +
-                        (pruned.carried ? ", carried by the model already" : "") +
-                        "; the kernels run dense (sparse kernels: issue 8)";
+  std::string summary = "prune: " + prune::pattern_name(p.pattern) + " at " + sparsity +
+                        (p.global ? " (global) of " : " (per layer) of ") + std::to_string(pruned.layers.size()) +
+                        " layers" + (pruned.carried ? ", carried by the model already" : "");
   return AppliedOperator{std::move(pruned.graph), summary, {}};
 }
 

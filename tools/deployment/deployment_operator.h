@@ -5,8 +5,8 @@
 //   distill   (tools/deployment/distill.h) the zoo's student of the model in its place: for latency the
 //             full-size student, for accuracy its trained surrogate beside the teacher's.
 //   prune     (operators/prune) magnitude pruning at --pattern / --sparsity (default the study's: 2x1 at
-//             75% with convolutions, 4x1 at 90% without); the kernels stay dense for now (issue 8's
-//             sparse kernels). Accuracy: the surrogate's trained pruned variant where it has one, and
+//             75% with convolutions, 4x1 at 90% without); the engine runs each pruned layer on the
+//             sparse kernels where it measures them faster (engine/ops/sparse_choice.h). Accuracy: the surrogate's trained pruned variant where it has one, and
 //             one-shot magnitude pruning of its fp32 model. Before sptq the INT8 weights keep its zeros
 //             (symmetric quantization maps 0 to 0).
 //   sptq      static post-training quantization (operators/sptq): for latency, the full-size model's
@@ -65,6 +65,7 @@ struct OperatorOptions {
   // prune: "" / negative take the study's settings for the model (prune::study_prune_options).
   std::string prune_pattern;
   double prune_sparsity = -1;
+  bool prune_per_layer = false;  // the sparsity in every layer instead of one global threshold
 };
 
 // SPTQ of a trained surrogate's graph, the accuracy side of sptq: ranges by op.sptq's calibrator on

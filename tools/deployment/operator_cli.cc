@@ -9,9 +9,12 @@ void add_operator_options(CLI::App& app, OperatorCli& cli, bool accuracy) {
                  "qat, early_exit, partition (e.g. distill+sptq, prune+sptq, sptq+early_exit, sptq+partition)")
       ->capture_default_str();
   app.add_option("--pattern", op.prune_pattern,
-                 "prune: unstructured, RxC blocks (2x1, 4x1) or N:M (2:4) (default: the study's, 2x1 / text 4x1)");
+                 "prune: unstructured, RxC blocks (2x1, 4x1), N:M (2:4) or channel (filters removed) "
+                 "(default: the study's, 2x1 / text 4x1)");
   app.add_option("--sparsity", op.prune_sparsity, "prune: fraction of weights pruned (default: the study's, 0.75 / text 0.9)")
       ->check(CLI::Range(0.0, 0.999));
+  app.add_flag("--per-layer", op.prune_per_layer,
+               "prune: the sparsity in every layer (default: one global magnitude threshold over all layers)");
   app.add_option("--ee", cli.ee_mode, "early exit: static (skip the last blocks) or dynamic (trained exit heads)")
       ->capture_default_str();
   app.add_option("--ee-points", op.early_exit.points,
@@ -53,6 +56,7 @@ std::vector<std::string> served_operator_args(const OperatorCli& cli, const Oper
   if (!cli.options.early_exit.points.empty()) args.insert(args.end(), {"--ee-points", cli.options.early_exit.points});
   if (!cli.options.prune_pattern.empty()) args.insert(args.end(), {"--pattern", cli.options.prune_pattern});
   if (cli.options.prune_sparsity >= 0) args.insert(args.end(), {"--sparsity", std::to_string(cli.options.prune_sparsity)});
+  if (cli.options.prune_per_layer) args.push_back("--per-layer");
   return args;
 }
 

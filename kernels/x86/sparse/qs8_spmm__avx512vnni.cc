@@ -22,7 +22,9 @@ inline void interleave4(__m512i x0, __m512i x1, __m512i x2, __m512i x3, __m512i 
   q[3] = _mm512_unpackhi_epi16(t1, t3);
 }
 
-constexpr __mmask16 kAll = 0xFFFF;  // the maskz form: GCC 12's unmasked shuffle trips -Wmaybe-uninitialized
+// The maskz forms with every lane: GCC 12's unmasked shuffles and unpacks trip -Wmaybe-uninitialized.
+constexpr __mmask16 kAll = 0xFFFF;
+constexpr __mmask8 kAll8 = 0xFF, kAll4 = 0xF;
 
 // Back to column order: out[v] holds columns 16v..16v+15, i.e. 128-bit lane v of q[0..3].
 inline void deinterleave(const __m512i q[4], __m512i out[4]) {
@@ -34,6 +36,32 @@ inline void deinterleave(const __m512i q[4], __m512i out[4]) {
   out[1] = _mm512_maskz_shuffle_i32x4(kAll, u0, u1, 0xDD);
   out[2] = _mm512_maskz_shuffle_i32x4(kAll, u2, u3, 0x88);
   out[3] = _mm512_maskz_shuffle_i32x4(kAll, u2, u3, 0xDD);
+}
+
+// A whole block row of 4 into C transposed: q[i] holds row i's accumulators in interleave4's lane
+// order; 4x4 transposes within 128-bit lanes give, per column, its 4 rows' values as one 16-byte
+// store (lane L of out[t] is column 16L + 4v + t of vector v).
+inline void store_transposed4(const __m512i q[4][4], int64_t n, int32_t* c, int64_t ldc) {
+  for (int v = 0; v < 4; ++v) {
+    const __m512i t0 = _mm512_maskz_unpacklo_epi32(kAll, q[0][v], q[1][v]), t1 = _mm512_maskz_unpackhi_epi32(kAll, q[0][v], q[1][v]);
+    const __m512i t2 = _mm512_maskz_unpacklo_epi32(kAll, q[2][v], q[3][v]), t3 = _mm512_maskz_unpackhi_epi32(kAll, q[2][v], q[3][v]);
+    const __m512i out[4] = {_mm512_maskz_unpacklo_epi64(kAll8, t0, t2), _mm512_maskz_unpackhi_epi64(kAll8, t0, t2), _mm512_maskz_unpacklo_epi64(kAll8, t1, t3),
+                            _mm512_maskz_unpackhi_epi64(kAll8, t1, t3)};
+    for (int t = 0; t < 4; ++t) {
+      for (int lane = 0; lane < 4; ++lane) {
+        const int64_t j = 16 * lane + 4 * v + t;
+        if (j >= n) continue;
+        __m128i chunk;
+        switch (lane) {  // the lane index must be a constant
+          case 0: chunk = _mm512_maskz_extracti32x4_epi32(kAll4, out[t], 0); break;
+          case 1: chunk = _mm512_maskz_extracti32x4_epi32(kAll4, out[t], 1); break;
+          case 2: chunk = _mm512_maskz_extracti32x4_epi32(kAll4, out[t], 2); break;
+          default: chunk = _mm512_maskz_extracti32x4_epi32(kAll4, out[t], 3); break;
+        }
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(c + j * ldc), chunk);
+      }
+    }
+  }
 }
 
 template <int MR>
@@ -65,11 +93,23 @@ void qspmm_tile(const QSpmmParams& p) {
         for (int v = 0; v < 4; ++v) acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], q[v], wi);
       }
     }
+    if constexpr (MR == 4) {
+      if (p.transposed_c && rows == 4) {
+        store_transposed4(acc, p.n, p.c + (r0 - base), p.ldc);
+        continue;
+      }
+    }
     // i to the constant MR so acc is indexed by constants only (kept in registers).
     for (int i = 0; i < MR; ++i) {
       if (i >= rows) break;
       __m512i out[4];
       deinterleave(acc[i], out);
+      if (p.transposed_c) {
+        alignas(64) int32_t row[64];
+        for (int v = 0; v < 4; ++v) _mm512_store_si512(row + 16 * v, out[v]);
+        for (int64_t j = 0; j < p.n; ++j) p.c[j * p.ldc + (r0 + i - base)] = row[j];
+        continue;
+      }
       int32_t* crow = p.c + (r0 + i - base) * p.ldc;
       for (int v = 0; v < 4; ++v) {
         const int64_t left = p.n - 16 * v;
