@@ -130,10 +130,7 @@ void xnnpack_sparse_conv(benchmark::State& state, const Layer<Conv2dShape>& laye
 }  // namespace
 
 void register_xnnpack_sparse_conv2d(const std::string& model, const Layer<Conv2dShape>& layer) {
-  const Conv2dShape& s = layer.shape;
-  const bool pointwise = s.kernel_h == 1 && s.kernel_w == 1 && s.stride_h == 1 && s.stride_w == 1 && s.groups == 1 &&
-                         s.pad_top == 0 && s.pad_left == 0 && s.in_h == s.out_h && s.in_w == s.out_w;
-  if (!pointwise) return;
+  if (!layer.shape.pointwise() || layer.shape.groups != 1) return;
   configure(benchmark::RegisterBenchmark(bench_name("sparse_conv2d_2x1", model, layer.name, "xnnpack_spmm_native").c_str(),
                                          xnnpack_sparse_conv, layer, study_pruned_conv_weights(model, layer)));
 }

@@ -31,6 +31,11 @@ struct Conv2dShape {
   int64_t in_channels_per_group() const { return in_channels / groups; }
   int64_t out_channels_per_group() const { return out_channels / groups; }
   bool depthwise() const { return groups == in_channels && groups == out_channels; }
+  // 1x1, stride 1, no padding: each image's channel planes are the product's right operand as they are.
+  bool pointwise() const {
+    return kernel_h == 1 && kernel_w == 1 && stride_h == 1 && stride_w == 1 && pad_top == 0 && pad_left == 0 &&
+           out_h == in_h && out_w == in_w;
+  }
   double flops() const {  // 2 * MACs
     return 2.0 * static_cast<double>(batch * out_channels * out_h * out_w * in_channels_per_group() * kernel_h *
                                      kernel_w);

@@ -34,8 +34,7 @@ int64_t padded_h(const Conv2dShape& s) { return s.out_h + s.dilation_h * (s.kern
 
 Source source_of(const Conv2dShape& s) {
   if (s.stride_h != 1 || s.stride_w != 1) return Source::kIm2col;
-  const bool one = s.kernel_h == 1 && s.kernel_w == 1 && s.pad_top == 0 && s.pad_left == 0;
-  if (one && s.out_h == s.in_h && s.out_w == s.in_w) return Source::kDirect;
+  if (s.pointwise()) return Source::kDirect;
   // The wide grid computes wp - out_w extra columns per row (many with DUC's dilations up to 12);
   // im2col packs B for every block instead, about 12 / M of the product's time (Zen 5: the two tie
   // on DUC's dilation-2 layer, M = 256). Compared in panels of 32 columns.

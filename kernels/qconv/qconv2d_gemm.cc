@@ -287,22 +287,7 @@ class QConv2dGemm final : public QConv2d {
     p.init = init_.data() + (gi * row_tiles_ + t) * mr;
     p.mr = std::min(mr, cout_ - t * mr);
     p.ldy = plane_;
-    p.float_output = t_.float_output;
-    const auto c = static_cast<size_t>(c0);
-    if (t_.float_output) {
-      p.y = static_cast<float*>(y) + offset;
-      p.residual = t_.epilogue.residual ? residual + offset : nullptr;
-      p.scale = t_.scale.data() + c;
-      p.min = t_.epilogue.min;
-      p.max = t_.epilogue.max;
-    } else {
-      p.y = static_cast<uint8_t*>(y) + offset;
-      p.multiplier = t_.requant.multiplier.data() + c;
-      p.shift = t_.requant.shift.data() + c;
-      p.zero_point = t_.requant.zero_point;
-      p.lo = t_.requant.lo;
-      p.hi = t_.requant.hi;
-    }
+    set_qconv_output(t_, c0, offset, y, residual, &p);
     return p;
   }
 

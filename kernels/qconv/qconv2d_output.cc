@@ -23,4 +23,24 @@ Result<QuantOutputTables> make_qconv_output_tables(const Conv2dShape& shape, con
   return expand_quant_output(params.output, shape.out_channels, "qconv2d");
 }
 
+void set_qconv_output(const QuantOutputTables& t, int64_t c0, int64_t offset, void* y, const float* residual,
+                      x86::QConvUkernelParams* p) {
+  p->float_output = t.float_output;
+  const auto c = static_cast<size_t>(c0);
+  if (t.float_output) {
+    p->y = static_cast<float*>(y) + offset;
+    p->residual = t.epilogue.residual ? residual + offset : nullptr;
+    p->scale = t.scale.data() + c;
+    p->min = t.epilogue.min;
+    p->max = t.epilogue.max;
+  } else {
+    p->y = static_cast<uint8_t*>(y) + offset;
+    p->multiplier = t.requant.multiplier.data() + c;
+    p->shift = t.requant.shift.data() + c;
+    p->zero_point = t.requant.zero_point;
+    p->lo = t.requant.lo;
+    p->hi = t.requant.hi;
+  }
+}
+
 }  // namespace edgerun::kernels

@@ -10,6 +10,7 @@
 #include "graph/status.h"
 #include "kernels/qconv/qconv2d.h"
 #include "kernels/qgemm/quant_output.h"
+#include "kernels/x86/qconv/qs8_conv2d.h"
 
 namespace edgerun::kernels {
 
@@ -17,6 +18,11 @@ namespace edgerun::kernels {
 // than 1 or out_channels, a bias count other than 0 or out_channels, a scale that cannot be
 // requantized (uint8) or is not finite (float), lo > hi, min > max.
 Result<QuantOutputTables> make_qconv_output_tables(const Conv2dShape& shape, const QConv2dParams& params);
+
+// The output-stage fields of a microkernel call (x86::QConvUkernelParams) whose row 0 is channel c0
+// and whose element (0, 0) is output element `offset` of y (uint8 or float) and of the residual.
+void set_qconv_output(const QuantOutputTables& t, int64_t c0, int64_t offset, void* y, const float* residual,
+                      x86::QConvUkernelParams* p);
 
 // Output element of channel c from its accumulator with the bias added (wrapping int32), as the
 // reference computes it; vector variants do the same operations in the same order.

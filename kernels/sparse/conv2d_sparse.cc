@@ -3,13 +3,8 @@
 #include <algorithm>
 
 #include "kernels/conv/im2col_pack.h"
-#include "kernels/gemm/f32_gemm.h"
-#include "kernels/ref/omp.h"
 #include "kernels/sparse/spmm.h"
-
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
+#include "kernels/sparse/sparse_work.h"
 
 namespace edgerun::kernels {
 
@@ -29,8 +24,7 @@ class Conv2dSparse final : public Conv2dF32 {
         m_(shape.out_channels_per_group()),
         n_(shape.out_h * shape.out_w),
         k_(shape.in_channels_per_group() * shape.kernel_h * shape.kernel_w),
-        direct_(shape.kernel_h == 1 && shape.kernel_w == 1 && shape.stride_h == 1 && shape.stride_w == 1 &&
-                shape.pad_top == 0 && shape.pad_left == 0 && shape.out_h == shape.in_h && shape.out_w == shape.in_w),
+        direct_(shape.pointwise()),
         nb_(std::min(block_columns(k_), std::max<int64_t>(n_, 1))),
         threads_(gemm_max_threads()) {
     const int64_t block_rows = choose_block_rows(weights, shape.out_channels, k_, k_, 1);
@@ -39,28 +33,16 @@ class Conv2dSparse final : public Conv2dF32 {
       groups_.push_back(pack_block_sparse(weights + g * m_ * k_, m_, k_, k_, 1, block_rows, kSpmmKBlock));
     }
     if (bias != nullptr) bias_.assign(bias, bias + shape.out_channels);
-    // Work items: (image, group, column block, row chunk); rows are split only when the column
-    // blocks alone leave threads idle (the 7x7 maps of a ResNet's last stage are one block).
-    const int64_t column_items = shape.batch * shape.groups * ceil_div(n_, nb_);
-    row_chunks_ = std::clamp<int64_t>(ceil_div(2 * threads_, column_items), 1, groups_[0].block_row_count());
+    row_chunks_ = sparse_row_chunks(threads_, shape.batch * shape.groups * ceil_div(n_, nb_),
+                                    groups_[0].block_row_count());
   }
 
   void run(const float* x, const float* residual, float* y, void* scratch) const override {
-    const int64_t column_blocks = ceil_div(n_, nb_);
-    const int64_t items = s_.batch * s_.groups * column_blocks * row_chunks_;
-    EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
-#if defined(_OPENMP)
-      const int64_t thread = omp_get_thread_num();
-#else
-      const int64_t thread = 0;
-#endif
-      float* b_pack = static_cast<float*>(scratch) + thread * packed_floats();
-      EDGERUN_OMP(for schedule(static))
-      for (int64_t item = 0; item < items; ++item) {
-        const int64_t chunk = item % row_chunks_, column_block = item / row_chunks_ % column_blocks;
-        run_item(item / row_chunks_ / column_blocks, column_block, chunk, x, residual, y, b_pack);
-      }
-    }
+    for_each_sparse_item(s_.batch * s_.groups, ceil_div(n_, nb_), row_chunks_, threads_, scratch,
+                         packed_floats() * static_cast<int64_t>(sizeof(float)),
+                         [&](int64_t image_group, int64_t column_block, int64_t chunk, unsigned char* mine) {
+                           run_item(image_group, column_block, chunk, x, residual, y, reinterpret_cast<float*>(mine));
+                         });
   }
 
   size_t scratch_bytes() const override {

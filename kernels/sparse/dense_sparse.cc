@@ -6,6 +6,7 @@
 #include "kernels/gemm/f32_gemm.h"
 #include "kernels/ref/omp.h"
 #include "kernels/sparse/spmm.h"
+#include "kernels/sparse/sparse_work.h"
 #include "kernels/sparse/transpose.h"
 
 namespace edgerun::kernels {
@@ -25,7 +26,7 @@ class DenseSparse final : public DenseF32 {
     spmm_ = choose_spmm(isa, block_rows).ukernel;
     if (bias != nullptr) bias_.assign(bias, bias + shape.n);
     const int64_t column_tiles = ceil_div(s_.m, kColumnTile);
-    row_chunks_ = std::clamp<int64_t>(ceil_div(2 * threads_, column_tiles), 1, weights_.block_row_count());
+    row_chunks_ = sparse_row_chunks(threads_, column_tiles, weights_.block_row_count());
   }
 
   void run(const float* a, const float* residual, float* y, void* scratch) const override {

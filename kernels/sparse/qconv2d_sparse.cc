@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
-#include "kernels/gemm/f32_gemm.h"
 #include "kernels/qconv/qconv2d_output.h"
-#include "kernels/ref/omp.h"
 #include "kernels/sparse/qs8_spmm.h"
+#include "kernels/sparse/sparse_work.h"
 #include "kernels/x86/qconv/qs8_conv2d.h"
-
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
 
 namespace edgerun::kernels {
 
@@ -75,8 +70,7 @@ class QConv2dSparse final : public QConv2d {
         m_(shape.out_channels_per_group()),
         n_(shape.out_h * shape.out_w),
         k_(shape.in_channels_per_group() * shape.kernel_h * shape.kernel_w),
-        direct_(shape.kernel_h == 1 && shape.kernel_w == 1 && shape.stride_h == 1 && shape.stride_w == 1 &&
-                shape.pad_top == 0 && shape.pad_left == 0 && shape.out_h == shape.in_h && shape.out_w == shape.in_w),
+        direct_(shape.pointwise()),
         // A packed block (depth x columns bytes) in about 256 KiB of L2, at least one tile.
         nb_(std::min(std::max<int64_t>(kQSpmmTile, 256 * 1024 / std::max<int64_t>(k_, 1) / kQSpmmTile * kQSpmmTile),
                      std::max<int64_t>(n_, 1))),
@@ -89,26 +83,15 @@ class QConv2dSparse final : public QConv2d {
         init_.push_back(t_.bias[static_cast<size_t>(g * m_ + r)] - int32_t{x_zp} * groups_.back().row_sum[r]);
       }
     }
-    const int64_t column_items = shape.batch * shape.groups * ceil_div(n_, nb_);
-    row_chunks_ = std::clamp<int64_t>(ceil_div(2 * threads_, column_items), 1, groups_[0].block_row_count());
+    row_chunks_ = sparse_row_chunks(threads_, shape.batch * shape.groups * ceil_div(n_, nb_),
+                                    groups_[0].block_row_count());
   }
 
   void run(const uint8_t* x, const float* residual, void* y, void* scratch) const override {
-    const int64_t column_blocks = ceil_div(n_, nb_);
-    const int64_t items = s_.batch * s_.groups * column_blocks * row_chunks_;
-    EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
-#if defined(_OPENMP)
-      const int64_t thread = omp_get_thread_num();
-#else
-      const int64_t thread = 0;
-#endif
-      uint8_t* mine = static_cast<uint8_t*>(scratch) + thread * per_thread_bytes();
-      EDGERUN_OMP(for schedule(static))
-      for (int64_t item = 0; item < items; ++item) {
-        const int64_t chunk = item % row_chunks_, column_block = item / row_chunks_ % column_blocks;
-        run_item(item / row_chunks_ / column_blocks, column_block, chunk, x, residual, y, mine);
-      }
-    }
+    for_each_sparse_item(s_.batch * s_.groups, ceil_div(n_, nb_), row_chunks_, threads_, scratch, per_thread_bytes(),
+                         [&](int64_t image_group, int64_t column_block, int64_t chunk, unsigned char* mine) {
+                           run_item(image_group, column_block, chunk, x, residual, y, mine);
+                         });
   }
 
   size_t scratch_bytes() const override { return static_cast<size_t>(threads_ * per_thread_bytes()); }
@@ -161,22 +144,7 @@ class QConv2dSparse final : public QConv2d {
     p.mr = rows;
     p.nr = columns;
     p.ldy = n_;
-    p.float_output = t_.float_output;
-    const auto c = static_cast<size_t>(c0);
-    if (t_.float_output) {
-      p.y = static_cast<float*>(y) + offset;
-      p.residual = t_.epilogue.residual ? residual + offset : nullptr;
-      p.scale = t_.scale.data() + c;
-      p.min = t_.epilogue.min;
-      p.max = t_.epilogue.max;
-    } else {
-      p.y = static_cast<uint8_t*>(y) + offset;
-      p.multiplier = t_.requant.multiplier.data() + c;
-      p.shift = t_.requant.shift.data() + c;
-      p.zero_point = t_.requant.zero_point;
-      p.lo = t_.requant.lo;
-      p.hi = t_.requant.hi;
-    }
+    set_qconv_output(t_, c0, offset, y, residual, &p);
     if (vnni_) {
       x86::qs8_conv2d_store_tile__avx512vnni(p, tile);
     } else {

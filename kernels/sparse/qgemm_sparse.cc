@@ -6,6 +6,7 @@
 #include "kernels/qgemm/quant_store.h"
 #include "kernels/ref/omp.h"
 #include "kernels/sparse/qs8_spmm.h"
+#include "kernels/sparse/sparse_work.h"
 #include "kernels/sparse/transpose.h"
 
 namespace edgerun::kernels {
@@ -46,7 +47,7 @@ class QGemmSparse final : public QGemmU8S8 {
     uint8_t* at = static_cast<uint8_t*>(scratch);
     int32_t* acc = reinterpret_cast<int32_t*>(at + aligned(s_.k * s_.m));
     const int64_t tiles = ceil_div(s_.m, kQSpmmTile), block_rows = weights_.block_row_count();
-    const int64_t chunks = std::clamp<int64_t>(ceil_div(2 * threads_, tiles), 1, block_rows);
+    const int64_t chunks = sparse_row_chunks(threads_, tiles, block_rows);
     EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
       EDGERUN_OMP(for schedule(static))
       for (int64_t t = 0; t < tiles; ++t) {
