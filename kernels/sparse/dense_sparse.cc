@@ -1,7 +1,6 @@
 #include "kernels/sparse/dense_sparse.h"
 
 #include <algorithm>
-#include <limits>
 
 #include "kernels/gemm/f32_gemm.h"
 #include "kernels/ref/omp.h"
@@ -22,7 +21,8 @@ class DenseSparse final : public DenseF32 {
     // B^T(r, c) = B(c, r): b is [k, n] (row r of B^T is column r of b) or, transposed, [n, k].
     const int64_t row_stride = shape.transpose_b ? shape.k : 1, col_stride = shape.transpose_b ? 1 : shape.n;
     const int64_t block_rows = choose_block_rows(b, shape.n, shape.k, row_stride, col_stride);
-    weights_ = pack_block_sparse(b, shape.n, shape.k, row_stride, col_stride, block_rows, kSpmmKBlock);
+    // One k block: the result is stored transposed as it is computed (spmm.h's transposed_c).
+    weights_ = pack_block_sparse(b, shape.n, shape.k, row_stride, col_stride, block_rows, shape.k);
     spmm_ = choose_spmm(isa, block_rows).ukernel;
     if (bias != nullptr) bias_.assign(bias, bias + shape.n);
     const int64_t column_tiles = ceil_div(s_.m, kColumnTile);
@@ -31,10 +31,8 @@ class DenseSparse final : public DenseF32 {
 
   void run(const float* a, const float* residual, float* y, void* scratch) const override {
     float* at = static_cast<float*>(scratch);  // [k, m]
-    float* yt = at + padded(s_.k * s_.m);      // [n, m]
     const int64_t column_tiles = ceil_div(s_.m, kColumnTile), items = column_tiles * row_chunks_;
     const int64_t block_rows = weights_.block_row_count();
-    const float lo = epilogue_.min, hi = epilogue_.max;
     EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
       EDGERUN_OMP(for schedule(static))
       for (int64_t t = 0; t < column_tiles; ++t) {
@@ -51,28 +49,22 @@ class DenseSparse final : public DenseF32 {
         p.b = at + t * kColumnTile;
         p.ldb = s_.m;
         p.n = std::min(kColumnTile, s_.m - t * kColumnTile);
-        p.c = yt + t * kColumnTile;
-        p.ldc = s_.m;
+        p.c = y + t * kColumnTile * s_.n;  // y^T's column tile, stored transposed: y's rows
+        p.ldc = s_.n;
+        p.transposed_c = true;
         p.row_bias = bias_.empty() ? nullptr : bias_.data();
-        p.min = -std::numeric_limits<float>::infinity();
-        p.max = std::numeric_limits<float>::infinity();
-        spmm(spmm_, p);
-      }
-      // y = clamp(yt^T + residual), 16 rows of y per item.
-      EDGERUN_OMP(for schedule(static))
-      for (int64_t i0 = 0; i0 < s_.m; i0 += 16) {
-        for (int64_t i = i0; i < std::min(s_.m, i0 + 16); ++i) {
-          for (int64_t j = 0; j < s_.n; ++j) {
-            float v = yt[j * s_.m + i];
-            if (epilogue_.residual) v += residual[i * s_.n + j];
-            y[i * s_.n + j] = std::min(std::max(v, lo), hi);
-          }
+        if (epilogue_.residual) {
+          p.residual = residual + t * kColumnTile * s_.n;
+          p.ld_residual = s_.n;
         }
+        p.min = epilogue_.min;
+        p.max = epilogue_.max;
+        spmm(spmm_, p);
       }
     }
   }
 
-  size_t scratch_bytes() const override { return static_cast<size_t>(padded(s_.k * s_.m) + s_.n * s_.m) * sizeof(float); }
+  size_t scratch_bytes() const override { return static_cast<size_t>(padded(s_.k * s_.m)) * sizeof(float); }
 
  private:
   static int64_t padded(int64_t floats) { return ceil_div(floats, 16) * 16; }

@@ -13,15 +13,17 @@ void f32_spmm__ref(const SpmmParams& p) {
     for (int64_t i = 0; i < rows; ++i) {
       const int64_t r = r0 + i;
       for (int64_t j = 0; j < p.n; ++j) {
-        float acc = p.c[r * p.ldc + j];
+        const int64_t at = p.transposed_c ? j * p.ldc + r : r * p.ldc + j;
+        const int64_t res_at = p.transposed_c ? j * p.ld_residual + r : r * p.ld_residual + j;
+        float acc = p.c[at];
         if (first) {
           acc = p.row_bias != nullptr ? p.row_bias[r] : 0.0f;
-          if (p.residual != nullptr) acc += p.residual[r * p.ld_residual + j];
+          if (p.residual != nullptr) acc += p.residual[res_at];
         }
         for (int32_t s = a.block_begin[segment]; s < a.block_begin[segment + 1]; ++s) {
           acc += a.values[s * a.block_rows + i] * p.b[a.block_col[s] * p.ldb + j];
         }
-        p.c[r * p.ldc + j] = last ? std::min(std::max(acc, p.min), p.max) : acc;
+        p.c[at] = last ? std::min(std::max(acc, p.min), p.max) : acc;
       }
     }
   }
@@ -31,8 +33,8 @@ void spmm(SpmmUkernel ukernel, const SpmmParams& p) {
   for (int64_t j0 = 0; j0 < p.n; j0 += kSpmmTile) {
     SpmmParams tile = p;
     tile.b += j0;
-    tile.c += j0;
-    if (tile.residual != nullptr) tile.residual += j0;
+    tile.c += p.transposed_c ? j0 * p.ldc : j0;
+    if (tile.residual != nullptr) tile.residual += p.transposed_c ? j0 * p.ld_residual : j0;
     tile.n = std::min(kSpmmTile, p.n - j0);
     for (tile.k_block = 0; tile.k_block < p.a->k_blocks(); ++tile.k_block) ukernel(tile);
   }

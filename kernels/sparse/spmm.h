@@ -23,8 +23,10 @@ struct SpmmParams {
   const float* b = nullptr;
   int64_t ldb = 0;
   int64_t n = 0;  // columns of B and C computed
-  float* c = nullptr;  // row r (absolute row of A) at c + r * ldc
+  float* c = nullptr;  // element (r, j) (r an absolute row of A) at c[r * ldc + j]; transposed_c: c[j * ldc + r]
   int64_t ldc = 0;
+  // C stored transposed (the dense layers' [tokens, features] output); only with a single k block.
+  bool transposed_c = false;
   const float* row_bias = nullptr;  // [a->rows] or null
   const float* residual = nullptr;  // laid out like c (ld_residual) or null; may alias c
   int64_t ld_residual = 0;
