@@ -76,9 +76,11 @@ class QConv2dSparse final : public QConv2d {
                      std::max<int64_t>(n_, 1))),
         threads_(gemm_max_threads()) {
     const int64_t block_rows = choose_block_rows(weights, shape.out_channels, k_, k_, 1);
-    ukernel_ = choose_qs8_spmm(isa, block_rows);
+    const QSpmmChoice spmm = choose_qs8_spmm(isa, block_rows);
+    ukernel_ = spmm.ukernel;
     for (int64_t g = 0; g < shape.groups; ++g) {
-      groups_.push_back(pack_quad_sparse(pack_block_sparse(weights + g * m_ * k_, m_, k_, k_, 1, block_rows, k_)));
+      groups_.push_back(
+          pack_group_sparse(pack_block_sparse(weights + g * m_ * k_, m_, k_, k_, 1, block_rows, k_), spmm.group));
       for (int64_t r = 0; r < m_; ++r) {
         init_.push_back(t_.bias[static_cast<size_t>(g * m_ + r)] - int32_t{x_zp} * groups_.back().row_sum[r]);
       }
@@ -104,7 +106,7 @@ class QConv2dSparse final : public QConv2d {
   void run_item(int64_t image_group, int64_t column_block, int64_t chunk, const uint8_t* x, const float* residual,
                 void* y, uint8_t* mine) const {
     const int64_t group = image_group % s_.groups;
-    const QuadSparseMatrix& a = groups_[static_cast<size_t>(group)];
+    const GroupSparseMatrix& a = groups_[static_cast<size_t>(group)];
     int32_t* tile = reinterpret_cast<int32_t*>(mine);
     uint8_t* packed = mine + tile_bytes();
     const int64_t j0 = column_block * nb_, columns = std::min(nb_, n_ - j0);
@@ -162,7 +164,7 @@ class QConv2dSparse final : public QConv2d {
   int threads_;
   int64_t row_chunks_ = 1;
   QSpmmUkernel ukernel_ = nullptr;
-  std::vector<QuadSparseMatrix> groups_;
+  std::vector<GroupSparseMatrix> groups_;
   std::vector<int32_t> init_;  // [out_channels]: bias - x_zp * row sum
 };
 
@@ -182,6 +184,7 @@ const std::vector<QConv2dImpl>& qconv2d_sparse_impls() {
   static const std::vector<QConv2dImpl> table = {
       {"qs8_conv2d_spmm__avx512vnni", Isa::kAvx512Vnni, Backend::kNative, qconv2d_sparse_supports,
        create_qconv2d_sparse<Isa::kAvx512Vnni>},
+      {"qs8_conv2d_spmm__avx2", Isa::kAvx2, Backend::kNative, qconv2d_sparse_supports, create_qconv2d_sparse<Isa::kAvx2>},
       {"qs8_conv2d_spmm__ref", Isa::kRef, Backend::kNative, qconv2d_sparse_supports, create_qconv2d_sparse<Isa::kRef>},
   };
   return table;

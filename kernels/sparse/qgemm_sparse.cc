@@ -21,9 +21,11 @@ class QGemmSparse final : public QGemmU8S8 {
       : s_(shape), store_(std::move(store)), threads_(gemm_max_threads()) {
     // B^T(r, c) = b[c * n + r].
     const int64_t block_rows = choose_block_rows(b, shape.n, shape.k, 1, shape.n);
-    weights_ = pack_quad_sparse(pack_block_sparse(b, shape.n, shape.k, 1, shape.n, block_rows, shape.k));
-    ukernel_ = choose_qs8_spmm(isa, block_rows);
+    const QSpmmChoice spmm = choose_qs8_spmm(isa, block_rows);
+    weights_ = pack_group_sparse(pack_block_sparse(b, shape.n, shape.k, 1, shape.n, block_rows, shape.k), spmm.group);
+    ukernel_ = spmm.ukernel;
     if (isa == Isa::kAvx512Vnni) output_ = {x86::qs8_requantize__avx512vnni, x86::qs8_float_out__avx512vnni};
+    if (isa == Isa::kAvx2) output_ = {x86::qs8_requantize__avx2, x86::qs8_float_out__avx2};
     for (int64_t j = 0; j < shape.n; ++j) {
       init_.push_back(store_.bias()[static_cast<size_t>(j)] - int32_t{a_zp} * weights_.row_sum[j]);
     }
@@ -77,7 +79,7 @@ class QGemmSparse final : public QGemmU8S8 {
   QGemmShape s_;
   QuantStore store_;
   int threads_;
-  QuadSparseMatrix weights_;
+  GroupSparseMatrix weights_;
   QSpmmUkernel ukernel_ = nullptr;
   x86::QOutputUkernels output_;  // null members: the scalar output stage
   std::vector<int32_t> init_;    // [n]: bias - a_zp * column sum
@@ -96,6 +98,7 @@ const std::vector<QGemmU8S8Impl>& qgemm_sparse_impls() {
   static const std::vector<QGemmU8S8Impl> table = {
       {"qs8_gemm_spmm__avx512vnni", Isa::kAvx512Vnni, Backend::kNative, nullptr,
        create_qgemm_sparse<Isa::kAvx512Vnni>},
+      {"qs8_gemm_spmm__avx2", Isa::kAvx2, Backend::kNative, nullptr, create_qgemm_sparse<Isa::kAvx2>},
       {"qs8_gemm_spmm__ref", Isa::kRef, Backend::kNative, nullptr, create_qgemm_sparse<Isa::kRef>},
   };
   return table;

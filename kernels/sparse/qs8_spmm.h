@@ -4,11 +4,11 @@
 // folds the activation zero point into init (bias - zero point x the row's weight sum) and applies
 // its own output stage (requantization or float scale) to C.
 //
-// vpdpbusd multiplies 4 consecutive bytes of a lane: the stored blocks of a block row are taken 4 at
-// a time, their 4 rows of B loaded and interleaved byte by byte into [column][4] lanes as the
-// microkernel goes (8 unpacks a group), so the 4 may be any columns; a block row's last group is
-// padded with weight 0. QuadSparseMatrix keeps the weights in that order: a group's block_rows rows
-// of 4 bytes.
+// The stored blocks of a block row are taken G at a time and their G rows of B interleaved column by
+// column as the microkernel goes, so the G may be any columns: AVX-512 VNNI's vpdpbusd multiplies 4
+// consecutive bytes of a lane (G = 4: 8 unpacks a group); AVX2's vpmaddwd 2 int16 (G = 2, B widened).
+// A block row's last group is padded with weight 0. GroupSparseMatrix keeps the weights in that
+// order: a group's block_rows rows of G weights.
 #pragma once
 
 #include <cstdint>
@@ -19,20 +19,20 @@
 
 namespace edgerun::kernels {
 
-struct QuadSparseMatrix {
-  int64_t rows = 0, cols = 0, block_rows = 1;
+struct GroupSparseMatrix {
+  int64_t rows = 0, cols = 0, block_rows = 1, group = 4;
   std::vector<int32_t> group_begin;  // [block row count + 1]: first group of each block row
-  std::vector<int32_t> group_col;    // 4 columns per group (padding repeats a column, weight 0)
-  std::vector<int8_t> values;        // per group: block_rows rows x 4 weights
+  std::vector<int32_t> group_col;    // `group` columns per group (padding repeats a column, weight 0)
+  std::vector<int8_t> values;        // per group: block_rows rows x `group` weights
   std::vector<int32_t> row_sum;      // [rows]: each row's weight sum (for the zero point)
 
   int64_t block_row_count() const { return (rows + block_rows - 1) / block_rows; }
 };
 
-QuadSparseMatrix pack_quad_sparse(const BlockSparseMatrix<int8_t>& a);
+GroupSparseMatrix pack_group_sparse(const BlockSparseMatrix<int8_t>& a, int64_t group);
 
 struct QSpmmParams {
-  const QuadSparseMatrix* a = nullptr;
+  const GroupSparseMatrix* a = nullptr;
   int64_t block_row_begin = 0, block_row_end = 0;
   const uint8_t* b = nullptr;
   int64_t ldb = 0;
@@ -54,9 +54,17 @@ namespace x86 {
 void qs8_spmm_1x64__avx512vnni(const QSpmmParams& p);
 void qs8_spmm_2x64__avx512vnni(const QSpmmParams& p);
 void qs8_spmm_4x64__avx512vnni(const QSpmmParams& p);
+void qs8_spmm_1x16__avx2(const QSpmmParams& p);
+void qs8_spmm_2x16__avx2(const QSpmmParams& p);
+void qs8_spmm_4x16__avx2(const QSpmmParams& p);
 }  // namespace x86
 
-// The microkernel for a block height on an ISA (avx512vnni, else the reference).
-QSpmmUkernel choose_qs8_spmm(Isa isa, int64_t block_rows);
+// The microkernel for a block height on an ISA (avx512vnni, avx2, else the reference) and the group
+// size its matrices are packed with.
+struct QSpmmChoice {
+  QSpmmUkernel ukernel;
+  int64_t group;
+};
+QSpmmChoice choose_qs8_spmm(Isa isa, int64_t block_rows);
 
 }  // namespace edgerun::kernels

@@ -67,7 +67,7 @@ inline void store_transposed4(int v, __m512i r0, __m512i r1, __m512i r2, __m512i
 
 template <int MR>
 void qspmm_tile(const QSpmmParams& p) {
-  const QuadSparseMatrix& a = *p.a;
+  const GroupSparseMatrix& a = *p.a;
   const __mmask64 columns = p.n >= 64 ? ~__mmask64{0} : (__mmask64{1} << p.n) - 1;
   const int64_t base = p.block_row_begin * MR;
   const int32_t* cols = a.group_col.data();
