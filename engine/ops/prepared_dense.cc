@@ -61,7 +61,7 @@ Result<PreparedStep> prepare_dense(const PrepareContext& pc) {
   ChosenKernel<kernels::DenseF32> chosen{kernel->first->name, std::move(kernel->second)};
   if (pc.backend == kernels::Backend::kNative) {
     const auto y_count = static_cast<size_t>(ctx.output(0).num_elements());
-    chosen = choose_dense_or_sparse<float>(pc.sparse, std::move(chosen), kernels::dense_sparse_f32_impls(), s,
+    chosen = choose_dense_or_sparse<float>(pc.sparse, std::move(chosen), pc.backend, kernels::dense_sparse_f32_impls(), s,
                                            b.data<float>(), b.num_elements(), a.num_elements(),
                                            y_count * sizeof(float), epilogue.residual ? y_count : 0, bias, epilogue);
   }

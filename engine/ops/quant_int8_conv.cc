@@ -43,7 +43,7 @@ Result<QConvKernel> create_qconv(const KernelContext& ctx, const ref::Activation
     const auto y_count = static_cast<size_t>(ctx.output(0).num_elements());
     const bool residual = params.output.float_output && params.output.epilogue.residual;
     chosen = choose_dense_or_sparse<uint8_t>(
-        sparse, std::move(chosen), kernels::qconv2d_sparse_impls(), shape, w.data<int8_t>(), w.num_elements(),
+        sparse, std::move(chosen), backend, kernels::qconv2d_sparse_impls(), shape, w.data<int8_t>(), w.num_elements(),
         ctx.input(qop::kConvX).num_elements(), y_count * (params.output.float_output ? sizeof(float) : 1),
         residual ? y_count : 0, params);
   }

@@ -120,7 +120,7 @@ Result<std::unique_ptr<PreparedOp>> create_qmatmul(const KernelContext& ctx, boo
     if (backend == kernels::Backend::kNative) {
       const auto y_count = static_cast<size_t>(shape.m * shape.n);
       const bool residual = out.float_output && out.epilogue.residual;
-      chosen = choose_dense_or_sparse<uint8_t>(sparse, std::move(chosen), kernels::qgemm_sparse_impls(), shape,
+      chosen = choose_dense_or_sparse<uint8_t>(sparse, std::move(chosen), backend, kernels::qgemm_sparse_impls(), shape,
                                                b.data<int8_t>(), b.num_elements(), shape.m * shape.k,
                                                y_count * (out.float_output ? sizeof(float) : 1),
                                                residual ? y_count : 0, a_zp, out);

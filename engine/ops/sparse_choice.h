@@ -54,18 +54,20 @@ struct ChosenKernel {
   std::unique_ptr<Kernel> kernel;
 };
 
-// `dense`, or the first eligible kernel of `sparse_table` (kernels/sparse) on the same weights where
-// the policy says so: always, or measured faster on x_count random inputs of type In (float or
-// uint8_t) writing y_bytes, with residual_floats of residual. create_args follow the weights in the
+// `dense`, or the first eligible kernel of `sparse_table` (kernels/sparse) for `backend` (dispatch.h's
+// order: that backend's entries, then the native ones) on the same weights where the policy says so:
+// always, or measured faster on x_count random inputs of type In (float or uint8_t) writing y_bytes,
+// with residual_floats of residual. create_args follow the weights in the
 // table's create(). A sparse table that cannot serve the case (a shape it does not support) leaves
 // the dense kernel.
 template <typename In, typename Kernel, typename Impl, typename Shape, typename Weight, typename... CreateArgs>
 ChosenKernel<Kernel> choose_dense_or_sparse(kernels::SparseKernels policy, ChosenKernel<Kernel> dense,
-                                            const std::vector<Impl>& sparse_table, const Shape& shape,
-                                            const Weight* weights, size_t weight_count, size_t x_count,
-                                            size_t y_bytes, size_t residual_floats, const CreateArgs&... create_args) {
+                                            kernels::Backend backend, const std::vector<Impl>& sparse_table,
+                                            const Shape& shape, const Weight* weights, size_t weight_count,
+                                            size_t x_count, size_t y_bytes, size_t residual_floats,
+                                            const CreateArgs&... create_args) {
   if (!try_sparse(policy, kernels::zero_fraction(weights, static_cast<int64_t>(weight_count)))) return dense;
-  auto sparse = kernels::create_kernel(sparse_table, shape, kernels::Backend::kNative, weights, create_args...);
+  auto sparse = kernels::create_kernel(sparse_table, shape, backend, weights, create_args...);
   if (!sparse.ok()) return dense;
   if (policy == kernels::SparseKernels::kAlways) return {sparse->first->name, std::move(sparse->second)};
   TimingBuffers<In> b(x_count, y_bytes, residual_floats,

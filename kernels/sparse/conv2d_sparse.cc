@@ -4,6 +4,9 @@
 
 #include "kernels/conv/im2col_pack.h"
 #include "kernels/sparse/spmm.h"
+#if defined(EDGERUN_HAVE_XNNPACK)
+#include "kernels/backends/xnnpack/conv2d_xnnpack.h"
+#endif
 #include "kernels/sparse/sparse_work.h"
 
 namespace edgerun::kernels {
@@ -113,6 +116,10 @@ bool conv2d_sparse_supports(const Conv2dShape& shape) { return !shape.depthwise(
 
 const std::vector<Conv2dF32Impl>& conv2d_sparse_f32_impls() {
   static const std::vector<Conv2dF32Impl> table = {
+#if defined(EDGERUN_HAVE_XNNPACK)
+      {"xnnpack_conv2d_spmm", Isa::kRef, Backend::kXnnpack, conv2d_f32_xnnpack_sparse_supports,
+       create_conv2d_f32_xnnpack_sparse},
+#endif
       {"f32_conv2d_spmm__avx512", Isa::kAvx512, Backend::kNative, conv2d_sparse_supports,
        create_conv2d_sparse<Isa::kAvx512>},
       {"f32_conv2d_spmm__avx2", Isa::kAvx2, Backend::kNative, conv2d_sparse_supports, create_conv2d_sparse<Isa::kAvx2>},

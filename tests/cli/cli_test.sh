@@ -128,6 +128,9 @@ check "bench_engine --op prune --pattern channel --per-layer removes filters in 
 check "bench_engine --sparse always runs the pruned convolutions on the sparse kernels" bash -c "'$bench' \
   --model '$src/tests/data/e2e/resnet50_small/model.onnx' --op prune --sparse always --repeats 1 --warmup 0 \
   | grep '^kernels' | grep -q 'f32_conv2d_spmm__'"
+check "bench_engine --backend xnnpack: pruned 1x1 convolutions on XNNPACK's sparse path" bash -c "'$bench' \
+  --model '$src/tests/data/e2e/resnet50_small/model.onnx' --op prune --sparse always --backend xnnpack --repeats 1 \
+  --warmup 0 | grep '^kernels' | grep -q 'xnnpack_conv2d_spmm'"
 check_error "bench_engine: unknown sparse kernel policy" "unknown sparse kernel policy 'sometimes'" "$bench" \
   --model "$src/tests/data/e2e/resnet50_small/model.onnx" --op prune --sparse sometimes --repeats 1
 check_error "bench_engine: unknown pruning pattern" "unknown pruning pattern '3:2'" "$bench" \

@@ -194,4 +194,23 @@ Result<std::unique_ptr<Conv2dF32>> create_conv2d_f32_xnnpack(const Conv2dShape& 
       s, epilogue, op, xnn_setup_convolution2d_nhwc_f32, /*nchw=*/false, pool));
 }
 
+bool conv2d_f32_xnnpack_sparse_supports(const Conv2dShape& s) {
+  return s.pointwise() && s.groups == 1 && conv2d_f32_xnnpack_supports(s);
+}
+
+Result<std::unique_ptr<Conv2dF32>> create_conv2d_f32_xnnpack_sparse(const Conv2dShape& s, const float* weights,
+                                                                    const float* bias, const Epilogue& epilogue) {
+  if (!conv2d_f32_xnnpack_sparse_supports(s)) return unsupported("XNNPACK sparse conv2d: not a 1x1 stride-1 conv");
+  RETURN_IF_ERROR(xnnpack::initialize());
+  ASSIGN_OR_RETURN(pthreadpool_t pool, xnnpack::threadpool_for_current_threads());
+  // OIHW 1x1 weights are the NCHW operator's [out, in]; XNNPACK clamps where no residual comes after.
+  const bool clamp_here = !xnnpack::needs_epilogue_pass(epilogue);
+  ASSIGN_OR_RETURN(xnn_operator_t op, create_operator(xnn_create_convolution2d_nchw_f32,
+                                                      "xnn_create_convolution2d_nchw_f32", s, Padding{0, 0, 0, 0},
+                                                      weights, bias, clamp_here ? epilogue.min : -kInf,
+                                                      clamp_here ? epilogue.max : kInf));
+  return std::unique_ptr<Conv2dF32>(std::make_unique<Conv2dF32Xnnpack>(
+      s, epilogue, op, xnn_setup_convolution2d_nchw_f32, /*nchw=*/true, pool));
+}
+
 }  // namespace edgerun::kernels

@@ -12,4 +12,12 @@ bool conv2d_f32_xnnpack_supports(const Conv2dShape& shape);
 Result<std::unique_ptr<Conv2dF32>> create_conv2d_f32_xnnpack(const Conv2dShape& shape, const float* weights,
                                                              const float* bias, const Epilogue& epilogue);
 
+// XNNPACK's sparse path (what XNN_FLAG_SPARSE_INFERENCE turns a subgraph's 1x1 convolutions into): its
+// NCHW 1x1 convolution, which stores the weights sparse and runs its SpMM microkernels on edgerun's
+// layout. The sparse conv table's XNNPACK entry (kernels/sparse/conv2d_sparse.h): 1x1, stride 1,
+// ungrouped shapes.
+bool conv2d_f32_xnnpack_sparse_supports(const Conv2dShape& shape);
+Result<std::unique_ptr<Conv2dF32>> create_conv2d_f32_xnnpack_sparse(const Conv2dShape& shape, const float* weights,
+                                                                    const float* bias, const Epilogue& epilogue);
+
 }  // namespace edgerun::kernels
