@@ -46,7 +46,7 @@ Result<PreparedStep> prepare_conv(const PrepareContext& pc) {
       kernels::create_kernel(kernels::conv2d_f32_impls(), s, pc.backend, ctx.input(1).data<float>(), bias, epilogue);
   if (!kernel.ok()) return kernel.status().with_context(ctx.node().describe());
   ChosenKernel<kernels::Conv2dF32> chosen{kernel->first->name, std::move(kernel->second)};
-  // Native and XNNPACK have sparse convolutions (XNNPACK: 1x1 only, other shapes then try ours).
+  // Native and XNNPACK have sparse convolutions (XNNPACK's: 1x1 only).
   if (pc.backend != kernels::Backend::kOneDnn && kernels::conv2d_sparse_supports(s)) {
     const auto y_count = static_cast<size_t>(ctx.output(0).num_elements());
     chosen = choose_dense_or_sparse<float>(pc.sparse, std::move(chosen), pc.backend, kernels::conv2d_sparse_f32_impls(), s,

@@ -54,8 +54,8 @@ struct ChosenKernel {
   std::unique_ptr<Kernel> kernel;
 };
 
-// `dense`, or the first eligible kernel of `sparse_table` (kernels/sparse) for `backend` (dispatch.h's
-// order: that backend's entries, then the native ones) on the same weights where the policy says so:
+// `dense`, or the first eligible kernel of `sparse_table` (kernels/sparse) of `backend` on the same
+// weights where the policy says so:
 // always, or measured faster on x_count random inputs of type In (float or uint8_t) writing y_bytes,
 // with residual_floats of residual. create_args follow the weights in the
 // table's create(). A sparse table that cannot serve the case (a shape it does not support) leaves
@@ -68,7 +68,8 @@ ChosenKernel<Kernel> choose_dense_or_sparse(kernels::SparseKernels policy, Chose
                                             const CreateArgs&... create_args) {
   if (!try_sparse(policy, kernels::zero_fraction(weights, static_cast<int64_t>(weight_count)))) return dense;
   auto sparse = kernels::create_kernel(sparse_table, shape, backend, weights, create_args...);
-  if (!sparse.ok()) return dense;
+  // Another provider's sparse kernel never stands in for the backend's own dense one.
+  if (!sparse.ok() || sparse->first->backend != backend) return dense;
   if (policy == kernels::SparseKernels::kAlways) return {sparse->first->name, std::move(sparse->second)};
   TimingBuffers<In> b(x_count, y_bytes, residual_floats,
                       std::max(dense.kernel->scratch_bytes(), sparse->second->scratch_bytes()));
