@@ -1,6 +1,7 @@
 #include "kernels/sparse/conv2d_sparse.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "kernels/conv/im2col_pack.h"
 #include "kernels/sparse/spmm.h"
@@ -13,9 +14,32 @@ namespace edgerun::kernels {
 
 namespace {
 
-// Columns per block of B: a packed block (A's columns x this many floats) fits in about 512 KiB of
-// L2, and is at least one 64-column tile.
-int64_t block_columns(int64_t k) { return std::max<int64_t>(64, (128 * 1024 / std::max<int64_t>(k, 1)) / 64 * 64); }
+// Where the product's right operand B comes from (as in conv2d_gemm.h).
+enum class Source {
+  kDirect,  // 1x1, stride 1, no padding: the input planes themselves
+  // Stride 1 with taps: B's rows read in place from a zero-padded copy of the input, the columns running
+  // over a "wide" grid of out_h x padded_w pixels whose extra columns are computed and dropped when a
+  // block's result is copied out; no im2col is packed (for a 3x3 layer it would copy 9x the input).
+  kWide,
+  kIm2col,  // strided: runs of im2col rows packed per block of columns
+};
+
+int64_t padded_w(const Conv2dShape& s) { return s.out_w + s.dilation_w * (s.kernel_w - 1); }
+// One more zero row: the last taps of the last wide row read past the plane's last padded row.
+int64_t padded_h(const Conv2dShape& s) { return s.out_h + s.dilation_h * (s.kernel_h - 1) + 1; }
+
+// The wide grid where it computes at most 25% more columns than the output has.
+Source source_of(const Conv2dShape& s) {
+  if (s.pointwise()) return Source::kDirect;
+  if (s.stride_h == 1 && s.stride_w == 1 && padded_w(s) * 4 <= s.out_w * 5) return Source::kWide;
+  return Source::kIm2col;
+}
+
+// Columns per block: a packed block (A's columns x this many floats) or a block of results (the
+// output channels x this many) in about 512 KiB of L2, at least one 64-column tile.
+int64_t block_columns(int64_t rows) { return std::max<int64_t>(64, (128 * 1024 / std::max<int64_t>(rows, 1)) / 64 * 64); }
+
+int64_t align16(int64_t floats) { return ceil_div(floats, 16) * 16; }
 
 class Conv2dSparse final : public Conv2dF32 {
  public:
@@ -24,11 +48,11 @@ class Conv2dSparse final : public Conv2dF32 {
       : s_(shape),
         copy_run_(copy_run),
         epilogue_(epilogue),
+        source_(source_of(shape)),
         m_(shape.out_channels_per_group()),
-        n_(shape.out_h * shape.out_w),
+        n_(source_ == Source::kWide ? shape.out_h * padded_w(shape) : shape.out_h * shape.out_w),
         k_(shape.in_channels_per_group() * shape.kernel_h * shape.kernel_w),
-        direct_(shape.pointwise()),
-        nb_(std::min(block_columns(k_), std::max<int64_t>(n_, 1))),
+        nb_(std::min(block_columns(source_ == Source::kWide ? m_ : k_), std::max<int64_t>(n_, 1))),
         threads_(gemm_max_threads()) {
     const int64_t block_rows = choose_block_rows(weights, shape.out_channels, k_, k_, 1);
     spmm_ = choose_spmm(isa, block_rows).ukernel;
@@ -36,49 +60,101 @@ class Conv2dSparse final : public Conv2dF32 {
       groups_.push_back(pack_block_sparse(weights + g * m_ * k_, m_, k_, k_, 1, block_rows, kSpmmKBlock));
     }
     if (bias != nullptr) bias_.assign(bias, bias + shape.out_channels);
+    if (source_ == Source::kWide) {  // tap (c, ky, kx) of row k in the group's padded planes
+      const int64_t wp = padded_w(shape), plane = padded_h(shape) * wp, taps = shape.kernel_h * shape.kernel_w;
+      for (int64_t k = 0; k < k_; ++k) {
+        const int64_t tap = k % taps;
+        b_rows_.push_back(k / taps * plane + tap / shape.kernel_w * shape.dilation_h * wp +
+                          tap % shape.kernel_w * shape.dilation_w);
+      }
+    }
     row_chunks_ = sparse_row_chunks(threads_, shape.batch * shape.groups * ceil_div(n_, nb_),
                                     groups_[0].block_row_count());
   }
 
   void run(const float* x, const float* residual, float* y, void* scratch) const override {
-    for_each_sparse_item(s_.batch * s_.groups, ceil_div(n_, nb_), row_chunks_, threads_, scratch,
-                         packed_floats() * static_cast<int64_t>(sizeof(float)),
+    float* padded = static_cast<float*>(scratch);
+    if (source_ == Source::kWide) {
+      EDGERUN_OMP(parallel for num_threads(std::min<int64_t>(threads_, gemm_max_threads())) schedule(static))
+      for (int64_t plane = 0; plane < s_.batch * s_.in_channels; ++plane) pad_plane(x, plane, padded);
+    }
+    for_each_sparse_item(s_.batch * s_.groups, ceil_div(n_, nb_), row_chunks_, threads_, padded + padded_floats(),
+                         per_thread_floats() * static_cast<int64_t>(sizeof(float)),
                          [&](int64_t image_group, int64_t column_block, int64_t chunk, unsigned char* mine) {
-                           run_item(image_group, column_block, chunk, x, residual, y, reinterpret_cast<float*>(mine));
+                           run_item(image_group, column_block, chunk, x, padded, residual, y,
+                                    reinterpret_cast<float*>(mine));
                          });
   }
 
   size_t scratch_bytes() const override {
-    return static_cast<size_t>(threads_ * packed_floats()) * sizeof(float);
+    return static_cast<size_t>(padded_floats() + threads_ * per_thread_floats()) * sizeof(float);
   }
 
  private:
-  int64_t packed_floats() const { return direct_ ? 0 : ceil_div(k_ * nb_, 16) * 16; }
+  // Scratch: the padded input (wide grid), then per thread a packed block of B (im2col) or a block of
+  // results (wide grid).
+  int64_t padded_floats() const {
+    return source_ == Source::kWide ? align16(s_.batch * s_.in_channels * padded_h(s_) * padded_w(s_)) : 0;
+  }
+  int64_t per_thread_floats() const {
+    switch (source_) {
+      case Source::kDirect: return 0;
+      case Source::kWide: return align16(m_ * nb_);
+      case Source::kIm2col: return align16(k_ * nb_);
+    }
+    return 0;
+  }
 
-  void run_item(int64_t image_group, int64_t column_block, int64_t chunk, const float* x, const float* residual,
-                float* y, float* b_pack) const {
+  // One input plane into the padded copy, zeros around it.
+  void pad_plane(const float* x, int64_t plane, float* padded) const {
+    const int64_t wp = padded_w(s_), hp = padded_h(s_);
+    float* dst = padded + plane * hp * wp;
+    const float* src = x + plane * s_.in_h * s_.in_w;
+    std::fill(dst, dst + hp * wp, 0.0f);
+    const int64_t rows = std::min(s_.in_h, hp - s_.pad_top), cols = std::min(s_.in_w, wp - s_.pad_left);
+    for (int64_t r = 0; r < rows; ++r) {
+      std::copy(src + r * s_.in_w, src + r * s_.in_w + cols, dst + (s_.pad_top + r) * wp + s_.pad_left);
+    }
+  }
+
+  void run_item(int64_t image_group, int64_t column_block, int64_t chunk, const float* x, const float* padded,
+                const float* residual, float* y, float* mine) const {
     const int64_t group = image_group % s_.groups;
     const BlockSparseMatrix<float>& a = groups_[static_cast<size_t>(group)];
     const int64_t j0 = column_block * nb_, columns = std::min(nb_, n_ - j0);
     const int64_t block_rows = a.block_row_count();
-    const float* xg = x + image_group * s_.in_channels_per_group() * s_.in_h * s_.in_w;
-    const int64_t out_group = m_ * n_;
+    const int64_t in_group = s_.in_channels_per_group() * s_.in_h * s_.in_w;
+    const int64_t out_group = m_ * s_.out_h * s_.out_w;
     SpmmParams p;
     p.a = &a;
     p.block_row_begin = block_rows * chunk / row_chunks_;
     p.block_row_end = block_rows * (chunk + 1) / row_chunks_;
-    if (direct_) {
-      p.b = xg + j0;
-      p.ldb = n_;
-    } else {
-      pack_b_im2col(s_, copy_run_, xg, 0, k_, j0, columns, nb_, b_pack);
-      p.b = b_pack;
-      p.ldb = nb_;
-    }
     p.n = columns;
+    if (!bias_.empty()) p.row_bias = bias_.data() + group * m_;
+    switch (source_) {
+      case Source::kDirect:
+        p.b = x + image_group * in_group + j0;
+        p.ldb = n_;
+        break;
+      case Source::kIm2col:
+        pack_b_im2col(s_, copy_run_, x + image_group * in_group, 0, k_, j0, columns, nb_, mine);
+        p.b = mine;
+        p.ldb = nb_;
+        break;
+      case Source::kWide:  // into the thread's result block, copied out below
+        p.b = padded + image_group * s_.in_channels_per_group() * padded_h(s_) * padded_w(s_) + j0;
+        p.b_rows = b_rows_.data();
+        p.c = mine;
+        p.ldc = nb_;
+        p.min = -std::numeric_limits<float>::infinity();
+        p.max = std::numeric_limits<float>::infinity();
+        spmm(spmm_, p);
+        store_wide(mine, p.block_row_begin * a.block_rows, std::min(p.block_row_end * a.block_rows, m_), j0, columns,
+                   epilogue_.residual ? residual + image_group * out_group : nullptr, y + image_group * out_group);
+        return;
+    }
     p.c = y + image_group * out_group + j0;
     p.ldc = n_;
-    if (!bias_.empty()) p.row_bias = bias_.data() + group * m_;
     if (epilogue_.residual) {
       p.residual = residual + image_group * out_group + j0;
       p.ld_residual = n_;
@@ -88,17 +164,37 @@ class Conv2dSparse final : public Conv2dF32 {
     spmm(spmm_, p);
   }
 
+  // Rows [r0, r1) of a block of wide results (row r at c + r * nb_, wide columns j0..j0 + columns) into
+  // the group's output y: the columns ow < out_w of each output row, + residual, clamped.
+  void store_wide(const float* c, int64_t r0, int64_t r1, int64_t j0, int64_t columns, const float* residual,
+                  float* y) const {
+    const int64_t wp = padded_w(s_), plane = s_.out_h * s_.out_w;
+    const float lo = epilogue_.min, hi = epilogue_.max;
+    for (int64_t r = r0; r < r1; ++r) {
+      for (int64_t row = j0 / wp; row * wp < j0 + columns; ++row) {
+        const int64_t begin = std::max(j0, row * wp), end = std::min(j0 + columns, row * wp + s_.out_w);
+        const float* src = c + r * nb_ + (begin - j0);
+        const int64_t at = r * plane + row * s_.out_w + (begin - row * wp);
+        for (int64_t j = 0; j < end - begin; ++j) {
+          const float v = src[j] + (residual != nullptr ? residual[at + j] : 0.0f);
+          y[at + j] = std::min(std::max(v, lo), hi);
+        }
+      }
+    }
+  }
+
   Conv2dShape s_;
   x86::Im2colRun copy_run_;
   Epilogue epilogue_;
-  int64_t m_, n_, k_;  // the product per image and group
-  bool direct_;
-  int64_t nb_;  // columns per block of B
+  Source source_;
+  int64_t m_, n_, k_;  // the product per image and group (n_: wide columns on the wide grid)
+  int64_t nb_;         // columns per block
   int threads_;
   int64_t row_chunks_ = 1;
   SpmmUkernel spmm_ = nullptr;
   std::vector<BlockSparseMatrix<float>> groups_;
   std::vector<float> bias_;
+  std::vector<int64_t> b_rows_;  // wide grid: row k of B in the group's padded planes
 };
 
 template <Isa isa>

@@ -21,7 +21,8 @@ void f32_spmm__ref(const SpmmParams& p) {
           if (p.residual != nullptr) acc += p.residual[res_at];
         }
         for (int32_t s = a.block_begin[segment]; s < a.block_begin[segment + 1]; ++s) {
-          acc += a.values[s * a.block_rows + i] * p.b[a.block_col[s] * p.ldb + j];
+          const int64_t k = a.block_col[s];
+          acc += a.values[s * a.block_rows + i] * p.b[(p.b_rows != nullptr ? p.b_rows[k] : k * p.ldb) + j];
         }
         p.c[at] = last ? std::min(std::max(acc, p.min), p.max) : acc;
       }

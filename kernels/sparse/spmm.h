@@ -22,6 +22,9 @@ struct SpmmParams {
   int64_t block_row_begin = 0, block_row_end = 0;
   const float* b = nullptr;
   int64_t ldb = 0;
+  // Null: B's row k at b + k * ldb. Else at b + b_rows[k] (a conv's taps read in place from its padded
+  // input).
+  const int64_t* b_rows = nullptr;
   int64_t n = 0;  // columns of B and C computed
   float* c = nullptr;  // element (r, j) (r an absolute row of A) at c[r * ldc + j]; transposed_c: c[j * ldc + r]
   int64_t ldc = 0;

@@ -155,10 +155,15 @@ TEST_CASE("sparse conv entries match the dense reference on pruned weights") {
   Epilogue clip6;
   clip6.min = 0.0f;
   clip6.max = 6.0f;
+  // Besides the conv tests' shapes, stride-1 layers wide enough for the sparse conv's padded "wide
+  // grid": batch 2, and dilated in two groups.
+  std::vector<ConvCase> cases = conv_cases();
+  cases.push_back({2, 16, 12, 1, 16, 16, 3, 1, 1, 1});
+  cases.push_back({1, 24, 20, 2, 20, 20, 3, 1, 2, 2});
   for_each_impl(kernels::conv2d_sparse_f32_impls(), [&](const Conv2dF32Impl& impl) {
     for (const Mask& mask : kMasks) {
       CAPTURE(std::string(mask.name));
-      for (const ConvCase& c : conv_cases()) {
+      for (const ConvCase& c : cases) {
         const Conv2dShape s = make_shape(c);
         const int64_t depth = s.in_channels_per_group() * s.kernel_h * s.kernel_w;
         const auto w = pruned_weights(s.out_channels, depth, depth, 1, mask, 11);

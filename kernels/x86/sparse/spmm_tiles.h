@@ -122,7 +122,7 @@ void spmm_tile(const SpmmParams& p, int64_t j0, int64_t cols) {
     const int64_t segment = rb * k_blocks + p.k_block;
     const int32_t begin = a.block_begin[segment], end = a.block_begin[segment + 1];
     for (int32_t s = begin; s < end; ++s) {
-      const float* brow = p.b + static_cast<int64_t>(col[s]) * p.ldb + j0;
+      const float* brow = p.b + (p.b_rows != nullptr ? p.b_rows[col[s]] : col[s] * p.ldb) + j0;
       Reg bv[NV];
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) bv[v] = load_vec<V, kTail>(brow + v * V::kLanes, mask[v]);
