@@ -177,12 +177,22 @@ void spmm_tile(const SpmmParams& p, int64_t j0, int64_t cols) {
   }
 }
 
+// The last columns (fewer than a tile) with as few vectors as cover them: a 14x14 map's 196 columns
+// end in 4, which a whole tile would compute 64 of.
+template <typename V, int MR, int NV>
+void spmm_tail(const SpmmParams& p, int64_t j0, int64_t cols) {
+  if constexpr (NV > 1) {
+    if (cols <= (NV - 1) * V::kLanes) return spmm_tail<V, MR, NV - 1>(p, j0, cols);
+  }
+  spmm_tile<V, MR, NV, true>(p, j0, cols);
+}
+
 template <typename V, int MR, int NV>
 void spmm_tiles(const SpmmParams& p) {
   constexpr int64_t kNr = NV * V::kLanes;
   int64_t j0 = 0;
   for (; j0 + kNr <= p.n; j0 += kNr) spmm_tile<V, MR, NV, false>(p, j0, kNr);
-  if (j0 < p.n) spmm_tile<V, MR, NV, true>(p, j0, p.n - j0);
+  if (j0 < p.n) spmm_tail<V, MR, NV>(p, j0, p.n - j0);
 }
 
 }  // namespace
