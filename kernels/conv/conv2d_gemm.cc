@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "kernels/conv/im2col_pack.h"
+#include "kernels/conv/wide_grid.h"
 #include "kernels/gemm/f32_gemm.h"
 #include "kernels/ref/omp.h"
 
@@ -18,19 +19,9 @@ namespace {
 // How B (the GEMM's k x n right operand) comes from the input.
 enum class Source {
   kDirect,  // 1x1, stride 1, no padding: B is the input itself, n = out_h * out_w
-  // Stride 1, any kernel: over a zero-padded copy of the input (rows of wp columns), output pixel
-  // (oh, ow) reads tap (c, ky, kx) at padded[c][(oh + ky * dil) * wp + ow + kx * dil], so a row of B is
-  // one contiguous span when n runs over a "wide" grid of out_h x wp pixels: the microkernel reads it
-  // in place (b_rows), nothing is packed. The ow >= out_w columns are computed and dropped when the
-  // result is copied to y.
-  kWide,
+  kWide,  // stride 1, any kernel: B's rows read in place on the wide grid (kernels/conv/wide_grid.h)
   kIm2col,  // strided, or where the wide grid wastes too much: runs of im2col rows gathered from the input
 };
-
-// The padded input of the wide grid: wp columns, hp rows plus one zero row that the last taps of
-// the last wide row read past the plane.
-int64_t padded_w(const Conv2dShape& s) { return s.out_w + s.dilation_w * (s.kernel_w - 1); }
-int64_t padded_h(const Conv2dShape& s) { return s.out_h + s.dilation_h * (s.kernel_h - 1) + 1; }
 
 Source source_of(const Conv2dShape& s) {
   if (s.stride_h != 1 || s.stride_w != 1) return Source::kIm2col;
@@ -38,7 +29,7 @@ Source source_of(const Conv2dShape& s) {
   // The wide grid computes wp - out_w extra columns per row (many with DUC's dilations up to 12);
   // im2col packs B for every block instead, about 12 / M of the product's time (Zen 5: the two tie
   // on DUC's dilation-2 layer, M = 256). Compared in panels of 32 columns.
-  const double wide = static_cast<double>(ceil_div(s.out_h * padded_w(s), 32));
+  const double wide = static_cast<double>(ceil_div(s.out_h * wide_padded_w(s), 32));
   const double packed = static_cast<double>(ceil_div(s.out_h * s.out_w, 32)) *
                         (1.0 + 12.0 / static_cast<double>(s.out_channels_per_group()));
   return wide <= packed ? Source::kWide : Source::kIm2col;
@@ -46,7 +37,7 @@ Source source_of(const Conv2dShape& s) {
 
 // Columns of the GEMM per image and group.
 int64_t gemm_n(const Conv2dShape& s) {
-  return source_of(s) == Source::kWide ? s.out_h * padded_w(s) : s.out_h * s.out_w;
+  return source_of(s) == Source::kWide ? s.out_h * wide_padded_w(s) : s.out_h * s.out_w;
 }
 
 class Conv2dGemm final : public Conv2dF32 {
@@ -73,13 +64,8 @@ class Conv2dGemm final : public Conv2dF32 {
     // Scratch: the padded input (wide grid), then per thread a block of packed B or the block's wide
     // result, each a multiple of 16 floats so that all stay 64-byte aligned.
     if (source_ == Source::kWide) {
-      const int64_t wp = padded_w(s_), plane = padded_h(s_) * wp, taps = s_.kernel_h * s_.kernel_w;
-      for (int64_t k = 0; k < k_; ++k) {
-        const int64_t tap = k % taps;
-        b_rows_.push_back(k / taps * plane + tap / s_.kernel_w * s_.dilation_h * wp +
-                          tap % s_.kernel_w * s_.dilation_w);
-      }
-      padded_floats_ = align16(s_.batch * s_.in_channels * plane);
+      b_rows_ = wide_grid_rows(s_);
+      padded_floats_ = align16(s_.batch * s_.in_channels * wide_padded_h(s_) * wide_padded_w(s_));
       c_block_floats_ = align16(grid_.max_m_block_panels() * tile.mr * grid_.max_n_block_panels() * tile.nr);
     } else {
       b_block_floats_ = align16(std::min(k_, kGemmKc) * grid_.max_n_block_panels() * tile.nr);
@@ -100,7 +86,7 @@ class Conv2dGemm final : public Conv2dF32 {
       float* c_wide = b_pack + b_block_floats_;
       if (source_ == Source::kWide) {
         EDGERUN_OMP(for schedule(static))
-        for (int64_t plane = 0; plane < s_.batch * s_.in_channels; ++plane) pad_plane(x, plane, padded);
+        for (int64_t plane = 0; plane < s_.batch * s_.in_channels; ++plane) pad_wide_plane(s_, x, plane, 0.0f, padded);
       }
       EDGERUN_OMP(for schedule(static))
       for (int64_t block = 0; block < blocks; ++block) {
@@ -117,41 +103,6 @@ class Conv2dGemm final : public Conv2dF32 {
  private:
   static int64_t align16(int64_t floats) { return ceil_div(floats, 16) * 16; }
 
-  // One input plane into the padded copy, zeros around it.
-  void pad_plane(const float* x, int64_t plane, float* padded) const {
-    const int64_t wp = padded_w(s_), hp = padded_h(s_);
-    float* dst = padded + plane * hp * wp;
-    const float* src = x + plane * s_.in_h * s_.in_w;
-    const int64_t top = std::min(s_.pad_top, hp), left = std::min(s_.pad_left, wp);
-    const int64_t rows = std::clamp<int64_t>(s_.in_h, 0, hp - top), cols = std::clamp<int64_t>(s_.in_w, 0, wp - left);
-    std::fill(dst, dst + top * wp, 0.0f);
-    for (int64_t r = 0; r < rows; ++r) {
-      float* d = dst + (top + r) * wp;
-      std::fill(d, d + left, 0.0f);
-      std::copy(src + r * s_.in_w, src + r * s_.in_w + cols, d + left);
-      std::fill(d + left + cols, d + wp, 0.0f);
-    }
-    std::fill(dst + (top + rows) * wp, dst + hp * wp, 0.0f);
-  }
-
-  // The wide result of a block (rows [m0, m1), wide columns [n0, n1), leading dimension ldc) into y:
-  // the columns ow < out_w of each output row, + residual, clamped (the bias is in already).
-  void store_wide(const float* c, int64_t ldc, int64_t m0, int64_t m1, int64_t n0, int64_t n1, const float* residual,
-                  float* y) const {
-    const int64_t wp = padded_w(s_), plane = s_.out_h * s_.out_w;
-    const float lo = epilogue_.min, hi = epilogue_.max;
-    for (int64_t m = m0; m < m1; ++m) {
-      for (int64_t row = n0 / wp; row * wp < n1; ++row) {
-        const int64_t begin = std::max(n0, row * wp), end = std::min(n1, row * wp + s_.out_w);
-        const float* src = c + (m - m0) * ldc + (begin - n0);
-        const int64_t at = m * plane + row * s_.out_w + (begin - row * wp);  // y's element of column `begin`
-        const float* res = residual != nullptr ? residual + at : nullptr;
-        for (int64_t j = 0; j < end - begin; ++j) {
-          y[at + j] = std::min(std::max(src[j] + (res != nullptr ? res[j] : 0.0f), lo), hi);
-        }
-      }
-    }
-  }
 
   // Block (mb, nb) of image * groups + group `image_group`.
   void run_block(int64_t image_group, int64_t mb, int64_t nb, const float* x, const float* residual, float* y,
@@ -159,7 +110,7 @@ class Conv2dGemm final : public Conv2dF32 {
     const int64_t group = image_group % s_.groups;
     const int64_t m0 = grid_.m_begin(mb) * tile_.mr, m1 = std::min(m_, grid_.m_begin(mb + 1) * tile_.mr);
     const int64_t n0 = grid_.n_begin(nb) * tile_.nr, n1 = std::min(n_, grid_.n_begin(nb + 1) * tile_.nr);
-    const int64_t in_group = source_ == Source::kWide ? s_.in_channels_per_group() * padded_h(s_) * padded_w(s_)
+    const int64_t in_group = source_ == Source::kWide ? s_.in_channels_per_group() * wide_padded_h(s_) * wide_padded_w(s_)
                                                       : s_.in_channels_per_group() * s_.in_h * s_.in_w;
     const float* xg = x + image_group * in_group;
     const int64_t out_group = m_ * s_.out_h * s_.out_w;
@@ -167,7 +118,7 @@ class Conv2dGemm final : public Conv2dF32 {
     const float* rg = epilogue_.residual ? residual + image_group * out_group : nullptr;
     x86::GemmUkernelParams p;
     if (!bias_.empty()) p.row_bias = bias_.data() + group * m_ + m0;
-    if (source_ == Source::kWide) {  // into c_wide; store_wide adds the residual and clamps
+    if (source_ == Source::kWide) {  // into c_wide; store_wide_rows adds the residual and clamps
       p.c = c_wide;
       p.ldc = n1 - n0;
       p.min = -std::numeric_limits<float>::infinity();
@@ -203,7 +154,9 @@ class Conv2dGemm final : public Conv2dF32 {
       }
       gemm_panels(tile_, m1 - m0, n1 - n0, a + k0 * tile_.mr, k_ * tile_.mr, b, b_panel_stride, p);
     }
-    if (source_ == Source::kWide) store_wide(c_wide, n1 - n0, m0, m1, n0, n1, rg, yg);
+    if (source_ == Source::kWide) {
+      store_wide_rows(s_, c_wide, n1 - n0, m0, m1, n0, n1, rg, yg, epilogue_.min, epilogue_.max);
+    }
   }
 
   Conv2dShape s_;

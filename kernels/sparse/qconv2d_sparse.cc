@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/conv/wide_grid.h"
 #include "kernels/qconv/qconv2d_output.h"
 #include "kernels/sparse/qs8_spmm.h"
 #include "kernels/sparse/sparse_work.h"
@@ -45,16 +46,23 @@ void pack_u8_im2col(const Conv2dShape& s, const uint8_t* x, uint8_t zp, int64_t 
   }
 }
 
-// The reference output stage over a tile as qs8_conv2d_store_tile__avx512vnni reads it.
+// The reference output stage over a tile as qs8_conv2d_store_tile__avx512vnni reads it (on the wide
+// grid, pixel j is grid position grid_q0 + j, stored only inside the output width).
 void store_tile_ref(const QuantOutputTables& t, int64_t c0, const x86::QConvUkernelParams& p, const int32_t* tile) {
   for (int64_t i = 0; i < p.mr; ++i) {
     for (int64_t j = 0; j < p.nr; ++j) {
+      int64_t at = j;
+      if (p.grid_w > 0) {
+        const int64_t q = p.grid_q0 + j;
+        if (q % p.grid_w >= p.out_w) continue;
+        at = q / p.grid_w * p.out_w + q % p.grid_w;
+      }
       const int32_t acc = tile[i * kQSpmmTile + j];
       if (t.float_output) {
-        const float r = p.residual != nullptr ? p.residual[i * p.ldy + j] : 0.0f;
-        static_cast<float*>(p.y)[i * p.ldy + j] = qconv_output_f32(t, c0 + i, acc, r);
+        const float r = p.residual != nullptr ? p.residual[i * p.ldy + at] : 0.0f;
+        static_cast<float*>(p.y)[i * p.ldy + at] = qconv_output_f32(t, c0 + i, acc, r);
       } else {
-        static_cast<uint8_t*>(p.y)[i * p.ldy + j] = qconv_output_u8(t, c0 + i, acc);
+        static_cast<uint8_t*>(p.y)[i * p.ldy + at] = qconv_output_u8(t, c0 + i, acc);
       }
     }
   }
@@ -68,7 +76,13 @@ class QConv2dSparse final : public QConv2d {
         x_zp_(x_zp),
         vnni_(isa == Isa::kAvx512Vnni),
         m_(shape.out_channels_per_group()),
-        n_(shape.out_h * shape.out_w),
+        // On the wide grid (kernels/conv/wide_grid.h: stride 1 with taps, where it computes at most 50%
+        // more columns than the output has: the byte im2col costs more than that) B's rows are read in
+        // place from the zero-point-padded input.
+        wide_(!shape.pointwise() && shape.stride_h == 1 && shape.stride_w == 1 &&
+              wide_padded_w(shape) * 2 <= shape.out_w * 3),
+        plane_(shape.out_h * shape.out_w),
+        n_(wide_ ? shape.out_h * wide_padded_w(shape) : plane_),
         k_(shape.in_channels_per_group() * shape.kernel_h * shape.kernel_w),
         direct_(shape.pointwise()),
         // A packed block (depth x columns bytes) in about 256 KiB of L2, at least one tile.
@@ -85,26 +99,40 @@ class QConv2dSparse final : public QConv2d {
         init_.push_back(t_.bias[static_cast<size_t>(g * m_ + r)] - int32_t{x_zp} * groups_.back().row_sum[r]);
       }
     }
+    if (wide_) b_rows_ = wide_grid_rows(shape);
     row_chunks_ = sparse_row_chunks(threads_, shape.batch * shape.groups * ceil_div(n_, nb_),
                                     groups_[0].block_row_count());
   }
 
   void run(const uint8_t* x, const float* residual, void* y, void* scratch) const override {
-    for_each_sparse_item(s_.batch * s_.groups, ceil_div(n_, nb_), row_chunks_, threads_, scratch, per_thread_bytes(),
+    uint8_t* padded = static_cast<uint8_t*>(scratch);
+    if (wide_) {
+      EDGERUN_OMP(parallel for num_threads(std::min<int64_t>(threads_, gemm_max_threads())) schedule(static))
+      for (int64_t plane = 0; plane < s_.batch * s_.in_channels; ++plane) {
+        pad_wide_plane(s_, x, plane, x_zp_, padded);
+      }
+    }
+    for_each_sparse_item(s_.batch * s_.groups, ceil_div(n_, nb_), row_chunks_, threads_, padded + padded_bytes(),
+                         per_thread_bytes(),
                          [&](int64_t image_group, int64_t column_block, int64_t chunk, unsigned char* mine) {
-                           run_item(image_group, column_block, chunk, x, residual, y, mine);
+                           run_item(image_group, column_block, chunk, x, padded, residual, y, mine);
                          });
   }
 
-  size_t scratch_bytes() const override { return static_cast<size_t>(threads_ * per_thread_bytes()); }
+  size_t scratch_bytes() const override { return static_cast<size_t>(padded_bytes() + threads_ * per_thread_bytes()); }
 
  private:
+  // Scratch: the padded input (wide grid), then per thread a tile of accumulators and a packed im2col
+  // block (neither direct nor wide).
+  int64_t padded_bytes() const {
+    return wide_ ? ceil_div(s_.batch * s_.in_channels * wide_padded_h(s_) * wide_padded_w(s_), 64) * 64 : 0;
+  }
   int64_t tile_bytes() const { return kStoreRows * kQSpmmTile * static_cast<int64_t>(sizeof(int32_t)); }
-  int64_t packed_bytes() const { return direct_ ? 0 : ceil_div(k_ * nb_, 64) * 64; }
+  int64_t packed_bytes() const { return direct_ || wide_ ? 0 : ceil_div(k_ * nb_, 64) * 64; }
   int64_t per_thread_bytes() const { return tile_bytes() + packed_bytes(); }
 
-  void run_item(int64_t image_group, int64_t column_block, int64_t chunk, const uint8_t* x, const float* residual,
-                void* y, uint8_t* mine) const {
+  void run_item(int64_t image_group, int64_t column_block, int64_t chunk, const uint8_t* x, const uint8_t* padded,
+                const float* residual, void* y, uint8_t* mine) const {
     const int64_t group = image_group % s_.groups;
     const GroupSparseMatrix& a = groups_[static_cast<size_t>(group)];
     int32_t* tile = reinterpret_cast<int32_t*>(mine);
@@ -113,7 +141,9 @@ class QConv2dSparse final : public QConv2d {
     const uint8_t* xg = x + image_group * s_.in_channels_per_group() * s_.in_h * s_.in_w;
     const uint8_t* b = xg + j0;
     int64_t ldb = n_;
-    if (!direct_) {
+    if (wide_) {
+      b = padded + image_group * s_.in_channels_per_group() * wide_padded_h(s_) * wide_padded_w(s_) + j0;
+    } else if (!direct_) {
       pack_u8_im2col(s_, xg, x_zp_, k_, j0, columns, nb_, packed);
       b = packed;
       ldb = nb_;
@@ -128,24 +158,34 @@ class QConv2dSparse final : public QConv2d {
         q.block_row_end = std::min(rb_end, rb + step);
         q.b = b + t0;
         q.ldb = ldb;
+        if (wide_) q.b_rows = b_rows_.data();
         q.n = std::min(kQSpmmTile, columns - t0);
         q.init = init_.data() + group * m_;
         q.c = tile;
         q.ldc = kQSpmmTile;
         ukernel_(q);
         const int64_t r0 = rb * a.block_rows, rows = std::min(q.block_row_end * a.block_rows, m_) - r0;
-        store(image_group * m_ * n_ + r0 * n_ + j0 + t0, group * m_ + r0, rows, q.n, tile, residual, y);
+        store(image_group * m_ + r0, group * m_ + r0, rows, j0 + t0, q.n, tile, residual, y);
       }
     }
   }
 
-  // The tile's rows (channels c0..) x columns through the output stage into y at element `offset`.
-  void store(int64_t offset, int64_t c0, int64_t rows, int64_t columns, const int32_t* tile, const float* residual,
-             void* y) const {
+  // The tile's rows (output plane `plane` of y on, channels c0.. of the output tables) x its columns from
+  // product column j through the output stage.
+  void store(int64_t plane, int64_t c0, int64_t rows, int64_t j, int64_t columns, const int32_t* tile,
+             const float* residual, void* y) const {
     x86::QConvUkernelParams p;
     p.mr = rows;
     p.nr = columns;
-    p.ldy = n_;
+    p.ldy = plane_;
+    int64_t offset = plane * plane_;
+    if (wide_) {  // product column j is wide grid position j
+      p.grid_w = wide_padded_w(s_);
+      p.grid_q0 = j;
+      p.out_w = s_.out_w;
+    } else {
+      offset += j;
+    }
     set_qconv_output(t_, c0, offset, y, residual, &p);
     if (vnni_) {
       x86::qs8_conv2d_store_tile__avx512vnni(p, tile);
@@ -158,7 +198,10 @@ class QConv2dSparse final : public QConv2d {
   QuantOutputTables t_;
   uint8_t x_zp_;
   bool vnni_;
-  int64_t m_, n_, k_;
+  int64_t m_;
+  bool wide_;
+  int64_t plane_;   // output pixels per channel
+  int64_t n_, k_;   // the product per image and group (n_: wide columns on the wide grid)
   bool direct_;
   int64_t nb_;
   int threads_;
@@ -166,6 +209,7 @@ class QConv2dSparse final : public QConv2d {
   QSpmmUkernel ukernel_ = nullptr;
   std::vector<GroupSparseMatrix> groups_;
   std::vector<int32_t> init_;  // [out_channels]: bias - x_zp * row sum
+  std::vector<int64_t> b_rows_;  // wide grid: row k of B in the group's padded planes
 };
 
 bool qconv2d_sparse_supports(const Conv2dShape& shape) { return !shape.depthwise(); }

@@ -42,7 +42,7 @@ void qs8_spmm__ref(const QSpmmParams& p) {
         for (int32_t g = a.group_begin[rb]; g < a.group_begin[rb + 1]; ++g) {
           for (int64_t e = 0; e < a.group; ++e) {
             acc += static_cast<int32_t>(a.values[(g * a.block_rows + i) * a.group + e]) *
-                   static_cast<int32_t>(p.b[a.group_col[g * a.group + e] * p.ldb + j]);
+                   static_cast<int32_t>(qspmm_b_row(p, a.group_col[g * a.group + e])[j]);
           }
         }
         p.c[p.transposed_c ? j * p.ldc + (r - base) : (r - base) * p.ldc + j] = acc;

@@ -36,6 +36,7 @@ struct QSpmmParams {
   int64_t block_row_begin = 0, block_row_end = 0;
   const uint8_t* b = nullptr;
   int64_t ldb = 0;
+  const int64_t* b_rows = nullptr;  // null: B's row k at b + k * ldb; else at b + b_rows[k] (the wide grid)
   int64_t n = 0;                   // columns, at most kQSpmmTile
   const int32_t* init = nullptr;   // [a->rows]
   // C's element (r, j) at c[(r - block_row_begin * block_rows) * ldc + j], or with transposed_c at
@@ -48,6 +49,11 @@ struct QSpmmParams {
 using QSpmmUkernel = void (*)(const QSpmmParams& p);
 
 constexpr int64_t kQSpmmTile = 64;  // columns per microkernel call
+
+// Where B's row k starts.
+inline const uint8_t* qspmm_b_row(const QSpmmParams& p, int64_t k) {
+  return p.b + (p.b_rows != nullptr ? p.b_rows[k] : k * p.ldb);
+}
 
 void qs8_spmm__ref(const QSpmmParams& p);
 namespace x86 {

@@ -47,6 +47,15 @@ std::vector<float> pruned_weights(int64_t rows, int64_t cols, int64_t row_stride
   return w;
 }
 
+// The conv tests' shapes and stride-1 layers wide enough for the sparse convs' padded "wide grid"
+// (kernels/conv/wide_grid.h): batch 2, and dilated in two groups.
+std::vector<ConvCase> sparse_conv_cases() {
+  std::vector<ConvCase> cases = conv_cases();
+  cases.push_back({2, 16, 12, 1, 16, 16, 3, 1, 1, 1});
+  cases.push_back({1, 24, 20, 2, 20, 20, 3, 1, 2, 2});
+  return cases;
+}
+
 // The float weights as int8 (zeros stay zeros).
 std::vector<int8_t> to_int8(const std::vector<float>& w) {
   std::vector<int8_t> q(w.size());
@@ -155,15 +164,10 @@ TEST_CASE("sparse conv entries match the dense reference on pruned weights") {
   Epilogue clip6;
   clip6.min = 0.0f;
   clip6.max = 6.0f;
-  // Besides the conv tests' shapes, stride-1 layers wide enough for the sparse conv's padded "wide
-  // grid": batch 2, and dilated in two groups.
-  std::vector<ConvCase> cases = conv_cases();
-  cases.push_back({2, 16, 12, 1, 16, 16, 3, 1, 1, 1});
-  cases.push_back({1, 24, 20, 2, 20, 20, 3, 1, 2, 2});
   for_each_impl(kernels::conv2d_sparse_f32_impls(), [&](const Conv2dF32Impl& impl) {
     for (const Mask& mask : kMasks) {
       CAPTURE(std::string(mask.name));
-      for (const ConvCase& c : cases) {
+      for (const ConvCase& c : sparse_conv_cases()) {
         const Conv2dShape s = make_shape(c);
         const int64_t depth = s.in_channels_per_group() * s.kernel_h * s.kernel_w;
         const auto w = pruned_weights(s.out_channels, depth, depth, 1, mask, 11);
@@ -208,7 +212,7 @@ TEST_CASE("sparse INT8 conv entries equal the dense reference bit for bit on pru
   for_each_impl(kernels::qconv2d_sparse_impls(), [&](const kernels::QConv2dImpl& impl) {
     for (const Mask& mask : kMasks) {
       CAPTURE(std::string(mask.name));
-      for (const ConvCase& c : conv_cases()) {
+      for (const ConvCase& c : sparse_conv_cases()) {
         const Conv2dShape s = make_shape(c);
         if (!impl.supports(s)) continue;
         CAPTURE(c.in_c);

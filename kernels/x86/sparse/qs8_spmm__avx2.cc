@@ -36,7 +36,7 @@ void qspmm_step(const QSpmmParams& p, int64_t j0) {
     for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm256_set1_epi32(p.init[r0 + std::min<int64_t>(i, rows - 1)]);
     for (int32_t g = a.group_begin[rb]; g < a.group_begin[rb + 1]; ++g) {
       const int32_t* c2 = a.group_col.data() + 2 * static_cast<int64_t>(g);
-      const __m256i x0 = load_row16(p.b + c2[0] * p.ldb + j0, n), x1 = load_row16(p.b + c2[1] * p.ldb + j0, n);
+      const __m256i x0 = load_row16(qspmm_b_row(p, c2[0]) + j0, n), x1 = load_row16(qspmm_b_row(p, c2[1]) + j0, n);
       const __m256i lo = _mm256_unpacklo_epi16(x0, x1), hi = _mm256_unpackhi_epi16(x0, x1);
       const int8_t* wg = a.values.data() + static_cast<int64_t>(g) * MR * 2;
 #pragma GCC unroll 4

@@ -86,10 +86,10 @@ void qspmm_tile(const QSpmmParams& p) {
     for (int32_t g = a.group_begin[rb]; g < a.group_begin[rb + 1]; ++g) {
       const int32_t* c4 = cols + 4 * static_cast<int64_t>(g);
       __m512i q[4];
-      interleave4(_mm512_maskz_loadu_epi8(columns, p.b + c4[0] * p.ldb),
-                  _mm512_maskz_loadu_epi8(columns, p.b + c4[1] * p.ldb),
-                  _mm512_maskz_loadu_epi8(columns, p.b + c4[2] * p.ldb),
-                  _mm512_maskz_loadu_epi8(columns, p.b + c4[3] * p.ldb), q);
+      interleave4(_mm512_maskz_loadu_epi8(columns, qspmm_b_row(p, c4[0])),
+                  _mm512_maskz_loadu_epi8(columns, qspmm_b_row(p, c4[1])),
+                  _mm512_maskz_loadu_epi8(columns, qspmm_b_row(p, c4[2])),
+                  _mm512_maskz_loadu_epi8(columns, qspmm_b_row(p, c4[3])), q);
       const int8_t* wg = w + static_cast<int64_t>(g) * MR * 4;
 #pragma GCC unroll 4
       for (int i = 0; i < MR; ++i) {
