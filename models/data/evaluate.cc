@@ -107,6 +107,7 @@ Result<EvalResult> evaluate(const EvalRequest& request) {
     RETURN_IF_ERROR(session->run(inputs, &outputs).with_context("'" + request.model_path + "'"));
     ASSIGN_OR_RETURN(const Tensor* logits, logits_output(outputs));
     RETURN_IF_ERROR(task->score(*logits, begin, count).with_context("'" + request.model_path + "'"));
+    if (request.progress) request.progress(begin + count, total);
   }
   EvalResult result;
   result.task = request.task;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,8 @@ struct EvalRequest {
   int64_t batch = 32;
   int64_t limit = 0;  // evaluate the first `limit` samples only; 0: all
   int threads = 1;
+  // Called after each batch with the samples done and the total (a progress display); may be empty.
+  std::function<void(int64_t done, int64_t total)> progress;
 };
 
 struct EvalResult {

@@ -12,6 +12,7 @@
 #include "models/data/evaluate.h"
 #include "models/data/trained_record.h"
 #include "tools/common/latency_stats.h"
+#include "tools/common/progress.h"
 #include "tools/deployment/trained_early_exit.h"
 
 namespace edgerun {
@@ -82,7 +83,9 @@ Result<std::vector<ExitPathTiming>> time_exit_paths(Session& identity, Session& 
   for (size_t p = 0; p < labels.size(); ++p) paths[p].label = labels[p];
   std::vector<NamedTensor> outputs;
   std::vector<double> step_ms, identity_step_ms;
+  ProgressBar bar("exit paths", std::max(warmup, 1) + repeats);
   for (int round = -std::max(warmup, 1); round < repeats; ++round) {  // the first round compiles
+    bar.update(round + std::max(warmup, 1));
     if (identity.plan() == nullptr) RETURN_IF_ERROR(identity.run(inputs, &outputs));
     const auto t0 = Clock::now();
     RETURN_IF_ERROR(identity.run_steps(0, identity.plan()->num_steps(), inputs, &outputs, &step_ms));

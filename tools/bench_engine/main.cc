@@ -15,6 +15,7 @@
 #include "tools/common/kernel_options.h"
 #include "tools/common/latency_stats.h"
 #include "tools/common/plan_summary.h"
+#include "tools/common/progress.h"
 #include "tools/bench_engine/early_exit_bench.h"
 #include "tools/bench_engine/placement_bench.h"
 #include "tools/bench_engine/surrogate_accuracy.h"
@@ -90,16 +91,16 @@ int main(int argc, char** argv) {
   Status st = s.run(inputs.value(), &outputs);  // compiles the plan, then runs
   if (!st.ok()) return fail(st);
   const double first_ms = ms_since(t_first);
-  for (int i = 0; i < warmup; ++i) {
-    st = s.run(inputs.value(), &outputs);
-    if (!st.ok()) return fail(st);
-  }
   std::vector<double> samples;
-  for (int i = 0; i < repeats; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    st = s.run(inputs.value(), &outputs);
-    if (!st.ok()) return fail(st);
-    samples.push_back(ms_since(t0));
+  {
+    ProgressBar bar("latency", warmup + repeats);
+    for (int i = 0; i < warmup + repeats; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      st = s.run(inputs.value(), &outputs);
+      if (!st.ok()) return fail(st);
+      if (i >= warmup) samples.push_back(ms_since(t0));
+      bar.update(i + 1);
+    }
   }
   const LatencyStats lat = summarize(samples);
 

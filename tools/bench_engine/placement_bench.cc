@@ -1,9 +1,11 @@
 #include "tools/bench_engine/placement_bench.h"
 
+
 #include <cstdio>
 
 #include "engine/plan.h"
 #include "tools/common/latency_stats.h"
+#include "tools/common/progress.h"
 #include "tools/placement/cut_choice.h"
 #include "tools/placement/placed_request.h"
 
@@ -85,7 +87,9 @@ Result<std::vector<double>> time_requests(const PlacementBenchOptions& options, 
                                           const std::vector<NamedTensor>& inputs, size_t cut, int forced_exit) {
   std::vector<RequestRecord> records;
   int fallbacks = 0;
+  ProgressBar bar("requests", options.warmup + options.repeats);
   for (int i = 0; i < options.warmup + options.repeats; ++i) {
+    bar.update(i);
     ASSIGN_OR_RETURN(RequestOutcome outcome,
                      run_placed_request(servers, inputs, cut, local, options.fallback == "local", forced_exit));
     if (outcome.fell_back) {

@@ -7,6 +7,7 @@
 
 #include "graph/onnx/onnx_importer.h"
 #include "models/data/evaluate.h"
+#include "tools/common/progress.h"
 #include "models/data/trained_record.h"
 #include "operators/prune/prune.h"
 #include "tools/deployment/distill.h"
@@ -47,6 +48,8 @@ Result<Evaluated> evaluate_stage(const data::TrainedRecord& record, const Stage&
   request.task = record.task;
   request.limit = options.limit;
   request.threads = options.threads;
+  ProgressBar bar("accuracy", 1);  // the total is set by the first report
+  request.progress = [&bar](int64_t done, int64_t total) { bar.update(done, total); };
   ASSIGN_OR_RETURN(data::EvalResult result, data::evaluate(request));
   return Evaluated{steps.empty() ? stage.description : steps + ": " + stage.description, std::move(result)};
 }
