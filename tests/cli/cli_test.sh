@@ -136,6 +136,12 @@ check_error "bench_engine: unknown sparse kernel policy" "unknown sparse kernel 
 check_error "bench_engine: unknown pruning pattern" "unknown pruning pattern '3:2'" "$bench" \
   --model "$src/tests/data/e2e/resnet50_small/model.onnx" --op prune --pattern 3:2 --repeats 1
 
+# Cold requests (the studies' protocol): each request compiles a fresh copy of the model.
+check "bench_engine --cold times fresh sessions" bash -c "'$bench' --model '$src/tests/data/e2e/resnet50_small/model.onnx' \
+  --cold --repeats 2 --warmup 0 --no-accuracy | grep -q '^cold       2 requests after 0 warm-up'"
+check_error "bench_engine: --cold with placements is refused" "cold placements are not implemented" "$bench" \
+  --model "$src/tests/data/e2e/resnet50_small/model.onnx" --cold --placement edge --repeats 1
+
 # Tiers and placements: bench_engine on real tier servers, edgerun partition, edgerun-serve with curl.
 serve="$build/tools/edgerun-serve"
 small="$src/tests/data/e2e/resnet50_small/model.onnx"
