@@ -139,6 +139,8 @@ check_error "bench_engine: unknown pruning pattern" "unknown pruning pattern '3:
 # Cold requests (the studies' protocol): each request compiles a fresh copy of the model.
 check "bench_engine --cold times fresh sessions" bash -c "'$bench' --model '$src/tests/data/e2e/resnet50_small/model.onnx' \
   --cold --repeats 2 --warmup 0 --no-accuracy | grep -q '^cold       2 requests after 0 warm-up'"
+check "bench_engine --inputs cycles over seeded input sets" bash -c "'$bench' --model '$src/tests/data/e2e/resnet50_small/model.onnx' \
+  --inputs 3 --repeats 6 --warmup 1 --no-accuracy | grep -q '^warm       6 runs over 3 seeded input sets after 1 warm-up'"
 check_error "bench_engine: --cold with placements is refused" "cold placements are not implemented" "$bench" \
   --model "$src/tests/data/e2e/resnet50_small/model.onnx" --cold --placement edge --repeats 1
 

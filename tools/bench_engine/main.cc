@@ -15,8 +15,8 @@
 #include "tools/common/kernel_options.h"
 #include "tools/common/latency_stats.h"
 #include "tools/common/plan_summary.h"
-#include "tools/common/progress.h"
 #include "tools/bench_engine/early_exit_bench.h"
+#include "tools/bench_engine/local_timing.h"
 #include "tools/bench_engine/placement_bench.h"
 #include "tools/bench_engine/surrogate_accuracy.h"
 #include "tools/common/model_source.h"
@@ -57,6 +57,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--no-accuracy", no_accuracy, "latency only");
   bool cold = false;
+  int input_count = 1;
+  app.add_option("--inputs", input_count,
+                 "seeded input sets the timed runs cycle through (the studies: 100 inputs x 6 repetitions, the "
+                 "first dropped: --inputs 100 --repeats 500 --warmup 100)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   app.add_flag("--cold", cold,
                "time cold requests (the studies' protocol): each loads the deployed model afresh (a copy of its "
                "graph), compiles it and runs once; default: warm runs of one compiled session");
@@ -99,24 +105,16 @@ int main(int argc, char** argv) {
   Status st = s.run(inputs.value(), &outputs);  // compiles the plan, then runs
   if (!st.ok()) return fail(st);
   const double first_ms = ms_since(t_first);
-  std::vector<double> samples;
-  {
-    ProgressBar bar(cold ? "cold requests" : "latency", warmup + repeats);
-    for (int i = 0; i < warmup + repeats; ++i) {
-      const auto t0 = std::chrono::steady_clock::now();
-      if (cold) {  // the copy stands in for reading the model file
-        auto fresh = Session::from_graph(Graph(s.graph()), options);
-        if (!fresh.ok()) return fail(fresh.status());
-        st = fresh.value()->run(inputs.value(), &outputs);
-      } else {
-        st = s.run(inputs.value(), &outputs);
-      }
-      if (!st.ok()) return fail(st);
-      if (i >= warmup) samples.push_back(ms_since(t0));
-      bar.update(i + 1);
-    }
+  // Input set 1 is `inputs` (the placements and exit paths take it); the others are seeded 2..N.
+  std::vector<std::vector<NamedTensor>> input_sets{inputs.value()};
+  for (int seed = 2; seed <= input_count; ++seed) {
+    auto more = make_random_inputs(s, static_cast<uint32_t>(seed));
+    if (!more.ok()) return fail(more.status());
+    input_sets.push_back(std::move(more.value()));
   }
-  const LatencyStats lat = summarize(samples);
+  auto samples = time_local_runs(s, options, input_sets, LocalTimingOptions{warmup, repeats, cold});
+  if (!samples.ok()) return fail(samples.status());
+  const LatencyStats lat = summarize(samples.value());
 
   std::printf("model      %s\n", source.description.c_str());
   if (!source.zoo_name.empty()) {
@@ -136,11 +134,12 @@ int main(int argc, char** argv) {
               static_cast<double>(plan.scratch_bytes()) / (1 << 20));
   std::printf("cold       load %.2f ms, first run (compile + run) %.2f ms\n", deployed.value().load_ms, first_ms);
   std::printf("kernels    %s\n", plan_kernel_summary(plan).c_str());
+  const std::string over = input_count > 1 ? " over " + std::to_string(input_count) + " seeded input sets" : "";
   if (cold) {
-    std::printf("cold       %zu requests after %d warm-up, each: copy of the graph, compile, one run (ms)\n",
-                lat.count, warmup);
+    std::printf("cold       %zu requests%s after %d warm-up, each: copy of the graph, compile, one run (ms)\n",
+                lat.count, over.c_str(), warmup);
   } else {
-    std::printf("warm       %zu runs after %d warm-up (ms)\n", lat.count, warmup);
+    std::printf("warm       %zu runs%s after %d warm-up (ms)\n", lat.count, over.c_str(), warmup);
   }
   std::printf("           %-10s %-10s %-10s %-10s %-10s %-10s\n", "median", "p90", "mean", "std", "min", "max");
   std::printf("           %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f\n", lat.median, lat.p90, lat.mean,
