@@ -3,7 +3,7 @@
 
     build/bench/edgerun_kernel_bench --models=resnet50,bert --benchmark_filter='sparse_.*/threads:1' \\
         --benchmark_repetitions=3 --benchmark_format=json > sparse.json
-    python3 bench/sparse_summary.py sparse.json
+    python3 bench/sparse_summary.py sparse.json      # or sparse.json.gz
 
 Per family (sparse_conv2d_2x1: convolutions pruned in 2x1 blocks at 75%; sparse_dense_4x1: dense
 layers in 4x1 blocks at 90%), thread count and layer shape: the dense entry the engine runs unpruned,
@@ -12,6 +12,7 @@ SpMM where registered. Times are medians over the repetitions of one run (ratios
 last line gives the geometric mean speed-up and the layer-count weighted time of the dense and the
 best-per-layer choice (what the engine's measured choice reaches on these layers).
 """
+import gzip
 import json
 import math
 import statistics
@@ -20,7 +21,7 @@ from collections import defaultdict
 
 
 def main(path):
-    with open(path) as f:
+    with (gzip.open(path, "rt") if path.endswith(".gz") else open(path)) as f:
         benchmarks = json.load(f)["benchmarks"]
     times = defaultdict(list)
     counts = {}
