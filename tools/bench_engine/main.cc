@@ -178,8 +178,8 @@ int main(int argc, char** argv) {
     placement.served.args = {"--model", model, "--backend", kernel_options.backend};
     for (const std::string& a : served_operator_args(op_cli, op.pipeline)) placement.served.args.push_back(a);
     for (const std::string& d : dims) placement.served.args.insert(placement.served.args.end(), {"--dim", d});
-    st = run_placement_bench(placement, s, inputs.value());
-    if (!st.ok()) return fail(st);
+    auto timings = run_placement_bench(placement, s, inputs.value());
+    if (!timings.ok()) return fail(timings.status());
   }
   // Early exit's surrogate is printed above; with distill, the student's beside its teacher's follows.
   if (!with_accuracy || (exits_early && !op.pipeline.has(OperatorStep::kDistill))) return 0;

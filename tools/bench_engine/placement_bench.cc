@@ -2,6 +2,7 @@
 
 
 #include <cstdio>
+#include <numeric>
 
 #include "engine/plan.h"
 #include "tools/common/latency_stats.h"
@@ -81,10 +82,15 @@ void print_records(const std::vector<RequestRecord>& records, PlacementServers& 
   std::printf("  serialise  %.3f ms (encode + decode at both ends of every hop, median)\n", median_of(ser));
 }
 
-// warmup + repeats requests through the placement, their breakdown printed; returns the timed
-// requests' end-to-end milliseconds.
-Result<std::vector<double>> time_requests(const PlacementBenchOptions& options, PlacementServers& servers, Session& local,
-                                          const std::vector<NamedTensor>& inputs, size_t cut, int forced_exit) {
+// The timed requests of one path through a placement.
+struct TimedRequests {
+  std::vector<double> ms;           // end to end
+  double bytes_per_request = 0;     // all links, median
+};
+
+// warmup + repeats requests through the placement, their breakdown printed.
+Result<TimedRequests> time_requests(const PlacementBenchOptions& options, PlacementServers& servers, Session& local,
+                                    const std::vector<NamedTensor>& inputs, size_t cut, int forced_exit) {
   std::vector<RequestRecord> records;
   int fallbacks = 0;
   ProgressBar bar("requests", options.warmup + options.repeats);
@@ -105,13 +111,18 @@ Result<std::vector<double>> time_requests(const PlacementBenchOptions& options, 
     if (!r.compute_ms.empty()) served.push_back(r);
   }
   print_records(served.empty() ? records : served, servers, fallbacks);
-  std::vector<double> ms;
-  for (const RequestRecord& r : records) ms.push_back(r.total_ms);
-  return ms;
+  TimedRequests timed;
+  std::vector<double> bytes;
+  for (const RequestRecord& r : records) {
+    timed.ms.push_back(r.total_ms);
+    bytes.push_back(static_cast<double>(std::accumulate(r.link_bytes.begin(), r.link_bytes.end(), int64_t{0})));
+  }
+  timed.bytes_per_request = median_of(bytes);
+  return timed;
 }
 
-Status bench_one(const Placement& placement, const TierSet& tiers, const PlacementBenchOptions& options, Session& local,
-                 const std::vector<NamedTensor>& inputs) {
+Result<PlacementTiming> bench_one(const Placement& placement, const TierSet& tiers, const PlacementBenchOptions& options,
+                                  Session& local, const std::vector<NamedTensor>& inputs) {
   const Plan& plan = *local.plan();
   std::printf("\nplacement  %s\n", placement.name.c_str());
   ASSIGN_OR_RETURN(auto servers, PlacementServers::start(placement, tiers, options.served));
@@ -126,29 +137,40 @@ Status bench_one(const Placement& placement, const TierSet& tiers, const Placeme
     cut = chosen.cut.step;
     std::printf("  cut        %s: %s\n", chosen.how.c_str(), describe_cut(chosen.cut, plan.num_steps()).c_str());
   }
-  if (options.exit_names.empty()) return time_requests(options, *servers, local, inputs, cut, -1).status();
+  PlacementTiming timing;
+  timing.placement = placement.name;
+  if (options.exit_names.empty()) {
+    ASSIGN_OR_RETURN(TimedRequests timed, time_requests(options, *servers, local, inputs, cut, -1));
+    timing.ms = std::move(timed.ms);
+    timing.bytes_per_request = timed.bytes_per_request;
+    return timing;
+  }
   std::vector<double> path_means;
-  std::vector<std::vector<double>> path_ms;
   for (size_t k = 0; k <= options.exit_names.size(); ++k) {
     const bool final = k == options.exit_names.size();
     std::printf("  path       %s\n", final ? "final output" : ("exit " + std::to_string(k) + " (" +
                                                                  options.exit_names[k] + ")").c_str());
-    ASSIGN_OR_RETURN(std::vector<double> ms, time_requests(options, *servers, local, inputs, cut, static_cast<int>(k)));
-    path_means.push_back(summarize(ms).mean);
-    path_ms.push_back(std::move(ms));
+    ASSIGN_OR_RETURN(TimedRequests timed, time_requests(options, *servers, local, inputs, cut, static_cast<int>(k)));
+    path_means.push_back(summarize(timed.ms).mean);
+    if (final) {
+      timing.ms = std::move(timed.ms);
+      timing.bytes_per_request = timed.bytes_per_request;
+    } else {
+      timing.exit_path_ms.push_back(std::move(timed.ms));
+    }
   }
-  if (options.exit_rates.size() != path_ms.size()) return Status::Ok();
+  if (options.exit_rates.size() != path_means.size()) return timing;
   double mean = 0;
-  for (size_t k = 0; k < path_ms.size(); ++k) mean += options.exit_rates[k] * path_means[k];
+  for (size_t k = 0; k < path_means.size(); ++k) mean += options.exit_rates[k] * path_means[k];
   std::printf("  mixed      by the trained surrogate's exit rates: mean %.3f ms vs the final path's %.3f ms -> %.2fx\n",
               mean, path_means.back(), path_means.back() / mean);
-  return Status::Ok();
+  return timing;
 }
 
 }  // namespace
 
-Status run_placement_bench(const PlacementBenchOptions& options, Session& local,
-                           const std::vector<NamedTensor>& inputs) {
+Result<std::vector<PlacementTiming>> run_placement_bench(const PlacementBenchOptions& options, Session& local,
+                                                         const std::vector<NamedTensor>& inputs) {
   if (options.fallback != "none" && options.fallback != "local") {
     return invalid_argument("--fallback must be none or local, got '" + options.fallback + "'");
   }
@@ -174,8 +196,12 @@ Status run_placement_bench(const PlacementBenchOptions& options, Session& local,
     RETURN_IF_ERROR(local.prepare(shapes));
   }
   std::printf("tiers      %s\n", tiers.source.c_str());
-  for (const Placement& p : placements) RETURN_IF_ERROR(bench_one(p, tiers, options, local, inputs));
-  return Status::Ok();
+  std::vector<PlacementTiming> timings;
+  for (const Placement& p : placements) {
+    ASSIGN_OR_RETURN(PlacementTiming timing, bench_one(p, tiers, options, local, inputs));
+    timings.push_back(std::move(timing));
+  }
+  return timings;
 }
 
 }  // namespace edgerun

@@ -31,9 +31,19 @@ struct PlacementBenchOptions {
   std::vector<double> exit_rates;
 };
 
+// What one placement measured, besides what it prints: the end-to-end latency of the timed requests
+// (an early-exit model: of its final-output path; its exit paths in exit_path_ms, in exit order) and
+// the bytes all links carried per request (median; 0 on one tier). The study grids record these.
+struct PlacementTiming {
+  std::string placement;
+  std::vector<double> ms;
+  std::vector<std::vector<double>> exit_path_ms;
+  double bytes_per_request = 0;
+};
+
 // `local` is this process's compile of the same model (its plan numbers the steps, and it runs the
-// fallback); `inputs` are sent on every request.
-Status run_placement_bench(const PlacementBenchOptions& options, Session& local,
-                           const std::vector<NamedTensor>& inputs);
+// fallback); `inputs` are sent on every request. One PlacementTiming per placement, in order.
+Result<std::vector<PlacementTiming>> run_placement_bench(const PlacementBenchOptions& options, Session& local,
+                                                         const std::vector<NamedTensor>& inputs);
 
 }  // namespace edgerun
