@@ -3,11 +3,12 @@
 // for the rows of block rows [block_row_begin, block_row_end) of a BlockSparseMatrix and columns
 // j < n. A microkernel call adds one k block of A's columns (block_sparse.h): the first starts from
 // the bias and residual (so a residual aliasing C is read before C is written), later ones add to C,
-// the last clamps; spmm() runs them all, tile by tile. B is dense and row-major (row k at b + k * ldb: an NCHW activation's channel planes or an
-// im2col block), so each stored block costs one broadcast per row and one vector load of B per
-// column vector, shared by the block's rows (XNNPACK's f32_spmm does the same on NCHW activations).
-// Microkernels are named f32_spmm_<block rows>x<columns per tile>__<isa>; every variant does the
-// same multiply-adds in the same order as the reference.
+// the last clamps; spmm() runs them all, tile by tile.
+// B is dense, its rows contiguous (an NCHW activation's channel planes, an im2col block, or a conv's
+// taps in its padded input), so each stored block costs one broadcast per row and one vector load of
+// B per column vector, shared by the block's rows (XNNPACK's f32_spmm does the same on NCHW
+// activations). Microkernels are named f32_spmm_<block rows>x<columns per tile>__<isa>; every variant
+// does the same multiply-adds in the same order as the reference.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,8 @@ struct SpmmParams {
   // input).
   const int64_t* b_rows = nullptr;
   int64_t n = 0;  // columns of B and C computed
-  float* c = nullptr;  // element (r, j) (r an absolute row of A) at c[r * ldc + j]; transposed_c: c[j * ldc + r]
+  // Element (r, j) of C (r an absolute row of A) at c[r * ldc + j]; with transposed_c at c[j * ldc + r].
+  float* c = nullptr;
   int64_t ldc = 0;
   // C stored transposed (the dense layers' [tokens, features] output); only with a single k block.
   bool transposed_c = false;
