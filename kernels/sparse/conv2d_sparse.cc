@@ -34,7 +34,9 @@ Source source_of(const Conv2dShape& s) {
 
 // Columns per block: a packed block (A's columns x this many floats) or a block of results (the
 // output channels x this many) in about 512 KiB of L2, at least one 64-column tile.
-int64_t block_columns(int64_t rows) { return std::max<int64_t>(64, (128 * 1024 / std::max<int64_t>(rows, 1)) / 64 * 64); }
+int64_t block_columns(int64_t rows) {
+  return std::max<int64_t>(64, (128 * 1024 / std::max<int64_t>(rows, 1)) / 64 * 64);
+}
 
 int64_t align16(int64_t floats) { return ceil_div(floats, 16) * 16; }
 

@@ -31,7 +31,8 @@ void pack_u8_im2col(const Conv2dShape& s, const uint8_t* x, uint8_t zp, int64_t 
       if (ih < 0 || ih >= s.in_h) {
         std::memset(row + j, zp, static_cast<size_t>(len));
       } else if (s.stride_w == 1) {  // padding on the left, a copied span, padding on the right
-        const int64_t left = std::clamp<int64_t>(-iw0, 0, len), right = std::clamp<int64_t>(iw0 + len - s.in_w, 0, len - left);
+        const int64_t left = std::clamp<int64_t>(-iw0, 0, len);
+        const int64_t right = std::clamp<int64_t>(iw0 + len - s.in_w, 0, len - left);
         std::memset(row + j, zp, static_cast<size_t>(left));
         std::memcpy(row + j + left, image + ih * s.in_w + iw0 + left, static_cast<size_t>(len - left - right));
         std::memset(row + j + len - right, zp, static_cast<size_t>(right));
@@ -228,7 +229,8 @@ const std::vector<QConv2dImpl>& qconv2d_sparse_impls() {
   static const std::vector<QConv2dImpl> table = {
       {"qs8_conv2d_spmm__avx512vnni", Isa::kAvx512Vnni, Backend::kNative, qconv2d_sparse_supports,
        create_qconv2d_sparse<Isa::kAvx512Vnni>},
-      {"qs8_conv2d_spmm__avx2", Isa::kAvx2, Backend::kNative, qconv2d_sparse_supports, create_qconv2d_sparse<Isa::kAvx2>},
+      {"qs8_conv2d_spmm__avx2", Isa::kAvx2, Backend::kNative, qconv2d_sparse_supports,
+       create_qconv2d_sparse<Isa::kAvx2>},
       {"qs8_conv2d_spmm__ref", Isa::kRef, Backend::kNative, qconv2d_sparse_supports, create_qconv2d_sparse<Isa::kRef>},
   };
   return table;

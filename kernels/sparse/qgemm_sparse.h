@@ -2,8 +2,8 @@
 // y = a . B computed as y^T = B^T . a^T with the INT8 SpMM (kernels/sparse/qs8_spmm.h): the
 // weights B^T [n, k] (PyTorch Linear's layout, the study's 4x1 blocks along the output features),
 // the activations transposed into scratch, the int32 result written transposed (the microkernel's
-// transposed_c) and stored through the GEMM family's output stage (kernels/qgemm/quant_store.h). The engine measures it against the dense
-// INT8 kernels (engine/ops/sparse_choice.h).
+// transposed_c) and stored through the GEMM family's output stage (kernels/qgemm/quant_store.h). The
+// engine measures it against the dense INT8 kernels (engine/ops/sparse_choice.h).
 #pragma once
 
 #include "kernels/qgemm/qgemm.h"

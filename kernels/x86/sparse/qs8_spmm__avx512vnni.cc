@@ -124,8 +124,8 @@ void qspmm_tile(const QSpmmParams& p) {
       for (int v = 0; v < 4; ++v) {
         const int64_t left = p.n - 16 * v;
         if (left <= 0) break;
-        _mm512_mask_storeu_epi32(crow + 16 * v, left >= 16 ? __mmask16{0xFFFF} : static_cast<__mmask16>((1u << left) - 1),
-                                 out[v]);
+        const __mmask16 lanes = left >= 16 ? __mmask16{0xFFFF} : static_cast<__mmask16>((1u << left) - 1);
+        _mm512_mask_storeu_epi32(crow + 16 * v, lanes, out[v]);
       }
     }
   }
