@@ -54,7 +54,7 @@ class Conv2dSparse final : public Conv2dF32 {
         nb_(std::min(block_columns(source_ == Source::kWide ? m_ : k_), std::max<int64_t>(n_, 1))),
         threads_(gemm_max_threads()) {
     const int64_t block_rows = choose_block_rows(weights, shape.out_channels, k_, k_, 1);
-    spmm_ = choose_spmm(isa, block_rows).ukernel;
+    spmm_ = choose_spmm(isa, block_rows);
     for (int64_t g = 0; g < shape.groups; ++g) {
       groups_.push_back(pack_block_sparse(weights + g * m_ * k_, m_, k_, k_, 1, block_rows, kSpmmKBlock));
     }

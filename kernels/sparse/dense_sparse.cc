@@ -23,7 +23,7 @@ class DenseSparse final : public DenseF32 {
     const int64_t block_rows = choose_block_rows(b, shape.n, shape.k, row_stride, col_stride);
     // One k block: the result is stored transposed as it is computed (spmm.h's transposed_c).
     weights_ = pack_block_sparse(b, shape.n, shape.k, row_stride, col_stride, block_rows, shape.k);
-    spmm_ = choose_spmm(isa, block_rows).ukernel;
+    spmm_ = choose_spmm(isa, block_rows);
     if (bias != nullptr) bias_.assign(bias, bias + shape.n);
     const int64_t column_tiles = ceil_div(s_.m, kColumnTile);
     row_chunks_ = sparse_row_chunks(threads_, column_tiles, weights_.block_row_count());

@@ -32,22 +32,21 @@ class QGemmSparse final : public QGemmU8S8 {
   }
 
   void run(const uint8_t* a, const float* residual, void* y, void* scratch) const override {
-    int32_t* acc = product(a, scratch);
+    int32_t* acc = reinterpret_cast<int32_t*>(static_cast<uint8_t*>(scratch) + aligned(s_.k * s_.m));
+    product(a, scratch, acc);
     store_.store(output_, 0, acc, s_.n, s_.m, s_.n, residual, y, s_.n);
   }
 
   void run_s32(const uint8_t* a, int32_t* y, void* scratch) const override {
-    const int32_t* acc = product(a, scratch);
-    std::copy(acc, acc + s_.m * s_.n, y);
+    product(a, scratch, y);
   }
 
   size_t scratch_bytes() const override { return static_cast<size_t>(aligned(s_.k * s_.m) + aligned(s_.n * s_.m * 4)); }
 
  private:
-  // acc [m, n] = a . B + init (in scratch): a^T, then B^T . a^T stored transposed.
-  int32_t* product(const uint8_t* a, void* scratch) const {
+  // acc [m, n] = a . B + init: a^T into scratch, then B^T . a^T stored transposed into acc.
+  void product(const uint8_t* a, void* scratch, int32_t* acc) const {
     uint8_t* at = static_cast<uint8_t*>(scratch);
-    int32_t* acc = reinterpret_cast<int32_t*>(at + aligned(s_.k * s_.m));
     const int64_t tiles = ceil_div(s_.m, kQSpmmTile), block_rows = weights_.block_row_count();
     const int64_t chunks = sparse_row_chunks(threads_, tiles, block_rows);
     EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads_, gemm_max_threads()))) {
@@ -73,7 +72,6 @@ class QGemmSparse final : public QGemmU8S8 {
         ukernel_(q);
       }
     }
-    return acc;
   }
 
   QGemmShape s_;

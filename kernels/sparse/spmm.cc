@@ -41,24 +41,24 @@ void spmm(SpmmUkernel ukernel, const SpmmParams& p) {
   }
 }
 
-SpmmChoice choose_spmm(Isa isa, int64_t block_rows) {
+SpmmUkernel choose_spmm(Isa isa, int64_t block_rows) {
   struct Entry {
     Isa isa;
     int64_t block_rows;
-    SpmmChoice choice;
+    SpmmUkernel ukernel;
   };
   static const Entry table[] = {
-      {Isa::kAvx512, 4, {x86::f32_spmm_4x64__avx512, "f32_spmm_4x64__avx512"}},
-      {Isa::kAvx512, 2, {x86::f32_spmm_2x64__avx512, "f32_spmm_2x64__avx512"}},
-      {Isa::kAvx512, 1, {x86::f32_spmm_1x64__avx512, "f32_spmm_1x64__avx512"}},
-      {Isa::kAvx2, 4, {x86::f32_spmm_4x16__avx2, "f32_spmm_4x16__avx2"}},
-      {Isa::kAvx2, 2, {x86::f32_spmm_2x32__avx2, "f32_spmm_2x32__avx2"}},
-      {Isa::kAvx2, 1, {x86::f32_spmm_1x32__avx2, "f32_spmm_1x32__avx2"}},
+      {Isa::kAvx512, 4, x86::f32_spmm_4x64__avx512},
+      {Isa::kAvx512, 2, x86::f32_spmm_2x64__avx512},
+      {Isa::kAvx512, 1, x86::f32_spmm_1x64__avx512},
+      {Isa::kAvx2, 4, x86::f32_spmm_4x16__avx2},
+      {Isa::kAvx2, 2, x86::f32_spmm_2x32__avx2},
+      {Isa::kAvx2, 1, x86::f32_spmm_1x32__avx2},
   };
   for (const Entry& e : table) {
-    if (e.isa == isa && e.block_rows == block_rows) return e.choice;
+    if (e.isa == isa && e.block_rows == block_rows) return e.ukernel;
   }
-  return {f32_spmm__ref, "f32_spmm__ref"};
+  return f32_spmm__ref;
 }
 
 }  // namespace edgerun::kernels

@@ -62,12 +62,7 @@ void f32_spmm_2x32__avx2(const SpmmParams& p);
 void f32_spmm_4x16__avx2(const SpmmParams& p);
 }  // namespace x86
 
-// The microkernel for a matrix's block height on an ISA (avx512, avx2, or anything else: the reference),
-// and its name.
-struct SpmmChoice {
-  SpmmUkernel ukernel;
-  const char* name;
-};
-SpmmChoice choose_spmm(Isa isa, int64_t block_rows);
+// The microkernel for a matrix's block height on an ISA (avx512, avx2, or anything else: the reference).
+SpmmUkernel choose_spmm(Isa isa, int64_t block_rows);
 
 }  // namespace edgerun::kernels
