@@ -98,6 +98,7 @@ Result<EvalResult> evaluate(const EvalRequest& request) {
 
   const int64_t total = request.limit > 0 ? std::min(request.limit, task->size()) : task->size();
   const auto start = std::chrono::steady_clock::now();
+  std::vector<double> sample_scores;
   for (int64_t begin = 0; begin < total; begin += rows) {
     const int64_t count = std::min(rows, total - begin);
     // A symbolic batch shrinks for the last partial batch (the session compiles a plan for it);
@@ -107,6 +108,10 @@ Result<EvalResult> evaluate(const EvalRequest& request) {
     RETURN_IF_ERROR(session->run(inputs, &outputs).with_context("'" + request.model_path + "'"));
     ASSIGN_OR_RETURN(const Tensor* logits, logits_output(outputs));
     RETURN_IF_ERROR(task->score(*logits, begin, count).with_context("'" + request.model_path + "'"));
+    for (int64_t row = 0; request.sample_scores && row < count; ++row) {
+      ASSIGN_OR_RETURN(std::vector<int64_t> counts, task->sample_counts(*logits, row, begin + row));
+      sample_scores.push_back(sample_score(*task, counts));
+    }
     if (request.progress) request.progress(begin + count, total);
   }
   EvalResult result;
@@ -115,7 +120,16 @@ Result<EvalResult> evaluate(const EvalRequest& request) {
   result.split_samples = task->size();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.metrics = task->metrics();
+  result.sample_scores = std::move(sample_scores);
   return result;
+}
+
+double sample_score(const TaskEvaluator& task, const std::vector<int64_t>& counts) {
+  const std::vector<Metric> metrics = task.metrics_of(counts);
+  for (const Metric& m : metrics) {
+    if (m.name == "accuracy") return m.percent;
+  }
+  return metrics.at(0).percent;
 }
 
 }  // namespace edgerun::data

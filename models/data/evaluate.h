@@ -25,6 +25,8 @@ struct EvalRequest {
   int64_t batch = 32;
   int64_t limit = 0;  // evaluate the first `limit` samples only; 0: all
   int threads = 1;
+  // Also score every sample on its own (EvalResult::sample_scores), for paired tests between models.
+  bool sample_scores = false;
   // Called after each batch with the samples done and the total (a progress display); may be empty.
   std::function<void(int64_t done, int64_t total)> progress;
 };
@@ -35,7 +37,14 @@ struct EvalResult {
   int64_t split_samples = 0;    // in the split (more than `samples` under a limit)
   double seconds = 0.0;         // data preparation, inference and scoring, after the model is loaded
   std::vector<Metric> metrics;  // the primary metric first
+  // With EvalRequest::sample_scores: sample_score of each evaluated sample, in test-set order.
+  std::vector<double> sample_scores;
 };
+
+// One sample's score, from its sample_counts: its "accuracy" metric where the task has one (text: 0 or
+// 100; F1 is not defined per sample), else the primary metric (top-1: 0 or 100; segmentation: the
+// image's own mIoU). Paired tests (Wilcoxon) compare two models on these.
+double sample_score(const TaskEvaluator& task, const std::vector<int64_t>& counts);
 
 Result<EvalResult> evaluate(const EvalRequest& request);
 

@@ -43,9 +43,9 @@ for f in files:
     got = np.load(f)
     assert any(e.shape == got.shape and np.allclose(got, e, rtol=1e-4, atol=1e-4) for e in expected), f
 PY
-check "bench_engine prints latency" bash -c "'$bench' --model '$src/tests/data/e2e/wide_resnet/model.onnx' --repeats 3 --warmup 1 | grep -q median"
+check "bench_engine prints latency" bash -c "'$bench' --placement local --model '$src/tests/data/e2e/wide_resnet/model.onnx' --repeats 3 --warmup 1 | grep -q median"
 
-check "bench_engine makes valid inputs for a text model" bash -c "'$bench' --model '$fixture/model.onnx' --dim batch=2 --dim sequence=8 --repeats 2 --warmup 0 | grep -q median"
+check "bench_engine makes valid inputs for a text model" bash -c "'$bench' --placement local --model '$fixture/model.onnx' --dim batch=2 --dim sequence=8 --repeats 2 --warmup 0 | grep -q median"
 
 check_error "missing model file" "model.onnx" "$edgerun" inspect "$tmp/model.onnx"
 head -c 1000 "$fixture/model.onnx" >"$tmp/truncated.onnx"
@@ -55,11 +55,11 @@ check_error "wrong input name" "no input named" "$edgerun" run "$fixture/model.o
   -i "bogus=$fixture/input_0.npy"
 check_error "missing input" "missing input" "$edgerun" run "$fixture/model.onnx" -o "$tmp/o" -i "input_ids=$fixture/input_0.npy"
 check_error "input file is not .npy" "npy" "$edgerun" run "$fixture/model.onnx" -o "$tmp/o" -i "input_ids=$fixture/model.onnx"
-check_error "bad dim binding" "NAME=SIZE" "$bench" --model "$fixture/model.onnx" --dim batch
+check_error "bad dim binding" "NAME=SIZE" "$bench" --placement local --model "$fixture/model.onnx" --dim batch
 check "info names the CPU features and a kernel per family" bash -c "'$edgerun' info | grep -q '^  conv2d'"
 check "EDGERUN_ISA=ref caps every family at the reference" bash -c "EDGERUN_ISA=ref '$edgerun' info | grep '^  ' | grep -v -q -E '__ref$' && exit 1 || exit 0"
 check_error "bad EDGERUN_ISA" "EDGERUN_ISA: unknown ISA 'sse9'" env EDGERUN_ISA=sse9 "$edgerun" info
-check_error "bad --backend" "unknown backend 'tensorrt'" "$bench" --model "$fixture/model.onnx" --backend tensorrt
+check_error "bad --backend" "unknown backend 'tensorrt'" "$bench" --placement local --model "$fixture/model.onnx" --backend tensorrt
 check "export --list" "$edgerun" export --list
 check "export writes a zoo model" "$edgerun" export --model mobilenetv2 --image-size 64 -o "$tmp/mobilenetv2.onnx"
 check "exported model passes onnx.checker (full check)" /usr/bin/python3 -c \
@@ -106,65 +106,65 @@ check_error "quantize: missing calibration data" "does not exist" "$edgerun" qua
 mkdir -p "$tmp/calib_bad" && cp "$tmp/calib/a/input.npy" "$tmp/calib_bad/other.npy"
 check_error "quantize: .npy folder without the input" "no .*input.npy" "$edgerun" quantize --model resnet-student --calib-data "$tmp/calib_bad" -o "$tmp/x.onnx"
 # Early exit: the study's static skipping and trained exit heads, on the full-size model and its surrogate.
-check "bench_engine --op early_exit: skipped share of MACs beside the latency saved" bash -c "'$bench' --model resnet-student \
+check "bench_engine --op early_exit: skipped share of MACs beside the latency saved" bash -c "'$bench' --placement local --model resnet-student \
   --op early_exit --repeats 1 --warmup 0 --accuracy-limit 200 | grep -q 'skipped blocks. share of identity.s step time'"
-check "bench_engine --ee dynamic: exit rates per exit and the full-size paths mixed by them" bash -c "'$bench' \
+check "bench_engine --ee dynamic: exit rates per exit and the full-size paths mixed by them" bash -c "'$bench' --placement local \
   --model resnet-student --op early_exit --ee dynamic --ee-fit-rows 512 --ee-calib-rows 512 --repeats 1 --warmup 0 \
   --accuracy-limit 300 | grep -q 'full-size model, its exit paths mixed by these rates'"
-check_error "bench_engine: unknown early exit" "unknown early exit 'soon'" "$bench" --model resnet-student --op early_exit --ee soon
-check_error "bench_engine: unknown exit point" "layer9" "$bench" --model resnet-student --op early_exit --ee dynamic \
-  --ee-points layer9 --no-accuracy --repeats 1
-check_error "bench_engine: exit points need dynamic early exit" "--ee-points places the heads of --ee dynamic" "$bench" \
-  --model resnet-student --op early_exit --ee-points layer2 --repeats 1
-check_error "bench_engine: early exit on a model without residual stages" "has no block structure" "$bench" --model mobilenetv2 \
-  --op early_exit --repeats 1
+check_error "bench_engine: unknown early exit" "unknown early exit 'soon'" "$bench" --placement local --model resnet-student --op early_exit --ee soon
+check_error "bench_engine: unknown exit point" "layer9" "$bench" --placement local --model resnet-student --op early_exit --ee dynamic \
+  --ee-points layer9 --no-accuracy --repeats 1 --warmup 0
+check_error "bench_engine: exit points need dynamic early exit" "--ee-points places the heads of --ee dynamic" "$bench" --placement local \
+  --model resnet-student --op early_exit --ee-points layer2 --repeats 1 --warmup 0
+check_error "bench_engine: early exit on a model without residual stages" "has no block structure" "$bench" --placement local --model mobilenetv2 \
+  --op early_exit --repeats 1 --warmup 0
 
 # Pruning: the study's pattern by default, channel pruning per layer; the sparse kernels by policy.
-check "bench_engine --op prune prunes 2x1 blocks at 75% of a CNN" bash -c "'$bench' --model '$src/tests/data/e2e/resnet50_small/model.onnx' \
+check "bench_engine --op prune prunes 2x1 blocks at 75% of a CNN" bash -c "'$bench' --placement local --model '$src/tests/data/e2e/resnet50_small/model.onnx' \
   --op prune --repeats 1 --warmup 0 | grep -q '^operator   prune: 2x1 at 75.0% (global)'"
-check "bench_engine --op prune --pattern channel --per-layer removes filters in every layer" bash -c "'$bench' \
+check "bench_engine --op prune --pattern channel --per-layer removes filters in every layer" bash -c "'$bench' --placement local \
   --model '$src/tests/data/e2e/resnet50_small/model.onnx' --op prune --pattern channel --sparsity 0.5 --per-layer \
   --repeats 1 --warmup 0 | grep -q '^operator   prune: channel at .* (per layer)'"
-check "bench_engine --sparse always runs the pruned convolutions on the sparse kernels" bash -c "'$bench' \
+check "bench_engine --sparse always runs the pruned convolutions on the sparse kernels" bash -c "'$bench' --placement local \
   --model '$src/tests/data/e2e/resnet50_small/model.onnx' --op prune --sparse always --repeats 1 --warmup 0 \
   | grep '^kernels' | grep -q 'f32_conv2d_spmm__'"
-check "bench_engine --backend xnnpack: pruned 1x1 convolutions on XNNPACK's sparse path" bash -c "'$bench' \
-  --model '$src/tests/data/e2e/resnet50_small/model.onnx' --op prune --sparse always --backend xnnpack --repeats 1 \
+check "bench_engine --backend xnnpack: pruned 1x1 convolutions on XNNPACK's sparse path" bash -c "'$bench' --placement local \
+  --model '$src/tests/data/e2e/resnet50_small/model.onnx' --op prune --sparse always --backend xnnpack --repeats 1 --warmup 0 \
   --warmup 0 | grep '^kernels' | grep -q 'xnnpack_conv2d_spmm'"
-check_error "bench_engine: unknown sparse kernel policy" "unknown sparse kernel policy 'sometimes'" "$bench" \
-  --model "$src/tests/data/e2e/resnet50_small/model.onnx" --op prune --sparse sometimes --repeats 1
-check_error "bench_engine: unknown pruning pattern" "unknown pruning pattern '3:2'" "$bench" \
-  --model "$src/tests/data/e2e/resnet50_small/model.onnx" --op prune --pattern 3:2 --repeats 1
+check_error "bench_engine: unknown sparse kernel policy" "unknown sparse kernel policy 'sometimes'" "$bench" --placement local \
+  --model "$src/tests/data/e2e/resnet50_small/model.onnx" --op prune --sparse sometimes --repeats 1 --warmup 0
+check_error "bench_engine: unknown pruning pattern" "unknown pruning pattern '3:2'" "$bench" --placement local \
+  --model "$src/tests/data/e2e/resnet50_small/model.onnx" --op prune --pattern 3:2 --repeats 1 --warmup 0
 
 # Cold requests (the studies' protocol): each request compiles a fresh copy of the model.
-check "bench_engine --cold times fresh sessions" bash -c "'$bench' --model '$src/tests/data/e2e/resnet50_small/model.onnx' \
-  --cold --repeats 2 --warmup 0 --no-accuracy | grep -q '^cold       2 requests after 0 warm-up'"
-check "bench_engine --inputs cycles over seeded input sets" bash -c "'$bench' --model '$src/tests/data/e2e/resnet50_small/model.onnx' \
-  --inputs 3 --repeats 6 --warmup 1 --no-accuracy | grep -q '^warm       6 runs over 3 seeded input sets after 1 warm-up'"
+check "bench_engine --cold times fresh sessions" bash -c "'$bench' --placement local --model '$src/tests/data/e2e/resnet50_small/model.onnx' \
+  --cold --inputs 1 --repeats 2 --warmup 0 --no-accuracy | grep -q '^local      cold: .*(2 requests, each a copy of the graph compiled'"
+check "bench_engine --inputs cycles over seeded input sets" bash -c "'$bench' --placement local --model '$src/tests/data/e2e/resnet50_small/model.onnx' \
+  --inputs 3 --repeats 3 --warmup 1 --no-accuracy --format csv | grep -q '^.*,identity,local,warm,6,'"
 check_error "bench_engine: --cold with placements is refused" "cold placements are not implemented" "$bench" \
-  --model "$src/tests/data/e2e/resnet50_small/model.onnx" --cold --placement edge --repeats 1
+  --model "$src/tests/data/e2e/resnet50_small/model.onnx" --cold --placement edge --repeats 1 --warmup 0
 
 # Tiers and placements: bench_engine on real tier servers, edgerun partition, edgerun-serve with curl.
 serve="$build/tools/edgerun-serve"
 small="$src/tests/data/e2e/resnet50_small/model.onnx"
 
 # Operator pipelines (--op a+b+c, issue 8): distillation, DSPTQ, prune+SPTQ, partition; nonsense rejected with the reason.
-check "bench_engine --op distill: the full-size student's latency, its surrogate beside the teacher's" bash -c "'$bench' \
+check "bench_engine --op distill: the full-size student's latency, its surrogate beside the teacher's" bash -c "'$bench' --placement local \
   --model resnet --op distill --repeats 1 --warmup 0 --accuracy-limit 200 >'$tmp/distill' \
   && grep -q \"^operator   distill: the full-size student 'resnet-student'\" '$tmp/distill' \
   && grep -q '^           identity: teacher fp32 (200 of' '$tmp/distill' && grep -q '^           distill: student fp32 (200 of' '$tmp/distill'"
-check "bench_engine --op distill+sptq: SPTQ of the student (DSPTQ)" bash -c "'$bench' --model bert --op distill+sptq \
+check "bench_engine --op distill+sptq: SPTQ of the student (DSPTQ)" bash -c "'$bench' --placement local --model bert --op distill+sptq \
   --repeats 1 --warmup 0 --accuracy-limit 100 >'$tmp/dsptq' && grep -q '^operator   distill+sptq:' '$tmp/dsptq' \
   && grep -q '^engine .*INT8' '$tmp/dsptq' && grep -q '^           distill+sptq: student fp32, quantized by sptq' '$tmp/dsptq'"
-check "bench_engine --op prune+sptq: pruned, then quantized" bash -c "'$bench' --model bert-student --op prune+sptq \
+check "bench_engine --op prune+sptq: pruned, then quantized" bash -c "'$bench' --placement local --model bert-student --op prune+sptq \
   --repeats 1 --warmup 0 --accuracy-limit 100 >'$tmp/psptq' && grep -q '^           prune: 4x1 at 90.0% (global)' '$tmp/psptq' \
   && grep -q '^engine .*INT8' '$tmp/psptq' && grep -q '^           prune+sptq: fp32 pruned one-shot, 4x1 at 90.0%.*quantized by sptq' '$tmp/psptq'"
 check "bench_engine --op sptq+partition: the split placements by default" bash -c "test \$('$bench' --model '$small' \
   --op sptq+partition --cut auto --repeats 1 --warmup 0 | grep -c -E '^placement  (mobile-edge|edge-cloud|mobile-cloud)$') = 3"
-check_error "bench_engine: prune after sptq" "--op 'sptq+prune': prune after sptq: the weights are INT8 by then" "$bench" \
-  --model "$small" --op sptq+prune --repeats 1
+check_error "bench_engine: prune after sptq" "--op 'sptq+prune': prune after sptq: the weights are INT8 by then" "$bench" --placement local \
+  --model "$small" --op sptq+prune --repeats 1 --warmup 0
 check_error "bench_engine: distill of a model without a student" "'fcn' has no student in the zoo (models with a student: resnet" \
-  "$bench" --model fcn --op distill --repeats 1
+  "$bench" --placement local --model fcn --op distill --repeats 1 --warmup 0
 check_error "bench_engine: partition on one tier" "placement 'edge' runs it on one" "$bench" --model "$small" \
   --op sptq+partition --placement edge --repeats 1 --warmup 0
 check "edgerun partition takes a pipeline" bash -c "'$edgerun' partition --model '$small' --op sptq+partition \
@@ -173,11 +173,11 @@ check "bench_engine on a partitioned placement takes the request apart" bash -c 
   --placement edge,mobile-edge --cut 20 --repeats 2 --warmup 1 | grep -q 'link       mobile -> edge: .* (bytes / bandwidth + RTT'"
 check "bench_engine --cut auto says what the cost model predicted" bash -c "'$bench' --model '$small' \
   --placement mobile-cloud --cut auto --repeats 1 --warmup 0 | grep -q '^  cut        auto (cost model: predicted'"
-check_error "bench_engine: unknown placement" "unknown placement 'phone'" "$bench" --model "$small" --placement phone --repeats 1
-check_error "bench_engine: bad cut" "--cut must be paper, auto or a step index" "$bench" --model "$small" --placement mobile-edge --cut middle --repeats 1
-check_error "bench_engine: paper cut of a model file" "--cut paper needs a zoo model" "$bench" --model "$small" --placement mobile-edge --repeats 1
+check_error "bench_engine: unknown placement" "unknown placement 'phone'" "$bench" --model "$small" --placement phone --repeats 1 --warmup 0
+check_error "bench_engine: bad cut" "--cut must be paper, auto or a step index" "$bench" --model "$small" --placement mobile-edge --cut middle --repeats 1 --warmup 0
+check_error "bench_engine: paper cut of a model file" "--cut paper needs a zoo model" "$bench" --model "$small" --placement mobile-edge --repeats 1 --warmup 0
 echo '{"tiers": [{"name": "mobile"}]}' >"$tmp/tiers.json"
-check_error "bench_engine: incomplete tier file" "tier 'mobile'" "$bench" --model "$small" --placement mobile --tiers "$tmp/tiers.json" --repeats 1
+check_error "bench_engine: incomplete tier file" "tier 'mobile'" "$bench" --model "$small" --placement mobile --tiers "$tmp/tiers.json" --repeats 1 --warmup 0
 check "edgerun partition measures every cut" bash -c "'$edgerun' partition --model '$small' --placement edge-cloud --max-cuts 4 \
   --repeats 1 --profile-runs 1 | grep -q '^cost model median absolute error'"
 check_error "partition: one-tier placement" "runs on one tier" "$edgerun" partition --model "$small" --placement edge

@@ -119,33 +119,37 @@ Result<std::vector<ExitPathTiming>> time_exit_paths(Session& identity, Session& 
   return paths;
 }
 
-void print_exit_paths(const std::vector<ExitPathTiming>& paths) {
-  std::printf("early exit full-size latency: identity and each path in interleaved rounds of %zu (ms)\n",
+void print_exit_paths(std::FILE* log, const std::vector<ExitPathTiming>& paths) {
+  std::fprintf(log, "early exit full-size latency: identity and each path in interleaved rounds of %zu (ms)\n",
               paths[0].ms.size());
-  std::printf("           %-26s %6s %9s %8s %9s %9s %9s %9s\n", "path", "steps", "GMACs", "of id.", "id. time",
+  std::fprintf(log, "           %-26s %6s %9s %8s %9s %9s %9s %9s\n", "path", "steps", "GMACs", "of id.", "id. time",
               "median", "mean", "speed-up");
   const LatencyStats id = summarize(paths[0].ms);
   for (const ExitPathTiming& p : paths) {
     const LatencyStats s = summarize(p.ms);
-    std::printf("           %-26s %6zu %9.3f %7.1f%% %8.1f%% %9.3f %9.3f %8.2fx\n", p.label.c_str(), p.steps,
+    std::fprintf(log, "           %-26s %6zu %9.3f %7.1f%% %8.1f%% %9.3f %9.3f %8.2fx\n", p.label.c_str(), p.steps,
                 static_cast<double>(p.macs) * 1e-9, 100.0 * static_cast<double>(p.macs) / static_cast<double>(paths[0].macs),
                 100.0 * p.identity_time_share, s.median, s.mean, id.mean / s.mean);
   }
-  std::printf("           (of id.: MACs as a share of identity's; id. time: the share of identity's step time in the "
+  std::fprintf(log, "           (of id.: MACs as a share of identity's; id. time: the share of identity's step time in the "
               "steps the path runs too)\n");
   if (paths.size() == 2) {
     const double measured = 1.0 - summarize(paths[1].ms).mean / id.mean;
-    std::printf("           latency saved %.1f%% of identity; the skipped blocks' share of identity's step time %.1f%%, "
+    std::fprintf(log, "           latency saved %.1f%% of identity; the skipped blocks' share of identity's step time %.1f%%, "
                 "of its MACs %.1f%%\n", 100.0 * measured, 100.0 * (1 - paths[1].identity_time_share),
                 100.0 * (1 - static_cast<double>(paths[1].macs) / static_cast<double>(paths[0].macs)));
   }
 }
 
 Status print_early_exit_surrogate(const std::string& zoo_name, const AccuracyOptions& accuracy, const OperatorOptions& op,
-                                  const std::vector<ExitPathTiming>& paths, std::vector<double>* exit_rates) {
+                                  const std::vector<ExitPathTiming>& paths, std::vector<double>* exit_rates,
+                                  AccuracySummary* summary) {
+  std::FILE* log = accuracy.log;
+  *summary = AccuracySummary{};
   const std::string dir = data::trained_models_dir() + "/" + zoo_name;
   if (!std::filesystem::exists(dir + "/record.json")) {
-    std::printf("accuracy   n/a: no trained surrogate for '%s' in models/trained/\n", zoo_name.c_str());
+    summary->note = "no trained surrogate for '" + zoo_name + "' in models/trained/";
+    std::fprintf(log, "accuracy   n/a: %s\n", summary->note.c_str());
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(data::TrainedRecord record, data::load_trained_record(dir));
@@ -176,6 +180,8 @@ Status print_early_exit_surrogate(const std::string& zoo_name, const AccuracyOpt
     ASSIGN_OR_RETURN(ms, timed_run(*armed, inputs, &outputs));
     ee_ms.push_back(ms);
     ASSIGN_OR_RETURN(std::vector<int64_t> ee_c, task->sample_counts(outputs[0].tensor, 0, i));
+    summary->sample_scores.push_back(data::sample_score(*task, ee_c));
+    summary->identity_sample_scores.push_back(data::sample_score(*task, id_c));
     const size_t branch = exits == 0 ? 0 : static_cast<size_t>(outputs.at(1).tensor.data<int64_t>()[0]);
     ++taken[branch];
     add_counts(ee_counts[branch], ee_c);
@@ -184,26 +190,31 @@ Status print_early_exit_surrogate(const std::string& zoo_name, const AccuracyOpt
     add_counts(id_all, id_c);
   }
   const std::string metric = task->metrics_of(ee_all).at(0).name;
-  std::printf("early exit on the trained surrogate (%s; %s test split, %lld samples one at a time; built in %.1f s)\n",
+  std::fprintf(log, "early exit on the trained surrogate (%s; %s test split, %lld samples one at a time; built in %.1f s)\n",
               record.architecture.c_str(), data::task_name(record.task), static_cast<long long>(total), build_s);
-  std::printf("           %s\n", ee.summary.c_str());
+  std::fprintf(log, "           %s\n", ee.summary.c_str());
   if (exits > 0) {
-    std::printf("           %-22s %10s %8s %8s %14s %22s\n", "exit", "threshold", "calib.", "rate", metric.c_str(),
+    std::fprintf(log, "           %-22s %10s %8s %8s %14s %22s\n", "exit", "threshold", "calib.", "rate", metric.c_str(),
                 (metric + " of identity").c_str());
     for (size_t k = 0; k <= exits; ++k) {
       const std::string name = k == exits ? "final" : std::to_string(k) + " (" + ee.exit_names[k] + ")";
       char threshold[16] = "-";
       if (k < exits) std::snprintf(threshold, sizeof threshold, "%.4f", ee.choice.thresholds[k]);
-      std::printf("           %-22s %10s %7.1f%% %7.1f%% %14s %22s\n", name.c_str(), threshold,
+      std::fprintf(log, "           %-22s %10s %7.1f%% %7.1f%% %14s %22s\n", name.c_str(), threshold,
                   100.0 * ee.choice.exit_rates[k], 100.0 * static_cast<double>(taken[k]) / static_cast<double>(total),
                   metric_cell(*task, ee_counts[k], taken[k]).c_str(), metric_cell(*task, id_counts[k], taken[k]).c_str());
     }
   }
   const double ee_metric = task->metrics_of(ee_all).at(0).percent, id_metric = task->metrics_of(id_all).at(0).percent;
-  std::printf("           overall %s %.2f %% vs identity %.2f %%: drop %+.2f points\n", metric.c_str(), ee_metric,
+  summary->measured = true;
+  summary->note = "early exit on the trained surrogate: " + ee.summary;
+  summary->metric = metric;
+  summary->percent = ee_metric;
+  summary->drop = id_metric - ee_metric;
+  std::fprintf(log, "           overall %s %.2f %% vs identity %.2f %%: drop %+.2f points\n", metric.c_str(), ee_metric,
               id_metric, id_metric - ee_metric);
   const LatencyStats id = summarize(id_ms), e = summarize(ee_ms);
-  std::printf("           latency per sample (ms): identity mean %.4f median %.4f; early exit mean %.4f median %.4f"
+  std::fprintf(log, "           latency per sample (ms): identity mean %.4f median %.4f; early exit mean %.4f median %.4f"
               " -> %.2fx mean, %.2fx median\n", id.mean, id.median, e.mean, e.median, id.mean / e.mean,
               id.median / e.median);
   exit_rates->clear();
@@ -212,7 +223,7 @@ Status print_early_exit_surrogate(const std::string& zoo_name, const AccuracyOpt
   if (exits > 0 && paths.size() == exits + 2) {
     const auto [mean, median] = mixed_latency(paths, *exit_rates);
     const LatencyStats full = summarize(paths[0].ms);
-    std::printf("           full-size model, its exit paths mixed by these rates: mean %.3f ms, median %.3f ms vs "
+    std::fprintf(log, "           full-size model, its exit paths mixed by these rates: mean %.3f ms, median %.3f ms vs "
                 "identity mean %.3f ms -> %.2fx mean\n", mean, median, full.mean, full.mean / mean);
   }
   return Status::Ok();

@@ -7,6 +7,7 @@
 //   exit and overall, latency per sample; then the full-size paths mixed by the surrogate's exit rates.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -31,11 +32,13 @@ Result<std::vector<ExitPathTiming>> time_exit_paths(Session& identity, Session& 
                                                     const std::vector<NamedTensor>& inputs,
                                                     const std::vector<std::string>& exit_names, int warmup,
                                                     int repeats);
-void print_exit_paths(const std::vector<ExitPathTiming>& paths);
+void print_exit_paths(std::FILE* log, const std::vector<ExitPathTiming>& paths);
 
 // The surrogate part; `paths` (may be empty) are the full-size timings to mix by the exit rates, which
-// land in *exit_rates (dynamic: one per exit, then the final output; static: none).
+// land in *exit_rates (dynamic: one per exit, then the final output; static: none). *summary gets the
+// early-exit surrogate's overall metric against identity's, sample by sample.
 Status print_early_exit_surrogate(const std::string& zoo_name, const AccuracyOptions& accuracy, const OperatorOptions& op,
-                                  const std::vector<ExitPathTiming>& paths, std::vector<double>* exit_rates);
+                                  const std::vector<ExitPathTiming>& paths, std::vector<double>* exit_rates,
+                                  AccuracySummary* summary);
 
 }  // namespace edgerun

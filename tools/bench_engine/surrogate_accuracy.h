@@ -13,9 +13,11 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "graph/status.h"
+#include "tools/bench_engine/accuracy_summary.h"
 #include "tools/deployment/deployment_operator.h"
 
 namespace edgerun {
@@ -24,10 +26,13 @@ struct AccuracyOptions {
   std::string variant = "fp32";
   int64_t limit = 0;  // first N test samples; 0: the whole split
   int threads = 1;
+  std::FILE* log = stdout;  // where the accuracy block is printed
 };
 
 // Prints the accuracy block; a zoo model without a trained surrogate (or variant) says so and succeeds.
+// *summary gets the figure the tables report: the first stage after the whole pipeline (the trained
+// variant where there is one), against identity; identity itself with drop 0.
 Status print_surrogate_accuracy(const std::string& zoo_name, const AccuracyOptions& options,
-                                const OperatorOptions& op);
+                                const OperatorOptions& op, AccuracySummary* summary);
 
 }  // namespace edgerun
