@@ -63,9 +63,11 @@ int main(int argc, char** argv) {
                  "first dropped: --inputs 100 --repeats 500 --warmup 100)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  app.add_flag("--cold", cold,
-               "time cold requests (the studies' protocol): each loads the deployed model afresh (a copy of its "
-               "graph), compiles it and runs once; default: warm runs of one compiled session");
+  app.add_flag(
+      "--cold", cold,
+      "time cold requests (the studies' protocol): each loads the deployed model afresh (a copy of its "
+      "graph), compiles it and runs once; on placements each tier server rebuilds its session per request; default: "
+      "warm runs of one compiled session");
   KernelOptions kernel_options;
   add_kernel_options(app, kernel_options);
   PlacementBenchOptions placement;
@@ -88,10 +90,6 @@ int main(int argc, char** argv) {
   if (!parsed_op.ok()) return fail(parsed_op.status());
   const OperatorOptions& op = parsed_op.value();
 
-  if (cold && (!placement.placements.empty() || op.pipeline.has(OperatorStep::kPartition))) {
-    return fail(unsupported("--cold with placements: the tier servers keep their sessions warm (cold placements "
-                            "are not implemented yet)"));
-  }
   auto deployed = load_deployed_model(model, op, options);
   if (!deployed.ok()) return fail(deployed.status());
   const ModelSource& source = deployed.value().source;
@@ -105,7 +103,7 @@ int main(int argc, char** argv) {
   Status st = s.run(inputs.value(), &outputs);  // compiles the plan, then runs
   if (!st.ok()) return fail(st);
   const double first_ms = ms_since(t_first);
-  // Input set 1 is `inputs` (the placements and exit paths take it); the others are seeded 2..N.
+  // Input set 1 is `inputs` (the exit paths and the cut choice take it); the others are seeded 2..N.
   std::vector<std::vector<NamedTensor>> input_sets{inputs.value()};
   for (int seed = 2; seed <= input_count; ++seed) {
     auto more = make_random_inputs(s, static_cast<uint32_t>(seed));
@@ -172,13 +170,14 @@ int main(int argc, char** argv) {
     placement.zoo_model = built_zoo_name;
     placement.warmup = warmup;
     placement.repeats = repeats;
+    placement.cold = cold;
     placement.exit_names = deployed.value().exit_names;
     placement.served.tiers_file = placement.tiers_file;
     // The latency graph does not depend on the calibrator (deployment_operator.h): not passed on.
     placement.served.args = {"--model", model, "--backend", kernel_options.backend};
     for (const std::string& a : served_operator_args(op_cli, op.pipeline)) placement.served.args.push_back(a);
     for (const std::string& d : dims) placement.served.args.insert(placement.served.args.end(), {"--dim", d});
-    auto timings = run_placement_bench(placement, s, inputs.value());
+    auto timings = run_placement_bench(placement, s, input_sets);
     if (!timings.ok()) return fail(timings.status());
   }
   // Early exit's surrogate is printed above; with distill, the student's beside its teacher's follows.
