@@ -141,8 +141,10 @@ check "bench_engine --cold times fresh sessions" bash -c "'$bench' --model '$src
   --cold --repeats 2 --warmup 0 --no-accuracy | grep -q '^cold       2 requests after 0 warm-up'"
 check "bench_engine --inputs cycles over seeded input sets" bash -c "'$bench' --model '$src/tests/data/e2e/resnet50_small/model.onnx' \
   --inputs 3 --repeats 6 --warmup 1 --no-accuracy | grep -q '^warm       6 runs over 3 seeded input sets after 1 warm-up'"
-check_error "bench_engine: --cold with placements is refused" "cold placements are not implemented" "$bench" \
-  --model "$src/tests/data/e2e/resnet50_small/model.onnx" --cold --placement edge --repeats 1
+check "bench_engine --cold on placements: every tier rebuilds per request (in its compute), peak memory per tier" \
+  bash -c "'$bench' --model '$src/tests/data/e2e/resnet50_small/model.onnx' --cold --placement mobile-edge --cut 20 \
+  --inputs 2 --repeats 2 --warmup 0 | awk '/^  rebuild    mobile [0-9.]+ ms edge [0-9.]+ ms/ && \$3 > 0 && \$6 > 0 {r = 1}
+  /^  memory     mobile peak [0-9.]+ MiB edge peak [0-9.]+ MiB/ && \$4 > 0 && \$8 > 0 {m = 1} END {exit !(r && m)}'"
 
 # Tiers and placements: bench_engine on real tier servers, edgerun partition, edgerun-serve with curl.
 serve="$build/tools/edgerun-serve"
