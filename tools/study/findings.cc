@@ -103,8 +103,7 @@ Result<LatencyComparison> compare(const ModelData& m, const Config& a, const Con
   if (!delta.ok()) return delta.status().with_context(m.model + " " + label(a) + " vs " + label(b));
   c.cliffs_delta = delta->delta;
   c.magnitude = delta->magnitude;
-  const bool significant =
-      m.kruskal_p < kAlpha && c.conover_p < kAlpha && c.magnitude != CliffMagnitude::kNegligible;
+  const bool significant = m.kruskal_p < kAlpha && c.conover_p < kAlpha && c.magnitude != CliffMagnitude::kNegligible;
   if (significant) c.speed = c.cliffs_delta < 0 ? Speed::kFaster : Speed::kSlower;
   return c;
 }
@@ -150,8 +149,8 @@ Result<ModelFinding> finding1(const ModelData& m) {
   } else if (m.drop(qee) <= m.drop(sptq)) {
     decide(&f, false, "fastest, but its drop is no larger than sptq's: not the medium loss claimed");
   } else if (m.drop(qee) > kMediumDropMaxPoints) {
-    decide(&f, false, "fastest, but its drop of " + points(m.drop(qee)) + " is large (over " +
-                          points(kMediumDropMaxPoints) + ")");
+    decide(&f, false,
+           "fastest, but its drop of " + points(m.drop(qee)) + " is large (over " + points(kMediumDropMaxPoints) + ")");
   } else {
     decide(&f, true, "fastest on edge, dropping " + points(m.drop(qee)) + " against sptq's " + points(m.drop(sptq)));
   }
@@ -256,7 +255,8 @@ Result<ModelFinding> finding5(const ModelData& m) {
                 points(kMediumDropMaxPoints);
   }
   for (const char* tier : {"mobile", "edge"}) {
-    ASSIGN_OR_RETURN(std::string distill_slower, faster_than_all(m, {"distill", tier}, {{"qat", tier}, {"prune", tier}}, &f));
+    ASSIGN_OR_RETURN(std::string distill_slower,
+                     faster_than_all(m, {"distill", tier}, {{"qat", tier}, {"prune", tier}}, &f));
     failures += (failures.empty() || distill_slower.empty() ? "" : "; ") + distill_slower;
   }
   decide(&f, failures.empty(),
@@ -319,8 +319,7 @@ const FindingSpec kFindings[] = {
      "points; distill is faster than qat and than prune on mobile and on edge.",
      finding5},
     {6, "Operators with distillation beat operators with partitioning on Mobile and Edge.",
-     "distill and distill+sptq, each on mobile and on edge, are faster than sptq+partition @ mobile-edge.",
-     finding6},
+     "distill and distill+sptq, each on mobile and on edge, are faster than sptq+partition @ mobile-edge.", finding6},
 };
 
 std::vector<int> findings_of(const std::string& study) {
@@ -371,15 +370,15 @@ std::string verdict_line(const Finding& finding) {
 
 std::string model_details(const ModelFinding& m) {
   Table table;
-  table.header = {"A", "B", "median A (ms)", "median B (ms)", "Conover p (Holm)", "Cliff's delta (A vs B)",
+  table.header = {"A",         "B",   "median A (ms)", "median B (ms)", "Conover p (Holm)", "Cliff's delta (A vs B)",
                   "magnitude", "A is"};
   for (const LatencyComparison& c : m.comparisons) {
     table.rows.push_back({label(c.a), label(c.b), fixed_cell(c.median_a_ms, 2), fixed_cell(c.median_b_ms, 2),
                           p_value_cell(c.conover_p), fixed_cell(c.cliffs_delta, 3), cliff_magnitude_name(c.magnitude),
                           speed_name(c.speed)});
   }
-  std::string out = "### " + model_display_name(m.model) + " (Kruskal-Wallis p = " +
-                    p_value_cell(m.kruskal_wallis_p) + ")\n\n" + to_markdown(table);
+  std::string out = "### " + model_display_name(m.model) + " (Kruskal-Wallis p = " + p_value_cell(m.kruskal_wallis_p) +
+                    ")\n\n" + to_markdown(table);
   if (!m.drops.empty()) {
     out += "\nAccuracy drop below identity:";
     for (size_t i = 0; i < m.drops.size(); ++i) {
@@ -440,14 +439,15 @@ Result<FindingsReport> judge_findings(const std::vector<CellResult>& all_cells, 
 
 std::string findings_markdown(const FindingsReport& report) {
   std::string out = "# Findings: " + report.study + " study, " + latency_name(report.latency) + " latency\n\n";
-  out += "\"A is faster than B\" when Kruskal-Wallis over the model's configurations and Conover's post-hoc p of "
-         "the pair (Holm-adjusted) are both below " +
-         p_value_cell(kAlpha) +
-         " and Cliff's delta of A against B is negative and at least small (|delta| >= 0.147). Medians in ms; "
-         "accuracy drops in percentage points below identity.\n\n";
+  out +=
+      "\"A is faster than B\" when Kruskal-Wallis over the model's configurations and Conover's post-hoc p of "
+      "the pair (Holm-adjusted) are both below " +
+      p_value_cell(kAlpha) +
+      " and Cliff's delta of A against B is negative and at least small (|delta| >= 0.147). Medians in ms; "
+      "accuracy drops in percentage points below identity.\n\n";
   for (const Finding& finding : report.findings) {
-    out += "## Finding " + std::to_string(finding.number) + "\n\n> " + finding.claim + "\n\n" +
-           verdict_line(finding) + "\n\nJudged as: " + finding.rule + "\n\n";
+    out += "## Finding " + std::to_string(finding.number) + "\n\n> " + finding.claim + "\n\n" + verdict_line(finding) +
+           "\n\nJudged as: " + finding.rule + "\n\n";
     if (!finding.note.empty()) out += "Note: " + finding.note + ".\n\n";
     Table summary;
     summary.header = {"model", "verdict", "why"};

@@ -69,7 +69,7 @@ enum class Verdict {
 const char* verdict_name(Verdict verdict);  // "holds", "does not hold", "holds for some models only", ...
 
 enum class Speed { kFaster, kSlower, kNoDifference };  // A against B, by the rule above
-const char* speed_name(Speed speed);                    // "faster", "slower", "no difference"
+const char* speed_name(Speed speed);                   // "faster", "slower", "no difference"
 
 struct LatencyComparison {
   Config a, b;
@@ -115,8 +115,7 @@ struct FindingsReport {
 // latest cell of each key of that study in `cells` (latest_cells), by `latency`. Errors of the statistics
 // (a model whose configurations hold no more samples than there are configurations) come back naming the
 // model.
-Result<FindingsReport> judge_findings(const std::vector<CellResult>& cells, const std::string& study,
-                                      Latency latency);
+Result<FindingsReport> judge_findings(const std::vector<CellResult>& cells, const std::string& study, Latency latency);
 
 // "# Findings: <study> study, <latency> latency", the rule of "faster", then per finding "## Finding n":
 // the claim quoted, the verdict in bold, the rule, a table of each model's verdict and reason, and per
