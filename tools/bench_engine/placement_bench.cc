@@ -139,11 +139,13 @@ Result<TimedRequests> time_requests(const PlacementBenchOptions& options, Placem
 // Each tier server's peak resident memory after the placement's requests, printed.
 Result<std::vector<double>> read_peak_memory(std::FILE* log, PlacementServers& servers) {
   std::vector<double> peaks;
-  std::fprintf(log, "  memory    ");
   for (size_t t = 0; t < servers.num_tiers(); ++t) {
     ASSIGN_OR_RETURN(double mb, servers.tier(t).peak_memory_mb());
-    std::fprintf(log, " %s peak %.1f MiB", servers.placement().tiers[t].c_str(), mb);
     peaks.push_back(mb);
+  }
+  std::fprintf(log, "  memory    ");
+  for (size_t t = 0; t < peaks.size(); ++t) {
+    std::fprintf(log, " %s peak %.1f MiB", servers.placement().tiers[t].c_str(), peaks[t]);
   }
   std::fprintf(log, "   (resident, VmHWM)\n");
   return peaks;
