@@ -3,13 +3,14 @@
 // the tier's limits on the child, and clear errors. Exits 77 (CTest: skipped) when node or
 // onnxruntime-node is missing, so a machine without them does not pass a test it never ran.
 #define DOCTEST_CONFIG_IMPLEMENT
+#include "tools/bench_engine/ort_peer.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <cstdio>
 
 #include "models/zoo/zoo.h"
-#include "tools/bench_engine/ort_peer.h"
 #include "tools/common/model_inputs.h"
 #include "tools/deployment/deployment_operator.h"
 
@@ -95,7 +96,8 @@ TEST_CASE("ORT peer: FP32 ResNet-50 under edge's limits, the samples asked for, 
 TEST_CASE("ORT peer: SPTQ's QDQ graph (before lowering) on mobile, close to edgerun's INT8 run") {
   Peer p = make_peer(quantize_for_latency(small_resnet50(), OperatorOptions{}).value().graph);
   size_t qdq = 0;
-  for (const Node& n : p.session->graph().nodes) qdq += n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear";
+  for (const Node& n : p.session->graph().nodes)
+    qdq += n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear";
   REQUIRE(qdq > 0);  // ORT gets the QDQ pattern, not edgerun's lowered INT8 ops
   p.request.tier = "mobile";
   p.request.repeats = 2;
@@ -105,6 +107,17 @@ TEST_CASE("ORT peer: SPTQ's QDQ graph (before lowering) on mobile, close to edge
   CHECK(result.description.find("under mobile's limits (0.5 CPU, 4 GiB)") != std::string::npos);
   // Both run the same quantized arithmetic; float rounding moves a few values across a step.
   check_outputs(p, result, 0.01);
+}
+
+TEST_CASE("ORT peer: the duty-cycle limiter (where no cpu cgroup is writable) holds the child too") {
+  Peer p = make_peer(small_resnet50());
+  p.request.tier = "mobile";
+  p.request.limit = LimitMethod::kDutyCycle;
+  p.request.repeats = 2;
+  OrtPeerResult result;
+  if (!run(p.request, &result)) return;
+  check_samples(result, 2);
+  CHECK(result.limits.find("cpu: duty cycle") == 0);  // the watchdog was forked by the child, before node
 }
 
 TEST_CASE("ORT peer: a model ONNX Runtime cannot load is a clear error") {
@@ -117,6 +130,7 @@ TEST_CASE("ORT peer: a model ONNX Runtime cannot load is a clear error") {
     return;
   }
   REQUIRE_FALSE(r.ok());
+  MESSAGE(r.status().to_string());
   CHECK(r.status().code() == StatusCode::kInternal);
   CHECK(r.status().message().find("ONNX Runtime failed") == 0);
   CHECK(r.status().message().find("1000") != std::string::npos);  // ORT's own words name the opset

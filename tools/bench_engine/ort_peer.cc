@@ -34,7 +34,8 @@ class TempDir {
  public:
   static Result<TempDir> make() {
     char name[] = "/tmp/edgerun-ort-peer-XXXXXX";
-    if (mkdtemp(name) == nullptr) return io_error(std::string("cannot make a temporary folder: ") + std::strerror(errno));
+    if (mkdtemp(name) == nullptr)
+      return io_error(std::string("cannot make a temporary folder: ") + std::strerror(errno));
     return TempDir(name);
   }
   TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
@@ -112,8 +113,8 @@ Result<std::string> write_input_sets(const TempDir& dir, const std::vector<std::
 // Only this thread exists in the child; limit_this_process allocates, which glibc keeps usable after
 // fork (it resets its allocator locks in the child), and no other lock it takes can be held by the
 // parent's other threads (bench_engine's kernel threads are idle while it waits here).
-[[noreturn]] void run_child(const TempDir& dir, const TierProfile& tier, LimitMethod limit,
-                            const std::string& node, std::vector<std::string>& args) {
+[[noreturn]] void run_child(const TempDir& dir, const TierProfile& tier, LimitMethod limit, const std::string& node,
+                            std::vector<std::string>& args) {
   const int out = ::open(dir.file("stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   const int err = ::open(dir.file("stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (out < 0 || err < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0) _exit(kExecFailedExit);
@@ -232,11 +233,11 @@ Result<OrtPeerResult> run_ort_peer(const OrtPeerRequest& request) {
   ASSIGN_OR_RETURN(std::string inputs, write_input_sets(dir, request.input_sets));
   if (mkdir(dir.file("out").c_str(), 0755) != 0) return io_error("cannot make " + dir.file("out"));
 
-  ASSIGN_OR_RETURN(int status, run_limited(dir, *tier.value(), request.limit, node,
-                                           {node, script, "--model", model, "--threads", std::to_string(request.threads),
-                                            "--warmup", std::to_string(request.warmup), "--repeats",
-                                            std::to_string(request.repeats), "--inputs", inputs, "--outputs",
-                                            dir.file("out")}));
+  ASSIGN_OR_RETURN(
+      int status, run_limited(dir, *tier.value(), request.limit, node,
+                              {node, script, "--model", model, "--threads", std::to_string(request.threads), "--warmup",
+                               std::to_string(request.warmup), "--repeats", std::to_string(request.repeats), "--inputs",
+                               inputs, "--outputs", dir.file("out")}));
   RETURN_IF_ERROR(check_exit(status, dir));
   return parse_output(dir, request, *tier.value());
 }

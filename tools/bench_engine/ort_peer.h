@@ -21,7 +21,7 @@
 namespace edgerun {
 
 struct OrtPeerRequest {
-  const Graph* graph = nullptr;  // the deployed model as bench_engine measures it (see above)
+  const Graph* graph = nullptr;                      // the deployed model as bench_engine measures it (see above)
   std::vector<std::vector<NamedTensor>> input_sets;  // run i (warm-up counted) takes set i % size
   int warmup = 2;
   int repeats = 10;
