@@ -79,7 +79,7 @@ TEST_CASE("study report: tables, statistics, a plot per tier and the page linkin
   const auto written = write_study_report(dir, kBlackbox, cells, {"machine: test"});
   REQUIRE(written.ok());
   for (const std::string& f : written.value()) CHECK(fs::exists(dir + "/" + f));
-  for (const char* f : {"tables_warm.md", "tables_cold.tex", "statistics.md", "plot_resnet_edge.svg",
+  for (const char* f : {"tables_warm.md", "tables_cold.tex", "statistics.md", "findings.md", "plot_resnet_edge.svg",
                         "plot_resnet_mobile.svg", "report.md"}) {
     CHECK(std::find(written.value().begin(), written.value().end(), f) != written.value().end());
   }
