@@ -146,6 +146,19 @@ check "bench_engine --cold on placements: every tier rebuilds per request (in it
   --inputs 2 --repeats 2 --warmup 0 --no-accuracy | awk '/^  rebuild    mobile [0-9.]+ ms edge [0-9.]+ ms/ && \$3 > 0 && \$6 > 0 {r = 1}
   /^  memory     mobile peak [0-9.]+ MiB edge peak [0-9.]+ MiB/ && \$4 > 0 && \$8 > 0 {m = 1} END {exit !(r && m)}'"
 
+# The result table: CSV / JSON on stdout (the detail on stderr) or into --out; a study name checked.
+check "bench_engine --format json: one parseable report with every sample" bash -c "'$bench' --placement local \
+  --model '$src/tests/data/e2e/resnet50_small/model.onnx' --inputs 2 --repeats 2 --format json 2>/dev/null | /usr/bin/python3 -c \
+  'import json,sys; r=json.load(sys.stdin); row=r[\"rows\"][0]; assert row[\"placement\"]==\"local\" and len(row[\"samples_ms\"])==2 and row[\"median_ms\"]>0, r'"
+check "bench_engine --out writes the CSV table to a file" bash -c "'$bench' --placement local --no-accuracy \
+  --model '$src/tests/data/e2e/resnet50_small/model.onnx' --inputs 1 --repeats 2 --format csv --out '$tmp/table.csv' >/dev/null \
+  && head -1 '$tmp/table.csv' | grep -q '^model,op,placement,latency,samples,median_ms' && grep -q ',identity,local,warm,1,' '$tmp/table.csv'"
+check_error "bench_engine: unknown --format" "--format must be table, csv or json, got 'xml'" "$bench" --placement local \
+  --model "$src/tests/data/e2e/resnet50_small/model.onnx" --format xml
+check_error "bench_engine: unknown --study" "--study must be blackbox or whitebox, got 'greybox'" "$bench" --study greybox
+check_error "bench_engine: nothing left to time" "--repeats (1) must exceed the dropped warm-up" "$bench" --placement local \
+  --model "$src/tests/data/e2e/resnet50_small/model.onnx" --repeats 1 --warmup 1
+
 # Tiers and placements: bench_engine on real tier servers, edgerun partition, edgerun-serve with curl.
 serve="$build/tools/edgerun-serve"
 small="$src/tests/data/e2e/resnet50_small/model.onnx"
