@@ -6,7 +6,8 @@
 // A benchmark builds its model and starts its tiers when it runs, so a filter builds only what it selects:
 //   build/bench/edgerun_study_bench --benchmark_filter='study/whitebox/bert/sptq/(edge|local)$'
 //   build/bench/edgerun_study_bench --benchmark_filter='study/blackbox/resnet/sptq\+early_exit/' --benchmark_format=json
-// ('+' in an op name is a regex operator: escape it.) Counters:
+//   (a '+' in an op name is a regex operator: escape it)
+// Counters:
 //   accuracy       the trained surrogate's primary metric after the op, percent (first 500 test samples)
 //   accuracy_drop  the identity surrogate's minus that, in points
 //   bytes_shipped  bytes all links carried per request, request and response bodies, the client's link
