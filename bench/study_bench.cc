@@ -5,7 +5,7 @@
 // timed end to end by the client (manual time); bench_engine's defaults otherwise (study_cell.h).
 // A benchmark builds its model and starts its tiers when it runs, so a filter builds only what it selects:
 //   build/bench/edgerun_study_bench --benchmark_filter='study/whitebox/bert/sptq/(edge|local)$'
-//   build/bench/edgerun_study_bench --benchmark_filter='study/blackbox/resnet/sptq\+early_exit/' --benchmark_format=json
+//   build/bench/edgerun_study_bench --benchmark_filter='study/blackbox/resnet/sptq\+early_exit/' --benchmark_out=x.json
 //   (a '+' in an op name is a regex operator: escape it)
 // Counters:
 //   accuracy       the trained surrogate's primary metric after the op, percent (first 500 test samples)
