@@ -129,7 +129,7 @@ check "bench_engine --sparse always runs the pruned convolutions on the sparse k
   --model '$src/tests/data/e2e/resnet50_small/model.onnx' --op prune --sparse always --repeats 1 --warmup 0 \
   | grep '^kernels' | grep -q 'f32_conv2d_spmm__'"
 check "bench_engine --backend xnnpack: pruned 1x1 convolutions on XNNPACK's sparse path" bash -c "'$bench' --placement local \
-  --model '$src/tests/data/e2e/resnet50_small/model.onnx' --op prune --sparse always --backend xnnpack --repeats 1 --warmup 0 \
+  --model '$src/tests/data/e2e/resnet50_small/model.onnx' --op prune --sparse always --backend xnnpack --repeats 1 \
   --warmup 0 | grep '^kernels' | grep -q 'xnnpack_conv2d_spmm'"
 check_error "bench_engine: unknown sparse kernel policy" "unknown sparse kernel policy 'sometimes'" "$bench" --placement local \
   --model "$src/tests/data/e2e/resnet50_small/model.onnx" --op prune --sparse sometimes --repeats 1 --warmup 0
@@ -141,8 +141,10 @@ check "bench_engine --cold times fresh sessions" bash -c "'$bench' --placement l
   --cold --inputs 1 --repeats 2 --warmup 0 --no-accuracy | grep -q '^local      cold: .*(2 requests, each a copy of the graph compiled'"
 check "bench_engine --inputs cycles over seeded input sets" bash -c "'$bench' --placement local --model '$src/tests/data/e2e/resnet50_small/model.onnx' \
   --inputs 3 --repeats 3 --warmup 1 --no-accuracy --format csv | grep -q '^.*,identity,local,warm,6,'"
-check_error "bench_engine: --cold with placements is refused" "cold placements are not implemented" "$bench" \
-  --model "$src/tests/data/e2e/resnet50_small/model.onnx" --cold --placement edge --repeats 1 --warmup 0
+check "bench_engine --cold on placements: every tier rebuilds per request (in its compute), peak memory per tier" \
+  bash -c "'$bench' --model '$src/tests/data/e2e/resnet50_small/model.onnx' --cold --placement mobile-edge --cut 20 \
+  --inputs 2 --repeats 2 --warmup 0 --no-accuracy | awk '/^  rebuild    mobile [0-9.]+ ms edge [0-9.]+ ms/ && \$3 > 0 && \$6 > 0 {r = 1}
+  /^  memory     mobile peak [0-9.]+ MiB edge peak [0-9.]+ MiB/ && \$4 > 0 && \$8 > 0 {m = 1} END {exit !(r && m)}'"
 
 # Tiers and placements: bench_engine on real tier servers, edgerun partition, edgerun-serve with curl.
 serve="$build/tools/edgerun-serve"

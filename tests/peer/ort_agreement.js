@@ -18,7 +18,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const { SKIP, loadOrt, ARRAY_TYPES, random, randomInput } = require('../../tools/common/ort_common.js');
+const { SKIP, loadOrt, random, randomInput, writeNpy, readNpy } = require('../../tools/common/ort_common.js');
 
 function parseArgs(argv) {
   const args = { rtol: 1e-4, seed: 1 };
@@ -31,40 +31,6 @@ function parseArgs(argv) {
   if (!args.model === !args.onnx) throw new Error('give one of --model NAME and --onnx FILE');
   args.rtol = Number(args.rtol);
   return args;
-}
-
-// ---- .npy ----
-
-const NPY_DESCR = {
-  float32: '<f4', float64: '<f8', int8: '|i1', uint8: '|u1', int16: '<i2', uint16: '<u2', int32: '<i4',
-  uint32: '<u4', int64: '<i8', uint64: '<u8', bool: '|b1',
-};
-
-function writeNpy(file, type, shape, data) {
-  const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
-  let header = `{'descr': '${NPY_DESCR[type]}', 'fortran_order': False, 'shape': (${dims}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';  // data starts at a multiple of 64
-  const prefix = Buffer.alloc(10);
-  Buffer.from('\x93NUMPY', 'latin1').copy(prefix);
-  prefix[6] = 1;
-  prefix.writeUInt16LE(header.length, 8);
-  const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  fs.writeFileSync(file, Buffer.concat([prefix, Buffer.from(header, 'latin1'), body]));
-}
-
-function readNpy(file) {
-  const buf = fs.readFileSync(file);
-  if (buf.toString('latin1', 0, 6) !== '\x93NUMPY') throw new Error(`${file}: not .npy`);
-  const v1 = buf[6] === 1;
-  const start = (v1 ? 10 : 12) + (v1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8));
-  const header = buf.toString('latin1', v1 ? 10 : 12, start);
-  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
-  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1].split(',').filter((s) => s.trim()).map(Number);
-  const type = Object.keys(NPY_DESCR).find((t) => NPY_DESCR[t] === descr);
-  if (!type) throw new Error(`${file}: unsupported dtype ${descr}`);
-  const bytes = buf.subarray(start);
-  const Ctor = ARRAY_TYPES[type];
-  return { type, shape, data: new Ctor(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)) };
 }
 
 // ---- inputs ----

@@ -101,6 +101,41 @@ TEST_CASE("a mobile-edge partition gives this process's outputs at every cut") {
   }
 }
 
+TEST_CASE("cold requests rebuild every tier's session inside its compute; warm ones follow; peak memory per tier") {
+  Fixture f("resnet50_small");
+  auto servers = PlacementServers::start(parse_placement("mobile-edge").value(), f.tiers, f.spec("resnet50_small"));
+  REQUIRE_MESSAGE(servers.ok(), servers.status().to_string());
+  PlacementServers& s = *servers.value();
+  const size_t cut = f.local->plan()->num_steps() / 2;
+  for (bool cold : {true, false, true}) {
+    CAPTURE(cold);
+    auto outcome = run_placed_request(s, f.inputs, cut, *f.local, false, -1, cold);
+    REQUIRE_MESSAGE(outcome.ok(), outcome.status().to_string());
+    check_outputs(outcome.value().outputs, f.expected);
+    const RequestRecord& r = outcome.value().record;
+    REQUIRE(r.rebuild_ms.size() == 2);
+    for (size_t t = 0; t < 2; ++t) {
+      CAPTURE(t);
+      CHECK((r.rebuild_ms[t] > 0) == cold);
+      CHECK(r.compute_ms[t] >= r.rebuild_ms[t]);
+    }
+  }
+  for (size_t t = 0; t < s.num_tiers(); ++t) {
+    auto peak = s.tier(t).peak_memory_mb();
+    REQUIRE_MESSAGE(peak.ok(), peak.status().to_string());
+    CHECK(peak.value() > 1);  // a loaded model and its arena: well over a MiB
+  }
+  // A dead (unreaped) server has no VmHWM line: an error, no crash, once SIGKILL has taken it.
+  s.tier(1).kill_now();
+  Result<double> gone = s.tier(1).peak_memory_mb();
+  for (int i = 0; i < 200 && gone.ok(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    gone = s.tier(1).peak_memory_mb();
+  }
+  REQUIRE_FALSE(gone.ok());
+  CHECK(gone.status().to_string().find("/status") != std::string::npos);
+}
+
 TEST_CASE("a text model's late input (the attention mask) crosses the cut") {
   Fixture f("bert");
   auto servers = PlacementServers::start(parse_placement("edge-cloud").value(), f.tiers, f.spec("bert"));

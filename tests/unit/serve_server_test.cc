@@ -69,7 +69,7 @@ struct RunningServer {
     options.timeout_s = 5;
     auto session = Session::from_graph(graph);
     REQUIRE(session.ok());
-    auto created = TierServer::create(std::move(session).value(), options);
+    auto created = TierServer::create(std::move(session).value(), SessionOptions{}, options);
     REQUIRE(created.ok());
     server = std::move(created).value();
     auto port = server->bind();
@@ -285,6 +285,54 @@ TEST_CASE("serve server: a partitioned chain of two tiers equals the full run at
   }
 }
 
+TEST_CASE("serve server: a cold request rebuilds the session inside its compute time; warm ones after it work") {
+  RunningServer s(tier("edge"));
+  const std::vector<NamedTensor> inputs = {{"x", input_tensor(6)}};
+  const auto want = reference_run(inputs);
+  auto warm = infer(s.endpoint, inputs, json::object(), nullptr, kTestTimeouts);
+  REQUIRE_MESSAGE(warm.ok(), warm.status().to_string());
+  CHECK_FALSE(warm.value().parameters.contains("edgerun_rebuild_ms"));
+  CHECK(warm.value().timing.rebuild_ms == 0);
+  for (int i = 0; i < 2; ++i) {  // cold twice, then warm: each cold request builds its own session
+    CAPTURE(i);
+    auto cold = infer(s.endpoint, inputs, {{"edgerun_cold", true}}, nullptr, kTestTimeouts);
+    REQUIRE_MESSAGE(cold.ok(), cold.status().to_string());
+    check_equal(cold.value().outputs, want);
+    const HopTiming& t = cold.value().timing;
+    CHECK(t.rebuild_ms > 0);
+    CHECK(t.compute_ms >= t.rebuild_ms);
+  }
+  auto after = infer(s.endpoint, inputs, {{"edgerun_cold", false}, {"edgerun_profile", true}}, nullptr, kTestTimeouts);
+  REQUIRE_MESSAGE(after.ok(), after.status().to_string());
+  check_equal(after.value().outputs, want);
+  CHECK(after.value().timing.rebuild_ms == 0);
+  CHECK(after.value().timing.step_ms.size() == s.server->num_steps());
+  auto bad = s.client().Post("/v2/models/tiny/infer", R"({"parameters": {"edgerun_cold": 1}, "inputs": []})",
+                             kJsonContentType);
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  CHECK(error_of(bad).find("edgerun_cold is not a boolean") != std::string::npos);
+}
+
+TEST_CASE("serve server: a cold request is forwarded cold: both tiers of a chain rebuild") {
+  RunningServer edge(tier("edge"));
+  TierServerOptions o = tier("mobile");
+  o.next = edge.endpoint;
+  RunningServer mobile(o);
+  const size_t cut = mobile.server->num_steps() / 2;
+  REQUIRE(cut > 0);
+  const std::vector<NamedTensor> inputs = {{"x", input_tensor(7)}};
+  auto result = infer(mobile.endpoint, inputs, {{"edgerun_steps", {0, cut}}, {"edgerun_cold", true}}, nullptr,
+                      kTestTimeouts);
+  REQUIRE_MESSAGE(result.ok(), result.status().to_string());
+  check_equal(result.value().outputs, reference_run(inputs));
+  const HopTiming& t = result.value().timing;
+  REQUIRE(t.next != nullptr);
+  CHECK(t.rebuild_ms > 0);
+  CHECK(t.next->rebuild_ms > 0);
+  CHECK(t.next->compute_ms >= t.next->rebuild_ms);
+}
+
 TEST_CASE("serve server: an early exit before the cut answers on the first tier, ships nothing on") {
   const Graph armed =
       early_exit::arm_exits(testing::tiny_multi_exit(), {0.9f, 0.9f}, early_exit::ExitRule::kMaxProb).value();
@@ -353,7 +401,7 @@ TEST_CASE("serve server: failures are errors naming the address, never hangs") {
   same_port.port = mobile.endpoint.port;
   auto session = Session::from_graph(tiny_graph());
   REQUIRE(session.ok());
-  auto second = TierServer::create(std::move(session).value(), same_port);
+  auto second = TierServer::create(std::move(session).value(), SessionOptions{}, same_port);
   REQUIRE(second.ok());
   CHECK(second.value()->bind().status().message().find("cannot listen on 127.0.0.1:" +
                                                        std::to_string(mobile.endpoint.port)) != std::string::npos);

@@ -10,12 +10,14 @@
 #include "engine/session.h"
 #include "tools/bench_engine/early_exit_bench.h"
 #include "tools/bench_engine/local_timing.h"
+#include "tools/bench_engine/ort_peer.h"
 #include "tools/bench_engine/placement_bench.h"
 #include "tools/common/latency_stats.h"
 #include "tools/common/model_inputs.h"
 #include "tools/common/model_source.h"
 #include "tools/common/plan_summary.h"
 #include "tools/deployment/deployment_operator.h"
+#include "tools/tier/tier_profile.h"
 
 namespace edgerun {
 
@@ -73,6 +75,40 @@ std::string protocol_fact(const BenchConfig& c) {
   return std::to_string(c.inputs) + " seeded input set(s) x " + std::to_string(c.repetitions) +
          " repetition(s), the first " + std::to_string(c.dropped_repetitions) + " dropped: " +
          std::to_string(c.inputs * (c.repetitions - c.dropped_repetitions)) + " samples per row";
+}
+
+// ONNX Runtime's reference row: the same graph (identity's FP32, or SPTQ's QDQ) on edge, under edge's
+// limits and thread count. A machine without node or onnxruntime-node gets a line saying so.
+Status add_peer_row(const BenchConfig& c, const Session& s, const std::vector<std::vector<NamedTensor>>& input_sets,
+                    int warmup_runs, int timed_runs, BenchReport* report) {
+  ASSIGN_OR_RETURN(TierSet tiers, load_tiers(c.tiers_file));
+  ASSIGN_OR_RETURN(const TierProfile* edge, tiers.find("edge"));
+  ASSIGN_OR_RETURN(LimitMethod limit, parse_limit_method(c.limit));
+  OrtPeerRequest request;
+  request.graph = &s.graph();
+  request.input_sets = input_sets;
+  request.warmup = warmup_runs;
+  request.repeats = timed_runs;
+  request.threads = edge->threads;
+  request.tier = "edge";
+  request.tiers_file = c.tiers_file;
+  request.limit = limit;
+  auto peer = run_ort_peer(request);
+  if (!peer.ok()) {
+    if (peer.status().code() != StatusCode::kNotFound) return peer.status();
+    std::fprintf(c.log, "peer       ORT row skipped: %s\n", peer.status().message().c_str());
+    return Status::Ok();
+  }
+  const LatencyStats lat = summarize(peer.value().ms);
+  std::fprintf(c.log, "peer       %s: median %.3f ms, p90 %.3f (%zu runs, in-process: no link)\n",
+               peer.value().description.c_str(), lat.median, lat.p90, lat.count);
+  report->rows.push_back({"edge (ONNX Runtime)", "warm", std::move(peer.value().ms), kNotApplicable, kNotApplicable,
+                          "peer: " + peer.value().description + ", the same graph and inputs, no link", true});
+  return Status::Ok();
+}
+
+bool peer_applies(const OperatorPipeline& p) {
+  return p.identity() || p.name() == "sptq";
 }
 
 }  // namespace
@@ -179,17 +215,23 @@ Result<BenchReport> run_bench(const BenchConfig& c) {
     placement.served.args = {"--model", c.model, "--backend", c.kernels.backend};
     for (const std::string& a : served_operator_args(c.op, op.pipeline)) placement.served.args.push_back(a);
     for (const std::string& d : c.dims) placement.served.args.insert(placement.served.args.end(), {"--dim", d});
-    for (const bool cold : {false, true}) {
-      if (cold ? !c.cold : !c.warm) continue;
-      placement.cold = cold;
-      ASSIGN_OR_RETURN(std::vector<PlacementTiming> timings, run_placement_bench(placement, s, input_sets));
-      for (PlacementTiming& t : timings) {
-        double peak = kNotApplicable;
-        for (double m : t.tier_peak_memory_mb) peak = std::isnan(peak) ? m : std::max(peak, m);
-        report.rows.push_back(PlacementRow{t.placement, cold ? "cold" : "warm", std::move(t.ms), peak,
-                                           t.bytes_per_request, "", false});
+    placement.warm = c.warm;
+    placement.cold = c.cold;
+    ASSIGN_OR_RETURN(std::vector<PlacementTiming> timings, run_placement_bench(placement, s, input_sets));
+    for (PlacementTiming& t : timings) {
+      double peak = kNotApplicable;
+      for (double m : t.tier_peak_memory_mb) peak = std::isnan(peak) ? m : std::max(peak, m);
+      const std::string note = t.tier_peak_memory_mb.size() > 1 ? "peak memory: the larger tier's" : "";
+      if (c.warm) report.rows.push_back({t.placement, "warm", std::move(t.ms), peak, t.bytes_per_request, note, false});
+      if (c.cold) {
+        report.rows.push_back({t.placement, "cold", std::move(t.cold_ms), peak, t.bytes_per_request, note, false});
       }
     }
+  }
+  const bool on_edge = std::find(where.tiers.begin(), where.tiers.end(), "edge") != where.tiers.end() ||
+                       std::find(where.tiers.begin(), where.tiers.end(), "all") != where.tiers.end();
+  if (c.ort_peer && c.warm && on_edge && peer_applies(op.pipeline)) {
+    RETURN_IF_ERROR(add_peer_row(c, s, input_sets, warmup_runs, timed_runs, &report));
   }
   if (!with_accuracy) {
     report.accuracy.note = c.accuracy ? "no trained surrogate for a model file" : "not asked (--no-accuracy)";

@@ -27,7 +27,7 @@ std::string cpu_model_name() {
 
 std::string machine_description(int threads) {
   return cpu_model_name() + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores, ISA " +
-         isa_name(active_isa()) + ", " + std::to_string(threads) + " kernel thread(s)";
+         kernels::isa_name(kernels::active_isa()) + ", " + std::to_string(threads) + " kernel thread(s)";
 }
 
 // The cells of one model and operator still to measure, in grid order.

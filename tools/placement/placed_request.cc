@@ -7,10 +7,10 @@
 namespace edgerun {
 
 Result<RequestOutcome> run_placed_request(PlacementServers& servers, const std::vector<NamedTensor>& inputs, size_t cut,
-                                          Session& local, bool fallback_local, int forced_exit) {
+                                          Session& local, bool fallback_local, int forced_exit, bool cold) {
   if (local.plan() == nullptr) return internal_error("run_placed_request: the local session has no plan");
   RequestOutcome outcome;
-  auto served = servers.infer(inputs, cut, local.plan()->num_steps(), false, forced_exit);
+  auto served = servers.infer(inputs, cut, local.plan()->num_steps(), false, forced_exit, cold);
   if (served.ok()) {
     outcome.outputs = std::move(served.value().outputs);
     outcome.record = record_of(served.value().timing);

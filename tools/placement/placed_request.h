@@ -20,8 +20,9 @@ struct RequestOutcome {
 };
 
 // `local` runs the fallback when `fallback_local`; its plan numbers the steps (compiled before).
-// `forced_exit` >= 0 forces that exit path of an early-exit model, served or local.
+// `forced_exit` >= 0 forces that exit path of an early-exit model, served or local. `cold` asks the tiers
+// to rebuild their sessions for this request (a local fallback runs `local` warm all the same).
 Result<RequestOutcome> run_placed_request(PlacementServers& servers, const std::vector<NamedTensor>& inputs, size_t cut,
-                                          Session& local, bool fallback_local, int forced_exit = -1);
+                                          Session& local, bool fallback_local, int forced_exit = -1, bool cold = false);
 
 }  // namespace edgerun

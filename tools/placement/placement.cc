@@ -68,23 +68,24 @@ serve::Endpoint endpoint_of(const TierProcess& process) {
   return e;
 }
 
-nlohmann::json step_parameters(size_t first, size_t last, bool profile, int forced_exit = -1) {
+nlohmann::json step_parameters(size_t first, size_t last, bool profile, int forced_exit = -1, bool cold = false) {
   nlohmann::json p;
   p["edgerun_steps"] = {first, last};
   if (profile) p["edgerun_profile"] = true;
   if (forced_exit >= 0) p["edgerun_exit"] = forced_exit;
+  if (cold) p["edgerun_cold"] = true;
   return p;
 }
 
 }  // namespace
 
 Result<serve::InferResult> PlacementServers::infer(const std::vector<NamedTensor>& inputs, size_t cut, size_t num_steps,
-                                                   bool profile, int forced_exit) {
+                                                   bool profile, int forced_exit, bool cold) {
   if (!placement_.partitioned()) cut = num_steps;
   if (cut > num_steps)
     return invalid_argument("cut " + std::to_string(cut) + " is past the plan's " + std::to_string(num_steps) +
                             " steps");
-  return serve::infer(endpoint_of(*processes_[0]), inputs, step_parameters(0, cut, profile, forced_exit),
+  return serve::infer(endpoint_of(*processes_[0]), inputs, step_parameters(0, cut, profile, forced_exit, cold),
                       first_link_.get());
 }
 

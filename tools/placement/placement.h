@@ -47,9 +47,10 @@ class PlacementServers {
   // One inference: the first tier runs steps [0, cut) and its next tier [cut, num_steps). A
   // single-tier placement takes cut = num_steps. `profile` asks every tier for per-step times;
   // `forced_exit` >= 0 forces that exit of an early-exit model (a tier whose steps end in it answers
-  // without forwarding).
+  // without forwarding); `cold` has every tier rebuild its session for the request (the studies'
+  // protocol; the rebuild is part of each tier's compute time).
   Result<serve::InferResult> infer(const std::vector<NamedTensor>& inputs, size_t cut, size_t num_steps,
-                                   bool profile = false, int forced_exit = -1);
+                                   bool profile = false, int forced_exit = -1, bool cold = false);
   // The same, sent straight to tier i (no link shaping, no forward): profiles one tier's steps.
   Result<serve::InferResult> infer_on(size_t tier, const std::vector<NamedTensor>& inputs, size_t num_steps,
                                       bool profile);

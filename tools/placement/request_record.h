@@ -15,6 +15,7 @@ namespace edgerun {
 struct RequestRecord {
   double total_ms = 0;
   std::vector<double> compute_ms;   // per tier, request order
+  std::vector<double> rebuild_ms;   // per tier: a cold request's session rebuild (part of compute_ms)
   std::vector<double> transfer_ms;  // per link: link i carries hop i (client -> tier 0, tier 0 -> tier 1)
   std::vector<int64_t> link_bytes;  // per link, request + response bodies
   double serialize_ms = 0;          // encode + decode on both ends of every hop

@@ -106,6 +106,23 @@ Result<std::unique_ptr<TierProcess>> TierProcess::start(const TierProcessOptions
 
 std::string TierProcess::log() const { return read_file(dir_ + "/log"); }
 
+Result<double> TierProcess::peak_memory_mb() const {
+  if (pid_ <= 0) return not_found("tier " + tier_ + " server is not running: no peak memory to read");
+  const std::string path = "/proc/" + std::to_string(pid_) + "/status";
+  std::ifstream in(path);
+  if (!in) return not_found("tier " + tier_ + " server: cannot read " + path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, 6, "VmHWM:") != 0) continue;
+    char* end = nullptr;
+    const double kib = std::strtod(line.c_str() + 6, &end);  // "VmHWM:   123456 kB"
+    if (end == line.c_str() + 6 || kib <= 0)
+      return internal_error("tier " + tier_ + " server: bad line in " + path + ": " + line);
+    return kib / 1024;
+  }
+  return not_found("tier " + tier_ + " server: no VmHWM line in " + path);
+}
+
 void TierProcess::kill_now() {
   if (pid_ > 0) ::kill(pid_, SIGKILL);
 }

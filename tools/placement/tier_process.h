@@ -33,6 +33,9 @@ class TierProcess {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   // The server's start-up lines (what it limited and how): its log so far.
   std::string log() const;
+  // The server's peak resident set so far (VmHWM of /proc/PID/status), in MiB; an error naming the
+  // entry when it cannot be read (the server is gone).
+  Result<double> peak_memory_mb() const;
   // Kills the server now (SIGKILL), as a crash would: for fault tests.
   void kill_now();
 

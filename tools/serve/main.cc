@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto created = TierServer::create(std::move(deployed.value().session), server);
+  auto created = TierServer::create(std::move(deployed.value().session), options.value(), server);
   if (!created.ok()) return fail(created.status());
   TierServer& tier = *created.value();
   // The model's compute thread exists now, inside the tier's CPU cgroup; this thread and the network

@@ -1,11 +1,14 @@
 // The model a tier server serves: a Session compiled once for its default input shapes, the tensors
 // crossing each cut of its plan (what a partition stage takes and gives), and runs of a step range
 // under a mutex (a Session is not thread-safe; the plan checks the inputs' names, types and shapes).
+// A cold run (the studies' protocol: every request re-created the inference session) first rebuilds
+// a session from a copy of the deployed graph, compiled for the same shapes, and runs on that.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,25 +28,44 @@ struct TensorSpec {
   bool has_shape = false;
 };
 
+// One run: plan steps [first, last) under `exits` (early-exit models); `cold` rebuilds the session
+// first; `profile` asks for per-step times.
+struct StageRequest {
+  size_t first = 0, last = 0;
+  ExitPolicy exits;
+  bool cold = false;
+  bool profile = false;
+};
+
+struct StageResult {
+  std::vector<NamedTensor> outputs;  // the tensors crossing `last` (an early exit: the graph outputs)
+  std::vector<double> step_ms;       // with profile
+  double queue_ms = 0;               // the wait for the session
+  double rebuild_ms = 0;             // a cold run: copying the graph and compiling it (part of its compute)
+  RunReport report;                  // what ran
+};
+
 class ServedModel {
  public:
-  static Result<std::unique_ptr<ServedModel>> create(std::unique_ptr<Session> session);
+  // `options` are those `session` was made with: a cold run rebuilds with them.
+  static Result<std::unique_ptr<ServedModel>> create(std::unique_ptr<Session> session, const SessionOptions& options);
   ~ServedModel();
 
   size_t num_steps() const;
   // The values crossing the cut before step `cut` (0: graph inputs, num_steps(): graph outputs).
   std::vector<TensorSpec> crossing(size_t cut) const;
-  // Runs steps [first, last) on inputs named as crossing(first) on the compute thread, under `exits`
-  // (early-exit models); *queue_ms gets the wait for the session, *report what ran (an early exit
-  // leaves the graph outputs in *outputs). A mismatched input is an invalid_argument naming it.
-  Status run(size_t first, size_t last, const std::vector<NamedTensor>& inputs, const ExitPolicy& exits,
-             std::vector<NamedTensor>* outputs, std::vector<double>* step_ms, double* queue_ms, RunReport* report);
+  // Runs the request on inputs named as crossing(request.first) on the compute thread. A mismatched
+  // input is an invalid_argument naming it.
+  Status run(const StageRequest& request, const std::vector<NamedTensor>& inputs, StageResult* result);
 
  private:
-  explicit ServedModel(std::unique_ptr<Session> session);
+  ServedModel(std::unique_ptr<Session> session, SessionOptions options, std::map<std::string, Shape> shapes);
   void compute_loop();
+  Result<std::unique_ptr<Session>> rebuild() const;
 
   std::unique_ptr<Session> session_;
+  SessionOptions options_;
+  std::map<std::string, Shape> shapes_;  // what session_ was compiled for
   std::mutex run_mutex_;  // one run at a time
   // The hand-over to the compute thread: a job, then its completion.
   std::mutex job_mutex_;

@@ -88,6 +88,7 @@ void fill_server_timing(const json& params, HopTiming* t) {
   t->server_queue_ms = number_or_zero(params, "edgerun_queue_ms");
   t->server_decode_ms = number_or_zero(params, "edgerun_decode_ms");
   t->compute_ms = number_or_zero(params, "edgerun_compute_ms");
+  t->rebuild_ms = number_or_zero(params, "edgerun_rebuild_ms");
   t->server_encode_ms = number_or_zero(params, "edgerun_encode_ms");
   t->forward_ms = number_or_zero(params, "edgerun_forward_ms");
   t->server_ms = t->server_queue_ms + t->server_decode_ms + t->compute_ms + t->forward_ms + t->server_encode_ms;
@@ -110,6 +111,7 @@ constexpr std::pair<const char*, double HopTiming::*> kTimingFields[] = {
     {"server_queue_ms", &HopTiming::server_queue_ms},
     {"server_decode_ms", &HopTiming::server_decode_ms},
     {"compute_ms", &HopTiming::compute_ms},
+    {"rebuild_ms", &HopTiming::rebuild_ms},
     {"server_encode_ms", &HopTiming::server_encode_ms},
     {"forward_ms", &HopTiming::forward_ms},
 };

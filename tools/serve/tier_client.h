@@ -46,6 +46,7 @@ struct HopTiming {
   double server_queue_ms = 0;  // waiting for the server's session
   double server_decode_ms = 0;
   double compute_ms = 0;
+  double rebuild_ms = 0;       // a cold request: rebuilding the server's session (part of compute_ms)
   double server_encode_ms = 0;
   double forward_ms = 0;       // the server's call to its next tier (next->total_ms, as the server saw it)
   std::vector<double> step_ms;  // per step, when the request asked for edgerun_profile

@@ -51,6 +51,7 @@ struct InferPlan {
   size_t first = 0, last = 0;
   bool forward = false;   // last < N with a next tier: the next tier runs [last, N)
   bool profile = false;
+  bool cold = false;      // rebuild the session first (and ask the next tier to)
   ExitPolicy exits;  // early-exit models: edgerun_exit forces one exit path
   std::vector<RequestedOutput> outputs;  // the outputs answered, in answer order
   BinarySelection binary;
@@ -208,6 +209,7 @@ Result<InferPlan> TierServer::Impl::plan_infer(const InferRequest& request) cons
   plan.last = steps.second;
   plan.forward = plan.last < n && options.next.has_value();
   ASSIGN_OR_RETURN(plan.profile, optional_bool(request.parameters, "edgerun_profile"));
+  ASSIGN_OR_RETURN(plan.cold, optional_bool(request.parameters, "edgerun_cold"));
   ASSIGN_OR_RETURN(plan.exits, parse_exit(request.parameters));
   ASSIGN_OR_RETURN(bool binary_output, optional_bool(request.parameters, "binary_data_output"));
   const bool binary_default = binary_output || request.used_binary;
@@ -246,29 +248,28 @@ void TierServer::Impl::infer(const httplib::Request& req, const std::string& bod
   const double decode_ms = ms_since(t_start);
 
   const auto t_compute = Clock::now();
-  std::vector<NamedTensor> results;
-  std::vector<double> step_ms;
-  double queue_ms = 0;
-  RunReport report;
-  Status st = model->run(p.first, p.last, request.value().inputs, p.exits, &results, p.profile ? &step_ms : nullptr,
-                         &queue_ms, &report);
+  StageResult stage;
+  Status st = model->run({p.first, p.last, p.exits, p.cold, p.profile}, request.value().inputs, &stage);
   if (!st.ok()) return reply_error(res, st.code() == StatusCode::kInvalidArgument ? 400 : 500, st.message());
+  std::vector<NamedTensor>& results = stage.outputs;
   // An early exit on this tier ends the request here: the results are the model's outputs, nothing
   // goes to the next tier.
-  const bool exited = report.stopped_at_exit >= 0;
-  const double compute_ms = ms_since(t_compute) - queue_ms;
+  const bool exited = stage.report.stopped_at_exit >= 0;
+  const double compute_ms = ms_since(t_compute) - stage.queue_ms;
 
   json params = {{"edgerun_tier", options.tier},
                  {"edgerun_steps", {p.first, p.last}},
-                 {"edgerun_queue_ms", queue_ms},
+                 {"edgerun_queue_ms", stage.queue_ms},
                  {"edgerun_decode_ms", decode_ms},
                  {"edgerun_compute_ms", compute_ms}};
-  if (p.profile) params["edgerun_step_ms"] = step_ms;
-  if (exited) params["edgerun_exit_taken"] = report.stopped_at_exit;
+  if (p.profile) params["edgerun_step_ms"] = stage.step_ms;
+  if (p.cold) params["edgerun_rebuild_ms"] = stage.rebuild_ms;
+  if (exited) params["edgerun_exit_taken"] = stage.report.stopped_at_exit;
   if (p.forward && !exited) {
     const auto t_forward = Clock::now();
     json next_params = {{"edgerun_steps", {p.last, model->num_steps()}}, {"edgerun_profile", p.profile}};
     if (p.exits.kind == ExitPolicy::Kind::kForce) next_params["edgerun_exit"] = p.exits.exit;
+    if (p.cold) next_params["edgerun_cold"] = true;
     const ClientTimeouts timeouts{std::min(5.0, options.timeout_s), options.timeout_s};
     auto next = serve::infer(*options.next, results, next_params, &next_link, timeouts);
     if (!next.ok()) return reply_error(res, 502, "next tier: " + next.status().message());
@@ -322,8 +323,10 @@ TierServer::~TierServer() {
   impl_->http.close_listener();
 }
 
-Result<std::unique_ptr<TierServer>> TierServer::create(std::unique_ptr<Session> session, TierServerOptions options) {
-  ASSIGN_OR_RETURN(auto model, ServedModel::create(std::move(session)));
+Result<std::unique_ptr<TierServer>> TierServer::create(std::unique_ptr<Session> session,
+                                                       const SessionOptions& session_options,
+                                                       TierServerOptions options) {
+  ASSIGN_OR_RETURN(auto model, ServedModel::create(std::move(session), session_options));
   auto impl = std::make_unique<Impl>(std::move(options), std::move(model));
   impl->install_routes();
   return std::unique_ptr<TierServer>(new TierServer(std::move(impl)));

@@ -11,6 +11,10 @@
 //       next tier configured, the server forwards them there with edgerun_steps [last, N] over the next
 //       link and answers with the next tier's outputs.
 //   edgerun_profile: true         per-step wall times (edgerun_step_ms).
+//   edgerun_cold: true            a cold request (the studies' protocol): the server rebuilds its
+//       session from a copy of the deployed graph, compiled for the same shapes, and runs the steps on
+//       it; the rebuild is part of edgerun_compute_ms and also answered as edgerun_rebuild_ms. A
+//       forwarded tail is sent on cold too.
 // Every response carries edgerun_tier, edgerun_steps, edgerun_queue_ms, edgerun_decode_ms,
 // edgerun_compute_ms, edgerun_encode_ms, and edgerun_forward_ms + edgerun_next (the forward hop's
 // timing, nested) when it forwarded. Responses are binary when the request sent binary data or asked
@@ -49,8 +53,10 @@ struct TierServerOptions {
 
 class TierServer {
  public:
-  // Compiles the session's plan for its default input shapes; errors if that fails.
-  static Result<std::unique_ptr<TierServer>> create(std::unique_ptr<Session> session, TierServerOptions options);
+  // Compiles the session's plan for its default input shapes; errors if that fails. `session_options`
+  // are those the session was made with (cold requests rebuild it with them).
+  static Result<std::unique_ptr<TierServer>> create(std::unique_ptr<Session> session,
+                                                    const SessionOptions& session_options, TierServerOptions options);
   ~TierServer();
 
   // Binds host:port; returns the bound port.

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tools/study/findings.h"
 #include "tools/study/pareto_plot.h"
 #include "tools/study/statistics_tables.h"
 #include "tools/study/study_layout.h"
@@ -113,6 +114,14 @@ Result<std::vector<std::string>> write_study_report(const std::string& dir, cons
   report += "\n## Accuracy vs latency per tier\n\n";
   for (const std::string& p : plots) report += "![" + p + "](" + p + ")\n";
   written.insert(written.end(), plots.begin(), plots.end());
+  std::string findings;
+  for (const Latency latency : {Latency::kWarm, Latency::kCold}) {
+    ASSIGN_OR_RETURN(FindingsReport judged, judge_findings(cells, study, latency));
+    findings += findings_markdown(judged) + "\n";
+  }
+  RETURN_IF_ERROR(write_text(dir + "/findings.md", findings));
+  written.push_back("findings.md");
+  report += "\n" + findings;
   report += "\nStatistics: [statistics.md](statistics.md).\n";
   RETURN_IF_ERROR(write_text(dir + "/report.md", report));
   written.push_back("report.md");
