@@ -1,10 +1,11 @@
 // edgerun_study_bench: the cells of both studies' grids (tools/study/study_grid.h, the full grids) as
-// Google Benchmarks, one per (study, model, op, placement), named study/<study>/<model>/<op>/<placement>,
-// plus study/<study>/<model>/<op>/local per (model, op): the model run in this process, no tier.
+// Google Benchmarks, one per (study, model, op, placement), named study/<study>/<model>/<op>/<placement>
+// (Google Benchmark appends /manual_time), plus study/<study>/<model>/<op>/local per (model, op): the
+// model run in this process, no tier.
 // An iteration is one warm request through the placement's edgerun-serve tiers (run_placed_request),
 // timed end to end by the client (manual time); bench_engine's defaults otherwise (study_cell.h).
 // A benchmark builds its model and starts its tiers when it runs, so a filter builds only what it selects:
-//   build/bench/edgerun_study_bench --benchmark_filter='study/whitebox/bert/sptq/(edge|local)$'
+//   build/bench/edgerun_study_bench --benchmark_filter='study/whitebox/bert/sptq/(edge|local)/'
 //   build/bench/edgerun_study_bench --benchmark_filter='study/blackbox/resnet/sptq\+early_exit/' --benchmark_out=x.json
 //   (a '+' in an op name is a regex operator: escape it)
 // Counters:

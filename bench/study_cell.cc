@@ -83,8 +83,8 @@ Result<AccuracySummary> StudyCellCache::accuracy(const std::string& model, const
   Status status;
   if (cell->options.pipeline.exits_early()) {
     std::vector<double> exit_rates;
-    status = print_early_exit_surrogate(cell->deployed.built_zoo_name, options, cell->options, {}, &exit_rates,
-                                        &summary);
+    status =
+        print_early_exit_surrogate(cell->deployed.built_zoo_name, options, cell->options, {}, &exit_rates, &summary);
   } else {
     status = print_surrogate_accuracy(cell->deployed.source.zoo_name, options, cell->options, &summary);
   }

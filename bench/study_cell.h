@@ -58,7 +58,7 @@ class StudyCellCache {
   std::unique_ptr<DeployedCell> deployed_;
   std::unique_ptr<PlacedCell> placed_;
   std::map<std::string, Result<AccuracySummary>> accuracy_;  // by "model op"
-  std::FILE* null_log_ = nullptr;                             // the accuracy blocks' detail goes nowhere
+  std::FILE* null_log_ = nullptr;                            // the accuracy blocks' detail goes nowhere
 };
 
 }  // namespace edgerun
