@@ -159,6 +159,13 @@ check_error "bench_engine: unknown --study" "--study must be blackbox or whitebo
 check_error "bench_engine: nothing left to time" "--repeats (1) must exceed the dropped warm-up" "$bench" --placement local \
   --model "$src/tests/data/e2e/resnet50_small/model.onnx" --repeats 1 --warmup 1
 
+# A study grid resumes from its results file: the committed quick grids' cells are all there, so a rerun
+# measures nothing and writes the tables, statistics, plots and findings from them.
+cp -r "$src/bench/results/study/whitebox-quick" "$tmp/whitebox-quick" && rm -f "$tmp/whitebox-quick/"*.md "$tmp/whitebox-quick/"*.svg
+check "bench_engine --study resumes: finished cells skipped, the reports written" bash -c "'$bench' --study whitebox --quick \
+  --study-dir '$tmp' | grep -q '38 cells, 0 to measure' && grep -q '^## Finding 5' '$tmp/whitebox-quick/findings.md' \
+  && grep -q '^| BERT |' '$tmp/whitebox-quick/tables_cold.md' && test -s '$tmp/whitebox-quick/plot_bert_edge.svg'"
+
 # Tiers and placements: bench_engine on real tier servers, edgerun partition, edgerun-serve with curl.
 serve="$build/tools/edgerun-serve"
 small="$src/tests/data/e2e/resnet50_small/model.onnx"

@@ -346,3 +346,28 @@ TEST_CASE("study findings: an unknown study is refused") {
 
 }  // namespace
 }  // namespace edgerun::study
+
+namespace edgerun::study {
+namespace {
+
+TEST_CASE("study findings: too few samples to confirm is inconclusive, an effect the wrong way still fails") {
+  Grid g = blackbox_holds();
+  // The quick grids' two samples per cell: every group apart (delta -1), nothing significant over 91 pairs.
+  for (CellResult& c : g.cells) c.warm_ms = around(c.warm_ms[49], 2);
+  const FindingsReport few = judge(g);
+  const ModelFinding& m = model(finding(few, 1), "resnet");
+  CHECK(comparison(m, "sptq+early_exit @ edge", "sptq @ edge").speed == Speed::kNoDifference);
+  CHECK(m.verdict == Verdict::kInconclusive);
+  CHECK(m.reason.find("not significantly with these samples") != std::string::npos);
+  CHECK(finding(few, 1).verdict == Verdict::kInconclusive);
+  // The same two samples with sptq the faster one: the effect contradicts the claim.
+  for (CellResult& c : g.cells) {
+    if (c.op == "sptq" && c.placement == "edge") c.warm_ms = around(15, 2);
+  }
+  const FindingsReport contradicted = judge(g);
+  CHECK(model(finding(contradicted, 1), "resnet").verdict == Verdict::kDoesNotHold);
+  CHECK(finding(contradicted, 1).verdict == Verdict::kDoesNotHold);
+}
+
+}  // namespace
+}  // namespace edgerun::study

@@ -29,6 +29,9 @@ struct ModelData {
   std::vector<const CellResult*> timed;  // those with samples of `latency`, one group each
   double kruskal_p = kNotMeasured;
   ConoverResult pairs;
+  // Compare by the effect alone, Cliff's delta at least small whatever the p-values: the second look
+  // that tells a finding too few samples could confirm ("inconclusive") from one that fails.
+  bool by_effect = false;
 
   const CellResult* cell(const Config& c) const {
     for (const CellResult* cell : cells) {
@@ -104,7 +107,11 @@ Result<LatencyComparison> compare(const ModelData& m, const Config& a, const Con
   c.cliffs_delta = delta->delta;
   c.magnitude = delta->magnitude;
   const bool significant = m.kruskal_p < kAlpha && c.conover_p < kAlpha && c.magnitude != CliffMagnitude::kNegligible;
-  if (significant) c.speed = c.cliffs_delta < 0 ? Speed::kFaster : Speed::kSlower;
+  if (m.by_effect) {
+    if (c.magnitude != CliffMagnitude::kNegligible) c.speed = c.cliffs_delta < 0 ? Speed::kFaster : Speed::kSlower;
+  } else if (significant) {
+    c.speed = c.cliffs_delta < 0 ? Speed::kFaster : Speed::kSlower;
+  }
   return c;
 }
 
@@ -337,19 +344,21 @@ std::vector<std::string> models_to_judge(const std::vector<CellResult>& cells, c
 }
 
 void overall(Finding* finding) {
-  size_t judged = 0, holds = 0;
+  size_t judged = 0, holds = 0, fails = 0;
   bool text = false, image = false;
   for (const ModelFinding& m : finding->models) {
     if (m.verdict == Verdict::kNotMeasured) continue;
     ++judged;
     holds += m.verdict == Verdict::kHolds;
+    fails += m.verdict == Verdict::kDoesNotHold;
     text = text || contains(kTextModels, m.model);
     image = image || contains(kImageModels, m.model);
   }
   finding->verdict = judged == 0       ? Verdict::kNotMeasured
                      : holds == judged ? Verdict::kHolds
-                     : holds == 0      ? Verdict::kDoesNotHold
-                                       : Verdict::kSomeModels;
+                     : holds > 0       ? Verdict::kSomeModels
+                     : fails > 0       ? Verdict::kDoesNotHold
+                                       : Verdict::kInconclusive;
   if (finding->number != 4 || judged == 0 || (text && image)) return;
   finding->note = std::string("no ") + (text ? "image" : "text") + " model judged, so the claim's " +
                   (text ? "Edge" : "Cloud") + " half is untested";
@@ -397,6 +406,7 @@ const char* verdict_name(Verdict verdict) {
     case Verdict::kDoesNotHold: return "does not hold";
     case Verdict::kSomeModels: return "holds for some models only";
     case Verdict::kNotMeasured: return "not measured";
+    case Verdict::kInconclusive: return "inconclusive";
   }
   return "?";
 }
@@ -429,6 +439,16 @@ Result<FindingsReport> judge_findings(const std::vector<CellResult>& all_cells, 
     for (const ModelData& m : models) {
       if (number == 4 && !contains(kTextModels, m.model) && !contains(kImageModels, m.model)) continue;
       ASSIGN_OR_RETURN(ModelFinding f, spec.judge(m));
+      if (f.verdict == Verdict::kDoesNotHold) {
+        ModelData effects = m;
+        effects.by_effect = true;
+        ASSIGN_OR_RETURN(ModelFinding by_effect, spec.judge(effects));
+        if (by_effect.verdict == Verdict::kHolds) {
+          f.verdict = Verdict::kInconclusive;
+          f.reason += "; by the effect sizes alone it holds (" + by_effect.reason +
+                      "), but not significantly with these samples";
+        }
+      }
       finding.models.push_back(std::move(f));
     }
     overall(&finding);
@@ -443,8 +463,9 @@ std::string findings_markdown(const FindingsReport& report) {
       "\"A is faster than B\" when Kruskal-Wallis over the model's configurations and Conover's post-hoc p of "
       "the pair (Holm-adjusted) are both below " +
       p_value_cell(kAlpha) +
-      " and Cliff's delta of A against B is negative and at least small (|delta| >= 0.147). Medians in ms; "
-      "accuracy drops in percentage points below identity.\n\n";
+      " and Cliff's delta of A against B is negative and at least small (|delta| >= 0.147). A finding that "
+      "holds on the effect sizes alone, but not significantly, is inconclusive: too few samples to tell. "
+      "Medians in ms; accuracy drops in percentage points below identity.\n\n";
   for (const Finding& finding : report.findings) {
     out += "## Finding " + std::to_string(finding.number) + "\n\n> " + finding.claim + "\n\n" + verdict_line(finding) +
            "\n\nJudged as: " + finding.rule + "\n\n";

@@ -65,6 +65,10 @@ enum class Verdict {
   kDoesNotHold,
   kSomeModels,   // overall only: holds for some judged models, not for others
   kNotMeasured,  // cells missing
+  // Holds when "faster" asks only for Cliff's delta of at least small, but some comparison it needs is
+  // not significant: too few samples to tell (the quick grids' two per cell). Overall: no judged model
+  // holds and none fails.
+  kInconclusive,
 };
 const char* verdict_name(Verdict verdict);  // "holds", "does not hold", "holds for some models only", ...
 
