@@ -157,7 +157,8 @@ Status run_study(const StudyOptions& options, const BenchConfig& base) {
                                                              : std::string("whole test splits")) + ")",
       "latency of the full-size models with seeded random weights on emulated tiers (tools/tier/tiers.json)"};
   ASSIGN_OR_RETURN(std::vector<std::string> written, study::write_study_report(dir, grid.study, done, about));
-  std::printf("\nstudy      wrote");
+  std::printf("\nstudy      measured %zu cells in %.0f s; wrote", pending,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   for (const std::string& f : written) std::printf(" %s", f.c_str());
   std::printf("\n           in %s\n", dir.c_str());
   if (!failures.empty()) return internal_error("study cells failed (rerun to retry them):" + failures);
