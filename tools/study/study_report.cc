@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tools/common/latency_stats.h"
 #include "tools/study/findings.h"
 #include "tools/study/pareto_plot.h"
 #include "tools/study/statistics_tables.h"
@@ -21,14 +22,6 @@ Status write_text(const std::string& path, const std::string& text) {
   out.close();
   if (!out) return invalid_argument("cannot write '" + path + "'");
   return Status::Ok();
-}
-
-double median_of(const std::vector<double>& samples) {
-  std::vector<double> v = samples;
-  std::sort(v.begin(), v.end());
-  if (v.empty()) return kNotMeasured;
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 std::string statistics_section(const std::vector<CellResult>& cells, const std::string& study,
@@ -69,7 +62,7 @@ Status write_plots(const std::string& dir, const std::vector<CellResult>& cells,
       std::string metric;
       for (const CellResult* c : model_cells(cells, layout, model)) {
         if (c->placement != placement) continue;
-        points.push_back({c->op, median_of(c->warm_ms), c->accuracy});
+        points.push_back({c->op, c->warm_ms.empty() ? kNotMeasured : summarize(c->warm_ms).median, c->accuracy});
         if (metric.empty()) metric = c->metric;
       }
       const std::string name = "plot_" + model + "_" + placement + ".svg";
