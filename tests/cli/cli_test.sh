@@ -159,6 +159,12 @@ check_error "bench_engine: unknown --study" "--study must be blackbox or whitebo
 check_error "bench_engine: nothing left to time" "--repeats (1) must exceed the dropped warm-up" "$bench" --placement local \
   --model "$src/tests/data/e2e/resnet50_small/model.onnx" --repeats 1 --warmup 1
 
+# Profiling: the per-step table and a Chrome trace with an event per step.
+check "bench_engine --profile: per-step table, --trace: a Chrome trace of one run" bash -c "'$bench' --placement local \
+  --model '$src/tests/data/e2e/resnet50_small/model.onnx' --inputs 1 --repeats 2 --no-accuracy --profile 3 --profile-top 5 \
+  --trace '$tmp/trace.json' | grep -q '^step profile: [0-9]* steps, median of 3 runs' && /usr/bin/python3 -c \
+  'import json,sys; e=json.load(open(sys.argv[1]))[\"traceEvents\"]; assert len(e)>10 and all(x[\"ph\"]==\"X\" and x[\"dur\"]>=0 for x in e), e[:2]; assert any(x[\"args\"][\"macs\"]>0 for x in e)' '$tmp/trace.json'"
+
 # A study grid resumes from its results file: the committed quick grids' cells are all there, so a rerun
 # measures nothing and writes the tables, statistics, plots and findings from them.
 cp -r "$src/bench/results/study/whitebox-quick" "$tmp/whitebox-quick" && rm -f "$tmp/whitebox-quick/"*.md "$tmp/whitebox-quick/"*.svg

@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
 
 #include "engine/plan.h"
 #include "engine/session.h"
 #include "tools/bench_engine/early_exit_bench.h"
 #include "tools/bench_engine/local_timing.h"
 #include "tools/bench_engine/ort_peer.h"
+#include "tools/bench_engine/step_profile.h"
 #include "tools/bench_engine/placement_bench.h"
 #include "tools/common/latency_stats.h"
 #include "tools/common/model_inputs.h"
@@ -107,6 +109,20 @@ Status add_peer_row(const BenchConfig& c, const Session& s, const std::vector<st
   return Status::Ok();
 }
 
+// --profile and --trace: the local plan's steps.
+Status profile_local(const BenchConfig& c, Session& s, const std::vector<NamedTensor>& inputs) {
+  ASSIGN_OR_RETURN(std::vector<StepProfile> steps, profile_steps(s, inputs, c.profile_runs));
+  std::fprintf(c.log, "\n%s\n", format_step_profile(steps, c.profile_top).c_str());
+  if (c.trace_file.empty()) return Status::Ok();
+  std::ofstream out(c.trace_file, std::ios::binary);
+  out << step_profile_trace(steps, steps.empty() ? 0 : steps.front().run_ms.size() / 2);
+  out.close();
+  if (!out) return invalid_argument("--trace: cannot write '" + c.trace_file + "'");
+  std::fprintf(c.log, "trace      %s (Chrome trace event format: chrome://tracing or ui.perfetto.dev)\n",
+               c.trace_file.c_str());
+  return Status::Ok();
+}
+
 bool peer_applies(const OperatorPipeline& p) {
   return p.identity() || p.name() == "sptq";
 }
@@ -175,6 +191,8 @@ Result<BenchReport> run_bench(const BenchConfig& c) {
       report.rows.push_back(std::move(row));
     }
   }
+
+  if (c.profile_runs > 0 || !c.trace_file.empty()) RETURN_IF_ERROR(profile_local(c, s, input_sets[0]));
 
   std::vector<ExitPathTiming> exit_paths;
   const bool exits_early = op.pipeline.exits_early();

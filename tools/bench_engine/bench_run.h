@@ -42,6 +42,11 @@ struct BenchConfig {
   bool cold = false;
   bool accuracy = true;
   AccuracyOptions accuracy_options;
+  // --profile: the per-step table of this many local runs (0: none), its `profile_top` slowest steps
+  // (0: all), and one run as a Chrome trace in `trace_file` ("" none). step_profile.h.
+  int profile_runs = 0;
+  size_t profile_top = 0;
+  std::string trace_file;
   bool ort_peer = true;  // ONNX Runtime reference rows where they apply (identity and sptq on edge)
   std::FILE* log = stdout;
 };

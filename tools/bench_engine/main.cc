@@ -73,6 +73,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--limit", config.limit, "how tier servers limit themselves: auto, cgroup, duty, none")
       ->capture_default_str();
+  app.add_option("--profile", config.profile_runs,
+                 "print a per-step profile (op, kernel, shape, time, share, GFLOP/s) of this many local runs")
+      ->expected(0, 1)
+      ->default_str("10")
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--profile-top", config.profile_top, "with --profile: the slowest N steps (0: all)")
+      ->capture_default_str();
+  app.add_option("--trace", config.trace_file, "write one profiled run as a Chrome trace JSON file");
   std::string format = "table", out_path;
   app.add_option("--format", format, "the result table: table, csv or json")->capture_default_str();
   app.add_option("--out", out_path, "write the result table to this file (default: stdout)");
@@ -83,6 +91,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   config.accuracy = !no_accuracy;
+  if (!config.trace_file.empty() && config.profile_runs == 0) config.profile_runs = 10;
   config.ort_peer = !no_peer;
 
   auto report_format = parse_report_format(format);
