@@ -125,7 +125,7 @@ class QConv2dGemm final : public QConv2d {
   }
 
   void run(const uint8_t* x, const float* residual, void* y, void* scratch) const override {
-    const int threads = static_cast<int>(std::min<int64_t>(threads_, gemm_max_threads()));
+    [[maybe_unused]] const int threads = static_cast<int>(std::min<int64_t>(threads_, gemm_max_threads()));
     if (whole_groups()) {
       // Enough (image, group) pairs for every thread: each runs whole pairs, without barriers.
       EDGERUN_OMP(parallel for schedule(static) num_threads(threads))

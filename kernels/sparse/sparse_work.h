@@ -23,8 +23,8 @@ inline int64_t sparse_row_chunks(int threads, int64_t column_items, int64_t bloc
 // Calls item(image_group, column_block, row_chunk, thread_scratch) for every item on up to `threads`
 // OpenMP threads, each with its own per_thread_bytes of `scratch`.
 template <typename Item>
-void for_each_sparse_item(int64_t image_groups, int64_t column_blocks, int64_t row_chunks, int threads, void* scratch,
-                          int64_t per_thread_bytes, Item&& item) {
+void for_each_sparse_item(int64_t image_groups, int64_t column_blocks, int64_t row_chunks,
+                          [[maybe_unused]] int threads, void* scratch, int64_t per_thread_bytes, Item&& item) {
   const int64_t items = image_groups * column_blocks * row_chunks;
   EDGERUN_OMP(parallel num_threads(std::min<int64_t>(threads, gemm_max_threads()))) {
 #if defined(_OPENMP)
