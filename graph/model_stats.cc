@@ -21,8 +21,6 @@ ModelStats count_ops_and_parameters(const Graph& graph) {
   return stats;
 }
 
-namespace {
-
 int64_t node_macs(const Graph& g, const Node& node) {
   auto shape_of = [&](ValueId id) { return concrete_shape(g.value(id)); };
   auto known = [&](size_t i) { return i < node.inputs.size() && node.inputs[i] != kNoValue && g.value(node.inputs[i]).has_shape; };
@@ -60,8 +58,6 @@ int64_t node_macs(const Graph& g, const Node& node) {
       return 0;
   }
 }
-
-}  // namespace
 
 int64_t count_macs(const Graph& shaped_graph) {
   int64_t macs = 0;

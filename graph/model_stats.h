@@ -20,5 +20,7 @@ ModelStats count_ops_and_parameters(const Graph& graph);
 
 // MACs of a graph whose shapes are inferred (every value read by a counted node has a concrete shape).
 int64_t count_macs(const Graph& shaped_graph);
+// MACs of one node of such a graph (0 for ops that are not counted, or shapes not known).
+int64_t node_macs(const Graph& shaped_graph, const Node& node);
 
 }  // namespace edgerun

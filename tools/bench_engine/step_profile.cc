@@ -22,12 +22,6 @@ std::string output_shape(const Graph& g, const Node& node) {
   return "-";
 }
 
-int64_t node_macs(const Graph& g, const Node& node) {
-  Graph one = g;
-  one.nodes = {node};
-  return count_macs(one);
-}
-
 }  // namespace
 
 Result<std::vector<StepProfile>> profile_steps(Session& session, const std::vector<NamedTensor>& inputs, int runs) {
