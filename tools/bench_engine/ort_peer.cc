@@ -19,6 +19,7 @@
 #include "graph/onnx/onnx_writer.h"
 #include "models/data/task.h"
 #include "tools/common/npy.h"
+#include "tools/common/text_file.h"
 #include "tools/tier/tier_profile.h"
 
 namespace edgerun {
@@ -53,16 +54,9 @@ class TempDir {
   std::string path_;
 };
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The end of the child's stderr, trimmed: enough to say why ORT failed.
 std::string error_text(const std::string& path) {
-  std::string text = read_file(path);
+  std::string text = read_text_file(path);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
   if (text.size() > kMaxErrorChars) text = "..." + text.substr(text.size() - kMaxErrorChars);
   return text.empty() ? "(no message)" : text;
@@ -182,7 +176,7 @@ std::string describe(const std::string& version, const OrtPeerRequest& r, const 
 }
 
 Result<OrtPeerResult> parse_output(const TempDir& dir, const OrtPeerRequest& r, const TierProfile& tier) {
-  const std::string out = read_file(dir.file("stdout"));
+  const std::string out = read_text_file(dir.file("stdout"));
   // The result is the last line; node may have printed warnings before it.
   const size_t end = out.find_last_not_of(" \n");
   std::string line;
@@ -212,7 +206,7 @@ Result<OrtPeerResult> parse_output(const TempDir& dir, const OrtPeerRequest& r, 
     result.outputs.push_back(NamedTensor{name.get<std::string>(), std::move(t)});
   }
   result.description = describe(j["ort_version"].get<std::string>(), r, tier);
-  result.limits = read_file(dir.file("limits.txt"));
+  result.limits = read_text_file(dir.file("limits.txt"));
   return result;
 }
 

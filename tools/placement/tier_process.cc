@@ -9,21 +9,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
+#include "tools/common/text_file.h"
 #include "tools/tier/resource_limit.h"
 
 namespace edgerun {
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The last lines of a log, for an error message.
 std::string tail_lines(const std::string& text, int lines) {
@@ -86,9 +79,9 @@ Result<std::unique_ptr<TierProcess>> TierProcess::start(const TierProcessOptions
     if (waitpid(pid, &status, WNOHANG) == pid) {
       p->pid_ = -1;
       return internal_error("tier " + options.tier + " server exited during start-up:\n" +
-                            tail_lines(read_file(log_file), 8));
+                            tail_lines(read_text_file(log_file), 8));
     }
-    const std::string port = read_file(port_file);
+    const std::string port = read_text_file(port_file);
     if (!port.empty() && port.back() == '\n') {
       p->port_ = std::atoi(port.c_str());
       break;
@@ -97,14 +90,14 @@ Result<std::unique_ptr<TierProcess>> TierProcess::start(const TierProcessOptions
     if (waited > options.start_timeout_s) {
       return internal_error("tier " + options.tier + " server did not start within " +
                             std::to_string(static_cast<int>(options.start_timeout_s)) + " s:\n" +
-                            tail_lines(read_file(log_file), 8));
+                            tail_lines(read_text_file(log_file), 8));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return p;
 }
 
-std::string TierProcess::log() const { return read_file(dir_ + "/log"); }
+std::string TierProcess::log() const { return read_text_file(dir_ + "/log"); }
 
 Result<double> TierProcess::peak_memory_mb() const {
   if (pid_ <= 0) return not_found("tier " + tier_ + " server is not running: no peak memory to read");
