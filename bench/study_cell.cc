@@ -1,6 +1,7 @@
 #include "bench/study_cell.h"
 
 #include "engine/plan.h"
+#include "tools/bench_engine/bench_run.h"
 #include "tools/bench_engine/early_exit_bench.h"
 #include "tools/bench_engine/surrogate_accuracy.h"
 #include "tools/common/kernel_options.h"
@@ -48,9 +49,7 @@ Result<PlacedCell*> StudyCellCache::placed(const std::string& model, const std::
   ASSIGN_OR_RETURN(TierSet tiers, load_tiers(""));
   ServedModelSpec served;
   served.server_path = server_path_;
-  // As bench_engine's: the latency graph does not depend on the calibrator (deployment_operator.h).
-  served.args = {"--model", model, "--backend", KernelOptions{}.backend};
-  for (const std::string& a : served_operator_args(cell->cli, cell->options.pipeline)) served.args.push_back(a);
+  served.args = served_model_args(model, KernelOptions{}.backend, cell->cli, cell->options.pipeline, {});
   auto p = std::make_unique<PlacedCell>();
   p->placement = placement;
   ASSIGN_OR_RETURN(p->servers, PlacementServers::start(where, tiers, served));

@@ -134,6 +134,14 @@ std::vector<std::string> default_placements(const OperatorPipeline& pipeline) {
   return {kLocalPlacement, "mobile", "edge", "cloud"};
 }
 
+std::vector<std::string> served_model_args(const std::string& model, const std::string& backend, const OperatorCli& op,
+                                           const OperatorPipeline& pipeline, const std::vector<std::string>& dims) {
+  std::vector<std::string> args = {"--model", model, "--backend", backend};
+  for (const std::string& a : served_operator_args(op, pipeline)) args.push_back(a);
+  for (const std::string& d : dims) args.insert(args.end(), {"--dim", d});
+  return args;
+}
+
 Result<BenchReport> run_bench(const BenchConfig& c) {
   RETURN_IF_ERROR(check_protocol(c));
   ASSIGN_OR_RETURN(SessionOptions options, make_session_options(c.threads, c.kernels, c.dims));
@@ -229,10 +237,7 @@ Result<BenchReport> run_bench(const BenchConfig& c) {
     placement.exit_names = deployed.exit_names;
     placement.exit_rates = exit_rates;
     placement.log = log;
-    // The latency graph does not depend on the calibrator (deployment_operator.h): not passed on.
-    placement.served.args = {"--model", c.model, "--backend", c.kernels.backend};
-    for (const std::string& a : served_operator_args(c.op, op.pipeline)) placement.served.args.push_back(a);
-    for (const std::string& d : c.dims) placement.served.args.insert(placement.served.args.end(), {"--dim", d});
+    placement.served.args = served_model_args(c.model, c.kernels.backend, c.op, op.pipeline, c.dims);
     placement.warm = c.warm;
     placement.cold = c.cold;
     ASSIGN_OR_RETURN(std::vector<PlacementTiming> timings, run_placement_bench(placement, s, input_sets));

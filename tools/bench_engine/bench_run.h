@@ -56,4 +56,10 @@ std::vector<std::string> default_placements(const OperatorPipeline& pipeline);
 
 Result<BenchReport> run_bench(const BenchConfig& config);
 
+// The edgerun-serve arguments that make every tier build the latency graph this process measures: the
+// model, the kernel backend, the operator without partition (`pipeline`, `op` parsed) and the dim
+// bindings. The latency graph does not depend on the calibrator (deployment_operator.h): not passed on.
+std::vector<std::string> served_model_args(const std::string& model, const std::string& backend, const OperatorCli& op,
+                                           const OperatorPipeline& pipeline, const std::vector<std::string>& dims);
+
 }  // namespace edgerun
