@@ -24,7 +24,8 @@ Status Session::prepare(const std::map<std::string, Shape>& input_shapes) {
   omp_set_num_threads(options_.threads);
 #endif
   CompileOptions compile_options;
-  compile_options.optimize = options_.fold_constants;
+  // A .edgr graph was compiled before it was written: its passes have run.
+  compile_options.optimize = options_.fold_constants && !model_bytes_;
   compile_options.backend = options_.backend;
   compile_options.sparse = options_.sparse;
   compile_options.lower_qdq = options_.lower_qdq;

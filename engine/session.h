@@ -57,6 +57,10 @@ class Plan;
 
 class Session {
  public:
+  // An ONNX model, or a native .edgr one (graph/format/edgr_format.h) when the bytes start with its
+  // magic. A .edgr graph is already compiled: the session keeps a 64-byte aligned copy of the bytes
+  // (its constants point into them) and compiles it at load, for its stored input shapes, with the
+  // graph passes off.
   static Result<std::unique_ptr<Session>> load_file(const std::string& path, const SessionOptions& options = {});
   static Result<std::unique_ptr<Session>> load_bytes(const uint8_t* data, size_t size,
                                                      const SessionOptions& options = {});
@@ -89,7 +93,15 @@ class Session {
 
  private:
   Session(Graph graph, SessionOptions options);
+  // .edgr loading (session_edgr.cc): a 64-byte aligned buffer of `size` bytes (null if out of memory),
+  // and a session on such a buffer, which it keeps.
+  static std::shared_ptr<uint8_t> allocate_model_bytes(size_t size);
+  static Result<std::unique_ptr<Session>> from_edgr(std::shared_ptr<uint8_t> bytes, size_t size,
+                                                    const SessionOptions& options);
   bool is_graph_input(const std::string& name) const;
+  // A .edgr model's bytes, which graph_'s constants point into (null for other models): declared
+  // before graph_ and plan_ so it outlives them.
+  std::shared_ptr<uint8_t> model_bytes_;
   Graph graph_;
   SessionOptions options_;
   std::map<std::string, Shape> plan_shapes_;

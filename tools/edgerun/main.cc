@@ -1,4 +1,4 @@
-// edgerun: run, inspect, export, evaluate, quantize and partition models; info on this machine's kernels.
+// edgerun: run, inspect, export, evaluate, quantize, partition and convert models; info on this machine's kernels.
 #include "tools/edgerun/commands.h"
 
 int main(int argc, char** argv) {
@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   auto info = edgerun::cli::add_info_command(app);
   auto quantize = edgerun::cli::add_quantize_command(app);
   auto partition = edgerun::cli::add_partition_command(app);
+  auto convert = edgerun::cli::add_convert_command(app);
   CLI11_PARSE(app, argc, argv);
   if (app.got_subcommand("run")) return run();
   if (app.got_subcommand("export")) return export_model();
@@ -18,5 +19,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("info")) return info();
   if (app.got_subcommand("quantize")) return quantize();
   if (app.got_subcommand("partition")) return partition();
+  if (app.got_subcommand("convert")) return convert();
   return inspect();
 }
