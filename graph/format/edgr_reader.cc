@@ -162,7 +162,7 @@ Status EdgrReader::read_tensor(Tensor* t) {
   Shape shape(rank);
   for (int64_t& d : shape) RETURN_IF_ERROR(cur_.read(&d));
   Result<int64_t> n = checked_num_elements(shape);
-  if (!n.ok()) return invalid_model("shape " + shape_to_string(shape) + ": " + n.status().message());
+  if (!n.ok()) return invalid_model(n.status().message());
   QuantParams quant;
   RETURN_IF_ERROR(read_quant(&quant));
   uint64_t offset = 0, size = 0;

@@ -71,6 +71,34 @@ check_error "export: zero image size" "--image-size must be between" "$edgerun" 
 check_error "export: negative sequence length" "--sequence-length must be between" "$edgerun" export --model bert --sequence-length -5 -o "$tmp/m.onnx"
 check_error "export: no model named" "--model NAME is required" "$edgerun" export -o "$tmp/m.onnx"
 check_error "export: no output file" "-o FILE is required" "$edgerun" export --model mobilenetv2
+# edgerun convert: a zoo model and an ONNX file to .edgr; the .edgr runs bitwise as its source does; the C
+# array compiles and holds the .edgr bytes; a truncated .edgr gives a one-line error.
+check "convert a zoo model" bash -c "'$edgerun' convert --model mobilenetv2 -o '$tmp/zoo.edgr' | grep -q '^input .*\[1,3,224,224\]'"
+check "convert an ONNX file" "$edgerun" convert --model "$tmp/mobilenetv2.onnx" -o "$tmp/mobilenetv2.edgr"
+/usr/bin/python3 -c "import numpy as np, sys; np.save(sys.argv[1], np.random.default_rng(3).random((1, 3, 64, 64), dtype=np.float32))" "$tmp/image.npy"
+check "run the ONNX file" "$edgerun" run "$tmp/mobilenetv2.onnx" -i "input=$tmp/image.npy" -o "$tmp/onnx_out"
+check "run the .edgr file" "$edgerun" run "$tmp/mobilenetv2.edgr" -i "input=$tmp/image.npy" -o "$tmp/edgr_out"
+check "the .edgr outputs are bitwise the ONNX ones" /usr/bin/python3 -c "import numpy as np, sys; \
+a, b = np.load(sys.argv[1]), np.load(sys.argv[2]); assert a.shape == (1, 1000) and np.array_equal(a, b)" \
+  "$tmp/onnx_out/logits.npy" "$tmp/edgr_out/logits.npy"
+check "convert --c-array" "$edgerun" convert --model "$fixture/model.onnx" --dim batch=2 --dim sequence=4 --c-array \
+  --symbol bert_edgr -o "$tmp/bert_edgr.c"
+cat >"$tmp/dump.c" <<'C'
+#include <stdio.h>
+extern const unsigned char bert_edgr[];
+extern const unsigned long bert_edgr_size;
+int main(void) { return fwrite(bert_edgr, 1, bert_edgr_size, stdout) == bert_edgr_size ? 0 : 1; }
+C
+check "the C array compiles and holds the .edgr bytes" bash -c "cc -c '$tmp/bert_edgr.c' -o '$tmp/bert_edgr.o' && \
+  cc '$tmp/dump.c' '$tmp/bert_edgr.o' -o '$tmp/dump' && '$tmp/dump' >'$tmp/dumped.edgr' && \
+  '$edgerun' convert --model '$fixture/model.onnx' --dim batch=2 --dim sequence=4 -o '$tmp/bert.edgr' >/dev/null && \
+  cmp '$tmp/dumped.edgr' '$tmp/bert.edgr'"
+head -c 5000 "$tmp/mobilenetv2.edgr" >"$tmp/truncated.edgr"
+check_error "run a truncated .edgr" "edgr: the header says the file has .* bytes, got 5000 (truncated?)" \
+  "$edgerun" run "$tmp/truncated.edgr" -i "input=$tmp/image.npy" -o "$tmp/o"
+check_error "convert: unknown model" "neither a zoo model" "$edgerun" convert --model no-such-model -o "$tmp/x.edgr"
+check_error "convert: bad --symbol" "is not a C identifier" "$edgerun" convert --model mobilenetv2 --c-array --symbol 9x -o "$tmp/x.c"
+check_error "convert: output is a folder" "it is a folder" "$edgerun" convert --model "$tmp/mobilenetv2.onnx" -o "$tmp"
 # edgerun eval on the fixture models of tests/data/eval (their metrics are checked in the unit tests).
 eval_dir="$src/tests/data/eval"
 check "eval prints JSON with the metrics" bash -c "'$edgerun' eval --model '$eval_dir/classifier.onnx' --data fashion-mnist \
