@@ -441,8 +441,16 @@ TEST_CASE("edgr: every truncation is an error, random corruptions load or give a
       CHECK_FALSE(g.status().message().empty());
     }
   }
+  // A metadata section cut short inside a whole file: the reader must not read on past its end.
+  const uint64_t meta_size = get_u64(good, 24);
+  for (uint64_t n = 0; n < meta_size; ++n) {
+    CAPTURE(n);
+    Bytes cut = good;
+    put<uint64_t>(cut, 24, n);
+    CHECK_FALSE(read_edgr(cut.data(), cut.size()).ok());
+  }
   // Each byte of the header and metadata flipped and set to a random value; random bytes of the data.
-  const size_t meta_end = get_u64(good, 16) + get_u64(good, 24);
+  const size_t meta_end = get_u64(good, 16) + meta_size;
   std::mt19937 rng(7);
   std::vector<std::pair<size_t, uint8_t>> edits;
   for (size_t at = 0; at < meta_end; ++at) {
