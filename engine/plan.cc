@@ -26,6 +26,11 @@ namespace {
 bool has_dequantize(const Graph& g) {
   return std::any_of(g.nodes.begin(), g.nodes.end(), [](const Node& n) { return n.op == OpType::kDequantizeLinear; });
 }
+
+// Tail padding after the last activation so SIMD kernels may over-read it.
+constexpr size_t kOverReadBytes = 64;
+
+constexpr size_t round_up_64(size_t bytes) { return (bytes + 63) / 64 * 64; }
 }  // namespace
 
 Result<std::unique_ptr<Plan>> Plan::compile(const Graph& graph, const std::map<std::string, Shape>& input_shapes,
@@ -50,13 +55,37 @@ Result<std::unique_ptr<Plan>> Plan::compile(const Graph& graph, const std::map<s
     fuse_gelu(g);
     plan->stats_.removed_nodes = eliminate_dead_nodes(g);
   }
-  RETURN_IF_ERROR(plan->build_steps());
+  return finish(std::move(plan), builtin_op_resolver(), options);
+}
+
+Result<std::unique_ptr<Plan>> Plan::compile_optimized(const Graph& graph,
+                                                      const std::map<std::string, Shape>& input_shapes,
+                                                      const OpResolver& ops, const CompileOptions& options) {
+  std::unique_ptr<Plan> plan(new Plan());
+  plan->graph_ = graph;
+  RETURN_IF_ERROR(infer_shapes(plan->graph_, input_shapes));
+  return finish(std::move(plan), ops, options);
+}
+
+Result<std::unique_ptr<Plan>> Plan::finish(std::unique_ptr<Plan> plan, const OpResolver& ops,
+                                           const CompileOptions& options) {
+  RETURN_IF_ERROR(plan->build_steps(ops));
+  if (options.external_arena) {
+    for (const Step& step : plan->steps_) {
+      if (step.dynamic) {
+        return unsupported(plan->graph_.nodes[step.node].describe() +
+                           ": its output shape is known only at run time, which a run in a caller's arena cannot "
+                           "allocate");
+      }
+    }
+  }
+  plan->external_arena_ = options.external_arena;
   RETURN_IF_ERROR(plan->plan_memory_and_bind());
   RETURN_IF_ERROR(plan->prepare_kernels(options.backend, options.sparse));
   return plan;
 }
 
-Status Plan::build_steps() {
+Status Plan::build_steps(const OpResolver& ops) {
   is_dynamic_.assign(graph_.values.size(), false);
   for (size_t i = 0; i < graph_.values.size(); ++i) {
     const Value& v = graph_.values[i];
@@ -67,8 +96,8 @@ Status Plan::build_steps() {
     const Node& node = graph_.nodes[n];
     Step step;
     step.node = n;
-    step.run = run_function(node.op);
-    if (step.run == nullptr) return unsupported(node.describe() + ": no kernel");
+    step.run = ops.find(node.op);
+    if (step.run == nullptr) return unsupported(node.describe() + ": no kernel registered for " + node.op_type);
     for (ValueId o : node.outputs) {
       if (o != kNoValue && is_dynamic_[static_cast<size_t>(o)]) step.dynamic = true;
     }
@@ -131,14 +160,17 @@ Status Plan::plan_memory_and_bind() {
   const MemoryPlan mem = plan_memory(usages);
   arena_bytes_ = mem.arena_bytes;
   arena_lower_bound_bytes_ = peak_live_bytes(usages);
-  // 64 bytes of tail padding so SIMD kernels may over-read the last buffer.
-  void* arena = std::aligned_alloc(64, (arena_bytes_ + 64 + 63) / 64 * 64);
-  if (arena == nullptr) return out_of_range("cannot allocate an arena of " + std::to_string(arena_bytes_) + " bytes");
-  arena_ = std::shared_ptr<void>(arena, [](void* p) { std::free(p); });
+  arena_slices_.clear();
   for (size_t u = 0; u < usages.size(); ++u) {
     const Value& value = graph_.values[usage_value[u]];
-    tensors_[usage_value[u]] =
-        Tensor::borrow(value.dtype, concrete_shape(value), static_cast<uint8_t*>(arena) + mem.offsets[u]);
+    tensors_[usage_value[u]] = Tensor::borrow(value.dtype, concrete_shape(value), nullptr);
+    arena_slices_.push_back({usage_value[u], mem.offsets[u]});
+  }
+  if (!external_arena_) {
+    void* arena = std::aligned_alloc(64, activation_region_bytes());
+    if (arena == nullptr) return out_of_range("cannot allocate an arena of " + std::to_string(arena_bytes_) + " bytes");
+    arena_ = std::shared_ptr<void>(arena, [](void* p) { std::free(p); });
+    bind_arena(arena);
   }
   // Static steps get their kernel context once; it points at tensors_ slots, which never move.
   for (Step& step : steps_) {
@@ -166,12 +198,26 @@ Status Plan::prepare_kernels(kernels::Backend backend, kernels::SparseKernels sp
     step.prepared = std::move(*prepared);
     if (step.prepared.op) scratch_bytes_ = std::max(scratch_bytes_, step.prepared.op->scratch_bytes());
   }
-  if (scratch_bytes_ == 0) return Status::Ok();
-  void* scratch = std::aligned_alloc(64, (scratch_bytes_ + 63) / 64 * 64);
+  if (scratch_bytes_ == 0 || external_arena_) return Status::Ok();
+  void* scratch = std::aligned_alloc(64, round_up_64(scratch_bytes_));
   if (scratch == nullptr)
     return out_of_range("cannot allocate " + std::to_string(scratch_bytes_) + " bytes of kernel scratch");
   scratch_ = std::shared_ptr<void>(scratch, [](void* p) { std::free(p); });
+  scratch_ptr_ = scratch;
   return Status::Ok();
+}
+
+size_t Plan::activation_region_bytes() const {
+  return round_up_64(arena_bytes_ + kOverReadBytes);
+}
+
+size_t Plan::external_arena_bytes() const {
+  return activation_region_bytes() + round_up_64(scratch_bytes_);
+}
+
+void Plan::bind_arena(void* arena) {
+  for (const ArenaSlice& slice : arena_slices_) tensors_[slice.value].rebind(static_cast<uint8_t*>(arena) + slice.offset);
+  bound_arena_ = arena;
 }
 
 std::string Plan::step_kernel(size_t step) const {
@@ -279,7 +325,7 @@ Status Plan::run_step(Step& step) {
   const Node& node = graph_.nodes[step.node];
   Status st = step.dynamic       ? run_dynamic_step(step)
               : step.early_exit  ? ops::run_early_exit(*step.context, exit_policy_)
-              : step.prepared.op ? step.prepared.op->run(*step.context, scratch_.get())
+              : step.prepared.op ? step.prepared.op->run(*step.context, scratch_ptr_)
                                  : step.run(*step.context);
   RETURN_IF_ERROR(st);
   if (step.activation.kind != ref::ActivationKind::kNone && !step.prepared.applies_activation) {
@@ -296,8 +342,25 @@ Status Plan::run_steps(size_t first, size_t last, const std::vector<NamedTensor>
     return invalid_argument("steps [" + std::to_string(first) + ", " + std::to_string(last) +
                             ") are not a range of the plan's " + std::to_string(steps_.size()) + " steps");
   }
+  if (external_arena_) return invalid_argument("this plan runs in a caller's arena: use run_in_arena");
   RETURN_IF_ERROR(bind_crossing_inputs(first, inputs));
   if (step_ms != nullptr) step_ms->clear();
+  ASSIGN_OR_RETURN(const size_t stop, execute(first, last, step_ms));
+  outputs->clear();
+  if (stop < last) {  // an early exit ended the run: its outputs stand in for the graph outputs
+    for (size_t i = 0; i < graph_.outputs.size(); ++i) {
+      ASSIGN_OR_RETURN(const Tensor* out, output_after(stop, i));
+      outputs->push_back({graph_.value(graph_.outputs[i]).name, out->clone()});
+    }
+    return Status::Ok();
+  }
+  for (ValueId id : crossing_values(last)) {
+    outputs->push_back({graph_.value(id).name, tensors_[static_cast<size_t>(id)].clone()});
+  }
+  return Status::Ok();
+}
+
+Result<size_t> Plan::execute(size_t first, size_t last, std::vector<double>* step_ms) {
   last_run_ = RunReport{};
   for (size_t s = first; s < last; ++s) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -309,27 +372,43 @@ Status Plan::run_steps(size_t first, size_t last, const std::vector<NamedTensor>
     if (step.early_exit && s + 1 < steps_.size() &&
         ops::all_samples_exited(tensors_[static_cast<size_t>(graph_.nodes[step.node].outputs[1])])) {
       last_run_.stopped_at_exit = static_cast<int>(graph_.nodes[step.node].attrs.get_int(early_exit_attr::kExitIndex, 0));
-      return exit_outputs(s, outputs);
+      return s;
     }
   }
-  outputs->clear();
-  for (ValueId id : crossing_values(last)) {
-    outputs->push_back({graph_.value(id).name, tensors_[static_cast<size_t>(id)].clone()});
-  }
-  return Status::Ok();
+  return last;
 }
 
-Status Plan::exit_outputs(size_t step, std::vector<NamedTensor>* outputs) const {
-  const Node& node = graph_.nodes[steps_[step].node];
-  outputs->clear();
+Result<const Tensor*> Plan::output_after(size_t stop, size_t i) const {
+  const ValueId out = graph_.outputs[i];
+  if (stop >= steps_.size()) return &tensors_[static_cast<size_t>(out)];
+  const Node& node = graph_.nodes[steps_[stop].node];
+  if (exit_output_slot_[i] < 0) {
+    return unsupported("graph output '" + graph_.value(out).name + "' is not an early-exit output, so " +
+                       node.describe() + " cannot stand in for it");
+  }
+  return &tensors_[static_cast<size_t>(node.outputs[static_cast<size_t>(exit_output_slot_[i])])];
+}
+
+Status Plan::run_in_arena(void* arena, size_t arena_size, const void* const* inputs, void* const* outputs) {
+  if (!external_arena_) return invalid_argument("this plan owns its arena: compile it with external_arena");
+  if (arena == nullptr || reinterpret_cast<uintptr_t>(arena) % 64 != 0)
+    return invalid_argument("the arena must be 64-byte aligned");
+  if (arena_size < external_arena_bytes()) {
+    return out_of_range("the arena has " + std::to_string(arena_size) + " bytes; the model needs " +
+                        std::to_string(external_arena_bytes()));
+  }
+  if (arena != bound_arena_) bind_arena(arena);
+  scratch_ptr_ = scratch_bytes_ > 0 ? static_cast<uint8_t*>(arena) + activation_region_bytes() : nullptr;
+  for (size_t i = 0; i < graph_.inputs.size(); ++i) {
+    if (inputs[i] == nullptr) return invalid_argument("input " + std::to_string(i) + " is null");
+    // Kernels only read inputs; the const_cast never leads to a write.
+    tensors_[static_cast<size_t>(graph_.inputs[i])].rebind(const_cast<void*>(inputs[i]));
+  }
+  ASSIGN_OR_RETURN(const size_t stop, execute(0, steps_.size(), nullptr));
   for (size_t i = 0; i < graph_.outputs.size(); ++i) {
-    const Value& out = graph_.value(graph_.outputs[i]);
-    if (exit_output_slot_[i] < 0) {
-      return unsupported("graph output '" + out.name + "' is not an early-exit output, so " + node.describe() +
-                         " cannot stand in for it");
-    }
-    const ValueId from = node.outputs[static_cast<size_t>(exit_output_slot_[i])];
-    outputs->push_back({out.name, tensors_[static_cast<size_t>(from)].clone()});
+    if (outputs[i] == nullptr) return invalid_argument("output " + std::to_string(i) + " is null");
+    ASSIGN_OR_RETURN(const Tensor* out, output_after(stop, i));
+    if (out->byte_size() > 0) std::memcpy(outputs[i], out->raw_data(), out->byte_size());
   }
   return Status::Ok();
 }

@@ -17,6 +17,7 @@
 #include "engine/ops/kernel_context.h"
 #include "engine/ops/op_kernels.h"
 #include "engine/ops/prepared_op.h"
+#include "engine/op_resolver.h"
 #include "engine/session.h"
 #include "kernels/ref/activation.h"
 
@@ -33,6 +34,9 @@ struct CompileOptions {
   // Run QDQ (QuantizeLinear / DequantizeLinear around float ops) on INT8 kernels (graph/passes/lower_qdq.h);
   // off: as fake-quant float, the ONNX reference semantics.
   bool lower_qdq = true;
+  // Activations and kernel scratch live in an arena the caller passes to run_in_arena (the firmware
+  // C API); the plan allocates none of its own, and run() is not available.
+  bool external_arena = false;
 };
 
 struct CompileStats {
@@ -47,6 +51,13 @@ class Plan {
  public:
   static Result<std::unique_ptr<Plan>> compile(const Graph& graph, const std::map<std::string, Shape>& input_shapes,
                                                const CompileOptions& options);
+  // Compiles a graph some compile() already optimized (a .edgr model): shapes are inferred again,
+  // which validates an untrusted file, but no pass runs and nothing is folded; the steps use the run
+  // functions `ops` registers (an op it lacks is an error naming the node). Only the kernels of the
+  // registered ops are referenced, which keeps a firmware image small.
+  static Result<std::unique_ptr<Plan>> compile_optimized(const Graph& graph,
+                                                         const std::map<std::string, Shape>& input_shapes,
+                                                         const OpResolver& ops, const CompileOptions& options);
 
   // Inputs must match the compiled shapes; outputs are owned copies in graph output order.
   Status run(const std::vector<NamedTensor>& inputs, std::vector<NamedTensor>* outputs);
@@ -65,6 +76,12 @@ class Plan {
   // A run_steps that stops at an exit before `last` returns the graph outputs instead of
   // crossing_values(last): last_run().stopped_at_exit says so.
   void set_exit_policy(const ExitPolicy& policy) { exit_policy_ = policy; }
+  // A run that allocates nothing (compiled with external_arena): activations and scratch in `arena`
+  // (64-byte aligned, at least external_arena_bytes()); inputs[i] points at graph input i's data, read
+  // in place; graph output i is copied to outputs[i] (its byte size as compiled). Early exits apply.
+  Status run_in_arena(void* arena, size_t arena_size, const void* const* inputs, void* const* outputs);
+  // The arena run_in_arena needs: activations, SIMD over-read padding and kernel scratch.
+  size_t external_arena_bytes() const;
   const RunReport& last_run() const { return last_run_; }
   const Node& step_node(size_t step) const { return graph_.nodes[steps_.at(step).node]; }
 
@@ -95,23 +112,42 @@ class Plan {
   };
 
   Plan() = default;
-  Status build_steps();
+  // The common tail of both compiles: steps, memory plan, kernel preparation.
+  static Result<std::unique_ptr<Plan>> finish(std::unique_ptr<Plan> plan, const OpResolver& ops,
+                                              const CompileOptions& options);
+  Status build_steps(const OpResolver& ops);
   Status plan_memory_and_bind();
   Status prepare_kernels(kernels::Backend backend, kernels::SparseKernels sparse);
+  // Points every activation at its slice of `arena`.
+  void bind_arena(void* arena);
+  // Activations plus over-read padding, rounded to 64 bytes: where the scratch starts in an arena.
+  size_t activation_region_bytes() const;
+  // Runs steps [first, last) and returns the one whose early exit ended the run, or `last`.
+  Result<size_t> execute(size_t first, size_t last, std::vector<double>* step_ms);
+  // Graph output i after a run that stopped at step `stop` (num_steps() or more: no exit fired).
+  Result<const Tensor*> output_after(size_t stop, size_t i) const;
   Status run_dynamic_step(Step& step);
   Status run_step(Step& step);
   Status bind_crossing_inputs(size_t cut, const std::vector<NamedTensor>& inputs);
-  Status exit_outputs(size_t step, std::vector<NamedTensor>* outputs) const;
 
   Graph graph_;
   CompileStats stats_;
   std::vector<Step> steps_;
   std::vector<Tensor> tensors_;   // one per value id: constants, arena slices, bound inputs, run-time results
   std::vector<bool> is_dynamic_;  // per value: shape known only at run time
-  std::shared_ptr<void> arena_;
+  bool external_arena_ = false;
+  std::shared_ptr<void> arena_;  // own arena; null with external_arena
   size_t arena_bytes_ = 0;
+  // Where each activation lives in the arena, so run_in_arena can rebind them to a caller's arena.
+  struct ArenaSlice {
+    size_t value;
+    size_t offset;
+  };
+  std::vector<ArenaSlice> arena_slices_;
+  void* bound_arena_ = nullptr;  // the arena the slices point into now
   size_t arena_lower_bound_bytes_ = 0;
-  std::shared_ptr<void> scratch_;
+  std::shared_ptr<void> scratch_;  // own scratch; null with external_arena
+  void* scratch_ptr_ = nullptr;     // the scratch kernels get: own, or in the caller's arena
   size_t scratch_bytes_ = 0;
   // Per graph output: the EarlyExit output slot (0 merged, 1 taken) it is, or -1.
   std::vector<int> exit_output_slot_;

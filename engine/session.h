@@ -80,6 +80,8 @@ class Session {
   RunReport last_run() const;
 
   const Graph& graph() const { return graph_; }
+  // True for a .edgr model: its graph is already compiled (passes and operators applied).
+  bool is_compiled_model() const { return model_bytes_ != nullptr; }
   // Compiles for the given input shapes now (run() does it on demand).
   Status prepare(const std::map<std::string, Shape>& input_shapes);
   // Input shapes from the model's declarations, symbolic dims bound by options.dim_bindings (else 1).

@@ -2,7 +2,7 @@
 
 namespace edgerun {
 
-const Attribute* Attributes::find(const std::string& name) const {
+const Attribute* Attributes::find(std::string_view name) const {
   auto it = map_.find(name);
   return it == map_.end() ? nullptr : &it->second;
 }
@@ -42,34 +42,34 @@ void Attributes::set_floats(const std::string& name, const std::vector<float>& v
   map_[name] = std::move(a);
 }
 
-int64_t Attributes::get_int(const std::string& name, int64_t def) const {
+int64_t Attributes::get_int(std::string_view name, int64_t def) const {
   const Attribute* a = find(name);
   if (!a) return def;
   return a->kind == Attribute::Kind::kFloat ? static_cast<int64_t>(a->f) : a->i;
 }
 
-float Attributes::get_float(const std::string& name, float def) const {
+float Attributes::get_float(std::string_view name, float def) const {
   const Attribute* a = find(name);
   if (!a) return def;
   return a->kind == Attribute::Kind::kInt ? static_cast<float>(a->i) : a->f;
 }
 
-std::string Attributes::get_string(const std::string& name, const std::string& def) const {
+std::string Attributes::get_string(std::string_view name, const std::string& def) const {
   const Attribute* a = find(name);
   return a ? a->s : def;
 }
 
-std::vector<int64_t> Attributes::get_ints(const std::string& name, const std::vector<int64_t>& def) const {
+std::vector<int64_t> Attributes::get_ints(std::string_view name, const std::vector<int64_t>& def) const {
   const Attribute* a = find(name);
   return a ? a->ints : def;
 }
 
-std::vector<float> Attributes::get_floats(const std::string& name, const std::vector<float>& def) const {
+std::vector<float> Attributes::get_floats(std::string_view name, const std::vector<float>& def) const {
   const Attribute* a = find(name);
   return a ? a->floats : def;
 }
 
-const Tensor* Attributes::get_tensor(const std::string& name) const {
+const Tensor* Attributes::get_tensor(std::string_view name) const {
   const Attribute* a = find(name);
   return a && a->kind == Attribute::Kind::kTensor ? &a->t : nullptr;
 }

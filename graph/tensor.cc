@@ -35,6 +35,12 @@ Tensor Tensor::borrow(DType dtype, const Shape& shape, void* data) {
   return t;
 }
 
+bool Tensor::rebind(void* data) {
+  if (owner_) return false;
+  data_ = data;
+  return true;
+}
+
 Tensor Tensor::clone() const {
   Tensor t = allocate(dtype_, shape_).value();
   if (byte_size() > 0) std::memcpy(t.data_, data_, byte_size());

@@ -29,6 +29,9 @@ class Tensor {
   static Result<Tensor> allocate(DType dtype, const Shape& shape);
   // Wraps memory owned by someone else (the arena); the caller keeps it alive.
   static Tensor borrow(DType dtype, const Shape& shape, void* data);
+  // Points a borrowed tensor at other memory of the same type and shape (an arena moved, an input
+  // bound in place); allocates nothing. Owned tensors keep their storage: a no-op returning false.
+  bool rebind(void* data);
   // Owned copy of a typed vector (tests, tools, constants made by passes).
   template <typename T>
   static Tensor from_vector(const Shape& shape, const std::vector<T>& values);

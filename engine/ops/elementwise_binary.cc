@@ -152,14 +152,11 @@ Status run_Where(KernelContext& ctx) {
   const Tensor& a = ctx.input(1);
   const Tensor& b = ctx.input(2);
   Tensor& y = ctx.output(0);
-  return visit_element_size(a.dtype(),
-                            [&](auto tag) {
-                              using U = typename decltype(tag)::type;
-                              ref::where(cond.data<bool>(), cond.shape(), a.data<U>(), a.shape(), b.data<U>(),
-                                         b.shape(), y.data<U>(), y.shape());
-                              return Status::Ok();
-                            })
-      .with_context(ctx.node().describe());
+  return ctx.in_context(visit_element_size(a.dtype(), [&](auto tag) {
+    using U = typename decltype(tag)::type;
+    ref::where(cond.data<bool>(), cond.shape(), a.data<U>(), a.shape(), b.data<U>(), b.shape(), y.data<U>(), y.shape());
+    return Status::Ok();
+  }));
 }
 
 }  // namespace edgerun::ops

@@ -39,11 +39,11 @@ Status cast_tensor(const Tensor& x, Tensor& y) {
 }  // namespace
 
 Status run_Cast(KernelContext& ctx) {
-  return cast_tensor(ctx.input(0), ctx.output(0)).with_context(ctx.node().describe());
+  return ctx.in_context(cast_tensor(ctx.input(0), ctx.output(0)));
 }
 
 Status run_CastLike(KernelContext& ctx) {
-  return cast_tensor(ctx.input(0), ctx.output(0)).with_context(ctx.node().describe());
+  return ctx.in_context(cast_tensor(ctx.input(0), ctx.output(0)));
 }
 
 }  // namespace edgerun::ops

@@ -45,7 +45,7 @@ Status visit_type(DType t, Fn&& fn) {
 
 template <uint32_t kMask, typename Fn>
 Status visit_type(const KernelContext& ctx, DType t, Fn&& fn) {
-  return visit_type<kMask>(t, std::forward<Fn>(fn)).with_context(ctx.node().describe());
+  return ctx.in_context(visit_type<kMask>(t, std::forward<Fn>(fn)));
 }
 
 // Calls fn(TypeTag<U>{}) with the unsigned integer type as wide as one element of `t`: for ops that

@@ -26,6 +26,11 @@ class KernelContext {
   Tensor& output(size_t i) const { return *outputs_[i]; }
 
   Status error(const std::string& message) const { return invalid_argument(node_.describe() + ": " + message); }
+  // A callee's error prefixed with the node; the message is built only on failure, so a successful
+  // run allocates nothing here.
+  Status in_context(Status status) const {
+    return status.ok() ? status : status.with_context(node_.describe());
+  }
   Status unsupported_here(const std::string& message) const {
     return unsupported(node_.describe() + ": " + message);
   }

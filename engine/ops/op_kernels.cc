@@ -1,5 +1,7 @@
 #include "engine/ops/op_kernels.h"
 
+#include "engine/op_resolver.h"
+
 namespace edgerun {
 
 namespace {
@@ -13,6 +15,15 @@ const RunFn kRunFns[] = {
 RunFn run_function(OpType op) {
   const int i = static_cast<int>(op);
   return i >= 0 && i < static_cast<int>(OpType::kCount) ? kRunFns[i] : nullptr;
+}
+
+const OpResolver& builtin_op_resolver() {
+  static const OpResolver resolver = [] {
+    OpResolver r;
+    for (int i = 0; i < static_cast<int>(OpType::kCount); ++i) r.add(static_cast<OpType>(i), kRunFns[i]);
+    return r;
+  }();
+  return resolver;
 }
 
 Status evaluate_node(const Node& node, const std::vector<const Tensor*>& inputs, std::vector<Tensor*>& outputs) {

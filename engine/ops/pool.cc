@@ -6,6 +6,7 @@
 
 #include "engine/ops/nn_params.h"
 #include "engine/ops/op_kernels.h"
+#include "engine/ops/prepared_op.h"
 #include "graph/ops/nn_extra.h"
 #include "kernels/dispatch.h"
 #include "kernels/pool/maxpool2d_u8.h"
@@ -129,18 +130,20 @@ void plane_view(const Tensor& x, int64_t* channels, int64_t* plane) {
   *plane = *channels == 0 ? 0 : x.num_elements() / *channels;
 }
 
+// Every rank: a global pool reduces [channels, plane].
+kernels::Pool2dShape global_pool2d_shape(const KernelContext& ctx, bool is_max) {
+  kernels::Pool2dShape s;
+  s.kind = is_max ? kernels::PoolKind::kGlobalMax : kernels::PoolKind::kGlobalAverage;
+  plane_view(ctx.input(0), &s.channels, &s.in_w);
+  s.in_h = 1;
+  return s;
+}
+
 template <typename T>
 Status global_pool_typed(KernelContext& ctx, bool is_max) {
+  if constexpr (std::is_same_v<T, float>) return run_pool2d(ctx, global_pool2d_shape(ctx, is_max));
   int64_t channels = 0, plane = 0;
   plane_view(ctx.input(0), &channels, &plane);
-  if constexpr (std::is_same_v<T, float>) {  // every rank: a global pool reduces [channels, plane]
-    kernels::Pool2dShape s;
-    s.kind = is_max ? kernels::PoolKind::kGlobalMax : kernels::PoolKind::kGlobalAverage;
-    s.channels = channels;
-    s.in_h = 1;
-    s.in_w = plane;
-    return run_pool2d(ctx, s);
-  }
   if (is_max) {
     ref::global_max_pool(channels, plane, ctx.input(0).data<T>(), ctx.output(0).data<T>());
   } else {
@@ -235,6 +238,71 @@ Status run_MaxUnpool(KernelContext& ctx) {
 #undef EDGERUN_RUN
     default: return unsupported_type(ctx, ctx.input(0).dtype());
   }
+}
+
+namespace {
+// A pool family kernel created at compile time; it allocates nothing per run.
+class PreparedPoolF32 final : public PreparedOp {
+ public:
+  PreparedPoolF32(const char* name, std::unique_ptr<kernels::Pool2dF32> kernel)
+      : name_(name), kernel_(std::move(kernel)) {}
+  Status run(KernelContext& ctx, void* scratch) const override {
+    kernel_->run(ctx.input(0).data<float>(), ctx.output(0).data<float>(), scratch);
+    return Status::Ok();
+  }
+  size_t scratch_bytes() const override { return kernel_->scratch_bytes(); }
+  const char* kernel_name() const override { return name_; }
+
+ private:
+  const char* name_;
+  std::unique_ptr<kernels::Pool2dF32> kernel_;
+};
+
+class PreparedMaxPoolU8 final : public PreparedOp {
+ public:
+  PreparedMaxPoolU8(const char* name, std::unique_ptr<kernels::MaxPool2dU8> kernel)
+      : name_(name), kernel_(std::move(kernel)) {}
+  Status run(KernelContext& ctx, void*) const override {
+    kernel_->run(ctx.input(0).data<uint8_t>(), ctx.output(0).data<uint8_t>());
+    return Status::Ok();
+  }
+  size_t scratch_bytes() const override { return 0; }
+  const char* kernel_name() const override { return name_; }
+
+ private:
+  const char* name_;
+  std::unique_ptr<kernels::MaxPool2dU8> kernel_;
+};
+
+Result<PreparedStep> prepare_pool2d_f32(const kernels::Pool2dShape& shape) {
+  const kernels::Pool2dF32Impl* impl = kernels::choose_impl(kernels::pool2d_f32_impls(), shape, kernels::Backend::kNative);
+  PreparedStep step;
+  if (impl != nullptr) step.op = std::make_unique<PreparedPoolF32>(impl->name, impl->create(shape));
+  return step;
+}
+}  // namespace
+
+// The cases the run functions send to a pool family, prepared once: f32 2-D window pools, f32 global
+// pools, uint8 2-D max pools (none with MaxPool's indices output).
+Result<PreparedStep> prepare_pool(const PrepareContext& pc) {
+  const KernelContext& ctx = pc.kernel;
+  const OpType op = ctx.node().op;
+  const DType type = ctx.input(0).dtype();
+  if (op == OpType::kGlobalAveragePool || op == OpType::kGlobalMaxPool) {
+    if (type != DType::kF32) return PreparedStep{};
+    return prepare_pool2d_f32(global_pool2d_shape(ctx, op == OpType::kGlobalMaxPool));
+  }
+  if (ctx.has_output(1)) return PreparedStep{};
+  ASSIGN_OR_RETURN(ref::PoolParams p, pool_params(ctx));
+  const kernels::PoolKind kind = op == OpType::kMaxPool ? kernels::PoolKind::kMax : kernels::PoolKind::kAverage;
+  if (use_pool2d(ctx, p)) return prepare_pool2d_f32(pool2d_shape(ctx, p, kind));
+  if (op != OpType::kMaxPool || type != DType::kU8 || p.patch.rank() != 2) return PreparedStep{};
+  const kernels::Pool2dShape shape = pool2d_shape(ctx, p, kind);
+  const kernels::MaxPool2dU8Impl* impl =
+      kernels::choose_impl(kernels::maxpool2d_u8_impls(), shape, kernels::Backend::kNative);
+  PreparedStep step;
+  if (impl != nullptr) step.op = std::make_unique<PreparedMaxPoolU8>(impl->name, impl->create(shape));
+  return step;
 }
 
 }  // namespace edgerun::ops

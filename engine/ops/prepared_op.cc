@@ -54,6 +54,10 @@ Result<PreparedStep> prepare_step(const PrepareContext& pc) {
     case OpType::kMatMul: return ops::prepare_dense(pc);
     case OpType::kQConv: return ops::prepare_qconv(pc);
     case OpType::kQMatMul: return ops::prepare_qmatmul(pc);
+    case OpType::kMaxPool:
+    case OpType::kAveragePool:
+    case OpType::kGlobalAveragePool:
+    case OpType::kGlobalMaxPool: return ops::prepare_pool(pc);
     default: return PreparedStep{};
   }
 }

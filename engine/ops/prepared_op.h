@@ -1,5 +1,5 @@
-// Ops whose kernel is chosen and prepared once, when the plan is compiled: Conv, and Gemm / MatMul
-// with constant weights. Preparing picks the family's best kernel for the shape, ISA cap and backend
+// Ops whose kernel is chosen and prepared once, when the plan is compiled: Conv, Gemm / MatMul with
+// constant weights, their INT8 forms, and pooling. Preparing picks the family's best kernel for the shape, ISA cap and backend
 // (kernels/dispatch.h), packs the weights for it and folds the bias, a fused residual and a ReLU/Clip
 // into the kernel's epilogue. Other nodes, and these ops in cases no family covers, keep their
 // reference run function.
@@ -86,6 +86,8 @@ Result<PreparedStep> prepare_dense(const PrepareContext& pc);
 // families end with their reference).
 Result<PreparedStep> prepare_qconv(const PrepareContext& pc);
 Result<PreparedStep> prepare_qmatmul(const PrepareContext& pc);
+// MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool on the pool families (engine/ops/pool.cc).
+Result<PreparedStep> prepare_pool(const PrepareContext& pc);
 }  // namespace ops
 
 }  // namespace edgerun

@@ -14,6 +14,7 @@ std::function<int()> add_eval_command(CLI::App& app);
 std::function<int()> add_info_command(CLI::App& app);
 std::function<int()> add_quantize_command(CLI::App& app);
 std::function<int()> add_partition_command(CLI::App& app);
+std::function<int()> add_arena_command(CLI::App& app);
 std::function<int()> add_convert_command(CLI::App& app);
 
 }  // namespace edgerun::cli

@@ -1,4 +1,5 @@
-// edgerun: run, inspect, export, evaluate, quantize, partition and convert models; info on this machine's kernels.
+// edgerun: run, inspect, export, evaluate, quantize, partition and convert models; the arena a .edgr model
+// needs; info on this machine's kernels.
 #include "tools/edgerun/commands.h"
 
 int main(int argc, char** argv) {
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   auto quantize = edgerun::cli::add_quantize_command(app);
   auto partition = edgerun::cli::add_partition_command(app);
   auto convert = edgerun::cli::add_convert_command(app);
+  auto arena = edgerun::cli::add_arena_command(app);
   CLI11_PARSE(app, argc, argv);
   if (app.got_subcommand("run")) return run();
   if (app.got_subcommand("export")) return export_model();
@@ -20,5 +22,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("quantize")) return quantize();
   if (app.got_subcommand("partition")) return partition();
   if (app.got_subcommand("convert")) return convert();
+  if (app.got_subcommand("arena")) return arena();
   return inspect();
 }
