@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/c_api_resolver.h"
 #include "engine/plan.h"
 #include "graph/format/edgr_reader.h"
 #include "graph/passes/infer_shapes.h"
@@ -17,7 +18,6 @@ namespace {
 using edgerun::Status;
 using edgerun::StatusCode;
 
-static_assert(static_cast<int>(edgerun::OpType::kCount) <= EDGERUN_MAX_OPS, "raise EDGERUN_MAX_OPS");
 static_assert(EDGERUN_DTYPE_FLOAT == static_cast<int>(edgerun::DType::kF32) &&
                   EDGERUN_DTYPE_UINT8 == static_cast<int>(edgerun::DType::kU8) &&
                   EDGERUN_DTYPE_INT8 == static_cast<int>(edgerun::DType::kI8) &&
@@ -60,15 +60,6 @@ edgerun_status to_c_status(StatusCode code) {
   }
 }
 
-edgerun::OpResolver to_op_resolver(const edgerun_op_resolver& c_ops) {
-  edgerun::OpResolver ops;
-  for (int i = 0; i < static_cast<int>(edgerun::OpType::kCount); ++i) {
-    if (c_ops.ops[i] != nullptr)
-      ops.add(static_cast<edgerun::OpType>(i), reinterpret_cast<edgerun::RunFn>(c_ops.ops[i]));
-  }
-  return ops;
-}
-
 void copy_message(const std::string& message, char* error, size_t error_size) {
   if (error == nullptr || error_size == 0) return;
   const size_t n = std::min(message.size(), error_size - 1);
@@ -107,7 +98,7 @@ edgerun::Result<std::unique_ptr<edgerun_model>> load_model(const void* data, siz
   edgerun::CompileOptions options;
   options.external_arena = true;
   auto model = std::make_unique<edgerun_model>();
-  ASSIGN_OR_RETURN(model->plan, edgerun::Plan::compile_optimized(graph, shapes, to_op_resolver(c_ops), options));
+  ASSIGN_OR_RETURN(model->plan, edgerun::Plan::compile_optimized(graph, shapes, edgerun::to_op_resolver(c_ops), options));
   const edgerun::Graph& compiled = model->plan->graph();
   for (edgerun::ValueId id : compiled.inputs) model->inputs.push_back(describe_port(compiled.value(id)));
   for (edgerun::ValueId id : compiled.outputs) model->outputs.push_back(describe_port(compiled.value(id)));

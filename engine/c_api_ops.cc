@@ -1,21 +1,39 @@
-// The C API's op resolver: one registration function per op, each referencing only its own run
-// function, so a firmware image that registers a model's ops links only their kernels.
-#include "engine/edgerun.h"
-#include "engine/ops/op_kernels.h"
+// The C API's op resolver: one registration function per op, each naming only its own op's inference,
+// run function and preparation, so a firmware image that registers a model's ops links only theirs.
+#include "engine/c_api_resolver.h"
+
+namespace edgerun {
+
+static_assert(static_cast<int>(OpType::kCount) <= EDGERUN_MAX_OPS, "raise EDGERUN_MAX_OPS");
 
 namespace {
+void store_op(edgerun_op_resolver* c_ops, OpType op, InferFn infer, RunFn run, PrepareFn prepare) {
+  if (c_ops == nullptr) return;
+  const auto i = static_cast<size_t>(op);
+  c_ops->infer[i] = reinterpret_cast<edgerun_op_fn>(infer);
+  c_ops->run[i] = reinterpret_cast<edgerun_op_fn>(run);
+  c_ops->prepare[i] = reinterpret_cast<edgerun_op_fn>(prepare);
+}
+}  // namespace
 
-void add_op(edgerun_op_resolver* resolver, edgerun::OpType op, edgerun::RunFn fn) {
-  if (resolver != nullptr) resolver->ops[static_cast<int>(op)] = reinterpret_cast<edgerun_op_fn>(fn);
+OpResolver to_op_resolver(const edgerun_op_resolver& c_ops) {
+  OpResolver ops;
+  for (size_t i = 0; i < static_cast<size_t>(OpType::kCount); ++i) {
+    if (c_ops.run[i] == nullptr) continue;
+    ops.add(static_cast<OpType>(i), reinterpret_cast<InferFn>(c_ops.infer[i]), reinterpret_cast<RunFn>(c_ops.run[i]),
+            reinterpret_cast<PrepareFn>(c_ops.prepare[i]));
+  }
+  return ops;
 }
 
-}  // namespace
+}  // namespace edgerun
 
 extern "C" {
 
-#define EDGERUN_OP(Name)                                                     \
-  void edgerun_op_resolver_add_##Name(edgerun_op_resolver* resolver) {       \
-    add_op(resolver, edgerun::OpType::k##Name, &edgerun::ops::run_##Name);   \
+#define EDGERUN_OP(Name)                                                                                         \
+  void edgerun_op_resolver_add_##Name(edgerun_op_resolver* resolver) {                                          \
+    edgerun::store_op(resolver, edgerun::OpType::k##Name, &edgerun::ops::infer_##Name, &edgerun::ops::run_##Name, \
+                      edgerun::kPrepareFunction<edgerun::OpType::k##Name>);                                     \
   }
 #include "graph/ops/op_list.inc"
 #undef EDGERUN_OP

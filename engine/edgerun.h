@@ -53,13 +53,15 @@ enum {
 /* The arena's alignment (bytes). */
 #define EDGERUN_ARENA_ALIGNMENT 64
 
-/* An op's run function, opaque to C. */
+/* One of an op's functions (shape inference, run, kernel preparation), opaque to C. */
 typedef void (*edgerun_op_fn)(void);
 #define EDGERUN_MAX_OPS 256
 
 /* The ops a model may use. Zero-initialize it, then add ops. */
 typedef struct edgerun_op_resolver {
-  edgerun_op_fn ops[EDGERUN_MAX_OPS];
+  edgerun_op_fn infer[EDGERUN_MAX_OPS];
+  edgerun_op_fn run[EDGERUN_MAX_OPS];
+  edgerun_op_fn prepare[EDGERUN_MAX_OPS];
 } edgerun_op_resolver;
 
 /* One function per op of graph/ops/op_list.inc: edgerun_op_resolver_add_Conv, _QConv, _MaxPool, ... */

@@ -63,13 +63,14 @@ Result<std::unique_ptr<Plan>> Plan::compile_optimized(const Graph& graph,
                                                       const OpResolver& ops, const CompileOptions& options) {
   std::unique_ptr<Plan> plan(new Plan());
   plan->graph_ = graph;
-  RETURN_IF_ERROR(infer_shapes(plan->graph_, input_shapes));
+  RETURN_IF_ERROR(infer_shapes_with(plan->graph_, input_shapes, {}, ops.infer_functions()));
   return finish(std::move(plan), ops, options);
 }
 
 Result<std::unique_ptr<Plan>> Plan::finish(std::unique_ptr<Plan> plan, const OpResolver& ops,
                                            const CompileOptions& options) {
-  RETURN_IF_ERROR(plan->build_steps(ops));
+  plan->ops_ = ops;
+  RETURN_IF_ERROR(plan->build_steps());
   if (options.external_arena) {
     for (const Step& step : plan->steps_) {
       if (step.dynamic) {
@@ -85,7 +86,7 @@ Result<std::unique_ptr<Plan>> Plan::finish(std::unique_ptr<Plan> plan, const OpR
   return plan;
 }
 
-Status Plan::build_steps(const OpResolver& ops) {
+Status Plan::build_steps() {
   is_dynamic_.assign(graph_.values.size(), false);
   for (size_t i = 0; i < graph_.values.size(); ++i) {
     const Value& v = graph_.values[i];
@@ -96,8 +97,8 @@ Status Plan::build_steps(const OpResolver& ops) {
     const Node& node = graph_.nodes[n];
     Step step;
     step.node = n;
-    step.run = ops.find(node.op);
-    if (step.run == nullptr) return unsupported(node.describe() + ": no kernel registered for " + node.op_type);
+    step.run = ops_.run_function(node.op);
+    if (step.run == nullptr) return unsupported(node.describe() + ": not registered in the op resolver");
     for (ValueId o : node.outputs) {
       if (o != kNoValue && is_dynamic_[static_cast<size_t>(o)]) step.dynamic = true;
     }
@@ -190,10 +191,12 @@ Status Plan::prepare_kernels(kernels::Backend backend, kernels::SparseKernels sp
   for (Step& step : steps_) {
     if (step.dynamic) continue;
     const Node& node = graph_.nodes[step.node];
+    const PrepareFn prepare = ops_.prepare_function(node.op);
+    if (prepare == nullptr) continue;
     PrepareContext pc{*step.context, {}, step.activation, backend, sparse};
     for (ValueId in : node.inputs)
       pc.constant_inputs.push_back(in != kNoValue && graph_.value(in).constant.has_value());
-    Result<PreparedStep> prepared = prepare_step(pc);
+    Result<PreparedStep> prepared = prepare(pc);
     if (!prepared.ok()) return prepared.status();
     step.prepared = std::move(*prepared);
     if (step.prepared.op) scratch_bytes_ = std::max(scratch_bytes_, step.prepared.op->scratch_bytes());
@@ -243,7 +246,7 @@ Status Plan::run_dynamic_step(Step& step) {
     ins.push_back(&t);
   }
   InferContext infer(node, types, shapes, ins);
-  RETURN_IF_ERROR(infer_node(infer));
+  RETURN_IF_ERROR(infer_node_with(infer, ops_.infer_function(node.op)));
   std::vector<Tensor*> outs;
   for (size_t o = 0; o < node.outputs.size(); ++o) {
     const ValueId id = node.outputs[o];

@@ -115,7 +115,7 @@ class Plan {
   // The common tail of both compiles: steps, memory plan, kernel preparation.
   static Result<std::unique_ptr<Plan>> finish(std::unique_ptr<Plan> plan, const OpResolver& ops,
                                               const CompileOptions& options);
-  Status build_steps(const OpResolver& ops);
+  Status build_steps();
   Status plan_memory_and_bind();
   Status prepare_kernels(kernels::Backend backend, kernels::SparseKernels sparse);
   // Points every activation at its slice of `arena`.
@@ -131,6 +131,7 @@ class Plan {
   Status bind_crossing_inputs(size_t cut, const std::vector<NamedTensor>& inputs);
 
   Graph graph_;
+  OpResolver ops_;  // the ops the steps may use: builtin_op_resolver(), or a firmware image's
   CompileStats stats_;
   std::vector<Step> steps_;
   std::vector<Tensor> tensors_;   // one per value id: constants, arena slices, bound inputs, run-time results

@@ -20,7 +20,9 @@ RunFn run_function(OpType op) {
 const OpResolver& builtin_op_resolver() {
   static const OpResolver resolver = [] {
     OpResolver r;
-    for (int i = 0; i < static_cast<int>(OpType::kCount); ++i) r.add(static_cast<OpType>(i), kRunFns[i]);
+#define EDGERUN_OP(Name) r.add(OpType::k##Name, &ops::infer_##Name, &ops::run_##Name, kPrepareFunction<OpType::k##Name>);
+#include "graph/ops/op_list.inc"
+#undef EDGERUN_OP
     return r;
   }();
   return resolver;

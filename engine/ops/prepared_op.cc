@@ -47,19 +47,4 @@ Status run_once(const PreparedOp& op, KernelContext& ctx) {
   return op.run(ctx, aligned);
 }
 
-Result<PreparedStep> prepare_step(const PrepareContext& pc) {
-  switch (pc.kernel.node().op) {
-    case OpType::kConv: return ops::prepare_conv(pc);
-    case OpType::kGemm:
-    case OpType::kMatMul: return ops::prepare_dense(pc);
-    case OpType::kQConv: return ops::prepare_qconv(pc);
-    case OpType::kQMatMul: return ops::prepare_qmatmul(pc);
-    case OpType::kMaxPool:
-    case OpType::kAveragePool:
-    case OpType::kGlobalAveragePool:
-    case OpType::kGlobalMaxPool: return ops::prepare_pool(pc);
-    default: return PreparedStep{};
-  }
-}
-
 }  // namespace edgerun

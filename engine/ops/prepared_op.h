@@ -45,8 +45,6 @@ struct PrepareContext {
   bool constant(size_t i) const { return i < constant_inputs.size() && constant_inputs[i]; }
 };
 
-Result<PreparedStep> prepare_step(const PrepareContext& pc);
-
 // Runs a prepared op once with heap scratch: run functions of ops that prepare per call (the
 // run-function path of dynamic shapes and constant folding).
 Status run_once(const PreparedOp& op, KernelContext& ctx);

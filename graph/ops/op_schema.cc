@@ -10,20 +10,23 @@ const InferFn kInferFns[] = {
 };
 }  // namespace
 
+const InferFn* builtin_infer_functions() { return kInferFns; }
+
 InferFn infer_function(OpType op) {
   const int i = static_cast<int>(op);
   return i >= 0 && i < static_cast<int>(OpType::kCount) ? kInferFns[i] : nullptr;
 }
 
-Status infer_node(InferContext& ctx) {
+Status infer_node(InferContext& ctx) { return infer_node_with(ctx, infer_function(ctx.node().op)); }
+
+Status infer_node_with(InferContext& ctx, InferFn fn) {
   const Node& node = ctx.node();
   for (size_t i = 0; i < ctx.num_inputs(); ++i) {
     if (ctx.has_input(i) && !dtype_is_supported(ctx.type(i))) {
       return unsupported(node.describe() + ": input " + std::to_string(i) + " has type " + dtype_name(ctx.type(i)));
     }
   }
-  InferFn fn = infer_function(node.op);
-  if (fn == nullptr) return unsupported(node.describe() + ": unknown op");
+  if (fn == nullptr) return unsupported(node.describe() + ": unknown op, or not registered in the op resolver");
   RETURN_IF_ERROR(fn(ctx));
   for (size_t i = 0; i < ctx.num_outputs(); ++i) {
     if (node.outputs[i] == kNoValue) continue;

@@ -16,8 +16,12 @@ namespace ops {
 }  // namespace ops
 
 InferFn infer_function(OpType op);
+// Every op's inference function, indexed by OpType.
+const InferFn* builtin_infer_functions();
 
 // Validates the node's input count, input types and dtype support, then runs its inference.
 Status infer_node(InferContext& ctx);
+// The same with the op's inference function given (an op resolver's; null: the op is not registered).
+Status infer_node_with(InferContext& ctx, InferFn fn);
 
 }  // namespace edgerun

@@ -53,6 +53,11 @@ Shape concrete_shape(const Value& value) {
 
 Status infer_shapes(Graph& graph, const std::map<std::string, Shape>& input_shapes,
                     const ShapeInferenceOptions& options) {
+  return infer_shapes_with(graph, input_shapes, options, builtin_infer_functions());
+}
+
+Status infer_shapes_with(Graph& graph, const std::map<std::string, Shape>& input_shapes,
+                         const ShapeInferenceOptions& options, const InferFn* infer_fns) {
   RETURN_IF_ERROR(graph.topological_sort());
   RETURN_IF_ERROR(bind_inputs(graph, input_shapes));
   std::vector<bool> known(graph.values.size(), false);
@@ -104,7 +109,8 @@ Status infer_shapes(Graph& graph, const std::map<std::string, Shape>& input_shap
       continue;
     }
     InferContext ctx(node, types, shapes, values);
-    Status st = infer_node(ctx);
+    const bool known_op = node.op != OpType::kUnknown;
+    Status st = infer_node_with(ctx, known_op ? infer_fns[static_cast<size_t>(node.op)] : nullptr);
     if (st.code() == StatusCode::kNeedsValue) {
       kept.push_back(std::move(node));
       continue;

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "graph/graph.h"
+#include "graph/ops/op_schema.h"
 
 namespace edgerun {
 
@@ -25,6 +26,10 @@ struct ShapeInferenceOptions {
 
 Status infer_shapes(Graph& graph, const std::map<std::string, Shape>& input_shapes,
                     const ShapeInferenceOptions& options = {});
+// The same with each op's inference function from `infer_fns` (indexed by OpType, null for ops left
+// out): an op resolver's, so a firmware image links only its ops' inference.
+Status infer_shapes_with(Graph& graph, const std::map<std::string, Shape>& input_shapes,
+                         const ShapeInferenceOptions& options, const InferFn* infer_fns);
 
 // The concrete shape of a value whose shape is known.
 Shape concrete_shape(const Value& value);
