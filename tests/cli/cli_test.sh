@@ -99,6 +99,11 @@ check_error "run a truncated .edgr" "edgr: the header says the file has .* bytes
 check_error "convert: unknown model" "neither a zoo model" "$edgerun" convert --model no-such-model -o "$tmp/x.edgr"
 check_error "convert: bad --symbol" "is not a C identifier" "$edgerun" convert --model mobilenetv2 --c-array --symbol 9x -o "$tmp/x.c"
 check_error "convert: output is a folder" "it is a folder" "$edgerun" convert --model "$tmp/mobilenetv2.onnx" -o "$tmp"
+# edgerun arena: the C API's arena of a .edgr model and the resolver lines for its ops.
+check "arena prints the size and the resolver" bash -c "'$edgerun' arena '$tmp/mobilenetv2.edgr' >'$tmp/arena.txt' && \
+  grep -q '^arena  *[1-9][0-9]* bytes' '$tmp/arena.txt' && grep -q 'edgerun_op_resolver_add_Conv(&ops);' '$tmp/arena.txt'"
+check_error "arena of an ONNX file" "is not a .edgr model" "$edgerun" arena "$tmp/mobilenetv2.onnx"
+check_error "arena of a truncated .edgr" "truncated" "$edgerun" arena "$tmp/truncated.edgr"
 # edgerun eval on the fixture models of tests/data/eval (their metrics are checked in the unit tests).
 eval_dir="$src/tests/data/eval"
 check "eval prints JSON with the metrics" bash -c "'$edgerun' eval --model '$eval_dir/classifier.onnx' --data fashion-mnist \
