@@ -50,14 +50,16 @@ Status run_once(const PreparedOp& op, KernelContext& ctx) {
 Result<PreparedStep> prepare_step(const PrepareContext& pc) {
   switch (pc.kernel.node().op) {
     case OpType::kConv: return ops::prepare_conv(pc);
-    case OpType::kGemm:
-    case OpType::kMatMul: return ops::prepare_dense(pc);
+    case OpType::kGemm: return ops::prepare_dense(pc);
+    case OpType::kMatMul: return ops::prepare_matmul(pc);
     case OpType::kQConv: return ops::prepare_qconv(pc);
     case OpType::kQMatMul: return ops::prepare_qmatmul(pc);
     case OpType::kMaxPool:
     case OpType::kAveragePool:
     case OpType::kGlobalAveragePool:
     case OpType::kGlobalMaxPool: return ops::prepare_pool(pc);
+    case OpType::kTranspose: return ops::prepare_transpose(pc);
+    case OpType::kGather: return ops::prepare_gather(pc);
     default: return PreparedStep{};
   }
 }
