@@ -49,13 +49,15 @@ template <OpType op>
 inline constexpr PrepareFn kPrepareFunction = nullptr;
 template <> inline constexpr PrepareFn kPrepareFunction<OpType::kConv> = &ops::prepare_conv;
 template <> inline constexpr PrepareFn kPrepareFunction<OpType::kGemm> = &ops::prepare_dense;
-template <> inline constexpr PrepareFn kPrepareFunction<OpType::kMatMul> = &ops::prepare_dense;
+template <> inline constexpr PrepareFn kPrepareFunction<OpType::kMatMul> = &ops::prepare_matmul;
 template <> inline constexpr PrepareFn kPrepareFunction<OpType::kQConv> = &ops::prepare_qconv;
 template <> inline constexpr PrepareFn kPrepareFunction<OpType::kQMatMul> = &ops::prepare_qmatmul;
 template <> inline constexpr PrepareFn kPrepareFunction<OpType::kMaxPool> = &ops::prepare_pool;
 template <> inline constexpr PrepareFn kPrepareFunction<OpType::kAveragePool> = &ops::prepare_pool;
 template <> inline constexpr PrepareFn kPrepareFunction<OpType::kGlobalAveragePool> = &ops::prepare_pool;
 template <> inline constexpr PrepareFn kPrepareFunction<OpType::kGlobalMaxPool> = &ops::prepare_pool;
+template <> inline constexpr PrepareFn kPrepareFunction<OpType::kTranspose> = &ops::prepare_transpose;
+template <> inline constexpr PrepareFn kPrepareFunction<OpType::kGather> = &ops::prepare_gather;
 
 // Every op of op_list.inc.
 const OpResolver& builtin_op_resolver();

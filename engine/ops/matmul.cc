@@ -1,12 +1,20 @@
-// Run functions of Gemm and MatMul.
+// Run functions of Gemm and MatMul, and MatMul prepared at compile time.
+#include <memory>
+
 #include "engine/ops/fused_addends.h"
 #include "engine/ops/nn_params.h"
 #include "engine/ops/op_kernels.h"
+#include "engine/ops/prepared_op.h"
 #include "kernels/gemm/matmul.h"
 #include "kernels/ref/broadcast.h"
 #include "kernels/ref/nn/gemm.h"
 
 namespace edgerun::ops {
+
+#define EDGERUN_MATMUL_CASES(MACRO)                                                          \
+  EDGERUN_FLOAT_CASES(MACRO);                                                               \
+  EDGERUN_CASE_TYPE(kI32, int32_t, MACRO); EDGERUN_CASE_TYPE(kI64, int64_t, MACRO);         \
+  EDGERUN_CASE_TYPE(kU32, uint32_t, MACRO); EDGERUN_CASE_TYPE(kU64, uint64_t, MACRO)
 
 namespace {
 template <typename T>
@@ -68,8 +76,7 @@ bool matmul_f32_family(KernelContext& ctx, const MatMulBatches& batches) {
 }
 
 template <typename T>
-Status matmul_typed(KernelContext& ctx) {
-  const MatMulBatches batches = matmul_batches(ctx.input(0).shape(), ctx.input(1).shape());
+Status matmul_typed(KernelContext& ctx, const MatMulBatches& batches) {
   if constexpr (std::is_same_v<T, float>) {
     if (matmul_f32_family(ctx, batches)) return add_fused_addends(ctx);
   }
@@ -88,12 +95,44 @@ Status matmul_typed(KernelContext& ctx) {
   }
   return add_fused_addends(ctx);
 }
+
+Status run_matmul(KernelContext& ctx, const MatMulBatches& batches) {
+  switch (ctx.input(0).dtype()) {
+#define EDGERUN_RUN(T) return matmul_typed<T>(ctx, batches);
+    EDGERUN_MATMUL_CASES(EDGERUN_RUN);
+#undef EDGERUN_RUN
+    default: return unsupported_type(ctx, ctx.input(0).dtype());
+  }
+}
+
+// A MatMul of two run-time operands (attention's products): its batch offsets, laid out once at
+// compile time, leave the run nothing to allocate.
+class PreparedBatchedMatMul final : public PreparedOp {
+ public:
+  PreparedBatchedMatMul(const char* name, MatMulBatches batches) : name_(name), batches_(std::move(batches)) {}
+  Status run(KernelContext& ctx, void*) const override { return run_matmul(ctx, batches_); }
+  size_t scratch_bytes() const override { return 0; }
+  const char* kernel_name() const override { return name_; }
+
+ private:
+  const char* name_;
+  MatMulBatches batches_;
+};
 }  // namespace
 
-#define EDGERUN_MATMUL_CASES(MACRO)                                                          \
-  EDGERUN_FLOAT_CASES(MACRO);                                                               \
-  EDGERUN_CASE_TYPE(kI32, int32_t, MACRO); EDGERUN_CASE_TYPE(kI64, int64_t, MACRO);         \
-  EDGERUN_CASE_TYPE(kU32, uint32_t, MACRO); EDGERUN_CASE_TYPE(kU64, uint64_t, MACRO)
+Result<PreparedStep> prepare_matmul(const PrepareContext& pc) {
+  ASSIGN_OR_RETURN(PreparedStep dense, prepare_dense(pc));
+  if (dense.op) return dense;
+  const KernelContext& ctx = pc.kernel;
+  MatMulBatches batches = matmul_batches(ctx.input(0).shape(), ctx.input(1).shape());
+  int64_t a_stride = 0, b_stride = 0;
+  const bool family = ctx.input(0).dtype() == DType::kF32 && uniform_stride(batches.a_offsets, &a_stride) &&
+                      uniform_stride(batches.b_offsets, &b_stride);
+  PreparedStep step;
+  step.op = std::make_unique<PreparedBatchedMatMul>(family ? kernels::choose_matmul_f32().name : "ref_matmul",
+                                                    std::move(batches));
+  return step;
+}
 
 Status run_Gemm(KernelContext& ctx) {
   switch (ctx.input(0).dtype()) {
@@ -105,12 +144,7 @@ Status run_Gemm(KernelContext& ctx) {
 }
 
 Status run_MatMul(KernelContext& ctx) {
-  switch (ctx.input(0).dtype()) {
-#define EDGERUN_RUN(T) return matmul_typed<T>(ctx);
-    EDGERUN_MATMUL_CASES(EDGERUN_RUN);
-#undef EDGERUN_RUN
-    default: return unsupported_type(ctx, ctx.input(0).dtype());
-  }
+  return run_matmul(ctx, matmul_batches(ctx.input(0).shape(), ctx.input(1).shape()));
 }
 
 }  // namespace edgerun::ops

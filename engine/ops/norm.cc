@@ -52,20 +52,21 @@ template <typename T>
 Status layer_norm_typed(KernelContext& ctx) {
   const Shape& x = ctx.input(0).shape();
   const int64_t axis = normalize_axis(ctx.attrs().get_int("axis", -1), ctx.input(0).rank()).value();
-  const Shape normalized(x.begin() + axis, x.end());
-  const int64_t cols = num_elements(normalized);
+  int64_t cols = 1;
+  for (size_t d = static_cast<size_t>(axis); d < x.size(); ++d) cols *= x[d];
   const int64_t rows = cols == 0 ? 0 : ctx.input(0).num_elements() / cols;
   float* mean = ctx.has_output(1) ? ctx.output(1).data<float>() : nullptr;
   float* inv_std_dev = ctx.has_output(2) ? ctx.output(2).data<float>() : nullptr;
   const float epsilon = ctx.attrs().get_float("epsilon", 1e-5f);
   // Scale and bias are used in place when they already have the normalized shape's element count
-  // (the usual [cols]), else broadcast to it.
+  // (the usual [cols]), else broadcast to it; only that case allocates.
   std::vector<T> scale_copy, bias_copy;
   const T* scale = ctx.input(1).data<T>();
-  if (ctx.input(1).num_elements() != cols) scale = (scale_copy = expand_to<T>(ctx.input(1), normalized)).data();
+  const auto normalized = [&] { return Shape(x.begin() + axis, x.end()); };
+  if (ctx.input(1).num_elements() != cols) scale = (scale_copy = expand_to<T>(ctx.input(1), normalized())).data();
   const T* bias = ctx.has_input(2) ? ctx.input(2).data<T>() : nullptr;
   if (bias != nullptr && ctx.input(2).num_elements() != cols)
-    bias = (bias_copy = expand_to<T>(ctx.input(2), normalized)).data();
+    bias = (bias_copy = expand_to<T>(ctx.input(2), normalized())).data();
   if constexpr (std::is_same_v<T, float>) {
     const kernels::LayerNormShape shape{rows, cols};
     kernels::choose_impl(kernels::layernorm_f32_impls(), shape, kernels::Backend::kNative)

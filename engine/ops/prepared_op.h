@@ -1,8 +1,9 @@
 // Ops whose kernel is chosen and prepared once, when the plan is compiled: Conv, Gemm / MatMul with
-// constant weights, their INT8 forms, and pooling. Preparing picks the family's best kernel for the shape, ISA cap and backend
-// (kernels/dispatch.h), packs the weights for it and folds the bias, a fused residual and a ReLU/Clip
-// into the kernel's epilogue. Other nodes, and these ops in cases no family covers, keep their
-// reference run function.
+// constant weights, their INT8 forms, and pooling. Preparing picks the family's best kernel for the
+// shape, ISA cap and backend (kernels/dispatch.h), packs the weights for it and folds the bias, a fused
+// residual and a ReLU/Clip into the kernel's epilogue. MatMul of run-time operands, Transpose and
+// Gather are prepared too: their shape-dependent layout is computed once, so their runs allocate
+// nothing. Other nodes, and these ops in cases no family covers, keep their reference run function.
 #pragma once
 
 #include <memory>
@@ -80,12 +81,18 @@ bool activation_as_clamp(const ref::ActivationParams& activation, kernels::Epilo
 kernels::Conv2dShape conv2d_shape(const ref::ConvParams& p);
 Result<PreparedStep> prepare_conv(const PrepareContext& pc);
 Result<PreparedStep> prepare_dense(const PrepareContext& pc);
+// MatMul: prepare_dense for constant weights, else its batches laid out once (engine/ops/matmul.cc).
+Result<PreparedStep> prepare_matmul(const PrepareContext& pc);
 // QConv / QMatMul (graph/ops/quant_int8.h) on the INT8 families; every case has a kernel (the
 // families end with their reference).
 Result<PreparedStep> prepare_qconv(const PrepareContext& pc);
 Result<PreparedStep> prepare_qmatmul(const PrepareContext& pc);
 // MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool on the pool families (engine/ops/pool.cc).
 Result<PreparedStep> prepare_pool(const PrepareContext& pc);
+// Transpose as a strided copy laid out once (engine/ops/tensor_layout.cc).
+Result<PreparedStep> prepare_transpose(const PrepareContext& pc);
+// Gather with its view laid out once (engine/ops/tensor_index.cc).
+Result<PreparedStep> prepare_gather(const PrepareContext& pc);
 }  // namespace ops
 
 }  // namespace edgerun

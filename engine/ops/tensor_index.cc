@@ -1,8 +1,10 @@
 // Run functions of the index-driven ops: Gather, GatherElements, GatherND, ScatterElements, ScatterND,
-// Scatter, OneHot, NonZero.
+// Scatter, OneHot, NonZero; Gather is also prepared at compile time.
 #include <cstring>
+#include <memory>
 
 #include "engine/ops/op_kernels.h"
+#include "engine/ops/prepared_op.h"
 #include "engine/ops/tensor_glue.h"
 #include "kernels/ref/tensor/index.h"
 
@@ -53,6 +55,44 @@ Status dispatch_scatter(const KernelContext& ctx, DType dtype, ref::ScatterReduc
   return ctx.unsupported_here(std::string("scatter of type ") + dtype_name(dtype));
 }
 
+ref::GatherParams gather_params(const KernelContext& ctx) {
+  const Tensor& data = ctx.input(0);
+  const int64_t axis = axis_attr(ctx, data.rank());
+  ref::GatherParams p;
+  p.elem_size = dtype_size(data.dtype());
+  p.outer = product(data.shape(), 0, static_cast<size_t>(axis));
+  p.axis_dim = data.dim(axis);
+  p.inner = product(data.shape(), static_cast<size_t>(axis) + 1, data.shape().size());
+  p.num_indices = ctx.input(1).num_elements();
+  return p;
+}
+
+// Gathers with int64 indices read in place, others widened into `wide` (num_indices elements).
+Status gather_with(const KernelContext& ctx, const ref::GatherParams& p, int64_t* wide) {
+  const Tensor& indices = ctx.input(1);
+  const bool in_place = indices.dtype() == DType::kI64;
+  for (int64_t i = 0; !in_place && i < p.num_indices; ++i) wide[i] = indices.as_int64(i);
+  const int64_t* index = in_place ? indices.data<int64_t>() : wide;
+  return check_indices(ctx, ref::gather(p, ctx.input(0).raw_data(), index, ctx.output(0).raw_data()));
+}
+
+// A Gather with its view laid out at compile time; indices other than int64 are widened in the scratch.
+class PreparedGather final : public PreparedOp {
+ public:
+  PreparedGather(ref::GatherParams params, bool widen) : params_(params), widen_(widen) {}
+  Status run(KernelContext& ctx, void* scratch) const override {
+    return gather_with(ctx, params_, static_cast<int64_t*>(scratch));
+  }
+  size_t scratch_bytes() const override {
+    return widen_ ? static_cast<size_t>(params_.num_indices) * sizeof(int64_t) : 0;
+  }
+  const char* kernel_name() const override { return "ref_gather"; }
+
+ private:
+  ref::GatherParams params_;
+  bool widen_;
+};
+
 Status copy_data(KernelContext& ctx) {
   const Tensor& data = ctx.input(0);
   if (data.byte_size() > 0) std::memcpy(ctx.output(0).raw_data(), data.raw_data(), data.byte_size());
@@ -62,16 +102,15 @@ Status copy_data(KernelContext& ctx) {
 }  // namespace
 
 Status run_Gather(KernelContext& ctx) {
-  const Tensor& data = ctx.input(0);
-  const std::vector<int64_t> indices = ctx.input(1).to_int64_vector();
-  const int64_t axis = axis_attr(ctx, data.rank());
-  ref::GatherParams p;
-  p.elem_size = dtype_size(data.dtype());
-  p.outer = product(data.shape(), 0, static_cast<size_t>(axis));
-  p.axis_dim = data.dim(axis);
-  p.inner = product(data.shape(), static_cast<size_t>(axis) + 1, data.shape().size());
-  p.num_indices = static_cast<int64_t>(indices.size());
-  return check_indices(ctx, ref::gather(p, data.raw_data(), indices.data(), ctx.output(0).raw_data()));
+  const ref::GatherParams p = gather_params(ctx);
+  std::vector<int64_t> wide(ctx.input(1).dtype() == DType::kI64 ? 0 : static_cast<size_t>(p.num_indices));
+  return gather_with(ctx, p, wide.data());
+}
+
+Result<PreparedStep> prepare_gather(const PrepareContext& pc) {
+  PreparedStep step;
+  step.op = std::make_unique<PreparedGather>(gather_params(pc.kernel), pc.kernel.input(1).dtype() != DType::kI64);
+  return step;
 }
 
 Status run_GatherElements(KernelContext& ctx) {

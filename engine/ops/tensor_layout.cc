@@ -1,6 +1,9 @@
 // Run functions of the layout ops, all strided copies over the element size: Transpose, Concat, Split,
-// Slice, Tile, DepthToSpace, SpaceToDepth; and Trilu.
+// Slice, Tile, DepthToSpace, SpaceToDepth; and Trilu. Transpose is also prepared at compile time.
+#include <memory>
+
 #include "engine/ops/op_kernels.h"
+#include "engine/ops/prepared_op.h"
 #include "engine/ops/tensor_glue.h"
 #include "kernels/ref/tensor/copy.h"
 
@@ -20,15 +23,44 @@ ref::StridedCopyParams gather_copy(const Tensor& src, Shape shape, std::vector<i
   return p;
 }
 
-}  // namespace
-
-Status run_Transpose(KernelContext& ctx) {
+Result<ref::StridedCopyParams> transpose_copy(const KernelContext& ctx) {
   const Tensor& in = ctx.input(0);
   ASSIGN_OR_RETURN(std::vector<int64_t> perm, transpose_perm(node_args(ctx), in.rank()));
   const std::vector<int64_t> in_strides = ref::contiguous_strides(in.shape());
   std::vector<int64_t> strides;
   for (int64_t p : perm) strides.push_back(in_strides[static_cast<size_t>(p)]);
-  ref::strided_copy(gather_copy(in, ctx.output(0).shape(), strides), in.raw_data(), ctx.output(0).raw_data());
+  return gather_copy(in, ctx.output(0).shape(), strides);
+}
+
+// A Transpose whose copy is laid out (and simplified) at compile time; the run walks it with its index
+// in the scratch.
+class PreparedTranspose final : public PreparedOp {
+ public:
+  explicit PreparedTranspose(ref::StridedCopyParams copy) : copy_(std::move(copy)) {}
+  Status run(KernelContext& ctx, void* scratch) const override {
+    ref::strided_copy_simplified(copy_, ctx.input(0).raw_data(), ctx.output(0).raw_data(),
+                                 static_cast<int64_t*>(scratch));
+    return Status::Ok();
+  }
+  size_t scratch_bytes() const override { return copy_.shape.size() * sizeof(int64_t); }
+  const char* kernel_name() const override { return "ref_strided_copy"; }
+
+ private:
+  ref::StridedCopyParams copy_;
+};
+
+}  // namespace
+
+Result<PreparedStep> prepare_transpose(const PrepareContext& pc) {
+  ASSIGN_OR_RETURN(ref::StridedCopyParams copy, transpose_copy(pc.kernel));
+  PreparedStep step;
+  step.op = std::make_unique<PreparedTranspose>(ref::simplify_strided_copy(std::move(copy)));
+  return step;
+}
+
+Status run_Transpose(KernelContext& ctx) {
+  ASSIGN_OR_RETURN(const ref::StridedCopyParams copy, transpose_copy(ctx));
+  ref::strided_copy(copy, ctx.input(0).raw_data(), ctx.output(0).raw_data());
   return Status::Ok();
 }
 

@@ -1,5 +1,6 @@
 #include "kernels/ref/tensor/copy.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/ref/tensor/element.h"
@@ -12,11 +13,7 @@ std::vector<int64_t> contiguous_strides(const std::vector<int64_t>& shape) {
   return strides;
 }
 
-namespace {
-
-// Drops size-1 dims and merges neighbours that are contiguous in both src and dst, so the common cases
-// (plain copies, concat blocks, slices of inner rows) become few long runs.
-void simplify(StridedCopyParams& p) {
+StridedCopyParams simplify_strided_copy(StridedCopyParams p) {
   std::vector<int64_t> shape, ss, ds;
   for (size_t k = 0; k < p.shape.size(); ++k) {
     if (p.shape[k] == 1) continue;
@@ -33,10 +30,13 @@ void simplify(StridedCopyParams& p) {
   p.shape = std::move(shape);
   p.src_strides = std::move(ss);
   p.dst_strides = std::move(ds);
+  return p;
 }
 
+namespace {
+
 template <typename E>
-void strided_copy_typed(const StridedCopyParams& p, const E* src, E* dst) {
+void strided_copy_typed(const StridedCopyParams& p, const E* src, E* dst, int64_t* index) {
   const size_t rank = p.shape.size();
   if (rank == 0) {
     dst[p.dst_offset] = src[p.src_offset];
@@ -47,7 +47,7 @@ void strided_copy_typed(const StridedCopyParams& p, const E* src, E* dst) {
   const int64_t d_in = p.dst_strides[rank - 1];
   int64_t outer = 1;
   for (size_t k = 0; k + 1 < rank; ++k) outer *= p.shape[k];
-  std::vector<int64_t> index(rank, 0);
+  std::fill_n(index, rank, 0);
   int64_t so = p.src_offset, dof = p.dst_offset;
   for (int64_t o = 0; o < outer; ++o) {
     if (s_in == 1 && d_in == 1) {
@@ -105,14 +105,18 @@ void remap_copy_typed(const RemapParams& p, const E* src, E* dst, E fill) {
 }  // namespace
 
 void strided_copy(const StridedCopyParams& params, const void* src, void* dst) {
-  for (int64_t d : params.shape) {
+  const StridedCopyParams p = simplify_strided_copy(params);
+  std::vector<int64_t> index(p.shape.size());
+  strided_copy_simplified(p, src, dst, index.data());
+}
+
+void strided_copy_simplified(const StridedCopyParams& p, const void* src, void* dst, int64_t* index) {
+  for (int64_t d : p.shape) {
     if (d == 0) return;
   }
-  StridedCopyParams p = params;
-  simplify(p);
   dispatch_elem_size(p.elem_size, [&](auto e) {
     using E = decltype(e);
-    strided_copy_typed(p, static_cast<const E*>(src), static_cast<E*>(dst));
+    strided_copy_typed(p, static_cast<const E*>(src), static_cast<E*>(dst), index);
   });
 }
 

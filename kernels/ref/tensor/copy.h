@@ -23,6 +23,11 @@ struct StridedCopyParams {
   int64_t dst_offset = 0;
 };
 void strided_copy(const StridedCopyParams& p, const void* src, void* dst);
+// The same in two steps, for a copy made many times (a prepared Transpose): simplify once (size-1 dims
+// dropped, neighbours contiguous in src and dst merged into longer runs), then copy with a caller's
+// index buffer of p.shape.size() elements, allocating nothing.
+StridedCopyParams simplify_strided_copy(StridedCopyParams p);
+void strided_copy_simplified(const StridedCopyParams& p, const void* src, void* dst, int64_t* index);
 
 // dst is a contiguous tensor with dims offsets[k].size(). Element (i0, ..., in) is
 // src[offsets[0][i0] + ... + offsets[n][in]], or `fill` when any of those offsets is negative.

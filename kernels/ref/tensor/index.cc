@@ -56,8 +56,10 @@ inline T combine(ScatterReduction r, T a, T b) {
 }  // namespace
 
 bool gather(const GatherParams& p, const void* data, const int64_t* indices, void* dst) {
-  std::vector<int64_t> fixed(indices, indices + p.num_indices);
-  for (int64_t& i : fixed) {
+  // Every index is checked before anything is written; the copy normalises them again rather than
+  // keeping a copy, so a gather allocates nothing.
+  for (int64_t j = 0; j < p.num_indices; ++j) {
+    int64_t i = indices[j];
     if (!fix_index(i, p.axis_dim)) return false;
   }
   const size_t block = static_cast<size_t>(p.inner) * p.elem_size;
@@ -66,7 +68,9 @@ bool gather(const GatherParams& p, const void* data, const int64_t* indices, voi
   for (int64_t o = 0; o < p.outer; ++o) {
     const unsigned char* so = s + static_cast<size_t>(o * p.axis_dim) * block;
     for (int64_t j = 0; j < p.num_indices; ++j, d += block) {
-      std::memcpy(d, so + static_cast<size_t>(fixed[static_cast<size_t>(j)]) * block, block);
+      int64_t i = indices[j];
+      fix_index(i, p.axis_dim);
+      std::memcpy(d, so + static_cast<size_t>(i) * block, block);
     }
   }
   return true;
