@@ -19,7 +19,7 @@ mkdir -p "$work"
 arena_bytes="$(awk '$1 == "arena" {print $2}' "$work/arena.txt")"
 
 cmake -S "$src" -B "$work/build" -G Ninja -DEDGERUN_MINIMAL=ON -DEDGERUN_WERROR=ON \
-  -DEDGERUN_FIRMWARE_MODEL_C="$work/model_edgr.c" -DEDGERUN_FIRMWARE_ARENA_BYTES="$arena_bytes" >/dev/null
+  -DCMAKE_BUILD_TYPE=MinSizeRel -DEDGERUN_FIRMWARE_MODEL_C="$work/model_edgr.c" -DEDGERUN_FIRMWARE_ARENA_BYTES="$arena_bytes" >/dev/null
 cmake --build "$work/build" --target edgerun_firmware_example
 example="$work/build/examples/firmware/edgerun_firmware_example"
 "$example" >"$work/example.txt"
