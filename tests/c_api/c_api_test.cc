@@ -11,10 +11,10 @@
 #include "engine/edgerun.h"
 #include "engine/plan.h"
 #include "graph/format/edgr_writer.h"
-#include "models/zoo/zoo.h"
 #include "operators/sptq/calibration_data.h"
 #include "operators/sptq/sptq.h"
 #include "tests/c_api/allocation_hook.h"
+#include "tests/support/zoo_graph.h"
 
 namespace edgerun {
 namespace {
@@ -26,15 +26,6 @@ struct Case {
   // asserted for every model here; a model added before its ops are has the count printed instead.
   bool allocation_free = true;
 };
-
-Graph zoo_model(const std::string& name, int64_t image_size, int64_t sequence_length) {
-  zoo::BuildOptions o;
-  o.image_size = image_size;
-  o.sequence_length = sequence_length;
-  auto g = zoo::build_zoo_model(name, o);
-  REQUIRE_MESSAGE(g.ok(), g.status().to_string());
-  return std::move(g).value();
-}
 
 std::vector<NamedTensor> seeded_inputs(const Graph& g) {
   sptq::CalibrationRequest request;
@@ -92,9 +83,9 @@ edgerun_op_resolver all_ops() {
 
 TEST_CASE("C API: a run in the caller's arena allocates nothing and matches the Session") {
   std::vector<Case> cases;
-  cases.push_back({"resnet50 fp32", zoo_model("resnet50", 64, 0)});
+  cases.push_back({"resnet50 fp32", testing::zoo_model("resnet50", 64, 0)});
   cases.push_back({"resnet50 int8", quantized(cases.back().graph)});
-  cases.push_back({"bert-student fp32", zoo_model("bert-student", 0, 16)});
+  cases.push_back({"bert-student fp32", testing::zoo_model("bert-student", 0, 16)});
   cases.push_back({"bert-student int8", quantized(cases.back().graph)});
   for (const Case& c : cases) {
     CAPTURE(c.name);
@@ -160,7 +151,7 @@ TEST_CASE("C API: a run in the caller's arena allocates nothing and matches the 
 }
 
 TEST_CASE("C API: bad calls get a status and a message") {
-  const Graph g = zoo_model("resnet50", 32, 0);
+  const Graph g = testing::zoo_model("resnet50", 32, 0);
   const std::vector<NamedTensor> inputs = seeded_inputs(g);
   const Compiled compiled = compile(g, inputs);
   char error[512] = "";

@@ -14,6 +14,7 @@
 #include "operators/partition/paper_cuts.h"
 #include "operators/sptq/sptq.h"
 #include "tests/support/tensor_compare.h"
+#include "tests/support/zoo_graph.h"
 
 namespace edgerun::partition {
 namespace {
@@ -53,15 +54,6 @@ std::vector<NamedTensor> inputs_for(const Graph& g, uint64_t seed) {
     inputs.push_back({name, t});
   }
   return inputs;
-}
-
-Graph zoo_model(const std::string& name, int64_t image_size, int64_t sequence_length = 0) {
-  zoo::BuildOptions o;
-  o.image_size = image_size;
-  o.sequence_length = sequence_length;
-  auto g = zoo::build_zoo_model(name, o);
-  REQUIRE_MESSAGE(g.ok(), g.status().to_string());
-  return std::move(g).value();
 }
 
 Graph quantized(const Graph& fp32) {
@@ -165,11 +157,11 @@ void check_every_cut_splits_exactly(const Graph& g) {
 }
 
 TEST_CASE("partition cuts: running [0, K) then [K, N) on two plans gives the whole run, every cut") {
-  SUBCASE("resnet50 FP32 @32") { check_every_cut_splits_exactly(zoo_model("resnet50", 32)); }
+  SUBCASE("resnet50 FP32 @32") { check_every_cut_splits_exactly(testing::zoo_model("resnet50", 32)); }
   SUBCASE("bert-student FP32, sequence 8 (the attention mask crosses)") {
-    check_every_cut_splits_exactly(zoo_model("bert-student", 0, 8));
+    check_every_cut_splits_exactly(testing::zoo_model("bert-student", 0, 8));
   }
-  SUBCASE("resnet50 SPTQ INT8 @32") { check_every_cut_splits_exactly(quantized(zoo_model("resnet50", 32))); }
+  SUBCASE("resnet50 SPTQ INT8 @32") { check_every_cut_splits_exactly(quantized(testing::zoo_model("resnet50", 32))); }
 }
 
 TEST_CASE("partition paper cuts: ResNet family after layer3's last block, FCN, DUC, BERT, RoBERTa") {
@@ -202,7 +194,7 @@ TEST_CASE("partition paper cuts: ResNet family after layer3's last block, FCN, D
   };
   for (const Expect& e : expects) {
     CAPTURE(e.model);
-    auto plan = compile(zoo_model(e.model, e.image_size, e.sequence_length));
+    auto plan = compile(testing::zoo_model(e.model, e.image_size, e.sequence_length));
     auto cut = paper_cut(*plan, e.model);
     REQUIRE_MESSAGE(cut.ok(), cut.status().to_string());
     CHECK(cut->tensors == e.tensors);
@@ -229,7 +221,7 @@ TEST_CASE("partition paper cuts: every listed model is in the zoo; others are cl
 
 TEST_CASE("partition paper cuts: after SPTQ the same cut ships uint8, 4x fewer bytes") {
   SUBCASE("resnet50 @32: the QLinearAdd of layer3's last block produces uint8 itself") {
-    const Graph fp32 = zoo_model("resnet50", 32);
+    const Graph fp32 = testing::zoo_model("resnet50", 32);
     auto fp32_plan = compile(fp32);
     auto int8_plan = compile(quantized(fp32));
     auto f = paper_cut(*fp32_plan, "resnet50");
@@ -245,7 +237,7 @@ TEST_CASE("partition paper cuts: after SPTQ the same cut ships uint8, 4x fewer b
     CHECK(f->bytes == 4 * q->bytes);
   }
   SUBCASE("bert-student, sequence 8: the cut moves past the LayerNorm output's QuantizeLinear") {
-    const Graph fp32 = zoo_model("bert-student", 0, 8);
+    const Graph fp32 = testing::zoo_model("bert-student", 0, 8);
     auto int8_plan = compile(quantized(fp32));
     auto q = paper_cut(*int8_plan, "bert-student");
     REQUIRE_MESSAGE(q.ok(), q.status().to_string());
