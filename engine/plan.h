@@ -52,9 +52,9 @@ class Plan {
   static Result<std::unique_ptr<Plan>> compile(const Graph& graph, const std::map<std::string, Shape>& input_shapes,
                                                const CompileOptions& options);
   // Compiles a graph some compile() already optimized (a .edgr model): shapes are inferred again,
-  // which validates an untrusted file, but no pass runs and nothing is folded; the steps use the run
-  // functions `ops` registers (an op it lacks is an error naming the node). Only the kernels of the
-  // registered ops are referenced, which keeps a firmware image small.
+  // which validates an untrusted file, but no pass runs and nothing is folded. Inference, run
+  // functions and kernel preparation come from `ops` (an op it lacks is an error naming the node), so
+  // only the registered ops' code is referenced, which keeps a firmware image small.
   static Result<std::unique_ptr<Plan>> compile_optimized(const Graph& graph,
                                                          const std::map<std::string, Shape>& input_shapes,
                                                          const OpResolver& ops, const CompileOptions& options);

@@ -11,9 +11,11 @@
 #include "engine/edgerun.h"
 #include "engine/plan.h"
 #include "graph/format/edgr_writer.h"
+#include "operators/early_exit/exit_heads.h"
 #include "operators/sptq/calibration_data.h"
 #include "operators/sptq/sptq.h"
 #include "tests/c_api/allocation_hook.h"
+#include "tests/support/tiny_multi_exit.h"
 #include "tests/support/zoo_graph.h"
 
 namespace edgerun {
@@ -147,6 +149,44 @@ TEST_CASE("C API: a run in the caller's arena allocates nothing and matches the 
         CHECK(std::memcmp(output_bytes[o].data(), compiled.outputs[o].tensor.raw_data(), output_bytes[o].size()) == 0);
       }
     }
+  }
+}
+
+TEST_CASE("C API: an early exit ends the run in the arena as in the Session") {
+  const Graph armed =
+      early_exit::arm_exits(testing::tiny_multi_exit(), {0.9f, 0.9f}, early_exit::ExitRule::kMaxProb).value();
+  // softmax([10, 0, 0]) is confident at exit 0; [0.1, 0, 0] at no exit before the final output.
+  for (const std::vector<float>& x : {std::vector<float>{10, 0, 0}, std::vector<float>{0.1f, 0, 0}}) {
+    CAPTURE(x[0]);
+    const std::vector<NamedTensor> inputs = {{"x", Tensor::from_vector<float>({1, 3}, x)}};
+    auto session = Session::from_graph(armed);
+    REQUIRE(session.ok());
+    std::vector<NamedTensor> expected;
+    REQUIRE((*session)->run(inputs, &expected).ok());
+    CHECK((*session)->last_run().stopped_at_exit == (x[0] > 1 ? 0 : -1));
+    const std::vector<uint8_t> edgr = write_edgr((*session)->plan()->graph()).value();
+    const edgerun_op_resolver ops = all_ops();
+    LoadedModel loaded;
+    char error[512] = "";
+    REQUIRE_MESSAGE(edgerun_model_load(edgr.data(), edgr.size(), &ops, &loaded.model, error, sizeof error) ==
+                        EDGERUN_OK,
+                    error);
+    const size_t arena_size = edgerun_model_arena_size(loaded.model);
+    Arena arena(arena_size);
+    std::vector<float> out(3);
+    int64_t exit_index = -2;
+    const void* in[] = {inputs[0].tensor.raw_data()};
+    void* outs[] = {out.data(), &exit_index};
+    size_t allocations;
+    {
+      testing::AllocationCounter counter;
+      REQUIRE(edgerun_model_run(loaded.model, arena.at(0), arena_size, in, outs) == EDGERUN_OK);
+      allocations = counter.count();
+    }
+    CHECK(allocations == 0);
+    CHECK(edgerun_model_last_exit(loaded.model) == (*session)->last_run().stopped_at_exit);
+    CHECK(std::memcmp(out.data(), expected[0].tensor.raw_data(), 3 * sizeof(float)) == 0);
+    CHECK(exit_index == expected[1].tensor.data<int64_t>()[0]);
   }
 }
 
