@@ -58,9 +58,9 @@ class Plan;
 class Session {
  public:
   // An ONNX model, or a native .edgr one (graph/format/edgr_format.h) when the bytes start with its
-  // magic. A .edgr graph is already compiled: the session keeps a 64-byte aligned copy of the bytes
-  // (its constants point into them) and compiles it at load, for its stored input shapes, with the
-  // graph passes off.
+  // magic. A .edgr graph is already compiled: its constants point into the bytes the session keeps
+  // (load_file maps the file read-only, so no weight is copied; load_bytes keeps a 64-byte aligned
+  // copy), and it is compiled at load, for its stored input shapes, with the graph passes off.
   static Result<std::unique_ptr<Session>> load_file(const std::string& path, const SessionOptions& options = {});
   static Result<std::unique_ptr<Session>> load_bytes(const uint8_t* data, size_t size,
                                                      const SessionOptions& options = {});
@@ -96,7 +96,7 @@ class Session {
  private:
   Session(Graph graph, SessionOptions options);
   // .edgr loading (session_edgr.cc): a 64-byte aligned buffer of `size` bytes (null if out of memory),
-  // and a session on such a buffer, which it keeps.
+  // and a session on the model's bytes (such a buffer, or a file mapping), which it keeps.
   static std::shared_ptr<uint8_t> allocate_model_bytes(size_t size);
   static Result<std::unique_ptr<Session>> from_edgr(std::shared_ptr<uint8_t> bytes, size_t size,
                                                     const SessionOptions& options);
