@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/c_api_resolver.h"
+#include "engine/c_api_plan.h"
 #include "engine/plan.h"
 #include "graph/format/edgr_reader.h"
 #include "graph/passes/infer_shapes.h"
@@ -69,6 +69,25 @@ void copy_message(const std::string& message, char* error, size_t error_size) {
 
 }  // namespace
 
+namespace edgerun {
+
+Result<std::unique_ptr<Plan>> compile_for_c_api(const Graph& graph, const OpResolver& ops) {
+  std::map<std::string, Shape> shapes;
+  for (ValueId id : graph.inputs) {
+    const Value& v = graph.value(id);
+    const bool concrete =
+        v.has_shape && std::all_of(v.shape.begin(), v.shape.end(), [](const SymDim& d) { return d.known(); });
+    if (!concrete) return invalid_model("input '" + v.name + "' has no concrete shape");
+    shapes[v.name] = concrete_shape(v);
+  }
+  CompileOptions options;
+  options.external_arena = true;
+  options.sparse = kernels::SparseKernels::kOff;
+  return Plan::compile_optimized(graph, shapes, ops, options);
+}
+
+}  // namespace edgerun
+
 struct edgerun_model {
   std::unique_ptr<edgerun::Plan> plan;
   std::vector<Port> inputs;
@@ -86,19 +105,8 @@ namespace {
 edgerun::Result<std::unique_ptr<edgerun_model>> load_model(const void* data, size_t size,
                                                            const edgerun_op_resolver& c_ops) {
   ASSIGN_OR_RETURN(edgerun::Graph graph, edgerun::read_edgr(static_cast<const uint8_t*>(data), size));
-  std::map<std::string, edgerun::Shape> shapes;
-  for (edgerun::ValueId id : graph.inputs) {
-    const edgerun::Value& v = graph.value(id);
-    const bool concrete = v.has_shape && std::all_of(v.shape.begin(), v.shape.end(), [](const edgerun::SymDim& d) {
-                            return d.known();
-                          });
-    if (!concrete) return edgerun::invalid_model("input '" + v.name + "' has no concrete shape");
-    shapes[v.name] = edgerun::concrete_shape(v);
-  }
-  edgerun::CompileOptions options;
-  options.external_arena = true;
   auto model = std::make_unique<edgerun_model>();
-  ASSIGN_OR_RETURN(model->plan, edgerun::Plan::compile_optimized(graph, shapes, edgerun::to_op_resolver(c_ops), options));
+  ASSIGN_OR_RETURN(model->plan, edgerun::compile_for_c_api(graph, edgerun::to_op_resolver(c_ops)));
   const edgerun::Graph& compiled = model->plan->graph();
   for (edgerun::ValueId id : compiled.inputs) model->inputs.push_back(describe_port(compiled.value(id)));
   for (edgerun::ValueId id : compiled.outputs) model->outputs.push_back(describe_port(compiled.value(id)));

@@ -1,6 +1,6 @@
 // The C API's op resolver: one registration function per op, each naming only its own op's inference,
 // run function and preparation, so a firmware image that registers a model's ops links only theirs.
-#include "engine/c_api_resolver.h"
+#include "engine/c_api_plan.h"
 
 namespace edgerun {
 

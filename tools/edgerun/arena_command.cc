@@ -4,8 +4,7 @@
 #include <cstdio>
 #include <set>
 
-#include "engine/plan.h"
-#include "graph/passes/infer_shapes.h"
+#include "engine/c_api_plan.h"
 #include "tools/edgerun/commands.h"
 
 namespace edgerun::cli {
@@ -17,20 +16,12 @@ int fail(const Status& st) {
   return 1;
 }
 
-// The plan the C API builds for the model: the same compile, with every op registered.
-Result<std::unique_ptr<Plan>> firmware_plan(const Session& session) {
-  std::map<std::string, Shape> shapes;
-  for (ValueId id : session.graph().inputs) shapes[session.graph().value(id).name] = concrete_shape(session.graph().value(id));
-  CompileOptions options;
-  options.external_arena = true;
-  return Plan::compile_optimized(session.graph(), shapes, builtin_op_resolver(), options);
-}
-
 int print_arena(const std::string& path) {
   auto session = Session::load_file(path);
   if (!session.ok()) return fail(session.status());
   if (!(*session)->is_compiled_model()) return fail(invalid_argument("'" + path + "' is not a .edgr model: run edgerun convert first"));
-  auto plan = firmware_plan(**session);
+  // The compile edgerun_model_load does, with every op registered.
+  auto plan = compile_for_c_api((*session)->graph(), builtin_op_resolver());
   if (!plan.ok()) return fail(plan.status());
   const Plan& p = **plan;
   const size_t scratch = (p.scratch_bytes() + 63) / 64 * 64;
