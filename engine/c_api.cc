@@ -104,6 +104,7 @@ namespace {
 
 edgerun::Result<std::unique_ptr<edgerun_model>> load_model(const void* data, size_t size,
                                                            const edgerun_op_resolver& c_ops) {
+  RETURN_IF_ERROR(edgerun::check_model_bytes(size, edgerun::ModelLimits{}));
   ASSIGN_OR_RETURN(edgerun::Graph graph, edgerun::read_edgr(static_cast<const uint8_t*>(data), size));
   auto model = std::make_unique<edgerun_model>();
   ASSIGN_OR_RETURN(model->plan, edgerun::compile_for_c_api(graph, edgerun::to_op_resolver(c_ops)));

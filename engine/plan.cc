@@ -40,6 +40,7 @@ Result<std::unique_ptr<Plan>> Plan::compile(const Graph& graph, const std::map<s
   Graph& g = plan->graph_;
   const NodeEvaluator evaluator = evaluate_node;
   ShapeInferenceOptions infer_options;
+  infer_options.limits = options.limits;
   if (options.optimize) infer_options.fold = &evaluator;
   if (options.optimize && options.lower_qdq && has_dequantize(g)) {
     ShapeInferenceOptions keep_weights = infer_options;
@@ -63,7 +64,9 @@ Result<std::unique_ptr<Plan>> Plan::compile_optimized(const Graph& graph,
                                                       const OpResolver& ops, const CompileOptions& options) {
   std::unique_ptr<Plan> plan(new Plan());
   plan->graph_ = graph;
-  RETURN_IF_ERROR(infer_shapes_with(plan->graph_, input_shapes, {}, ops.infer_functions()));
+  ShapeInferenceOptions infer_options;
+  infer_options.limits = options.limits;
+  RETURN_IF_ERROR(infer_shapes_with(plan->graph_, input_shapes, infer_options, ops.infer_functions()));
   return finish(std::move(plan), ops, options);
 }
 

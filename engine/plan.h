@@ -37,6 +37,8 @@ struct CompileOptions {
   // Activations and kernel scratch live in an arena the caller passes to run_in_arena (the firmware
   // C API); the plan allocates none of its own, and run() is not available.
   bool external_arena = false;
+  // Caps shape inference enforces (graph/limits.h).
+  ModelLimits limits;
 };
 
 struct CompileStats {

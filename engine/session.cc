@@ -14,6 +14,7 @@ Session::~Session() = default;
 
 Result<std::unique_ptr<Session>> Session::from_graph(Graph graph, const SessionOptions& options) {
   if (options.threads < 1) return invalid_argument("threads must be at least 1, got " + std::to_string(options.threads));
+  RETURN_IF_ERROR(check_node_count(graph, options.limits));
   RETURN_IF_ERROR(graph.topological_sort());
   return std::unique_ptr<Session>(new Session(std::move(graph), options));
 }
@@ -29,6 +30,7 @@ Status Session::prepare(const std::map<std::string, Shape>& input_shapes) {
   compile_options.backend = options_.backend;
   compile_options.sparse = options_.sparse;
   compile_options.lower_qdq = options_.lower_qdq;
+  compile_options.limits = options_.limits;
   ASSIGN_OR_RETURN(plan_, Plan::compile(graph_, input_shapes, compile_options));
   plan_->set_exit_policy(exit_policy_);
   plan_shapes_ = input_shapes;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "graph/limits.h"
 #include "kernels/backend.h"
 #include "kernels/sparse/sparse_policy.h"
 
@@ -26,6 +27,8 @@ struct SessionOptions {
   bool lower_qdq = true;
   // Sizes for symbolic input dims by symbol name ("batch": 1); unnamed unknown dims default to 1.
   std::map<std::string, int64_t> dim_bindings;
+  // Caps on the model's bytes, nodes and tensors (graph/limits.h): loading and compiling check them.
+  ModelLimits limits;
 };
 
 // Which exits of an early-exit model (operators/early_exit, graph/ops/early_exit.h) may stop a run.

@@ -35,9 +35,10 @@ Result<std::shared_ptr<uint8_t>> map_file(const std::string& path, size_t* size)
 }  // namespace
 
 Result<std::unique_ptr<Session>> Session::load_file(const std::string& path, const SessionOptions& options) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (in) RETURN_IF_ERROR(check_model_bytes(static_cast<uint64_t>(in.tellg()), options.limits).with_context(path));
   uint8_t magic[4] = {};
-  if (in.read(reinterpret_cast<char*>(magic), 4) && edgr::has_edgr_magic(magic, 4)) {
+  if (in.seekg(0).read(reinterpret_cast<char*>(magic), 4) && edgr::has_edgr_magic(magic, 4)) {
     size_t size = 0;
     ASSIGN_OR_RETURN(std::shared_ptr<uint8_t> bytes, map_file(path, &size));
     auto session = from_edgr(std::move(bytes), size, options);
@@ -49,6 +50,7 @@ Result<std::unique_ptr<Session>> Session::load_file(const std::string& path, con
 }
 
 Result<std::unique_ptr<Session>> Session::load_bytes(const uint8_t* data, size_t size, const SessionOptions& options) {
+  RETURN_IF_ERROR(check_model_bytes(size, options.limits));
   if (edgr::has_edgr_magic(data, size)) {
     std::shared_ptr<uint8_t> bytes = allocate_model_bytes(size);
     if (!bytes) return out_of_range("cannot allocate " + std::to_string(size) + " bytes for the model");

@@ -58,7 +58,11 @@ Status infer_shapes(Graph& graph, const std::map<std::string, Shape>& input_shap
 
 Status infer_shapes_with(Graph& graph, const std::map<std::string, Shape>& input_shapes,
                          const ShapeInferenceOptions& options, const InferFn* infer_fns) {
+  RETURN_IF_ERROR(check_node_count(graph, options.limits));
   RETURN_IF_ERROR(graph.topological_sort());
+  for (const auto& [name, shape] : input_shapes) {
+    RETURN_IF_ERROR(check_tensor_shape(shape, options.limits, "input '" + name + "'"));
+  }
   RETURN_IF_ERROR(bind_inputs(graph, input_shapes));
   std::vector<bool> known(graph.values.size(), false);
   for (ValueId id : graph.inputs) known[static_cast<size_t>(id)] = true;
@@ -119,6 +123,10 @@ Status infer_shapes_with(Graph& graph, const std::map<std::string, Shape>& input
     size_t out_bytes = 0;
     for (size_t o = 0; o < node.outputs.size(); ++o) {
       if (node.outputs[o] == kNoValue) continue;
+      if (Status within = check_tensor_shape(ctx.output_shape(o), options.limits, "output " + std::to_string(o));
+          !within.ok()) {
+        return within.with_context(node.describe());
+      }
       set_concrete(graph.value(node.outputs[o]), ctx.output_type(o), ctx.output_shape(o));
       known[static_cast<size_t>(node.outputs[o])] = true;
       out_bytes += static_cast<size_t>(num_elements(ctx.output_shape(o))) * dtype_size(ctx.output_type(o));

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "graph/graph.h"
+#include "graph/limits.h"
 #include "graph/ops/op_schema.h"
 
 namespace edgerun {
@@ -22,6 +23,8 @@ struct ShapeInferenceOptions {
   // Nodes never folded even when their inputs are constant (the int8 weights' DequantizeLinear, which
   // the QDQ lowering reads); null: none.
   bool (*keep_unfolded)(const Graph& graph, const Node& node) = nullptr;
+  // Node count, and every input's and inferred tensor's rank and element count.
+  ModelLimits limits;
 };
 
 Status infer_shapes(Graph& graph, const std::map<std::string, Shape>& input_shapes,
