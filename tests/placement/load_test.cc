@@ -2,8 +2,8 @@
 // requests at once over loopback. Every answer must be this process's own Session output for that
 // request's input, bit for bit (both run the same kernels on the same plan); the inputs are a few
 // distinct seeded ones, so an answer crossed between concurrent requests shows. The server's resident
-// set may grow by at most kMaxGrowthMiB between a warm-up batch and the end: kRequests requests
-// leaking one request body (48 KiB) or any buffer over kMaxGrowthMiB / kRequests bytes each exceed it.
+// set may grow by at most kMaxGrowthMiB between a warm-up batch and the end: kRequests requests each
+// leaking one request body (48 KiB), or any buffer over kMaxGrowthMiB / kRequests bytes, exceed it.
 // Reports throughput, latency percentiles and the resident sets.
 #include <doctest/doctest.h>
 
@@ -23,10 +23,15 @@ namespace edgerun {
 namespace {
 
 constexpr int kThreads = 8;
-constexpr int kRequests = EDGERUN_LOAD_REQUESTS;  // fewer in the sanitizer build (tests/CMakeLists.txt)
-constexpr int kWarmupRequests = 200;
+constexpr int kRequests = 4000;
 constexpr int kInputs = 5;  // coprime with kThreads: every thread sends every input in turn
-constexpr double kMaxGrowthMiB = 16;
+// The warm-up starts the server's threads and fills its allocator's caches. Under ASan it also fills
+// the quarantine of freed blocks (256 MiB, held resident by design), and ASan's allocator still adds
+// 2 to 17 MiB over the 4,000 requests, leveling off (+24 MiB over 10,000), with no leak reported by
+// LeakSanitizer at the server's exit: a looser bound there, still under one request body per request.
+constexpr bool kSanitized = EDGERUN_LOAD_SANITIZED;
+constexpr int kWarmupRequests = kSanitized ? 2000 : 200;
+constexpr double kMaxGrowthMiB = kSanitized ? 64 : 16;
 
 bool same_bits(const std::vector<NamedTensor>& a, const std::vector<NamedTensor>& b) {
   if (a.size() != b.size()) return false;
@@ -115,7 +120,6 @@ TEST_CASE("one edgerun-serve answers thousands of concurrent requests exactly, i
   const serve::Endpoint endpoint{"127.0.0.1", server.value()->port(), "load"};
   REQUIRE(serve::wait_ready(endpoint, 30).ok());
 
-  // The warm-up starts every worker thread of the server and fills its allocator's caches.
   const Batch warmup = run_batch(endpoint, cases, kWarmupRequests);
   REQUIRE_MESSAGE(warmup.failures.empty(), (warmup.failures.empty() ? "" : warmup.failures.front()));
   auto rss_before = server.value()->resident_memory_mb();
