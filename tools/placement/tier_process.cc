@@ -99,21 +99,25 @@ Result<std::unique_ptr<TierProcess>> TierProcess::start(const TierProcessOptions
 
 std::string TierProcess::log() const { return read_text_file(dir_ + "/log"); }
 
-Result<double> TierProcess::peak_memory_mb() const {
-  if (pid_ <= 0) return not_found("tier " + tier_ + " server is not running: no peak memory to read");
+Result<double> TierProcess::peak_memory_mb() const { return status_memory_mb("VmHWM"); }
+Result<double> TierProcess::resident_memory_mb() const { return status_memory_mb("VmRSS"); }
+
+Result<double> TierProcess::status_memory_mb(const std::string& field) const {
+  if (pid_ <= 0) return not_found("tier " + tier_ + " server is not running: no " + field + " to read");
   const std::string path = "/proc/" + std::to_string(pid_) + "/status";
   std::ifstream in(path);
   if (!in) return not_found("tier " + tier_ + " server: cannot read " + path);
+  const std::string key = field + ":";
   std::string line;
   while (std::getline(in, line)) {
-    if (line.compare(0, 6, "VmHWM:") != 0) continue;
+    if (line.compare(0, key.size(), key) != 0) continue;
     char* end = nullptr;
-    const double kib = std::strtod(line.c_str() + 6, &end);  // "VmHWM:   123456 kB"
-    if (end == line.c_str() + 6 || kib <= 0)
+    const double kib = std::strtod(line.c_str() + key.size(), &end);  // "VmHWM:   123456 kB"
+    if (end == line.c_str() + key.size() || kib <= 0)
       return internal_error("tier " + tier_ + " server: bad line in " + path + ": " + line);
     return kib / 1024;
   }
-  return not_found("tier " + tier_ + " server: no VmHWM line in " + path);
+  return not_found("tier " + tier_ + " server: no " + field + " line in " + path);
 }
 
 void TierProcess::kill_now() {

@@ -36,12 +36,16 @@ class TierProcess {
   // The server's peak resident set so far (VmHWM of /proc/PID/status), in MiB; an error naming the
   // entry when it cannot be read (the server is gone).
   Result<double> peak_memory_mb() const;
+  // Its resident set now (VmRSS), in MiB; the same errors.
+  Result<double> resident_memory_mb() const;
   // Kills the server now (SIGKILL), as a crash would: for fault tests.
   void kill_now();
 
  private:
   TierProcess() = default;
   void stop();
+  // A "Vm...:" line of /proc/PID/status, in MiB.
+  Result<double> status_memory_mb(const std::string& field) const;
   std::string tier_;
   pid_t pid_ = -1;
   int port_ = 0;
