@@ -1,6 +1,5 @@
 // Run functions of MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, LpPool, GlobalLpPool and
 // MaxUnpool.
-#include <cstdlib>
 #include <memory>
 #include <type_traits>
 
@@ -36,18 +35,62 @@ Result<ref::PoolParams> pool_params(const KernelContext& ctx) {
   return p;
 }
 
+// A pool family kernel created at compile time; it allocates nothing per run.
+class PreparedPoolF32 final : public PreparedOp {
+ public:
+  PreparedPoolF32(const char* name, std::unique_ptr<kernels::Pool2dF32> kernel)
+      : name_(name), kernel_(std::move(kernel)) {}
+  Status run(KernelContext& ctx, void* scratch) const override {
+    kernel_->run(ctx.input(0).data<float>(), ctx.output(0).data<float>(), scratch);
+    return Status::Ok();
+  }
+  size_t scratch_bytes() const override { return kernel_->scratch_bytes(); }
+  const char* kernel_name() const override { return name_; }
+
+ private:
+  const char* name_;
+  std::unique_ptr<kernels::Pool2dF32> kernel_;
+};
+
+class PreparedMaxPoolU8 final : public PreparedOp {
+ public:
+  PreparedMaxPoolU8(const char* name, std::unique_ptr<kernels::MaxPool2dU8> kernel)
+      : name_(name), kernel_(std::move(kernel)) {}
+  Status run(KernelContext& ctx, void*) const override {
+    kernel_->run(ctx.input(0).data<uint8_t>(), ctx.output(0).data<uint8_t>());
+    return Status::Ok();
+  }
+  size_t scratch_bytes() const override { return 0; }
+  const char* kernel_name() const override { return name_; }
+
+ private:
+  const char* name_;
+  std::unique_ptr<kernels::MaxPool2dU8> kernel_;
+};
+
+// The best kernel of each pool table for the shape, prepared once (op null when none fits): the
+// compiled steps keep it, the run functions run it once.
+PreparedStep pool2d_f32_step(const kernels::Pool2dShape& shape) {
+  const kernels::Pool2dF32Impl* impl = kernels::choose_impl(kernels::pool2d_f32_impls(), shape, kernels::Backend::kNative);
+  PreparedStep step;
+  if (impl != nullptr) step.op = std::make_unique<PreparedPoolF32>(impl->name, impl->create(shape));
+  return step;
+}
+
+PreparedStep maxpool2d_u8_step(const kernels::Pool2dShape& shape) {
+  const kernels::MaxPool2dU8Impl* impl =
+      kernels::choose_impl(kernels::maxpool2d_u8_impls(), shape, kernels::Backend::kNative);
+  PreparedStep step;
+  if (impl != nullptr) step.op = std::make_unique<PreparedMaxPoolU8>(impl->name, impl->create(shape));
+  return step;
+}
+
 // f32 pooling of NCHW tensors goes through the pool2d table (kernels/pool): the best kernel this CPU
 // runs. Window pools keep their other ranks and types on the reference path.
 Status run_pool2d(KernelContext& ctx, const kernels::Pool2dShape& shape) {
-  const kernels::Pool2dF32Impl* impl =
-      kernels::choose_impl(kernels::pool2d_f32_impls(), shape, kernels::Backend::kNative);
-  if (impl == nullptr) return ctx.unsupported_here("no pool2d kernel for this shape");
-  const std::unique_ptr<kernels::Pool2dF32> kernel = impl->create(shape);
-  const size_t scratch_bytes = (kernel->scratch_bytes() + 63) / 64 * 64;
-  const std::unique_ptr<void, decltype(&std::free)> scratch(
-      scratch_bytes > 0 ? std::aligned_alloc(64, scratch_bytes) : nullptr, &std::free);
-  kernel->run(ctx.input(0).data<float>(), ctx.output(0).data<float>(), scratch.get());
-  return Status::Ok();
+  const PreparedStep step = pool2d_f32_step(shape);
+  if (!step.op) return ctx.unsupported_here("no pool2d kernel for this shape");
+  return run_once(*step.op, ctx);
 }
 
 bool use_pool2d(const KernelContext& ctx, const ref::PoolParams& p) {
@@ -155,11 +198,9 @@ Status global_pool_typed(KernelContext& ctx, bool is_max) {
 
 // uint8 max pooling (a quantized graph's MaxPool, graph/passes/lower_qdq.h) through its table.
 Status run_maxpool2d_u8(KernelContext& ctx, const kernels::Pool2dShape& shape) {
-  const kernels::MaxPool2dU8Impl* impl =
-      kernels::choose_impl(kernels::maxpool2d_u8_impls(), shape, kernels::Backend::kNative);
-  if (impl == nullptr) return ctx.unsupported_here("no uint8 max pool kernel for this shape");
-  impl->create(shape)->run(ctx.input(0).data<uint8_t>(), ctx.output(0).data<uint8_t>());
-  return Status::Ok();
+  const PreparedStep step = maxpool2d_u8_step(shape);
+  if (!step.op) return ctx.unsupported_here("no uint8 max pool kernel for this shape");
+  return run_once(*step.op, ctx);
 }
 
 Status run_MaxPool(KernelContext& ctx) {
@@ -240,47 +281,6 @@ Status run_MaxUnpool(KernelContext& ctx) {
   }
 }
 
-namespace {
-// A pool family kernel created at compile time; it allocates nothing per run.
-class PreparedPoolF32 final : public PreparedOp {
- public:
-  PreparedPoolF32(const char* name, std::unique_ptr<kernels::Pool2dF32> kernel)
-      : name_(name), kernel_(std::move(kernel)) {}
-  Status run(KernelContext& ctx, void* scratch) const override {
-    kernel_->run(ctx.input(0).data<float>(), ctx.output(0).data<float>(), scratch);
-    return Status::Ok();
-  }
-  size_t scratch_bytes() const override { return kernel_->scratch_bytes(); }
-  const char* kernel_name() const override { return name_; }
-
- private:
-  const char* name_;
-  std::unique_ptr<kernels::Pool2dF32> kernel_;
-};
-
-class PreparedMaxPoolU8 final : public PreparedOp {
- public:
-  PreparedMaxPoolU8(const char* name, std::unique_ptr<kernels::MaxPool2dU8> kernel)
-      : name_(name), kernel_(std::move(kernel)) {}
-  Status run(KernelContext& ctx, void*) const override {
-    kernel_->run(ctx.input(0).data<uint8_t>(), ctx.output(0).data<uint8_t>());
-    return Status::Ok();
-  }
-  size_t scratch_bytes() const override { return 0; }
-  const char* kernel_name() const override { return name_; }
-
- private:
-  const char* name_;
-  std::unique_ptr<kernels::MaxPool2dU8> kernel_;
-};
-
-Result<PreparedStep> prepare_pool2d_f32(const kernels::Pool2dShape& shape) {
-  const kernels::Pool2dF32Impl* impl = kernels::choose_impl(kernels::pool2d_f32_impls(), shape, kernels::Backend::kNative);
-  PreparedStep step;
-  if (impl != nullptr) step.op = std::make_unique<PreparedPoolF32>(impl->name, impl->create(shape));
-  return step;
-}
-}  // namespace
 
 // The cases the run functions send to a pool family, prepared once: f32 2-D window pools, f32 global
 // pools, uint8 2-D max pools (none with MaxPool's indices output).
@@ -290,19 +290,14 @@ Result<PreparedStep> prepare_pool(const PrepareContext& pc) {
   const DType type = ctx.input(0).dtype();
   if (op == OpType::kGlobalAveragePool || op == OpType::kGlobalMaxPool) {
     if (type != DType::kF32) return PreparedStep{};
-    return prepare_pool2d_f32(global_pool2d_shape(ctx, op == OpType::kGlobalMaxPool));
+    return pool2d_f32_step(global_pool2d_shape(ctx, op == OpType::kGlobalMaxPool));
   }
   if (ctx.has_output(1)) return PreparedStep{};
   ASSIGN_OR_RETURN(ref::PoolParams p, pool_params(ctx));
   const kernels::PoolKind kind = op == OpType::kMaxPool ? kernels::PoolKind::kMax : kernels::PoolKind::kAverage;
-  if (use_pool2d(ctx, p)) return prepare_pool2d_f32(pool2d_shape(ctx, p, kind));
+  if (use_pool2d(ctx, p)) return pool2d_f32_step(pool2d_shape(ctx, p, kind));
   if (op != OpType::kMaxPool || type != DType::kU8 || p.patch.rank() != 2) return PreparedStep{};
-  const kernels::Pool2dShape shape = pool2d_shape(ctx, p, kind);
-  const kernels::MaxPool2dU8Impl* impl =
-      kernels::choose_impl(kernels::maxpool2d_u8_impls(), shape, kernels::Backend::kNative);
-  PreparedStep step;
-  if (impl != nullptr) step.op = std::make_unique<PreparedMaxPoolU8>(impl->name, impl->create(shape));
-  return step;
+  return maxpool2d_u8_step(pool2d_shape(ctx, p, kind));
 }
 
 }  // namespace edgerun::ops
