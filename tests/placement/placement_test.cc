@@ -9,8 +9,11 @@
 #include <cstdio>
 #include <fstream>
 #include <future>
+#include <regex>
 #include <string>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "engine/plan.h"
 #include "tests/support/tensor_compare.h"
@@ -227,6 +230,50 @@ TEST_CASE("a tier killed while a tensor is on the wire: a clear error, never a h
   }
   const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   CHECK(waited < 60);
+}
+
+// "... needs 22.5 MiB ..." in a server's log or error -> 22.5 (MiB); -1 when absent.
+double needed_mib(const std::string& text) {
+  std::smatch m;
+  if (!std::regex_search(text, m, std::regex(R"((needed|needs):? ([0-9.]+) MiB)"))) return -1;
+  return std::stod(m[2].str());
+}
+
+TEST_CASE("a tier memory budget that cannot hold the model is refused up front, with the size it needs") {
+  Fixture f("resnet50_small");
+  // With the default 2 GiB the edge tier starts and says what it needs.
+  auto roomy = PlacementServers::start(parse_placement("edge").value(), f.tiers, f.spec("resnet50_small", "auto"));
+  REQUIRE_MESSAGE(roomy.ok(), roomy.status().to_string());
+  const double needed = needed_mib(roomy.value()->tier(0).log());
+  MESSAGE(roomy.value()->tier(0).log());
+  REQUIRE(needed > 1);
+  const double peak = roomy.value()->tier(0).peak_memory_mb().value();
+  CHECK(peak >= needed - 0.1);  // the same server measured from outside: its peak since
+  CHECK(peak < needed + 16);
+  roomy.value().reset();
+
+  // The same model in a budget of 80% of that: refused at start-up, naming the tier and the size.
+  nlohmann::json tight = nlohmann::json::parse(kTestTiers);
+  tight["tiers"][1]["memory"] = static_cast<int64_t>(needed * 0.8 * (1 << 20));
+  const std::string tight_file = f.tiers_file + ".tight";
+  std::ofstream(tight_file) << tight.dump();
+  const auto t0 = std::chrono::steady_clock::now();
+  auto refused = PlacementServers::start(parse_placement("edge").value(), load_tiers(tight_file).value(),
+                                         [&] {
+                                           ServedModelSpec spec = f.spec("resnet50_small", "auto");
+                                           spec.tiers_file = tight_file;
+                                           return spec;
+                                         }());
+  std::remove(tight_file.c_str());
+  REQUIRE_FALSE(refused.ok());
+  const std::string error = refused.status().to_string();
+  MESSAGE(error);
+  CHECK(error.find("tier edge's memory budget of") != std::string::npos);
+  CHECK(error.find("cannot hold model") != std::string::npos);
+  const double stated = needed_mib(error);
+  CHECK(stated > needed * 0.9);  // the size it needs, as the roomy server measured it
+  CHECK(stated < needed * 1.1);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(60));  // at start-up, no OOM kill later
 }
 
 TEST_CASE("a tier server limits its CPU share and says how") {

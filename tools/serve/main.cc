@@ -1,21 +1,26 @@
 // edgerun-serve: one tier's server (tools/serve/tier_server.h). Loads a model (zoo name or ONNX file),
 // applies a deployment operator, compiles it, and serves it over KServe v2 until SIGTERM / SIGINT.
 // With --tier NAME it takes that tier's profile (tools/tier/tiers.json or --tiers FILE): threads, ISA
-// cap and link, and limits itself to the tier's CPU share and memory before it starts any thread;
-// options given explicitly win over the profile.
+// cap and link (options given explicitly win over the profile). Once the model is loaded and has run
+// once, it refuses a memory budget below what that took, naming the size, and otherwise limits itself
+// to the tier's CPU share and memory before it serves.
 //   edgerun-serve --model resnet-student --port 0 --tier edge
 //   edgerun-serve --model resnet-student --port 8000 --link-mbit 200 --rtt-ms 10   (no tier, no limits)
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "tools/common/kernel_options.h"
+#include "tools/common/model_inputs.h"
 #include "tools/deployment/deployment_operator.h"
 #include "tools/deployment/operator_cli.h"
 #include "tools/serve/tier_server.h"
+#include "tools/tier/process_memory.h"
 #include "tools/tier/resource_limit.h"
+#include "tools/tier/tier_profile.h"
 
 using namespace edgerun;
 using namespace edgerun::serve;
@@ -39,17 +44,30 @@ void add_link_options(CLI::App& app, const std::string& prefix, const std::strin
       ->capture_default_str();
 }
 
+// Runs the model once on generated inputs of its default shapes.
+Status warm_up(Session& session) {
+  ASSIGN_OR_RETURN(std::vector<NamedTensor> inputs, make_random_inputs(session));
+  std::vector<NamedTensor> outputs;
+  return session.run(inputs, &outputs);
+}
+
 struct TierArgs {
   std::string tier, tiers_file, next_tier, limit = "auto";
 };
 
-// Applies the tier profiles to what the command line left unset, then limits this process (before any
-// thread exists) and prints what it applied.
-Status apply_tier(const CLI::App& app, const TierArgs& args, int* threads, KernelOptions* kernel,
-                  TierServerOptions* server) {
+struct TierChoice {
+  TierProfile profile;
+  LimitMethod method = LimitMethod::kAuto;
+  std::string source;  // where the profiles came from
+};
+
+// Applies the tier profiles to what the command line left unset; returns the tier to limit this process
+// to once the model is loaded (none without --tier).
+Result<std::optional<TierChoice>> resolve_tier(const CLI::App& app, const TierArgs& args, int* threads,
+                                               KernelOptions* kernel, TierServerOptions* server) {
   if (args.tier.empty()) {
     if (!args.next_tier.empty()) return invalid_argument("--next-tier needs --tier");
-    return Status::Ok();
+    return std::optional<TierChoice>();
   }
   ASSIGN_OR_RETURN(TierSet tiers, load_tiers(args.tiers_file));
   ASSIGN_OR_RETURN(const TierProfile* profile, tiers.find(args.tier));
@@ -61,11 +79,34 @@ Status apply_tier(const CLI::App& app, const TierArgs& args, int* threads, Kerne
     ASSIGN_OR_RETURN(const TierProfile* next, tiers.find(args.next_tier));
     server->next_link = next->link;
   }
+  return std::optional<TierChoice>(TierChoice{*profile, method, tiers.source});
+}
+
+std::string mib(int64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+  return buf;
+}
+
+// Limits this process to its tier, with the model loaded, compiled and run once: its peak resident set
+// so far is what the model needs, so a budget below it is refused here, saying the size, rather than
+// ending in the kernel's OOM kill at the first request. Prints what it applied.
+Status limit_to_tier(const TierChoice& tier, const std::string& model, int threads, const KernelOptions& kernel) {
+  const TierProfile& p = tier.profile;
+  ASSIGN_OR_RETURN(int64_t needed, process_memory_bytes(0, MemoryFigure::kPeakResident));
+  ASSIGN_OR_RETURN(int64_t held, process_memory_bytes(0, MemoryFigure::kResident));
+  if (p.memory_bytes > 0 && tier.method != LimitMethod::kNone && needed > p.memory_bytes) {
+    return out_of_range("tier " + p.name + "'s memory budget of " + mib(p.memory_bytes) + " cannot hold model '" +
+                        model + "': this server needs " + mib(needed) + " with it loaded, compiled and run once " +
+                        "(its peak resident set); give the tier at least that (\"memory\" in " + tier.source +
+                        ") or serve a smaller model");
+  }
   remove_stale_tier_cgroups();
-  ASSIGN_OR_RETURN(ResourceLimitReport report,
-                   limit_this_process(profile->name, profile->cpu_share, profile->memory_bytes, method));
-  std::printf("edgerun-serve: tier %s (%s): %d thread(s), ISA %s\n", profile->name.c_str(), tiers.source.c_str(),
-              *threads, kernel->isa.empty() ? "native" : kernel->isa.c_str());
+  ASSIGN_OR_RETURN(ResourceLimitReport report, limit_this_process(p.name, p.cpu_share, p.memory_bytes, tier.method, held));
+  std::printf("edgerun-serve: tier %s (%s): %d thread(s), ISA %s\n", p.name.c_str(), tier.source.c_str(), threads,
+              kernel.isa.empty() ? "native" : kernel.isa.c_str());
+  std::printf("edgerun-serve: memory needed: %s (peak resident set with the model loaded, compiled and run once)\n",
+              mib(needed).c_str());
   std::printf("edgerun-serve: cpu limit: %s\n", report.cpu.c_str());
   std::printf("edgerun-serve: memory limit: %s\n", report.memory.c_str());
   std::fflush(stdout);
@@ -109,8 +150,18 @@ int main(int argc, char** argv) {
   add_kernel_options(app, kernel_options);
   CLI11_PARSE(app, argc, argv);
 
-  if (Status st = apply_tier(app, tier_args, &threads, &kernel_options, &server); !st.ok()) return fail(st);
-  if (!tier_args.tier.empty()) server.tier = tier_args.tier;
+  // SIGTERM / SIGINT are taken by a waiting thread (not a handler), which may stop the server safely.
+  // Blocked before any thread exists (loading and the warm-up start OpenMP workers), so that every
+  // thread inherits the mask; one that arrives while the model loads stops the server once it is up.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto tier = resolve_tier(app, tier_args, &threads, &kernel_options, &server);
+  if (!tier.ok()) return fail(tier.status());
+  if (tier.value()) server.tier = tier.value()->profile.name;
   auto options = make_session_options(threads, kernel_options, dims);
   if (!options.ok()) return fail(options.status());
   auto parsed_op = operator_options(op_cli, threads);
@@ -125,26 +176,25 @@ int main(int argc, char** argv) {
 
   auto deployed = load_deployed_model(model, op, options.value());
   if (!deployed.ok()) return fail(deployed.status());
+  // One run now: the memory the model needs is then resident (and measured before the tier limits this
+  // process), and the first request pays no first-touch page faults.
+  if (Status st = warm_up(*deployed.value().session); !st.ok()) return fail(st.with_context("warm-up run"));
   std::string default_name = deployed.value().source.zoo_name;
   if (default_name.empty()) default_name = deployed.value().session->graph().name;
   if (default_name.empty()) default_name = "model";
   server.model_name = name.empty() ? default_name : name;
   if (server.next) server.next->model = server.model_name;  // every tier serves the model by one name
 
-  // SIGTERM / SIGINT are taken by a waiting thread (not a handler), which may stop the server safely.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
   auto created = TierServer::create(std::move(deployed.value().session), options.value(), server);
   if (!created.ok()) return fail(created.status());
-  TierServer& tier = *created.value();
-  // The model's compute thread exists now, inside the tier's CPU cgroup; this thread and the network
-  // threads it starts next leave it: the link, not the CPU quota, paces transfers.
+  TierServer& tier_server = *created.value();
+  if (tier.value()) {
+    if (Status st = limit_to_tier(*tier.value(), model, threads, kernel_options); !st.ok()) return fail(st);
+  }
+  // The model's compute thread (and its OpenMP workers) are in the tier's CPU cgroup now; this thread and
+  // the network threads it starts next leave it: the link, not the CPU quota, paces transfers.
   if (Status st = exempt_this_thread_from_cpu_limit(); !st.ok()) return fail(st);
-  auto port = tier.bind();
+  auto port = tier_server.bind();
   if (!port.ok()) return fail(port.status());
   if (!port_file.empty()) {  // written whole, then renamed: a spawner polling it never reads half a line
     const std::string tmp = port_file + ".tmp";
@@ -155,19 +205,19 @@ int main(int argc, char** argv) {
       return fail(io_error("cannot write the port file " + port_file));
     }
   }
-  std::thread waiter([&tier, &signals] {
+  std::thread waiter([&tier_server, &signals] {
     int signal = 0;
     sigwait(&signals, &signal);
-    tier.stop();
+    tier_server.stop();
   });
   std::printf("edgerun-serve: %s on %s:%d, %zu steps, tier %s\n", server.model_name.c_str(), server.host.c_str(),
-              port.value(), tier.num_steps(), server.tier.c_str());
+              port.value(), tier_server.num_steps(), server.tier.c_str());
   std::fflush(stdout);
-  const Status st = tier.serve();
+  const Status st = tier_server.serve();
   // serve() ended on a signal (the waiter has stopped it) or on a failure: wake the waiter if needed.
   if (!st.ok()) pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
-  if (!tier_args.tier.empty()) {
+  if (tier.value()) {
     if (Status left = leave_tier_cgroups(); !left.ok()) std::fprintf(stderr, "edgerun-serve: %s\n", left.to_string().c_str());
   }
   return st.ok() ? 0 : fail(st);

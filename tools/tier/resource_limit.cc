@@ -54,14 +54,17 @@ Result<std::string> limit_cpu_duty_cycle(double share) {
          " ms (" + fixed(share, 2) + " CPU)";
 }
 
-Result<std::string> limit_memory_cgroup(const std::string& cgroup_name, int64_t bytes) {
+std::string mib(int64_t bytes) { return fixed(double(bytes) / double(1 << 20), 1) + " MiB"; }
+
+Result<std::string> limit_memory_cgroup(const std::string& cgroup_name, int64_t budget, int64_t held) {
   ASSIGN_OR_RETURN(CgroupV1 cg, find_cgroup_v1("memory"));
   ASSIGN_OR_RETURN(std::string dir, enter_tier_cgroup(cg, cgroup_name, [&](const std::string& d) {
-                     return write_cgroup_file(d, "memory.limit_in_bytes", std::to_string(bytes));
+                     return write_cgroup_file(d, "memory.limit_in_bytes", std::to_string(budget - held));
                    }));
   ASSIGN_OR_RETURN(std::string applied, read_cgroup_file(dir, "memory.limit_in_bytes"));
-  return "cgroup v1 " + dir + ": memory.limit_in_bytes=" + applied + " (" +
-         fixed(double(bytes) / double(int64_t(1) << 30), 2) + " GiB)";
+  std::string line = "cgroup v1 " + dir + ": memory.limit_in_bytes=" + applied + " (budget " + mib(budget);
+  if (held > 0) line += " less the " + mib(held) + " resident before joining, which stays charged outside";
+  return line + ")";
 }
 
 }  // namespace
@@ -84,12 +87,16 @@ const char* limit_method_name(LimitMethod method) {
 }
 
 Result<ResourceLimitReport> limit_this_process(const std::string& tier_name, double cpu_share, int64_t memory_bytes,
-                                               LimitMethod method) {
+                                               LimitMethod method, int64_t memory_held_bytes) {
   if (!valid_tier_name(tier_name)) return invalid_argument("limits: invalid tier name '" + tier_name + "'");
   if (!(cpu_share > 0 && cpu_share <= kMaxTierCpuShare)) {
     return invalid_argument("limits: cpu_share must be in (0, 64], got " + fixed(cpu_share, 3));
   }
-  if (memory_bytes < 0) return invalid_argument("limits: memory_bytes must be >= 0");
+  if (memory_bytes < 0 || memory_held_bytes < 0) return invalid_argument("limits: memory sizes must be >= 0");
+  if (memory_bytes > 0 && method != LimitMethod::kNone && memory_held_bytes >= memory_bytes) {
+    return out_of_range("limits: the memory budget of " + mib(memory_bytes) + " cannot hold this process: it " +
+                        "already holds " + mib(memory_held_bytes));
+  }
   ResourceLimitReport report;
   if (method == LimitMethod::kNone) {
     report.cpu = report.memory = "not limited (--limit none)";
@@ -116,7 +123,7 @@ Result<ResourceLimitReport> limit_this_process(const std::string& tier_name, dou
     report.memory = "not limited (no memory budget)";
     return report;
   }
-  auto memory = limit_memory_cgroup(cgroup_name, memory_bytes);
+  auto memory = limit_memory_cgroup(cgroup_name, memory_bytes, memory_held_bytes);
   if (memory.ok()) {
     report.memory = memory.value();
   } else if (method == LimitMethod::kCgroup) {

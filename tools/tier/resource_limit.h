@@ -33,10 +33,14 @@ struct ResourceLimitReport {
   std::string memory;  // one line: what was applied, or why nothing was
 };
 
-// Limits this process to `cpu_share` CPUs and `memory_bytes` (0: no memory budget). Errors: a bad
-// argument; with kCgroup, any cgroup failure; a second duty cycle in one process.
+// Limits this process to `cpu_share` CPUs and `memory_bytes` (0: no memory budget) in all.
+// `memory_held_bytes` is what the process already holds (its resident set, when it limits itself after
+// loading a model): cgroup v1 charges a page to the cgroup it was first touched in and no longer moves
+// charges (memory.move_charge_at_immigrate is refused), so the cgroup gets memory_bytes minus that. A
+// budget not above it is an out_of_range error. Errors: a bad argument; with kCgroup, any cgroup
+// failure; a second duty cycle in one process.
 Result<ResourceLimitReport> limit_this_process(const std::string& tier_name, double cpu_share, int64_t memory_bytes,
-                                               LimitMethod method);
+                                               LimitMethod method, int64_t memory_held_bytes = 0);
 
 // Takes the calling thread out of this process's CPU cgroup (back to the cgroup the process started
 // in); memory stays limited for the whole process. A tier server keeps its compute threads in the tier
