@@ -10,6 +10,7 @@
 
 #include "engine/plan.h"
 #include "models/zoo/graph_builder.h"
+#include "tests/support/fault_proxy.h"
 #include "tests/support/tiny_multi_exit.h"
 #include "tools/serve/tier_client.h"
 #include "tools/serve/tier_server.h"
@@ -64,9 +65,9 @@ struct RunningServer {
   std::thread thread;
   Endpoint endpoint;
 
-  explicit RunningServer(TierServerOptions options, const Graph& graph = tiny_graph()) {
+  explicit RunningServer(TierServerOptions options, const Graph& graph = tiny_graph(), double timeout_s = 5) {
     options.model_name = "tiny";
-    options.timeout_s = 5;
+    options.timeout_s = timeout_s;
     auto session = Session::from_graph(graph);
     REQUIRE(session.ok());
     auto created = TierServer::create(std::move(session).value(), SessionOptions{}, options);
@@ -416,6 +417,117 @@ TEST_CASE("serve server: failures are errors naming the address, never hangs") {
   CHECK_FALSE(parse_endpoint_url("https://127.0.0.1:5001").ok());
   CHECK_FALSE(parse_endpoint_url("http://127.0.0.1").ok());
   CHECK_FALSE(parse_endpoint_url("http://127.0.0.1:99999").ok());
+}
+
+// y = Sigmoid(Tanh(x)) on 64 Ki floats: the tensor crossing cut 1 is 256 KiB, long enough to cut in two.
+Graph wide_graph() {
+  zoo::GraphBuilder b("wide", 3);
+  const ValueId x = b.input("x", DType::kF32, {1, 65536});
+  b.output(b.op("Sigmoid", "sig", {b.op("Tanh", "t", {x})}), "y");
+  return b.finish().value();
+}
+
+std::vector<NamedTensor> wide_inputs() {
+  std::vector<float> v(65536);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(i % 97) / 24.0f - 2.0f;
+  return {{"x", Tensor::from_vector<float>({1, 65536}, v)}};
+}
+
+TEST_CASE("serve server: a link that drops mid-tensor is re-sent on a new connection, else a clean error") {
+  using testing::FaultProxy;
+  const std::vector<NamedTensor> inputs = wide_inputs();
+  auto session = Session::from_graph(wide_graph());
+  REQUIRE(session.ok());
+  std::vector<NamedTensor> want;
+  REQUIRE(session.value()->run(inputs, &want).ok());
+
+  // mobile -> (the faulty link) -> edge; mobile's forward times out after 2 s.
+  RunningServer edge(tier("edge"), wide_graph());
+  auto proxy = FaultProxy::start(edge.endpoint.port);
+  REQUIRE_MESSAGE(proxy.ok(), proxy.status().to_string());
+  FaultProxy& link = *proxy.value();
+  TierServerOptions o = tier("mobile");
+  o.next = edge.endpoint;
+  o.next->port = link.port();
+  RunningServer mobile(o, wide_graph(), /*timeout_s=*/2);
+  const json cut1 = {{"edgerun_steps", {0, 1}}};
+  const auto elapsed_s = [](auto t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+
+  auto clean = infer(mobile.endpoint, inputs, cut1, nullptr, kTestTimeouts);
+  REQUIRE_MESSAGE(clean.ok(), clean.status().to_string());
+  check_equal(clean.value().outputs, want);
+  REQUIRE(clean.value().timing.next != nullptr);
+  CHECK(clean.value().timing.next->attempts == 1);
+  const size_t half = clean.value().timing.next->request_bytes / 2;  // inside the 256 KiB tensor
+  REQUIRE(half > 100000);
+
+  SUBCASE("dropped once: the forward is re-sent and the answer is exact") {
+    link.set_fault(FaultProxy::Fault::kReset, half, 1);
+    auto recovered = infer(mobile.endpoint, inputs, cut1, nullptr, kTestTimeouts);
+    REQUIRE_MESSAGE(recovered.ok(), recovered.status().to_string());
+    check_equal(recovered.value().outputs, want);
+    REQUIRE(recovered.value().timing.next != nullptr);
+    CHECK(recovered.value().timing.next->attempts == 2);
+    CHECK(link.faulted() == 1);
+  }
+  SUBCASE("dropped on every attempt: a 502 naming the link's far end, in bounded time") {
+    link.set_fault(FaultProxy::Fault::kReset, half);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto failed = infer(mobile.endpoint, inputs, cut1, nullptr, kTestTimeouts);
+    REQUIRE_FALSE(failed.ok());
+    const std::string message = failed.status().message();
+    MESSAGE(message);
+    CHECK(message.find("answered 502: next tier: tier server 127.0.0.1:" + std::to_string(link.port())) !=
+          std::string::npos);
+    CHECK(message.find("(3 attempts)") != std::string::npos);
+    CHECK(link.faulted() == 3);
+    CHECK(elapsed_s(t0) < 2);  // resets fail fast: no timeout was waited for
+  }
+  SUBCASE("silent mid-tensor: the forward times out once (not retried) and answers 502") {
+    link.set_fault(FaultProxy::Fault::kStall, half);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto failed = infer(mobile.endpoint, inputs, cut1, nullptr, kTestTimeouts);
+    REQUIRE_FALSE(failed.ok());
+    const std::string message = failed.status().message();
+    MESSAGE(message);
+    CHECK(message.find("answered 502: next tier: tier server 127.0.0.1:" + std::to_string(link.port())) !=
+          std::string::npos);
+    CHECK(message.find("attempts") == std::string::npos);
+    CHECK(link.faulted() == 1);
+    CHECK(elapsed_s(t0) >= 1.9);
+    CHECK(elapsed_s(t0) < 4.5);
+  }
+  // Healed, the same chain serves again: neither tier was left broken.
+  link.set_fault(FaultProxy::Fault::kNone, 0);
+  auto healed = infer(mobile.endpoint, inputs, cut1, nullptr, kTestTimeouts);
+  REQUIRE_MESSAGE(healed.ok(), healed.status().to_string());
+  check_equal(healed.value().outputs, want);
+}
+
+TEST_CASE("serve server: the client re-sends a request whose upload was cut; it gives up after its attempts") {
+  using testing::FaultProxy;
+  const std::vector<NamedTensor> inputs = wide_inputs();
+  RunningServer edge(tier("edge"), wide_graph());
+  auto proxy = FaultProxy::start(edge.endpoint.port);
+  REQUIRE(proxy.ok());
+  FaultProxy& link = *proxy.value();
+  Endpoint via = edge.endpoint;
+  via.port = link.port();
+  link.set_fault(FaultProxy::Fault::kReset, 128 << 10, 2);
+  auto served = infer(via, inputs, json::object(), nullptr, kTestTimeouts);
+  REQUIRE_MESSAGE(served.ok(), served.status().to_string());
+  CHECK(served.value().timing.attempts == 3);
+  check_equal(served.value().outputs, infer(edge.endpoint, inputs, json::object(), nullptr).value().outputs);
+
+  link.set_fault(FaultProxy::Fault::kReset, 128 << 10);
+  auto failed = infer(via, inputs, json::object(), nullptr, kTestTimeouts, RetryPolicy{2, 0.01});
+  REQUIRE_FALSE(failed.ok());
+  MESSAGE(failed.status().message());
+  CHECK(failed.status().message().find("tier server " + via.address()) != std::string::npos);
+  CHECK(failed.status().message().find("(2 attempts)") != std::string::npos);
+  CHECK(link.faulted() == 4);
 }
 
 }  // namespace edgerun::serve

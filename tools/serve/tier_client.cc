@@ -2,8 +2,10 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <thread>
 #include <utility>
@@ -40,24 +42,45 @@ std::string seconds(double s) {
   return buf;
 }
 
+// An attempt that got no HTTP response: httplib's error, and whether the attempt waited out its read or
+// write timeout (httplib reports those as Read and Write errors too: told apart by the attempt's time).
+struct TransportFailure {
+  httplib::Error error;
+  bool timed_out;
+};
+
+TransportFailure failure_of(httplib::Error error, Clock::time_point attempt_start, const ClientTimeouts& timeouts) {
+  return {error, ms_between(attempt_start, Clock::now()) >= 0.9 * 1000 * timeouts.io_s};
+}
+
 // Why a request got no HTTP response, in words.
-std::string transport_failure(const Endpoint& server, httplib::Error error, const ClientTimeouts& timeouts) {
+std::string describe(const Endpoint& server, const TransportFailure& failure, const ClientTimeouts& timeouts) {
   const std::string prefix = "tier server " + server.address() + " ";
-  switch (error) {
+  switch (failure.error) {
     case httplib::Error::Connection:
       return prefix + "unreachable: could not connect (connection refused or no route)";
     case httplib::Error::ConnectionTimeout:
       return prefix + "unreachable: connection timed out after " + seconds(timeouts.connect_s);
     case httplib::Error::Read:
-      return prefix + "gave no response: connection closed or reset, or silent for " + seconds(timeouts.io_s);
+      return prefix + (failure.timed_out ? "gave no response within " + seconds(timeouts.io_s)
+                                         : "closed or reset the connection before responding");
     case httplib::Error::Write:
-      return prefix + "did not take the request: connection reset or write timed out";
+      return prefix + "did not take the request: " +
+             (failure.timed_out ? "write timed out after " + seconds(timeouts.io_s) : "connection closed or reset");
     case httplib::Error::Canceled:
       // The paced body's writer gave up: the connection broke while the request was on the wire.
       return prefix + "lost the connection while the request was being sent (closed or reset)";
     default:
-      return prefix + "request failed: " + httplib::to_string(error);
+      return prefix + "request failed: " + httplib::to_string(failure.error);
   }
+}
+
+// Whether an attempt may be sent again (RetryPolicy): a refused, reset or broken connection; not a
+// timeout of any kind.
+bool retryable(const TransportFailure& failure) {
+  const httplib::Error e = failure.error;
+  return !failure.timed_out && (e == httplib::Error::Connection || e == httplib::Error::Read ||
+                                e == httplib::Error::Write || e == httplib::Error::Canceled);
 }
 
 // The error text of a non-2xx response: its JSON "error" member, else the body.
@@ -117,7 +140,7 @@ constexpr std::pair<const char*, double HopTiming::*> kTimingFields[] = {
 };
 
 json HopTiming::to_json() const {
-  json j = {{"tier", tier}, {"request_bytes", request_bytes}, {"response_bytes", response_bytes}};
+  json j = {{"tier", tier}, {"request_bytes", request_bytes}, {"response_bytes", response_bytes}, {"attempts", attempts}};
   for (const auto& [name, field] : kTimingFields) j[name] = this->*field;
   if (!step_ms.empty()) j["step_ms"] = step_ms;
   if (next) j["next"] = next->to_json();
@@ -130,6 +153,7 @@ HopTiming HopTiming::from_json(const json& j) {
   if (j.contains("tier") && j["tier"].is_string()) t.tier = j["tier"].get<std::string>();
   t.request_bytes = static_cast<size_t>(number_or_zero(j, "request_bytes"));
   t.response_bytes = static_cast<size_t>(number_or_zero(j, "response_bytes"));
+  t.attempts = std::max(1, static_cast<int>(number_or_zero(j, "attempts")));
   for (const auto& [name, field] : kTimingFields) t.*field = number_or_zero(j, name);
   t.step_ms = numbers(j, "step_ms");
   if (j.contains("next") && j["next"].is_object()) t.next = std::make_unique<HopTiming>(from_json(j["next"]));
@@ -157,7 +181,7 @@ Result<Endpoint> parse_endpoint_url(const std::string& url) {
 }
 
 Result<InferResult> infer(const Endpoint& server, const std::vector<NamedTensor>& inputs, const json& parameters,
-                          LinkShaper* link, const ClientTimeouts& timeouts) {
+                          LinkShaper* link, const ClientTimeouts& timeouts, const RetryPolicy& retry) {
   const auto t0 = Clock::now();
   InferRequest request;
   request.inputs = inputs;
@@ -168,7 +192,6 @@ Result<InferResult> infer(const Endpoint& server, const std::vector<NamedTensor>
   const EncodedMessage& message = encoded.value();
   const auto t_sent = Clock::now();
 
-  auto client = make_client(server, timeouts);
   const httplib::Headers headers = {{kHeaderLengthHeader, std::to_string(message.header_length)}};
   Clock::time_point t_uploaded = t_sent;
   const auto provide = [&](size_t offset, size_t length, httplib::DataSink& sink) {
@@ -180,9 +203,25 @@ Result<InferResult> infer(const Endpoint& server, const std::vector<NamedTensor>
     return ok;
   };
   const std::string path = "/v2/models/" + server.model + "/infer";
-  httplib::Result res = client->Post(path.c_str(), headers, message.body.size(), provide, message.content_type());
+  const auto post = [&] {  // one attempt, on a new connection
+    return make_client(server, timeouts)
+        ->Post(path.c_str(), headers, message.body.size(), provide, message.content_type());
+  };
+  int attempts = 1;
+  auto t_attempt = Clock::now();
+  httplib::Result res = post();
+  while (!res && attempts < retry.attempts && retryable(failure_of(res.error(), t_attempt, timeouts))) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(retry.backoff_s * std::pow(4.0, attempts - 1)));
+    ++attempts;
+    t_attempt = Clock::now();
+    res = post();
+  }
   const auto t_received = Clock::now();
-  if (!res) return io_error(transport_failure(server, res.error(), timeouts));
+  if (!res) {
+    std::string failure = describe(server, failure_of(res.error(), t_attempt, timeouts), timeouts);
+    if (attempts > 1) failure += " (" + std::to_string(attempts) + " attempts)";
+    return io_error(failure);
+  }
   if (res->status < 200 || res->status >= 300) {
     return io_error("tier server " + server.address() + " answered " + std::to_string(res->status) + ": " +
                     error_text(*res));
@@ -199,6 +238,7 @@ Result<InferResult> infer(const Endpoint& server, const std::vector<NamedTensor>
   result.parameters = std::move(response.value().parameters);
   HopTiming& t = result.timing;
   fill_server_timing(result.parameters, &t);
+  t.attempts = attempts;
   t.request_bytes = message.body.size();
   t.response_bytes = res->body.size();
   t.encode_ms = ms_between(t0, t_sent);
@@ -215,9 +255,11 @@ Status wait_ready(const Endpoint& server, double timeout_s) {
   std::string last = "no answer yet";
   while (true) {
     auto client = make_client(server, short_timeouts);
+    const auto t_attempt = Clock::now();
     httplib::Result res = client->Get("/v2/health/ready");
     if (res && res->status == 200) return Status::Ok();
-    last = res ? "answered " + std::to_string(res->status) : transport_failure(server, res.error(), short_timeouts);
+    last = res ? "answered " + std::to_string(res->status)
+               : describe(server, failure_of(res.error(), t_attempt, short_timeouts), short_timeouts);
     if (Clock::now() >= deadline) {
       return io_error("tier server " + server.address() + " not ready after " + seconds(timeout_s) + ": " + last);
     }

@@ -1,7 +1,8 @@
 // The client of a tier server (edgerun-serve): one KServe v2 infer call over HTTP with the binary
 // tensor extension, its request body paced by the link shaper (one-way delay, then the token bucket),
 // and the hop's time split into client encode, upload, server, download and client decode.
-// Every socket has a timeout; an unreachable, failing or silent server is a Status naming its address.
+// Every socket has a timeout; a connection refused, reset or closed mid-transfer is retried a bounded
+// number of times (RetryPolicy); an unreachable, failing or silent server is a Status naming its address.
 #pragma once
 
 #include <memory>
@@ -31,6 +32,16 @@ struct ClientTimeouts {
   double io_s = 300;  // each socket read and write
 };
 
+// Re-sending after a transport failure (no HTTP answer: the connection refused, reset or closed
+// mid-transfer, as when a link drops or a server restarts) on a new connection. Safe: an infer request
+// is idempotent, a tier keeps no state between requests. Timeouts are not retried (a silent server would
+// only double the wait), nor are HTTP error answers. Waits backoff_s before the second attempt and four
+// times longer before each next one.
+struct RetryPolicy {
+  int attempts = 3;  // in all, >= 1
+  double backoff_s = 0.05;
+};
+
 // One hop's time, in ms. The response parameters of the server fill its part, and `next` the hop the
 // server itself made (a partitioned placement), recursively.
 struct HopTiming {
@@ -49,6 +60,7 @@ struct HopTiming {
   double rebuild_ms = 0;       // a cold request: rebuilding the server's session (part of compute_ms)
   double server_encode_ms = 0;
   double forward_ms = 0;       // the server's call to its next tier (next->total_ms, as the server saw it)
+  int attempts = 1;            // sends of the request (RetryPolicy); failed ones and waits are in upload_ms
   std::vector<double> step_ms;  // per step, when the request asked for edgerun_profile
   std::unique_ptr<HopTiming> next;
 
@@ -67,7 +79,8 @@ struct InferResult {
 // binary data. `parameters` go in the request (edgerun_steps, edgerun_profile, ...). `link` paces the
 // upload (null: unshaped); keep one shaper per link so its jitter sequence and bandwidth are shared.
 Result<InferResult> infer(const Endpoint& server, const std::vector<NamedTensor>& inputs,
-                          const nlohmann::json& parameters, LinkShaper* link, const ClientTimeouts& timeouts = {});
+                          const nlohmann::json& parameters, LinkShaper* link, const ClientTimeouts& timeouts = {},
+                          const RetryPolicy& retry = {});
 
 // Polls GET /v2/health/ready until 200 or `timeout_s` passes (then the last failure, with the address).
 Status wait_ready(const Endpoint& server, double timeout_s);
