@@ -2,6 +2,8 @@
 // running tool) with the given arguments, waits until it listens (its --port-file appears and its
 // health endpoint answers) and stops it when destroyed: SIGTERM, then SIGKILL if it does not exit.
 // The server limits itself (CPU share, memory) from its tier profile before it starts threads.
+// Fault tests kill it (kill_now) and start it again on the same port (restart); stop() reports how it
+// exited, so a test can require a clean exit (under ASan, LeakSanitizer's report makes it nonzero).
 #pragma once
 
 #include <sys/types.h>
@@ -40,13 +42,27 @@ class TierProcess {
   Result<double> resident_memory_mb() const;
   // Kills the server now (SIGKILL), as a crash would: for fault tests.
   void kill_now();
+  // Kills the server if it still runs and starts the same command again on the same port (clients keep
+  // its address), waiting for it to listen as start() does. An error with the server's last log lines
+  // when it cannot start (its port taken meanwhile, say).
+  Status restart();
+  // Stops the server: SIGTERM, up to `grace_s` for it to exit (an ASan build's exit and LeakSanitizer's
+  // scan take seconds), then SIGKILL. Returns its exit code (0: a clean exit); an error when it had to
+  // be killed, died of a signal (kill_now) or was not running.
+  Result<int> stop(double grace_s = 30);
 
  private:
   TierProcess() = default;
-  void stop();
+  // Starts the server with `server_args` (plus --port-file), waits for its port file; returns the port.
+  Result<int> spawn(const std::vector<std::string>& server_args);
+  // SIGKILL and reap, if it runs.
+  void kill_and_reap();
   // A "Vm...:" line of /proc/PID/status, in MiB.
   Result<double> status_memory_mb(const std::string& field) const;
   std::string tier_;
+  std::string server_;                    // the executable
+  std::vector<std::string> server_args_;  // as given to start()
+  double start_timeout_s_ = 0;
   pid_t pid_ = -1;
   int port_ = 0;
   std::string dir_;  // temporary folder with the port file and the server's log
