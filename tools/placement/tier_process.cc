@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tools/common/text_file.h"
+#include "tools/tier/process_memory.h"
 #include "tools/tier/resource_limit.h"
 
 namespace edgerun {
@@ -130,25 +131,14 @@ Result<int> TierProcess::spawn(const std::vector<std::string>& server_args) {
 
 std::string TierProcess::log() const { return read_text_file(dir_ + "/log"); }
 
-Result<double> TierProcess::peak_memory_mb() const { return status_memory_mb("VmHWM"); }
-Result<double> TierProcess::resident_memory_mb() const { return status_memory_mb("VmRSS"); }
+Result<double> TierProcess::peak_memory_mb() const { return memory_mb(MemoryFigure::kPeakResident); }
+Result<double> TierProcess::resident_memory_mb() const { return memory_mb(MemoryFigure::kResident); }
 
-Result<double> TierProcess::status_memory_mb(const std::string& field) const {
-  if (pid_ <= 0) return not_found("tier " + tier_ + " server is not running: no " + field + " to read");
-  const std::string path = "/proc/" + std::to_string(pid_) + "/status";
-  std::ifstream in(path);
-  if (!in) return not_found("tier " + tier_ + " server: cannot read " + path);
-  const std::string key = field + ":";
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.compare(0, key.size(), key) != 0) continue;
-    char* end = nullptr;
-    const double kib = std::strtod(line.c_str() + key.size(), &end);  // "VmHWM:   123456 kB"
-    if (end == line.c_str() + key.size() || kib <= 0)
-      return internal_error("tier " + tier_ + " server: bad line in " + path + ": " + line);
-    return kib / 1024;
-  }
-  return not_found("tier " + tier_ + " server: no " + field + " line in " + path);
+Result<double> TierProcess::memory_mb(MemoryFigure figure) const {
+  if (pid_ <= 0) return not_found("tier " + tier_ + " server is not running: no memory figure to read");
+  auto bytes = process_memory_bytes(pid_, figure);
+  if (!bytes.ok()) return bytes.status().with_context("tier " + tier_ + " server");
+  return static_cast<double>(bytes.value()) / (1 << 20);
 }
 
 void TierProcess::kill_now() {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "graph/status.h"
+#include "tools/tier/process_memory.h"
 
 namespace edgerun {
 
@@ -57,8 +58,7 @@ class TierProcess {
   Result<int> spawn(const std::vector<std::string>& server_args);
   // SIGKILL and reap, if it runs.
   void kill_and_reap();
-  // A "Vm...:" line of /proc/PID/status, in MiB.
-  Result<double> status_memory_mb(const std::string& field) const;
+  Result<double> memory_mb(MemoryFigure figure) const;
   std::string tier_;
   std::string server_;                    // the executable
   std::vector<std::string> server_args_;  // as given to start()
