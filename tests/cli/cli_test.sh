@@ -269,5 +269,12 @@ check "edgerun-serve: a malformed body gets 400 and the server keeps serving" ba
   [[ \$(curl -s -o /dev/null -w '%{http_code}' '$url/v2/models/nothing') == 404 ]] && curl -sf '$url/v2/health/ready'"
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null
 check_error "edgerun-serve: unknown tier" "no tier named 'phone'\|unknown tier\|phone" "$serve" --model "$small" --tier phone
+# Model limits (graph/limits.h) from the command line: each cap refuses with its name and number.
+check_error "run --max-nodes: a graph over the cap is refused" "has [0-9]* nodes, over the limit of 10 (ModelLimits::max_nodes)" \
+  "$edgerun" run "$small" --max-nodes 10
+check_error "run --max-model-mb: a file over the cap is refused" "over the limit of 1048576 (ModelLimits::max_model_bytes)" \
+  "$edgerun" run "$small" --max-model-mb 1
+check_error "edgerun-serve --max-tensor-elements: a tensor over the cap is refused" \
+  "over the limit of 1000 (ModelLimits::max_tensor_elements)" "$serve" --model "$small" --max-tensor-elements 1000
 echo "cli: $passes passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -4,6 +4,7 @@
 
 #include "engine/session.h"
 #include "tools/common/kernel_options.h"
+#include "tools/common/limit_options.h"
 #include "tools/common/npy.h"
 #include "tools/edgerun/commands.h"
 
@@ -17,6 +18,7 @@ struct RunArgs {
   std::string out_dir = ".";
   int threads = 1;
   KernelOptions kernels;
+  ModelLimits limits;
 };
 
 int fail(const Status& st) {
@@ -36,6 +38,7 @@ std::string file_name_for(const std::string& name) {
 int run(const RunArgs& args) {
   SessionOptions options;
   options.threads = args.threads;
+  options.limits = args.limits;
   if (Status st = apply_kernel_options(args.kernels, &options); !st.ok()) return fail(st);
   auto session = Session::load_file(args.model, options);
   if (!session.ok()) return fail(session.status());
@@ -73,6 +76,7 @@ std::function<int()> add_run_command(CLI::App& app) {
   cmd->add_option("-o,--output-dir", args->out_dir, "folder for the outputs")->capture_default_str();
   cmd->add_option("--threads", args->threads, "threads")->check(CLI::Range(1, 256))->capture_default_str();
   add_kernel_options(*cmd, args->kernels);
+  add_model_limit_options(*cmd, args->limits);
   return [args] { return run(*args); };
 }
 

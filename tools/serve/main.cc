@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "tools/common/kernel_options.h"
+#include "tools/common/limit_options.h"
 #include "tools/common/model_inputs.h"
 #include "tools/deployment/deployment_operator.h"
 #include "tools/deployment/operator_cli.h"
@@ -148,6 +149,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   KernelOptions kernel_options;
   add_kernel_options(app, kernel_options);
+  ModelLimits limits;
+  add_model_limit_options(app, limits);
   CLI11_PARSE(app, argc, argv);
 
   // SIGTERM / SIGINT are taken by a waiting thread (not a handler), which may stop the server safely.
@@ -164,6 +167,7 @@ int main(int argc, char** argv) {
   if (tier.value()) server.tier = tier.value()->profile.name;
   auto options = make_session_options(threads, kernel_options, dims);
   if (!options.ok()) return fail(options.status());
+  options.value().limits = limits;
   auto parsed_op = operator_options(op_cli, threads);
   if (!parsed_op.ok()) return fail(parsed_op.status());
   const OperatorOptions& op = parsed_op.value();

@@ -1,0 +1,13 @@
+// The caps on an untrusted model (graph/limits.h) as options of the tools that load one:
+// --max-model-mb, --max-nodes, --max-rank and --max-tensor-elements; defaults are ModelLimits'.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "graph/limits.h"
+
+namespace edgerun {
+
+void add_model_limit_options(CLI::App& app, ModelLimits& limits);
+
+}  // namespace edgerun
