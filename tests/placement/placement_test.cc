@@ -7,9 +7,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <future>
-#include <regex>
 #include <string>
 #include <thread>
 
@@ -232,11 +233,13 @@ TEST_CASE("a tier killed while a tensor is on the wire: a clear error, never a h
   CHECK(waited < 60);
 }
 
-// "... needs 22.5 MiB ..." in a server's log or error -> 22.5 (MiB); -1 when absent.
+// "memory needed: 22.5 MiB" in a server's log or "needs 22.5 MiB" in its error -> 22.5; -1 when absent.
 double needed_mib(const std::string& text) {
-  std::smatch m;
-  if (!std::regex_search(text, m, std::regex(R"((needed|needs):? ([0-9.]+) MiB)"))) return -1;
-  return std::stod(m[2].str());
+  for (const char* key : {"memory needed: ", "server needs "}) {
+    const size_t at = text.find(key);
+    if (at != std::string::npos) return std::strtod(text.c_str() + at + std::strlen(key), nullptr);
+  }
+  return -1;
 }
 
 TEST_CASE("a tier memory budget that cannot hold the model is refused up front, with the size it needs") {
