@@ -74,15 +74,10 @@ struct Sent {
 TEST_CASE("a tier server killed and restarted under load: exact answers or clear errors, then served again") {
   std::unique_ptr<Session> local;
   const Cases cases = load_cases(&local);
-  TierProcessOptions options;
-  options.tier = "faults";
-  options.server_args = {"--model", kModel, "--name", "faults", "--threads", "1"};
-  options.server_path = EDGERUN_SERVE_BINARY;
-  auto started = TierProcess::start(options);
+  auto started = start_served(kModel, "faults", {"--threads", "1"});
   REQUIRE_MESSAGE(started.ok(), started.status().to_string());
-  TierProcess& server = *started.value();
-  const serve::Endpoint endpoint{"127.0.0.1", server.port(), "faults"};
-  REQUIRE(serve::wait_ready(endpoint, 30).ok());
+  TierProcess& server = *started.value().process;
+  const serve::Endpoint endpoint = started.value().endpoint;
 
   std::atomic<bool> stop{false};
   std::vector<std::vector<Sent>> sent(kThreads);
@@ -296,16 +291,11 @@ int listen_on(int port) {
 }
 
 TEST_CASE("a restart whose port was taken meanwhile is a clear error; a server killed is no clean exit") {
-  TierProcessOptions options;
-  options.tier = "faults";
-  options.server_args = {"--model", kModel, "--name", "faults"};
-  options.server_path = EDGERUN_SERVE_BINARY;
-  auto started = TierProcess::start(options);
+  auto started = start_served(kModel, "faults");
   REQUIRE_MESSAGE(started.ok(), started.status().to_string());
-  TierProcess& server = *started.value();
+  TierProcess& server = *started.value().process;
   const int port = server.port();
-  const serve::Endpoint endpoint{"127.0.0.1", port, "faults"};
-  REQUIRE(serve::wait_ready(endpoint, 30).ok());
+  const serve::Endpoint endpoint = started.value().endpoint;
 
   server.kill_now();
   int taken = -1;

@@ -7,6 +7,20 @@
 
 namespace edgerun {
 
+Result<ServedProcess> start_served(const std::string& model, const std::string& name,
+                                   const std::vector<std::string>& server_args) {
+  TierProcessOptions options;
+  options.tier = name;
+  options.server_args = {"--model", model, "--name", name};
+  options.server_args.insert(options.server_args.end(), server_args.begin(), server_args.end());
+  options.server_path = EDGERUN_SERVE_BINARY;
+  ServedProcess served;
+  ASSIGN_OR_RETURN(served.process, TierProcess::start(options));
+  served.endpoint = {"127.0.0.1", served.process->port(), name};
+  RETURN_IF_ERROR(serve::wait_ready(served.endpoint, 30));
+  return served;
+}
+
 Result<Cases> make_cases(Session& session, int n) {
   Cases cases;
   for (uint32_t seed = 1; seed <= static_cast<uint32_t>(n); ++seed) {

@@ -1,13 +1,25 @@
-// Shared by the tier server's load and fault tests (load_test.cc, fault_test.cc): a few seeded inputs
-// with this process's own outputs for them, the exact comparison of an answer, latency percentiles.
+// Shared by the tier server's load and fault tests (load_test.cc, fault_test.cc): the server under test,
+// a few seeded inputs with this process's own outputs for them, the exact comparison of an answer,
+// latency percentiles.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "engine/session.h"
+#include "tools/placement/tier_process.h"
+#include "tools/serve/tier_client.h"
 
 namespace edgerun {
+
+// One edgerun-serve (the build's EDGERUN_SERVE_BINARY) serving `model` as `name` with `server_args`
+// added, answering its health check.
+struct ServedProcess {
+  std::unique_ptr<TierProcess> process;
+  serve::Endpoint endpoint;
+};
+Result<ServedProcess> start_served(const std::string& model, const std::string& name,
+                                   const std::vector<std::string>& server_args = {});
 
 // inputs[i] (seed i + 1) and expected[i], the local session's outputs for it.
 struct Cases {

@@ -80,22 +80,18 @@ TEST_CASE("one edgerun-serve answers thousands of concurrent requests exactly, i
   REQUIRE_MESSAGE(made.ok(), made.status().to_string());
   const Cases& cases = made.value();
 
-  TierProcessOptions options;
-  options.tier = "load";
-  options.server_args = {"--model", model, "--name", "load", "--threads", "1"};
-  options.server_path = EDGERUN_SERVE_BINARY;
-  auto server = TierProcess::start(options);
-  REQUIRE_MESSAGE(server.ok(), server.status().to_string());
-  const serve::Endpoint endpoint{"127.0.0.1", server.value()->port(), "load"};
-  REQUIRE(serve::wait_ready(endpoint, 30).ok());
+  auto served = start_served(model, "load", {"--threads", "1"});
+  REQUIRE_MESSAGE(served.ok(), served.status().to_string());
+  const serve::Endpoint endpoint = served.value().endpoint;
+  TierProcess& server = *served.value().process;
 
   const Batch warmup = run_batch(endpoint, cases, kWarmupRequests);
   REQUIRE_MESSAGE(warmup.failures.empty(), (warmup.failures.empty() ? "" : warmup.failures.front()));
-  auto rss_before = server.value()->resident_memory_mb();
+  auto rss_before = server.resident_memory_mb();
   REQUIRE_MESSAGE(rss_before.ok(), rss_before.status().to_string());
 
   Batch load = run_batch(endpoint, cases, kRequests);
-  auto rss_after = server.value()->resident_memory_mb();
+  auto rss_after = server.resident_memory_mb();
   REQUIRE_MESSAGE(rss_after.ok(), rss_after.status().to_string());
 
   std::sort(load.latency_ms.begin(), load.latency_ms.end());
@@ -109,15 +105,15 @@ TEST_CASE("one edgerun-serve answers thousands of concurrent requests exactly, i
                 kWarmupRequests, rss_after.value(), rss_after.value() - rss_before.value());
   MESSAGE(report);
   for (size_t i = 0; i < std::min<size_t>(load.failures.size(), 5); ++i) MESSAGE(load.failures[i]);
-  if (!load.failures.empty()) MESSAGE("server log:\n" << server.value()->log());
+  if (!load.failures.empty()) MESSAGE("server log:\n" << server.log());
   CHECK(load.failures.empty());
   CHECK(load.latency_ms.size() == static_cast<size_t>(kRequests));
   CHECK(rss_after.value() - rss_before.value() < kMaxGrowthMiB);
 
   // A graceful stop exits 0; under ASan a leak LeakSanitizer finds at exit makes it nonzero.
-  auto exit_code = server.value()->stop();
+  auto exit_code = server.stop();
   CHECK_MESSAGE(exit_code.ok(), exit_code.status().to_string());
-  if (exit_code.ok()) CHECK_MESSAGE(exit_code.value() == 0, "server log:\n" << server.value()->log());
+  if (exit_code.ok()) CHECK_MESSAGE(exit_code.value() == 0, "server log:\n" << server.log());
 }
 
 }  // namespace
