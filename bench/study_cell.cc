@@ -49,7 +49,7 @@ Result<PlacedCell*> StudyCellCache::placed(const std::string& model, const std::
   ASSIGN_OR_RETURN(TierSet tiers, load_tiers(""));
   ServedModelSpec served;
   served.server_path = server_path_;
-  served.args = served_model_args(model, KernelOptions{}.backend, cell->cli, cell->options.pipeline, {});
+  served.args = served_model_args(model, KernelOptions{}.backend, cell->cli, cell->options.pipeline, {}, ModelLimits{});
   auto p = std::make_unique<PlacedCell>();
   p->placement = placement;
   ASSIGN_OR_RETURN(p->servers, PlacementServers::start(where, tiers, served));

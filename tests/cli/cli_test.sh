@@ -274,6 +274,8 @@ check_error "run --max-nodes: a graph over the cap is refused" "has [0-9]* nodes
   "$edgerun" run "$small" --max-nodes 10
 check_error "run --max-model-mb: a file over the cap is refused" "over the limit of 1048576 (ModelLimits::max_model_bytes)" \
   "$edgerun" run "$small" --max-model-mb 1
+check_error "bench_engine --max-nodes: a graph over the cap is refused" "over the limit of 10 (ModelLimits::max_nodes)" \
+  "$bench" --model "$small" --placement local --max-nodes 10
 check_error "edgerun-serve --max-tensor-elements: a tensor over the cap is refused" \
   "over the limit of 1000 (ModelLimits::max_tensor_elements)" "$serve" --model "$small" --max-tensor-elements 1000
 echo "cli: $passes passed, $failures failed"

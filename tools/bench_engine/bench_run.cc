@@ -135,16 +135,19 @@ std::vector<std::string> default_placements(const OperatorPipeline& pipeline) {
 }
 
 std::vector<std::string> served_model_args(const std::string& model, const std::string& backend, const OperatorCli& op,
-                                           const OperatorPipeline& pipeline, const std::vector<std::string>& dims) {
+                                           const OperatorPipeline& pipeline, const std::vector<std::string>& dims,
+                                           const ModelLimits& limits) {
   std::vector<std::string> args = {"--model", model, "--backend", backend};
   for (const std::string& a : served_operator_args(op, pipeline)) args.push_back(a);
   for (const std::string& d : dims) args.insert(args.end(), {"--dim", d});
+  for (const std::string& a : model_limit_args(limits)) args.push_back(a);
   return args;
 }
 
 Result<BenchReport> run_bench(const BenchConfig& c) {
   RETURN_IF_ERROR(check_protocol(c));
   ASSIGN_OR_RETURN(SessionOptions options, make_session_options(c.threads, c.kernels, c.dims));
+  options.limits = c.limits;
   ASSIGN_OR_RETURN(OperatorOptions op, operator_options(c.op, c.threads));
   const Split where = split_placements(c.placements.empty() ? default_placements(op.pipeline) : c.placements);
   std::FILE* log = c.log;
@@ -237,7 +240,7 @@ Result<BenchReport> run_bench(const BenchConfig& c) {
     placement.exit_names = deployed.exit_names;
     placement.exit_rates = exit_rates;
     placement.log = log;
-    placement.served.args = served_model_args(c.model, c.kernels.backend, c.op, op.pipeline, c.dims);
+    placement.served.args = served_model_args(c.model, c.kernels.backend, c.op, op.pipeline, c.dims, c.limits);
     placement.warm = c.warm;
     placement.cold = c.cold;
     ASSIGN_OR_RETURN(std::vector<PlacementTiming> timings, run_placement_bench(placement, s, input_sets));

@@ -15,6 +15,7 @@
 #include "tools/bench_engine/bench_report.h"
 #include "tools/bench_engine/surrogate_accuracy.h"
 #include "tools/common/kernel_options.h"
+#include "tools/common/limit_options.h"
 #include "tools/deployment/operator_cli.h"
 
 namespace edgerun {
@@ -27,6 +28,7 @@ struct BenchConfig {
   OperatorCli op;                // --op and its options, as the command line gave them
   int threads = 1;
   KernelOptions kernels;
+  ModelLimits limits;
   std::vector<std::string> dims;  // NAME=SIZE
   // "local" and placement names (mobile, edge, cloud, mobile-edge, edge-cloud, mobile-cloud, all);
   // empty: default_placements(pipeline).
@@ -57,9 +59,11 @@ std::vector<std::string> default_placements(const OperatorPipeline& pipeline);
 Result<BenchReport> run_bench(const BenchConfig& config);
 
 // The edgerun-serve arguments that make every tier build the latency graph this process measures: the
-// model, the kernel backend, the operator without partition (`pipeline`, `op` parsed) and the dim
-// bindings. The latency graph does not depend on the calibrator (deployment_operator.h): not passed on.
+// model, the kernel backend, the operator without partition (`pipeline`, `op` parsed), the dim
+// bindings and the model limits. The latency graph does not depend on the calibrator
+// (deployment_operator.h): not passed on.
 std::vector<std::string> served_model_args(const std::string& model, const std::string& backend, const OperatorCli& op,
-                                           const OperatorPipeline& pipeline, const std::vector<std::string>& dims);
+                                           const OperatorPipeline& pipeline, const std::vector<std::string>& dims,
+                                           const ModelLimits& limits);
 
 }  // namespace edgerun

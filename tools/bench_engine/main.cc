@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-accuracy", no_accuracy, "latency only");
   app.add_flag("--no-peer", no_peer, "leave out the ONNX Runtime reference rows");
   add_kernel_options(app, config.kernels);
+  add_model_limit_options(app, config.limits);
   app.add_option("--placement", config.placements,
                  "local (this process), mobile, edge, cloud, mobile-edge, edge-cloud, mobile-cloud, all; default: "
                  "local and the single tiers, or the split placements for a pipeline ending in partition")

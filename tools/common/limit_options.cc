@@ -1,6 +1,7 @@
 #include "tools/common/limit_options.h"
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace edgerun {
@@ -21,6 +22,22 @@ void add_model_limit_options(CLI::App& app, ModelLimits& limits) {
   app.add_option("--max-tensor-elements", limits.max_tensor_elements, "refuse tensors of more elements")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+}
+
+std::vector<std::string> model_limit_args(const ModelLimits& limits) {
+  const ModelLimits defaults;
+  std::vector<std::string> args;
+  if (limits.max_model_bytes != defaults.max_model_bytes) {
+    char mib[64];  // exact enough that the ceil above gives back the same bytes
+    std::snprintf(mib, sizeof(mib), "%.17g", static_cast<double>(limits.max_model_bytes) / (1 << 20));
+    args.insert(args.end(), {"--max-model-mb", mib});
+  }
+  if (limits.max_nodes != defaults.max_nodes) args.insert(args.end(), {"--max-nodes", std::to_string(limits.max_nodes)});
+  if (limits.max_rank != defaults.max_rank) args.insert(args.end(), {"--max-rank", std::to_string(limits.max_rank)});
+  if (limits.max_tensor_elements != defaults.max_tensor_elements) {
+    args.insert(args.end(), {"--max-tensor-elements", std::to_string(limits.max_tensor_elements)});
+  }
+  return args;
 }
 
 }  // namespace edgerun

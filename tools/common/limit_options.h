@@ -3,11 +3,17 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
 
 #include "graph/limits.h"
 
 namespace edgerun {
 
 void add_model_limit_options(CLI::App& app, ModelLimits& limits);
+
+// The options that give a spawned tool (edgerun-serve) the same limits: those that differ from the
+// defaults.
+std::vector<std::string> model_limit_args(const ModelLimits& limits);
 
 }  // namespace edgerun
