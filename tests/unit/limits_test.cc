@@ -2,13 +2,16 @@
 // never a wrapped size, a crash or a huge allocation; each is configurable through SessionOptions.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "engine/session.h"
 #include "graph/limits.h"
 #include "graph/onnx/onnx_writer.h"
 #include "models/zoo/graph_builder.h"
 #include "tests/support/zoo_graph.h"
+#include "tools/common/limit_options.h"
 
 namespace edgerun {
 namespace {
@@ -94,6 +97,30 @@ TEST_CASE("limits: a model over a cap is refused at load or compile, naming the 
     options.limits.max_model_bytes = bytes.size();
     CHECK(Session::load_bytes(bytes.data(), bytes.size(), options).ok());
   }
+}
+
+TEST_CASE("limits: the command-line options set every cap, and a spawned tool gets the same ones") {
+  const auto parse = [](std::vector<std::string> args) {
+    ModelLimits limits;
+    CLI::App app;
+    add_model_limit_options(app, limits);
+    std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last first
+    app.parse(args);
+    return limits;
+  };
+  const ModelLimits set = parse({"--max-model-mb", "1.5", "--max-nodes", "10", "--max-rank", "5",
+                                 "--max-tensor-elements", "1000"});
+  CHECK(set.max_model_bytes == 1572864);
+  CHECK(set.max_nodes == 10);
+  CHECK(set.max_rank == 5);
+  CHECK(set.max_tensor_elements == 1000);
+  const ModelLimits passed_on = parse(model_limit_args(set));
+  CHECK(passed_on.max_model_bytes == set.max_model_bytes);
+  CHECK(passed_on.max_nodes == set.max_nodes);
+  CHECK(passed_on.max_rank == set.max_rank);
+  CHECK(passed_on.max_tensor_elements == set.max_tensor_elements);
+  CHECK(model_limit_args(ModelLimits{}).empty());  // the defaults need no options
+  CHECK_THROWS(parse({"--max-nodes", "0"}));
 }
 
 }  // namespace
