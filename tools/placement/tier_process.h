@@ -1,7 +1,8 @@
 // TierProcess: one tier of a placement as a real process. Starts `edgerun-serve` (found next to the
 // running tool) with the given arguments, waits until it listens (its --port-file appears and its
 // health endpoint answers) and stops it when destroyed: SIGTERM, then SIGKILL if it does not exit.
-// The server limits itself (CPU share, memory) from its tier profile before it starts threads.
+// The server limits itself (CPU share, memory) from its tier profile once its model is loaded, refusing a
+// memory budget that cannot hold it.
 // Fault tests kill it (kill_now) and start it again on the same port (restart); stop() reports how it
 // exited, so a test can require a clean exit (under ASan, LeakSanitizer's report makes it nonzero).
 #pragma once

@@ -1,4 +1,5 @@
-// The limits a tier process applies to itself at start-up, before it creates any thread:
+// The limits a tier process applies to itself at start-up (all its threads move: cgroup.procs; the
+// duty-cycle watchdog is fork-safe; edgerun-serve applies them once its model is loaded and has run once):
 //   CPU     cgroup v1 cpu controller: cpu.cfs_period_us = 10 ms (short periods keep the throttling
 //           smooth at the scale of one operator), cpu.cfs_quota_us = share * period (at least 1 ms);
 //           else the duty-cycle limiter (duty_cycle.h).
