@@ -247,6 +247,9 @@ serve_pid=$!
 for _ in $(seq 100); do [[ -s "$tmp/port" ]] && break; sleep 0.1; done
 url="http://127.0.0.1:$(cat "$tmp/port" 2>/dev/null)"
 check "edgerun-serve: curl sees it live and ready" bash -c "curl -sf '$url/v2/health/live' && curl -sf '$url/v2/health/ready'"
+# A LISTEN socket's Send-Q in ss is its backlog: above httplib's 5, so a burst of clients loses no SYN.
+check "edgerun-serve: listens with a backlog of at least 128" bash -c \
+  "ss -ltnH 'sport = :$(cat "$tmp/port")' | awk '{ if (\$3 >= 128) ok = 1 } END { exit !ok }'"
 check "edgerun-serve: metadata names inputs and outputs" bash -c "curl -sf '$url/v2/models/small' | /usr/bin/python3 -c \
   'import json, sys; m = json.load(sys.stdin); assert m[\"name\"] == \"small\" and m[\"inputs\"][0][\"datatype\"] == \"FP32\", m'"
 check "edgerun-serve: a JSON infer from curl matches edgerun run" /usr/bin/python3 - "$url" "$small" "$edgerun" "$tmp" <<'PY'

@@ -90,6 +90,13 @@ class HttpServer : public httplib::Server {
     const socket_t sock = svr_sock_.exchange(INVALID_SOCKET);
     if (sock != INVALID_SOCKET) ::close(sock);
   }
+  // httplib (0.11, compiled) listens with a backlog of 5: clients connecting at once beyond it (a burst,
+  // or every client retrying as a restarted server comes up) lose their SYN and wait the kernel's 1 s
+  // retransmit. Listening again on the bound socket raises the backlog (the kernel caps it at somaxconn).
+  bool raise_backlog() {
+    const socket_t sock = svr_sock_;
+    return sock != INVALID_SOCKET && ::listen(sock, SOMAXCONN) == 0;
+  }
 };
 
 }  // namespace
@@ -341,6 +348,7 @@ Result<int> TierServer::bind() {
     port = -1;
   }
   if (port < 0) return io_error("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (in use, or no such address)");
+  if (!impl_->http.raise_backlog()) return io_error("cannot raise the listen backlog on port " + std::to_string(port));
   impl_->port = port;
   return port;
 }
