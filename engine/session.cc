@@ -20,6 +20,7 @@ Result<std::unique_ptr<Session>> Session::from_graph(Graph graph, const SessionO
 }
 
 Status Session::prepare(const std::map<std::string, Shape>& input_shapes) {
+  if (plan_ && input_shapes == plan_shapes_) return Status::Ok();  // compiled for these shapes already
   // Kernels size their per-thread scratch at compile time for the session's thread count.
 #ifdef EDGERUN_HAVE_OPENMP
   omp_set_num_threads(options_.threads);
@@ -57,7 +58,7 @@ Status Session::run(const std::vector<NamedTensor>& inputs, std::vector<NamedTen
   for (ValueId id : graph_.inputs) {
     if (!shapes.count(graph_.value(id).name)) return invalid_argument("missing input '" + graph_.value(id).name + "'");
   }
-  if (!plan_ || shapes != plan_shapes_) RETURN_IF_ERROR(prepare(shapes));
+  RETURN_IF_ERROR(prepare(shapes));
 #ifdef EDGERUN_HAVE_OPENMP
   omp_set_num_threads(options_.threads);
 #endif

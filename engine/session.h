@@ -85,7 +85,8 @@ class Session {
   const Graph& graph() const { return graph_; }
   // True for a .edgr model: its graph is already compiled (passes and operators applied).
   bool is_compiled_model() const { return model_bytes_ != nullptr; }
-  // Compiles for the given input shapes now (run() does it on demand).
+  // Compiles for the given input shapes now, unless the current plan is for them (run() does it on
+  // demand; a tool that runs a model once and then hands it on does not compile it twice).
   Status prepare(const std::map<std::string, Shape>& input_shapes);
   // Input shapes from the model's declarations, symbolic dims bound by options.dim_bindings (else 1).
   Result<std::map<std::string, Shape>> default_input_shapes() const;
