@@ -83,12 +83,6 @@ Result<std::optional<TierChoice>> resolve_tier(const CLI::App& app, const TierAr
   return std::optional<TierChoice>(TierChoice{*profile, method, tiers.source});
 }
 
-std::string mib(int64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
-  return buf;
-}
-
 // Limits this process to its tier, with the model loaded, compiled and run once: its peak resident set
 // so far is what the model needs, so a budget below it is refused here, saying the size, rather than
 // ending in the kernel's OOM kill at the first request. Prints what it applied.
@@ -97,17 +91,17 @@ Status limit_to_tier(const TierChoice& tier, const std::string& model, int threa
   ASSIGN_OR_RETURN(int64_t needed, process_memory_bytes(0, MemoryFigure::kPeakResident));
   ASSIGN_OR_RETURN(int64_t held, process_memory_bytes(0, MemoryFigure::kResident));
   if (p.memory_bytes > 0 && tier.method != LimitMethod::kNone && needed > p.memory_bytes) {
-    return out_of_range("tier " + p.name + "'s memory budget of " + mib(p.memory_bytes) + " cannot hold model '" +
-                        model + "': this server needs " + mib(needed) + " with it loaded, compiled and run once " +
-                        "(its peak resident set); give the tier at least that (\"memory\" in " + tier.source +
-                        ") or serve a smaller model");
+    return out_of_range("tier " + p.name + "'s memory budget of " + format_mib(p.memory_bytes) +
+                        " cannot hold model '" + model + "': this server needs " + format_mib(needed) +
+                        " with it loaded, compiled and run once (its peak resident set); give the tier at least " +
+                        "that (\"memory\" in " + tier.source + ") or serve a smaller model");
   }
   remove_stale_tier_cgroups();
   ASSIGN_OR_RETURN(ResourceLimitReport report, limit_this_process(p.name, p.cpu_share, p.memory_bytes, tier.method, held));
   std::printf("edgerun-serve: tier %s (%s): %d thread(s), ISA %s\n", p.name.c_str(), tier.source.c_str(), threads,
               kernel.isa.empty() ? "native" : kernel.isa.c_str());
   std::printf("edgerun-serve: memory needed: %s (peak resident set with the model loaded, compiled and run once)\n",
-              mib(needed).c_str());
+              format_mib(needed).c_str());
   std::printf("edgerun-serve: cpu limit: %s\n", report.cpu.c_str());
   std::printf("edgerun-serve: memory limit: %s\n", report.memory.c_str());
   std::fflush(stdout);

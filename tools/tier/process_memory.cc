@@ -1,5 +1,6 @@
 #include "tools/tier/process_memory.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
@@ -20,6 +21,12 @@ Result<int64_t> process_memory_bytes(pid_t pid, MemoryFigure figure) {
     return int64_t{kib} * 1024;
   }
   return not_found("no " + field + " line in " + path);
+}
+
+std::string format_mib(int64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+  return buf;
 }
 
 }  // namespace edgerun

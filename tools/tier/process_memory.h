@@ -18,4 +18,7 @@ enum class MemoryFigure { kResident, kPeakResident };
 // or its status has no such line.
 Result<int64_t> process_memory_bytes(pid_t pid, MemoryFigure figure);
 
+// Bytes as MiB with one decimal, for messages: "22.5 MiB".
+std::string format_mib(int64_t bytes);
+
 }  // namespace edgerun

@@ -9,6 +9,7 @@
 
 #include "tools/tier/cgroup_v1.h"
 #include "tools/tier/duty_cycle.h"
+#include "tools/tier/process_memory.h"
 #include "tools/tier/tier_profile.h"
 
 namespace edgerun {
@@ -54,16 +55,17 @@ Result<std::string> limit_cpu_duty_cycle(double share) {
          " ms (" + fixed(share, 2) + " CPU)";
 }
 
-std::string mib(int64_t bytes) { return fixed(double(bytes) / double(1 << 20), 1) + " MiB"; }
-
 Result<std::string> limit_memory_cgroup(const std::string& cgroup_name, int64_t budget, int64_t held) {
   ASSIGN_OR_RETURN(CgroupV1 cg, find_cgroup_v1("memory"));
   ASSIGN_OR_RETURN(std::string dir, enter_tier_cgroup(cg, cgroup_name, [&](const std::string& d) {
                      return write_cgroup_file(d, "memory.limit_in_bytes", std::to_string(budget - held));
                    }));
   ASSIGN_OR_RETURN(std::string applied, read_cgroup_file(dir, "memory.limit_in_bytes"));
-  std::string line = "cgroup v1 " + dir + ": memory.limit_in_bytes=" + applied + " (budget " + mib(budget);
-  if (held > 0) line += " less the " + mib(held) + " resident before joining, which stays charged outside";
+  std::string line =
+      "cgroup v1 " + dir + ": memory.limit_in_bytes=" + applied + " (budget " + format_mib(budget);
+  if (held > 0) {
+    line += " less the " + format_mib(held) + " resident before joining, which stays charged outside";
+  }
   return line + ")";
 }
 
@@ -94,8 +96,8 @@ Result<ResourceLimitReport> limit_this_process(const std::string& tier_name, dou
   }
   if (memory_bytes < 0 || memory_held_bytes < 0) return invalid_argument("limits: memory sizes must be >= 0");
   if (memory_bytes > 0 && method != LimitMethod::kNone && memory_held_bytes >= memory_bytes) {
-    return out_of_range("limits: the memory budget of " + mib(memory_bytes) + " cannot hold this process: it " +
-                        "already holds " + mib(memory_held_bytes));
+    return out_of_range("limits: the memory budget of " + format_mib(memory_bytes) +
+                        " cannot hold this process: it already holds " + format_mib(memory_held_bytes));
   }
   ResourceLimitReport report;
   if (method == LimitMethod::kNone) {
